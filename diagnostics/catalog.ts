@@ -1,0 +1,79 @@
+// The one catalog of diagnostic codes: every error axc reports comes from an entry here.
+// Codes are stable (tests and users grep for them); prefixes name the subsystem that reports them.
+
+type Fmt = (...args: any[]) => string;
+
+function entry<F extends Fmt>(code: string, message: F) {
+  return { code, message };
+}
+
+export const DIAG = {
+  // .axn lexing and parsing
+  unexpectedCharacter: entry('AXN001', (ch: string) => `unexpected character '${ch}'`),
+  syntax: entry('AXN002', (what: string) => what),
+  // .axn semantics
+  duplicateName: entry('AXN101', (name: string, firstLine: number) => `'${name}' is already declared (line ${firstLine})`),
+  unknownActivation: entry('AXN102', (name: string) => `unknown activation '${name}'; expected linear, relu, sigmoid or tanh`),
+  nonPositiveWidth: entry('AXN103', (what: string, w: number) => `${what} must be a positive integer, got ${w}`),
+  widthTooLarge: entry('AXN104', (what: string, w: number, max: number) => `${what} ${w} is too large to represent (at most ${max})`),
+  undefinedControl: entry('AXN105', (name: string) => `control vector '${name}' is not declared in the predictor's output`),
+  controlUsedTwice: entry('AXN106', (name: string, first: string) => `control vector '${name}' already controls layer '${first}'; each control vector gates one layer`),
+  controlWidthMismatch: entry('AXN107', (name: string, w: number, layer: string, lw: number) => `control vector '${name}' has width ${w} but layer '${layer}' it controls has width ${lw}`),
+  unusedControl: entry('AXN108', (name: string) => `control vector '${name}' controls no layer`),
+  missingDecision: entry('AXN109', (split: string) => `predictor output '${split}' has no decision; add 'decision = sigmoid(threshold: 0.5)' or 'decision = softmax(safe: 1)'`),
+  controlledOutputLayer: entry('AXN110', (layer: string) => `'${layer}' is the approximator's output layer and cannot be controlled; only hidden layers are gated`),
+  outputWidthMismatch: entry('AXN111', (layer: string, w: number, declared: number) => `approximator output layer '${layer}' has width ${w} but the model declares output ${declared}`),
+  emptySubnet: entry('AXN112', (what: string) => `${what} has no layers`),
+  missingDeclaration: entry('AXN113', (what: string) => `model is missing its '${what}' declaration`),
+  duplicateDeclaration: entry('AXN114', (what: string) => `'${what}' is declared more than once`),
+  badThreshold: entry('AXN115', (t: number) => `decision threshold must lie strictly between 0 and 1, got ${t}`),
+  badBound: entry('AXN116', (b: number) => `error bound must be a positive finite number, got ${b}`),
+  badSafeIndex: entry('AXN117', (i: number) => `softmax 'safe' must be 0 or 1, got ${i}`),
+  unknownMetric: entry('AXN118', (m: string) => `unknown quality metric '${m}'; expected abs, rel or rmse`),
+  badArgument: entry('AXN119', (what: string) => what),
+  missingWeights: entry('AXN120', (layer: string, what: string) => `no ${what} given for layer '${layer}'`),
+  weightCount: entry('AXN121', (layer: string, what: string, expected: number, got: number) => `layer '${layer}' ${what} needs ${expected} values, got ${got}`),
+  weightShape: entry('AXN122', (layer: string, what: string, expected: string, got: string) => `layer '${layer}' ${what} has shape ${got}, expected ${expected}`),
+  unknownWeightLayer: entry('AXN123', (layer: string) => `weights given for '${layer}', which is not a layer of this model`),
+  weightNotFloat32: entry('AXN124', (v: string) => `weight ${v} is not a finite float32 value`),
+  weightsFileUnreadable: entry('AXN125', (path: string, why: string) => `cannot read weights file '${path}': ${why}`),
+  weightsFileMalformed: entry('AXN126', (what: string) => what),
+  weightsMissing: entry('AXN127', () => `model has no 'weights' declaration; give a file, an inline block, or 'weights seed N'`),
+
+  // compiler
+  staticDoesNotFit: entry('AXC201', (why: string) => `static schedule does not fit this NPU: ${why}`),
+  cannotSchedule: entry('AXC202', (why: string) => `model cannot run on this NPU under any schedule: ${why}`),
+  unknownPass: entry('AXC203', (name: string, passes: string) => `unknown pass '${name}'; passes are: ${passes}`),
+  invalidIr: entry('AXC204', (why: string) => `invalid IR: ${why}`),
+
+  // hardware description
+  hardwareSyntax: entry('AXH301', (why: string) => `hardware description is not valid JSON: ${why}`),
+  hardwareField: entry('AXH302', (field: string, why: string) => `hardware field '${field}': ${why}`),
+
+  // binaries
+  notABinary: entry('AXB401', () => `not an axc binary (bad magic number)`),
+  binaryVersion: entry('AXB402', (got: number, want: number) => `binary format version ${got} is not supported by this axc (expects version ${want}); recompile the model`),
+  binaryChecksum: entry('AXB403', () => `binary is corrupt: its CRC-32 does not match its contents`),
+  binaryMalformed: entry('AXB404', (why: string) => `binary is malformed: ${why}`),
+  illegalInstruction: entry('AXB405', (pc: number, why: string) => `illegal instruction at pc ${pc}: ${why}`),
+
+  // assembler
+  unknownMnemonic: entry('AXA501', (m: string) => `unknown mnemonic '${m}'`),
+  badOperand: entry('AXA502', (why: string) => why),
+  undefinedLabel: entry('AXA503', (l: string) => `undefined label '${l}'`),
+  duplicateLabel: entry('AXA504', (l: string) => `label '${l}' is defined twice`),
+  badDirective: entry('AXA505', (why: string) => why),
+
+  // simulator and its inputs
+  inputNumber: entry('AXS601', (tok: string) => `'${tok}' is not a number`),
+  inputWidth: entry('AXS602', (got: number, want: number) => `sample has ${got} values, the program expects ${want}`),
+  simulationFault: entry('AXS603', (pc: number, why: string) => `simulation fault at pc ${pc}: ${why}`),
+  inputEmpty: entry('AXS604', () => `input has no samples`),
+
+  // command line and files
+  fileUnreadable: entry('AXU701', (path: string, why: string) => `cannot read '${path}': ${why}`),
+  fileUnwritable: entry('AXU702', (path: string, why: string) => `cannot write '${path}': ${why}`),
+  badOption: entry('AXU703', (why: string) => why),
+} as const;
+
+export type DiagEntry = (typeof DIAG)[keyof typeof DIAG];

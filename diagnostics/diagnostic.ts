@@ -1,0 +1,63 @@
+// A reported problem with its position, how it prints, and the error type that carries a batch of them.
+
+import type { SourceLoc } from '../ir/model.ts';
+import type { DiagEntry } from './catalog.ts';
+
+export type Severity = 'error' | 'warning';
+
+export interface Diagnostic {
+  code: string;
+  severity: Severity;
+  message: string;
+  /** Missing when the problem has no position (e.g. a whole-file problem); then `file` may still be set. */
+  loc?: SourceLoc;
+  file?: string;
+}
+
+export function diag<E extends DiagEntry>(
+  entry: E,
+  where: SourceLoc | string | undefined,
+  ...args: Parameters<E['message']>
+): Diagnostic {
+  const message = (entry.message as (...a: unknown[]) => string)(...args);
+  if (typeof where === 'string') return { code: entry.code, severity: 'error', message, file: where };
+  return { code: entry.code, severity: 'error', message, loc: where };
+}
+
+/** `file:line:col: error: message [CODE]`, or `file: error: ...` / `error: ...` where no position exists. */
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.loc ? `${d.loc.file}:${d.loc.line}:${d.loc.col}: ` : d.file ? `${d.file}: ` : '';
+  return `${where}${d.severity}: ${d.message} [${d.code}]`;
+}
+
+export function hasErrors(ds: readonly Diagnostic[]): boolean {
+  return ds.some((d) => d.severity === 'error');
+}
+
+/** Thrown by library code for bad user input; the CLI prints its diagnostics and exits non-zero, never a stack. */
+export class AxcError extends Error {
+  readonly diagnostics: Diagnostic[];
+  constructor(diagnostics: Diagnostic | Diagnostic[]) {
+    const list = Array.isArray(diagnostics) ? diagnostics : [diagnostics];
+    super(list.map(formatDiagnostic).join('\n'));
+    this.name = 'AxcError';
+    this.diagnostics = list;
+  }
+}
+
+export function fail<E extends DiagEntry>(entry: E, where: SourceLoc | string | undefined, ...args: Parameters<E['message']>): never {
+  throw new AxcError(diag(entry, where, ...args));
+}
+
+/** 1-based line and column of a character offset in a text (for JSON and other offset-based parsers). */
+export function locAt(file: string, text: string, offset: number): SourceLoc {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { file, line, col: offset - lineStart + 1 };
+}
