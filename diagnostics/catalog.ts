@@ -39,6 +39,10 @@ export const DIAG = {
   weightsFileUnreadable: entry('AXN125', (path: string, why: string) => `cannot read weights file '${path}': ${why}`),
   weightsFileMalformed: entry('AXN126', (what: string) => what),
   weightsMissing: entry('AXN127', () => `model has no 'weights' declaration; give a file, an inline block, or 'weights seed N'`),
+  controlInPredictor: entry('AXN128', (layer: string) => `predictor layer '${layer}' cannot be 'controlled by' a control vector; only approximator hidden layers are gated`),
+  decisionNotLast: entry('AXN129', (split: string, after: string) => `the decision must be the last entry of split '${split}'; move it after '${after}'`),
+  unknownDecision: entry('AXN130', (kind: string) => `unknown decision '${kind}'; expected sigmoid(threshold: T) or softmax(safe: I)`),
+  missingSplit: entry('AXN131', () => `predictor has no 'split' output block; add 'split NAME { ... decision = softmax(safe: 1) }'`),
 
   // compiler
   staticDoesNotFit: entry('AXC201', (why: string) => `static schedule does not fit this NPU: ${why}`),

@@ -1,0 +1,138 @@
+// Pass: emission. Turns the allocated model into the instruction stream of the paper's five stages:
+// predict (1), store the control vectors and P(x) (2), decide NPU or CPU (3), approximate (4), output (5).
+
+import type { SourceLoc } from '../ir/model.ts';
+import type { Binary } from '../isa/container.ts';
+import { encodeProgram, type Instruction } from '../isa/encoding.ts';
+import { opcodeOf, STAGE_NAMES } from '../isa/table.ts';
+import { verifyProgram } from '../isa/verify-program.ts';
+import { activationCode } from '../ir/numerics.ts';
+import type { Hardware } from '../hardware/description.ts';
+import type { AllocatedModel, NeuronOp, Piece } from './lowered-ir.ts';
+
+type Stage = (typeof STAGE_NAMES)[number];
+const STAGE = Object.fromEntries(STAGE_NAMES.map((n, i) => [n, i])) as Record<Stage, number>;
+
+class Emitter {
+  readonly code: Instruction[] = [];
+  readonly locs: (SourceLoc | null)[] = [];
+  readonly labels: { name: string; pc: number }[] = [];
+  private readonly fixups: { pc: number; arg: number; label: string }[] = [];
+  /** What region each tile's input buffer holds at @0, along the straight-line sample path. */
+  private inputHeld: (string | null)[];
+
+  constructor(tiles: number) {
+    this.inputHeld = new Array(tiles).fill(null);
+  }
+  forgetInputs(): void {
+    this.inputHeld.fill(null);
+  }
+  emit(mnemonic: string, stage: number, args: (number | string)[], loc?: SourceLoc | null): void {
+    const pc = this.code.length;
+    this.code.push({
+      op: opcodeOf(mnemonic),
+      stage,
+      args: args.map((a, i) => {
+        if (typeof a === 'number') return a;
+        this.fixups.push({ pc, arg: i, label: a });
+        return 0;
+      }),
+    });
+    this.locs.push(loc ?? null);
+  }
+  label(name: string): void {
+    this.labels.push({ name, pc: this.code.length });
+  }
+  loadInput(op: NeuronOp, tile: number, stage: number): void {
+    const key = `${op.input.name}:${op.fanIn}`;
+    if (this.inputHeld[tile] === key) return;
+    this.emit('ldi', stage, [tile, 0, op.input.addr, op.fanIn], op.loc);
+    this.inputHeld[tile] = key;
+  }
+  /** Stage-2 stores wait until stage 1 is done, unless a neu is about to overwrite the slots they read. */
+  private pendingStores: { tile: number; from: number; to: number; emit: () => void }[] = [];
+  deferStore(tile: number, from: number, to: number, emit: () => void): void {
+    this.pendingStores.push({ tile, from, to, emit });
+  }
+  flushStores(tile?: number, from = 0, to = Infinity): void {
+    const keep = [];
+    for (const st of this.pendingStores) {
+      if (tile === undefined || (st.tile === tile && st.from < to && from < st.to)) st.emit();
+      else keep.push(st);
+    }
+    this.pendingStores = keep;
+  }
+  resolve(): void {
+    for (const f of this.fixups) this.code[f.pc].args[f.arg] = this.labels.find((l) => l.name === f.label)!.pc;
+  }
+}
+
+function stageOf(op: NeuronOp): { compute: number; store: number } {
+  if (op.subnet === 'predictor') return { compute: STAGE.predict, store: op.role === 'hidden' ? STAGE.predict : STAGE['store-predictions'] };
+  return { compute: STAGE.approximate, store: op.role === 'output' ? STAGE.output : STAGE.approximate };
+}
+
+function emitOp(e: Emitter, a: AllocatedModel, i: number): void {
+  const op = a.ops[i];
+  const row = op.fanIn + 1;
+  const { compute, store } = stageOf(op);
+  const loadWeights = (p: Piece) => e.emit('ldw', compute, [p.tile, p.pe, p.count, p.wbuf, a.dramBase[i] + p.first * row, row], op.loc);
+  for (const chunk of a.chunks[i]) {
+    if (a.schedule === 'dynamic') chunk.pieces.forEach(loadWeights);
+    for (const p of chunk.pieces) {
+      e.loadInput(op, p.tile, compute);
+      if (op.control) e.emit('ldi', compute, [p.tile, a.controlSlot[i], op.control.addr + p.first, p.count], op.loc);
+      e.flushStores(p.tile, p.pe, p.pe + p.count);
+      e.emit('neu', compute, [p.tile, p.pe, p.count, 0, op.fanIn, p.wbuf, activationCode(op.activation), op.control ? 1 : 0, op.control ? a.controlSlot[i] : 0, p.pe], op.loc);
+    }
+    for (const p of chunk.pieces) {
+      const sto = () => e.emit('sto', store, [p.tile, p.pe, op.output.addr + p.first, p.count], op.loc);
+      if (store === STAGE['store-predictions']) e.deferStore(p.tile, p.pe, p.pe + p.count, sto);
+      else sto();
+    }
+  }
+}
+
+export function emitProgram(a: AllocatedModel, hw: Hardware): Binary {
+  const e = new Emitter(hw.tiles);
+  const m = a.model;
+  if (a.schedule === 'static') {
+    a.ops.forEach((op, i) => {
+      for (const chunk of a.chunks[i]) for (const p of chunk.pieces) e.emit('ldw', STAGE.setup, [p.tile, p.pe, p.count, p.wbuf, a.dramBase[i] + p.first * (op.fanIn + 1), op.fanIn + 1], op.loc);
+    });
+  }
+  e.label('sample');
+  e.emit('recv', STAGE.predict, [a.input.addr, a.input.len], m.loc);
+  e.forgetInputs();
+  a.ops.forEach((op, i) => {
+    if (op.subnet === 'predictor') emitOp(e, a, i);
+  });
+  e.flushStores();
+  const d = a.decision;
+  if (d) {
+    if (d.kind === 'sigmoid') e.emit('decs', STAGE.decide, [d.at.addr, Math.fround(d.threshold), 'cpu_fallback'], d.loc);
+    else e.emit('decm', STAGE.decide, [d.at.addr, d.safeIndex, 'cpu_fallback'], d.loc);
+  }
+  a.ops.forEach((op, i) => {
+    if (op.subnet === 'approximator') emitOp(e, a, i);
+  });
+  e.emit('send', STAGE.output, [a.output.addr, a.output.len], a.ops[a.ops.length - 1].loc);
+  e.emit('jmp', STAGE.output, ['sample']);
+  if (d) {
+    e.label('cpu_fallback');
+    e.emit('cpu', STAGE.decide, [], d.loc);
+    e.emit('jmp', STAGE.decide, ['sample']);
+  }
+  e.resolve();
+  const sourceMap = e.locs.map((l) => (l ? { file: l.file, line: l.line, col: l.col } : null));
+  verifyProgram(e.code, hw, a.dram.length);
+  return {
+    hardware: hw,
+    code: encodeProgram(e.code),
+    dram: a.dram,
+    regions: [...a.regions, ...a.dramRegions],
+    symbols: e.labels,
+    sourceMap,
+    meta: { model: m.name, schedule: a.schedule, inputWidth: m.inputWidth, outputWidth: m.outputWidth },
+  };
+}

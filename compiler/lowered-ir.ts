@@ -1,0 +1,74 @@
+// The IR after each compiler pass: fused neuron ops with their on-chip addresses, then their
+// placement on PEs (schedule), then their buffer and DRAM addresses (allocate).
+
+import type { Activation, AxModel, SourceLoc } from '../ir/model.ts';
+import type { Region } from '../isa/container.ts';
+
+/** One dense computation the PEs perform: a layer, or one segment of the predictor's split output layer. */
+export interface NeuronOp {
+  name: string;
+  subnet: 'predictor' | 'approximator';
+  /** The hidden layers feed the next op; segments and the approximator's output are results. */
+  role: 'hidden' | 'control' | 'decision' | 'output';
+  fanIn: number;
+  width: number;
+  activation: Activation;
+  /** The weight-buffer image, [width][fanIn + 1]: each neuron's weights, then its bias. */
+  rows: Float32Array;
+  input: Region;
+  output: Region;
+  /** The fused Hadamard gate: the control segment this op's activations are multiplied by. */
+  control: Region | null;
+  loc?: SourceLoc;
+}
+
+export type DecisionOp =
+  | { kind: 'sigmoid'; threshold: number; at: Region; loc?: SourceLoc }
+  | { kind: 'softmax'; safeIndex: 0 | 1; at: Region; loc?: SourceLoc };
+
+export interface FusedModel {
+  model: AxModel;
+  /** In execution order: predictor ops (stage 1), then approximator ops (stage 4). */
+  ops: NeuronOp[];
+  /** On-chip memory map; P(x) and each control segment at fixed addresses. */
+  regions: Region[];
+  input: Region;
+  output: Region;
+  decision: DecisionOp | null;
+}
+
+/** A run of neurons of one op on consecutive PEs of one tile, with the weight-buffer address of its rows. */
+export interface Piece {
+  tile: number;
+  pe: number;
+  count: number;
+  /** Index within the op of the piece's first neuron. */
+  first: number;
+  wbuf: number;
+}
+
+/** Up to (tiles × PEs) neurons of one op computed at once. */
+export interface Chunk {
+  first: number;
+  count: number;
+  pieces: Piece[];
+}
+
+export interface ScheduledModel extends FusedModel {
+  schedule: 'static' | 'dynamic';
+  /** Why this schedule was chosen, for dumps and reports. */
+  reason: string;
+  /** chunks[i] belongs to ops[i]. */
+  chunks: Chunk[][];
+  /** Highest weight-buffer word used on any PE. */
+  peakWeightWords: number;
+}
+
+export interface AllocatedModel extends ScheduledModel {
+  /** DRAM address of each op's rows. */
+  dramBase: number[];
+  dram: Float32Array;
+  /** Input-buffer address of the control slice of each op (after its input). */
+  controlSlot: number[];
+  dramRegions: Region[];
+}

@@ -1,0 +1,19 @@
+// Decimal text for float32 values: the shortest decimal that reads back (via Math.fround) as the same float32,
+// shared by the .axn printer and the weights-file writer so both round-trip exactly.
+
+/** Shortest decimal string s with Math.fround(Number(s)) identical to v (a float32 value); keeps -0. */
+export function float32Text(v: number): string {
+  if (Object.is(v, -0)) return '-0';
+  if (!Number.isFinite(v)) throw new RangeError(`${v} is not a finite float32`);
+  for (let p = 1; p <= 9; p++) {
+    const s = v.toPrecision(p);
+    if (Math.fround(Number(s)) === v) return Number(s).toString();
+  }
+  // Not reached for float32 values (9 significant digits always suffice); exact float64 text otherwise.
+  return v.toString();
+}
+
+/** Text for a float64 parameter (threshold, bound): JavaScript's shortest round-trip form, keeping -0. */
+export function float64Text(v: number): string {
+  return Object.is(v, -0) ? '-0' : v.toString();
+}

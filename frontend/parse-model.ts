@@ -1,0 +1,86 @@
+// Entry points of the .axn frontend: text (or a file path) -> lex -> parse -> AST -> checked AxModel IR,
+// with every problem returned as a Diagnostic (never thrown for bad input).
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { EOF, type IRecognitionException, type IToken } from 'chevrotain';
+import type { AxModel, SourceLoc } from '../ir/model.ts';
+import { DIAG } from '../diagnostics/catalog.ts';
+import { diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
+import { axnLexer } from './tokens.ts';
+import { axnParser } from './parser.ts';
+import { cstToAst } from './cst-to-ast.ts';
+import { checkModel, type WeightsFileLoader } from './check-model.ts';
+import { readWeightsFile } from './weights-file.ts';
+
+export interface ParseOptions {
+  /**
+   * Reads a weights file named by `weights "FILE"`. It receives FILE resolved against the directory of the
+   * model's `file` argument (path.join, or FILE itself when absolute). Default: fs.readFileSync as UTF-8.
+   */
+  readFile?: (path: string) => string;
+}
+
+export interface ParseResult {
+  model: AxModel | null;
+  diagnostics: Diagnostic[];
+}
+
+function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return (a.loc?.line ?? 0) - (b.loc?.line ?? 0) || (a.loc?.col ?? 0) - (b.loc?.col ?? 0);
+}
+
+/** Where a parse error points: the offending token, or just past the last token at end of file. */
+function errorLoc(file: string, tok: IToken, tokens: IToken[], text: string): SourceLoc {
+  if (tok.tokenType !== EOF && Number.isFinite(tok.startLine)) return { file, line: tok.startLine!, col: tok.startColumn! };
+  const last = tokens[tokens.length - 1];
+  if (last && Number.isFinite(last.endLine)) return { file, line: last.endLine!, col: last.endColumn! + 1 };
+  const lines = text.split('\n');
+  return { file, line: lines.length, col: lines[lines.length - 1].length + 1 };
+}
+
+export function parseModel(text: string, file: string, opts: ParseOptions = {}): ParseResult {
+  const diagnostics: Diagnostic[] = [];
+  const lexed = axnLexer.tokenize(text);
+  for (const e of lexed.errors) {
+    diagnostics.push(diag(DIAG.unexpectedCharacter, { file, line: e.line ?? 1, col: e.column ?? 1 }, text.charAt(e.offset)));
+  }
+  axnParser.input = lexed.tokens;
+  const cst = axnParser.model();
+  const seen = new Set<string>();
+  for (const e of axnParser.errors as IRecognitionException[]) {
+    const loc = errorLoc(file, e.token, lexed.tokens, text);
+    const key = `${loc.line}:${loc.col}`;
+    if (seen.has(key)) continue; // recovery can report the same spot twice
+    seen.add(key);
+    diagnostics.push(diag(DIAG.syntax, loc, e.message));
+  }
+  if (diagnostics.length > 0) return { model: null, diagnostics: diagnostics.sort(byPosition) };
+
+  const ast = cstToAst(cst, file);
+  const readFile = opts.readFile ?? ((p: string) => fs.readFileSync(p, 'utf8'));
+  const loadWeights: WeightsFileLoader = (lit, statementLoc) => {
+    const resolved = path.isAbsolute(lit.value) ? lit.value : path.join(path.dirname(file), lit.value);
+    let json: string;
+    try {
+      json = readFile(resolved);
+    } catch (err) {
+      const why = (err as NodeJS.ErrnoException)?.code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err);
+      return { table: null, diagnostics: [diag(DIAG.weightsFileUnreadable, statementLoc, resolved, why)] };
+    }
+    return readWeightsFile(json, resolved);
+  };
+  return checkModel(ast, file, loadWeights);
+}
+
+/** Reads and parses an .axn file; a weights file it names is resolved relative to the model file's directory. */
+export function loadModelFile(file: string): ParseResult {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException)?.code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err);
+    return { model: null, diagnostics: [diag(DIAG.fileUnreadable, file, file, why)] };
+  }
+  return parseModel(text, file);
+}

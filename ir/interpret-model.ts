@@ -1,0 +1,65 @@
+// The reference interpreter: the numerical definition of an AXNet (DESIGN.md §1) in float32 with the
+// summation order of ir/numerics.ts. The simulator must equal it bit for bit.
+
+import { decisionOffset, type AxModel, type DenseLayer } from './model.ts';
+import { applyActivation, dotBias, gate, sigmoidInvokes, softmaxInvokes, softmaxSafeProbability } from './numerics.ts';
+
+export interface Evaluation {
+  /** H(x), computed whether or not the predictor invokes. */
+  y: Float32Array;
+  /** c(i) for each control segment, in the predictor output's order. */
+  controls: Float32Array[];
+  /** The decision segment's outputs: P(x) (sigmoid) or the two logits (softmax). */
+  decision: Float32Array;
+  /** P(x): the sigmoid output or the softmax probability of the safe logit; 1 with no predictor. */
+  p: number;
+  invoke: boolean;
+}
+
+function dense(l: Pick<DenseLayer, 'inWidth' | 'weights' | 'bias'>, x: Float32Array, act: (j: number, a: number) => number, firstRow: number, rows: number): Float32Array {
+  const out = new Float32Array(rows);
+  for (let j = 0; j < rows; j++) out[j] = act(j, dotBias(l.weights, (firstRow + j) * l.inWidth, x, 0, l.inWidth, l.bias[firstRow + j]));
+  return out;
+}
+
+export function interpretModel(model: AxModel, x: Float32Array): Evaluation {
+  const controls: Float32Array[] = [];
+  const byName = new Map<string, Float32Array>();
+  let decision: Float32Array = new Float32Array(0);
+  let p = 1;
+  let invoke = true;
+  const pr = model.predictor;
+  if (pr) {
+    let h: Float32Array = x;
+    for (const l of pr.hidden) h = dense(l, h, (_, a) => applyActivation(l.activation, a), 0, l.width);
+    const o = pr.output;
+    let row = 0;
+    for (const s of o.segments) {
+      const c = dense(o, h, (_, a) => applyActivation(s.activation, a), row, s.width);
+      controls.push(c);
+      byName.set(s.name, c);
+      row += s.width;
+    }
+    const d = o.decision;
+    if (d.kind === 'sigmoid') {
+      decision = dense(o, h, (_, a) => applyActivation('sigmoid', a), decisionOffset(o), 1);
+      p = decision[0];
+      invoke = sigmoidInvokes(p, d.threshold);
+    } else {
+      decision = dense(o, h, (_, a) => a, decisionOffset(o), 2);
+      const safe = decision[d.safeIndex];
+      const other = decision[1 - d.safeIndex];
+      p = softmaxSafeProbability(safe, other);
+      invoke = softmaxInvokes(safe, other);
+    }
+  }
+  let h: Float32Array = x;
+  for (const l of model.approximator) {
+    const c = l.control ? byName.get(l.control)! : null;
+    h = dense(l, h, (j, a) => {
+      const v = applyActivation(l.activation, a);
+      return c ? gate(v, c[j]) : v;
+    }, 0, l.width);
+  }
+  return { y: h, controls, decision, p, invoke };
+}

@@ -1,0 +1,140 @@
+// Assembly text -> Binary, for hand-written programs and for round-tripping disassembly.
+// Syntax: one instruction per line, `label:` prefixes, `;` comments, and the directives
+// .stage NAME, .region NAME KIND mADDR LEN, .data dADDR v, v, ..., .model NAME, .schedule NAME.
+
+import { DIAG } from '../diagnostics/catalog.ts';
+import { AxcError, diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
+import { DEFAULT_HARDWARE, type Hardware } from '../hardware/description.ts';
+import type { Binary, Region, RegionKind } from './container.ts';
+import { encodeProgram, type Instruction } from './encoding.ts';
+import { parseOperand } from './operands.ts';
+import { OP_BY_MNEMONIC, STAGE_NAMES } from './table.ts';
+import { verifyProgram } from './verify-program.ts';
+
+const REGION_KINDS: readonly RegionKind[] = ['input', 'hidden', 'control', 'decision', 'output', 'weights'];
+
+interface Fixup {
+  pc: number;
+  arg: number;
+  label: string;
+  line: number;
+  col: number;
+}
+
+export function assemble(text: string, file: string, hardware: Hardware = DEFAULT_HARDWARE): Binary {
+  const diags: Diagnostic[] = [];
+  const program: Instruction[] = [];
+  const sourceMap: Binary['sourceMap'] = [];
+  const labels = new Map<string, number>();
+  const fixups: Fixup[] = [];
+  const regions: Region[] = [];
+  const data: { addr: number; values: number[] }[] = [];
+  let model = 'assembled';
+  let stage = 0;
+  let schedule: Binary['meta']['schedule'] = 'assembled';
+  const err = (line: number, col: number, d: (loc: { file: string; line: number; col: number }) => Diagnostic) => diags.push(d({ file, line, col }));
+
+  text.split(/\r?\n/).forEach((raw, li) => {
+    const line = li + 1;
+    let body = raw.replace(/;.*$/, '');
+    let col0 = 1;
+    const labelMatch = /^\s*([A-Za-z_.][\w.]*):/.exec(body);
+    if (labelMatch) {
+      const name = labelMatch[1];
+      if (labels.has(name)) err(line, body.indexOf(name) + 1, (l) => diag(DIAG.duplicateLabel, l, name));
+      else labels.set(name, program.length);
+      col0 += labelMatch[0].length;
+      body = body.slice(labelMatch[0].length);
+    }
+    const trimmed = body.trim();
+    if (!trimmed) return;
+    const col = col0 + body.indexOf(trimmed);
+    const [head] = trimmed.split(/\s+/, 1);
+    const rest = trimmed.slice(head.length).trim();
+    if (head.startsWith('.')) {
+      const parts = rest.split(/\s+/).filter(Boolean);
+      switch (head) {
+        case '.stage': {
+          const i = STAGE_NAMES.indexOf(parts[0] as (typeof STAGE_NAMES)[number]);
+          const n = i >= 0 ? i : /^\d+$/.test(parts[0] ?? '') ? Number(parts[0]) : -1;
+          if (n < 0 || n >= STAGE_NAMES.length) err(line, col, (l) => diag(DIAG.badDirective, l, `.stage takes one of ${STAGE_NAMES.join(', ')} (or 0-${STAGE_NAMES.length - 1})`));
+          else stage = n;
+          return;
+        }
+        case '.model':
+          if (parts.length !== 1) err(line, col, (l) => diag(DIAG.badDirective, l, '.model takes one name'));
+          else model = parts[0];
+          return;
+        case '.schedule':
+          if (parts[0] === 'static' || parts[0] === 'dynamic') schedule = parts[0];
+          return;
+        case '.region': {
+          const [name, kind, where, len] = parts;
+          const m = /^([md])(\d+)$/.exec(where ?? '');
+          if (parts.length !== 4 || !REGION_KINDS.includes(kind as RegionKind) || !m || !/^\d+$/.test(len))
+            err(line, col, (l) => diag(DIAG.badDirective, l, `.region takes NAME KIND mADDR|dADDR LEN with KIND one of ${REGION_KINDS.join(', ')}`));
+          else regions.push({ name, kind: kind as RegionKind, space: m[1] === 'm' ? 'ocm' : 'dram', addr: Number(m[2]), len: Number(len) });
+          return;
+        }
+        case '.data': {
+          const m = /^d(\d+)\s+(.*)$/.exec(rest);
+          const values = m ? m[2].split(',').map((s) => Number(s.trim())) : [];
+          if (!m || values.some((v) => Number.isNaN(v) || !Number.isFinite(Math.fround(v))))
+            err(line, col, (l) => diag(DIAG.badDirective, l, '.data takes dADDR then comma-separated finite float32 values'));
+          else data.push({ addr: Number(m[1]), values });
+          return;
+        }
+        default:
+          err(line, col, (l) => diag(DIAG.badDirective, l, `unknown directive '${head}'`));
+          return;
+      }
+    }
+    const op = OP_BY_MNEMONIC.get(head.toLowerCase());
+    if (!op) {
+      err(line, col, (l) => diag(DIAG.unknownMnemonic, l, head));
+      return;
+    }
+    const texts = rest ? rest.split(',').map((s) => s.trim()) : [];
+    const operandCol = (i: number) => col + trimmed.indexOf(texts[i], head.length);
+    if (texts.length !== op.layout.length) {
+      err(line, col, (l) => diag(DIAG.badOperand, l, `'${op.mnemonic}' takes ${op.layout.length} operands (${op.layout.map((f) => f.name).join(', ') || 'none'}), got ${texts.length}`));
+      return;
+    }
+    const args: number[] = [];
+    op.layout.forEach((fd, i) => {
+      const r = parseOperand(fd.kind, texts[i]);
+      if ('error' in r) {
+        err(line, operandCol(i), (l) => diag(DIAG.badOperand, l, `${op.mnemonic} operand '${fd.name}': ${r.error}`));
+        args.push(0);
+      } else if ('label' in r) {
+        fixups.push({ pc: program.length, arg: i, label: r.label, line, col: operandCol(i) });
+        args.push(0);
+      } else if (fd.kind !== 'f32' && r.value >= 2 ** fd.bits) {
+        err(line, operandCol(i), (l) => diag(DIAG.badOperand, l, `${op.mnemonic} operand '${fd.name}': ${r.value} does not fit in ${fd.bits} bits`));
+        args.push(0);
+      } else args.push(r.value);
+    });
+    program.push({ op: op.opcode, stage, args });
+    sourceMap.push({ file, line, col });
+  });
+  for (const fx of fixups) {
+    const pc = labels.get(fx.label);
+    if (pc === undefined) diags.push(diag(DIAG.undefinedLabel, { file, line: fx.line, col: fx.col }, fx.label));
+    else program[fx.pc].args[fx.arg] = pc;
+  }
+  if (diags.length) throw new AxcError(diags);
+
+  const dramLen = data.reduce((m, d) => Math.max(m, d.addr + d.values.length), 0);
+  const dram = new Float32Array(dramLen);
+  for (const d of data) dram.set(d.values, d.addr);
+  const { inputWidth, outputWidth } = verifyProgram(program, hardware, dram.length, (pc) => sourceMap[pc] ?? undefined);
+  return {
+    hardware,
+    code: encodeProgram(program),
+    dram,
+    regions,
+    symbols: [...labels].map(([name, pc]) => ({ name, pc })),
+    sourceMap,
+    meta: { model, schedule, inputWidth, outputWidth },
+  };
+}

@@ -1,0 +1,122 @@
+// prog.bin: the self-describing binary (code, weight image, memory map, hardware, source map)
+// and its msgpack container with magic number, format version and CRC-32.
+
+import { crc32 } from 'node:zlib';
+import { Packr } from 'msgpackr';
+import { DIAG } from '../diagnostics/catalog.ts';
+import { fail } from '../diagnostics/diagnostic.ts';
+import { HardwareSchema, type Hardware } from '../hardware/description.ts';
+import { INSTRUCTION_WORDS } from './table.ts';
+
+export const BINARY_MAGIC = 'AXNPU';
+export const BINARY_VERSION = 1;
+
+export type RegionKind = 'input' | 'hidden' | 'control' | 'decision' | 'output' | 'weights';
+
+/** A named span of on-chip memory (space 'ocm') or DRAM (space 'dram'), in float32 words. */
+export interface Region {
+  name: string;
+  kind: RegionKind;
+  space: 'ocm' | 'dram';
+  addr: number;
+  len: number;
+}
+
+export interface SourcePosition {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export interface Binary {
+  hardware: Hardware;
+  /** Encoded instructions, INSTRUCTION_WORDS little-endian 32-bit words each. */
+  code: Uint32Array;
+  /** The DRAM image: weight rows, from DRAM address 0. */
+  dram: Float32Array;
+  regions: Region[];
+  /** Branch targets by name, for readable disassembly. */
+  symbols: { name: string; pc: number }[];
+  /** Per instruction, where it came from (null for generated glue with no source line). */
+  sourceMap: (SourcePosition | null)[];
+  meta: { model: string; schedule: 'static' | 'dynamic' | 'assembled'; inputWidth: number; outputWidth: number };
+}
+
+const packr = new Packr({ useRecords: false, moreTypes: false });
+
+function bytesOf(a: Uint32Array | Float32Array): Uint8Array {
+  // Little-endian on every platform Node supports; typed arrays are stored as raw bytes with an explicit dtype.
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+function copyAligned(b: Uint8Array): ArrayBuffer {
+  const buf = new ArrayBuffer(b.byteLength);
+  new Uint8Array(buf).set(b);
+  return buf;
+}
+
+/** Serialises a binary. The CRC covers the body bytes exactly as stored. */
+export function packBinary(bin: Binary): Uint8Array {
+  const files = [...new Set(bin.sourceMap.filter((p): p is SourcePosition => p !== null).map((p) => p.file))];
+  const fileIndex = new Map(files.map((f, i) => [f, i]));
+  const map = new Uint32Array(bin.sourceMap.length * 3);
+  bin.sourceMap.forEach((p, i) => {
+    if (!p) return;
+    map[i * 3] = fileIndex.get(p.file)! + 1;
+    map[i * 3 + 1] = p.line;
+    map[i * 3 + 2] = p.col;
+  });
+  const body = packr.pack({
+    hardware: bin.hardware,
+    code: { dtype: 'u32', length: bin.code.length, bytes: bytesOf(bin.code) },
+    dram: { dtype: 'f32', length: bin.dram.length, bytes: bytesOf(bin.dram) },
+    regions: bin.regions,
+    symbols: bin.symbols,
+    sourceMap: { files, entries: { dtype: 'u32', length: map.length, bytes: bytesOf(map) } },
+    meta: bin.meta,
+  });
+  return packr.pack({ magic: BINARY_MAGIC, version: BINARY_VERSION, crc32: crc32(body), body });
+}
+
+function typed<T>(v: unknown, dtype: string, ctor: new (b: ArrayBuffer) => T, what: string): T {
+  const o = v as { dtype?: unknown; length?: unknown; bytes?: unknown };
+  if (!o || o.dtype !== dtype || !(o.bytes instanceof Uint8Array) || typeof o.length !== 'number' || o.bytes.byteLength !== o.length * 4)
+    fail(DIAG.binaryMalformed, undefined, `${what} is not a ${dtype} array`);
+  return new ctor(copyAligned(o.bytes as Uint8Array));
+}
+
+/** Parses and checks a binary: magic, version, CRC, then structure. Every failure is one clear AxcError. */
+export function unpackBinary(bytes: Uint8Array, file?: string): Binary {
+  let outer: any;
+  try {
+    outer = packr.unpack(bytes);
+  } catch {
+    fail(DIAG.notABinary, file);
+  }
+  if (!outer || typeof outer !== 'object' || outer.magic !== BINARY_MAGIC) fail(DIAG.notABinary, file);
+  if (outer.version !== BINARY_VERSION) fail(DIAG.binaryVersion, file, Number(outer.version), BINARY_VERSION);
+  if (!(outer.body instanceof Uint8Array) || crc32(outer.body) !== outer.crc32) fail(DIAG.binaryChecksum, file);
+  let body: any;
+  try {
+    body = packr.unpack(outer.body);
+  } catch (e) {
+    fail(DIAG.binaryMalformed, file, (e as Error).message);
+  }
+  const hw = HardwareSchema.safeParse(body?.hardware);
+  if (!hw.success) fail(DIAG.binaryMalformed, file, `its hardware description is invalid (${hw.error.issues[0]?.path.join('.')}: ${hw.error.issues[0]?.message})`);
+  const code = typed(body.code, 'u32', Uint32Array, 'code');
+  if (code.length % INSTRUCTION_WORDS !== 0) fail(DIAG.binaryMalformed, file, 'code length is not a whole number of instructions');
+  const dram = typed(body.dram, 'f32', Float32Array, 'DRAM image');
+  const sm = body.sourceMap;
+  if (!sm || !Array.isArray(sm.files)) fail(DIAG.binaryMalformed, file, 'source map is missing');
+  const entries = typed(sm.entries, 'u32', Uint32Array, 'source map');
+  const n = code.length / INSTRUCTION_WORDS;
+  if (entries.length !== n * 3) fail(DIAG.binaryMalformed, file, 'source map does not cover every instruction');
+  const sourceMap: (SourcePosition | null)[] = [];
+  for (let i = 0; i < n; i++) {
+    const fi = entries[i * 3];
+    sourceMap.push(fi === 0 ? null : { file: String(sm.files[fi - 1]), line: entries[i * 3 + 1], col: entries[i * 3 + 2] });
+  }
+  if (!Array.isArray(body.regions) || !Array.isArray(body.symbols) || !body.meta) fail(DIAG.binaryMalformed, file, 'memory map, symbols or metadata missing');
+  return { hardware: hw.data, code, dram, regions: body.regions, symbols: body.symbols, sourceMap, meta: body.meta };
+}

@@ -1,0 +1,57 @@
+// Binary -> assembly text. The output re-assembles to the same code (and, with data, the same binary).
+
+import { formatOperand, formatF32 } from './operands.ts';
+import { decodeProgram } from './encoding.ts';
+import { OP_BY_CODE, STAGE_NAMES } from './table.ts';
+import type { Binary } from './container.ts';
+
+export interface DisassembleOptions {
+  /** Emit the DRAM image as .data directives so the text assembles back to the whole binary. */
+  data?: boolean;
+  /** Append each instruction's source position as a comment. */
+  sourceLines?: boolean;
+}
+
+export function disassemble(bin: Binary, opts: DisassembleOptions = {}): string {
+  const program = decodeProgram(bin.code);
+  const names = new Map<number, string>();
+  for (const s of bin.symbols) if (!names.has(s.pc)) names.set(s.pc, s.name);
+  for (const ins of program) {
+    const op = OP_BY_CODE[ins.op]!;
+    op.layout.forEach((fd, i) => {
+      if (fd.kind === 'label' && !names.has(ins.args[i])) names.set(ins.args[i], `L${ins.args[i]}`);
+    });
+  }
+  const labelOf = (pc: number) => names.get(pc) ?? String(pc);
+  const out: string[] = [];
+  const hw = bin.hardware;
+  out.push(`; model ${bin.meta.model}: ${bin.meta.inputWidth} -> ${bin.meta.outputWidth}, ${bin.meta.schedule} schedule`);
+  out.push(`; hardware ${hw.name}: ${hw.tiles} tiles x ${hw.pesPerTile} PEs, weight buffer ${hw.weightBufferWords} words/PE`);
+  out.push(`.model ${bin.meta.model}`);
+  out.push(`.schedule ${bin.meta.schedule}`);
+  for (const r of bin.regions) out.push(`.region ${r.name} ${r.kind} ${r.space === 'ocm' ? 'm' : 'd'}${r.addr} ${r.len}`);
+  let stage = -1;
+  const width = Math.max(...program.map((ins) => OP_BY_CODE[ins.op]!.mnemonic.length), 4) + 1;
+  program.forEach((ins, pc) => {
+    if (ins.stage !== stage) {
+      stage = ins.stage;
+      out.push(`.stage ${STAGE_NAMES[stage]}`);
+    }
+    const label = names.get(pc);
+    if (label !== undefined) out.push(`${label}:`);
+    const op = OP_BY_CODE[ins.op]!;
+    const operands = op.layout.map((fd, i) => formatOperand(fd.kind, ins.args[i], labelOf)).join(', ');
+    let line = `    ${op.mnemonic.padEnd(width)}${operands}`.trimEnd();
+    const src = bin.sourceMap[pc];
+    if (opts.sourceLines !== false && src) line = `${line.padEnd(56)} ; ${src.file}:${src.line}:${src.col}`;
+    out.push(line);
+  });
+  if (opts.data && bin.dram.length > 0) {
+    const perLine = 8;
+    for (let i = 0; i < bin.dram.length; i += perLine) {
+      const vals = Array.from(bin.dram.subarray(i, i + perLine), formatF32);
+      out.push(`.data d${i} ${vals.join(', ')}`);
+    }
+  }
+  return out.join('\n') + '\n';
+}

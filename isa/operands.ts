@@ -1,0 +1,63 @@
+// How each operand kind is written in assembly: the one place both the assembler and disassembler read.
+
+import { ACTIVATIONS } from '../ir/model.ts';
+import type { OperandKind } from './table.ts';
+
+const PREFIX: Partial<Record<OperandKind, string>> = { tile: 't', pe: 'p', buf: '@', ocm: 'm', dram: 'd' };
+
+/** Shortest decimal that reads back as the same float32. */
+export function formatF32(v: number): string {
+  if (Object.is(v, -0)) return '-0';
+  if (!Number.isFinite(v)) return String(v);
+  for (let p = 1; p <= 9; p++) {
+    const s = Number(v.toPrecision(p)).toString();
+    if (Math.fround(Number(s)) === v) return s;
+  }
+  return v.toString();
+}
+
+export function formatOperand(kind: OperandKind, value: number, labelOf: (pc: number) => string): string {
+  switch (kind) {
+    case 'act':
+      return ACTIVATIONS[value] ?? String(value);
+    case 'f32':
+      return formatF32(value);
+    case 'label':
+      return labelOf(value);
+    case 'uint':
+      return String(value);
+    default:
+      return PREFIX[kind]! + value;
+  }
+}
+
+/** Parses one operand; returns a number, a label name to resolve later, or an error message. */
+export function parseOperand(kind: OperandKind, text: string): { value: number } | { label: string } | { error: string } {
+  const prefix = PREFIX[kind];
+  if (prefix) {
+    if (!text.startsWith(prefix) || !/^\d+$/.test(text.slice(prefix.length))) return { error: `expected ${describeKind(kind)} like '${prefix}0', got '${text}'` };
+    return { value: Number(text.slice(prefix.length)) };
+  }
+  switch (kind) {
+    case 'uint':
+      return /^(\d+|0x[0-9a-fA-F]+)$/.test(text) ? { value: Number(text) } : { error: `expected an unsigned integer, got '${text}'` };
+    case 'act': {
+      const i = (ACTIVATIONS as readonly string[]).indexOf(text);
+      return i >= 0 ? { value: i } : { error: `expected an activation (${ACTIVATIONS.join(', ')}), got '${text}'` };
+    }
+    case 'f32': {
+      const v = Number(text);
+      if (text.trim() === '' || Number.isNaN(v) || !Number.isFinite(Math.fround(v))) return { error: `expected a finite float32 number, got '${text}'` };
+      return { value: Math.fround(v) };
+    }
+    case 'label':
+      if (/^\d+$/.test(text)) return { value: Number(text) };
+      return /^[A-Za-z_.][\w.]*$/.test(text) ? { label: text } : { error: `expected a label or instruction index, got '${text}'` };
+    default:
+      return { error: `unknown operand kind ${kind}` };
+  }
+}
+
+export function describeKind(kind: OperandKind): string {
+  return { tile: 'a tile', pe: 'a PE', buf: 'a buffer address', ocm: 'an on-chip memory address', dram: 'a DRAM address' }[kind as 'tile'] ?? kind;
+}

@@ -1,0 +1,184 @@
+// The NPU instruction set, declared once. Encoder, decoder, assembler, disassembler, the ISA
+// reference (isa/README.md) and the simulator's dispatch are all derived from this table.
+
+import { FIELD_BITS } from './limits.ts';
+
+/** How an operand is written in assembly: plain number, tile `t3`, PE `p5`, buffer `@12`,
+ *  memory `m40`, DRAM `d1024`, activation name, float32 literal, or a code label. */
+export type OperandKind = 'uint' | 'tile' | 'pe' | 'buf' | 'ocm' | 'dram' | 'act' | 'f32' | 'label';
+
+export interface FieldDecl {
+  name: string;
+  bits: number;
+  kind: OperandKind;
+  doc: string;
+}
+
+export interface OpDecl {
+  mnemonic: string;
+  opcode: number;
+  /** The stage of the paper's five it belongs to by default (0 = setup before the first sample). */
+  summary: string;
+  fields: FieldDecl[];
+  /** The loop nest the instruction performs, in the notation of isa/README.md. */
+  loop: string;
+  /** True when the instruction may change the program counter other than to pc + 1. */
+  control?: boolean;
+}
+
+const B = FIELD_BITS;
+const f = (name: string, bits: number, kind: OperandKind, doc: string): FieldDecl => ({ name, bits, kind, doc });
+
+const tile = f('tile', B.tile, 'tile', 'tile index');
+const pe = f('pe', B.pe, 'pe', 'first PE within the tile');
+const count = f('count', B.count, 'uint', 'number of consecutive PEs');
+const len = f('len', B.len, 'uint', 'number of words');
+const target = f('target', B.target, 'label', 'branch target (instruction index)');
+
+export const INSTRUCTION_BITS = 128;
+export const INSTRUCTION_WORDS = INSTRUCTION_BITS / 32;
+/** Every instruction starts with the opcode, then the stage tag, then its own fields in order. */
+export const OPCODE_BITS = 6;
+export const STAGE_BITS = B.stage;
+
+export const OPS: readonly OpDecl[] = [
+  { mnemonic: 'nop', opcode: 0, summary: 'Do nothing for one issue slot.', fields: [], loop: '—' },
+  {
+    mnemonic: 'halt',
+    opcode: 1,
+    summary: 'Stop the program.',
+    fields: [],
+    loop: 'stop',
+    control: true,
+  },
+  {
+    mnemonic: 'recv',
+    opcode: 2,
+    summary: 'Stage 1: take the next sample from the host into on-chip memory; stop when the input is exhausted.',
+    fields: [f('ocm', B.ocmAddr, 'ocm', 'destination in on-chip memory'), len],
+    loop: 'if no sample left: stop\nfor j < len: OCM[ocm + j] = x[j]',
+    control: true,
+  },
+  {
+    mnemonic: 'ldw',
+    opcode: 3,
+    summary: "Load weight rows (fan-in weights then bias) from DRAM into consecutive PEs' weight buffers.",
+    fields: [tile, pe, count, f('wbuf', B.bufAddr, 'buf', 'weight-buffer address'), f('dram', B.dramAddr, 'dram', 'DRAM address of the first row'), f('row', B.row, 'uint', 'words per row (fan-in + 1)')],
+    loop: 'for k < count: for j < row: WB[tile][pe + k][wbuf + j] = DRAM[dram + k*row + j]',
+  },
+  {
+    mnemonic: 'ldi',
+    opcode: 4,
+    summary: "Move words from on-chip memory into a tile's input buffer over the data bus.",
+    fields: [tile, f('ibuf', B.bufAddr, 'buf', 'input-buffer address'), f('ocm', B.ocmAddr, 'ocm', 'source in on-chip memory'), len],
+    loop: 'for j < len: IB[tile][ibuf + j] = OCM[ocm + j]',
+  },
+  {
+    mnemonic: 'neu',
+    opcode: 5,
+    summary: 'Each of `count` PEs computes one neuron: multiply-add over the input buffer, bias, activation, and (ctl = 1) the switch-unit Hadamard multiply by its control element.',
+    fields: [
+      tile,
+      pe,
+      count,
+      f('ibuf', B.bufAddr, 'buf', 'input-buffer address of the layer input'),
+      f('len', B.len, 'uint', 'fan-in'),
+      f('wbuf', B.bufAddr, 'buf', 'weight-buffer address of each PE\'s row'),
+      f('act', B.act, 'act', 'activation: linear, relu, sigmoid, tanh'),
+      f('ctl', B.flag, 'uint', '1 routes the activation through the Hadamard multiplier'),
+      f('cbuf', B.bufAddr, 'buf', 'input-buffer address of the control slice (element k for PE pe + k)'),
+      f('obuf', B.bufAddr, 'buf', 'output-buffer address of the first result'),
+    ],
+    loop:
+      'for k < count:\n  acc = +0; for j < len: acc = f32(acc + f32(WB[tile][pe+k][wbuf+j] * IB[tile][ibuf+j]))\n  h = act(f32(acc + WB[tile][pe+k][wbuf+len]))\n  if ctl: h = f32(h * IB[tile][cbuf + k])\n  OB[tile][obuf + k] = h',
+  },
+  {
+    mnemonic: 'sto',
+    opcode: 6,
+    summary: "Move words from a tile's output buffer to on-chip memory over the data bus.",
+    fields: [tile, f('obuf', B.bufAddr, 'buf', 'output-buffer address'), f('ocm', B.ocmAddr, 'ocm', 'destination in on-chip memory'), len],
+    loop: 'for j < len: OCM[ocm + j] = OB[tile][obuf + j]',
+  },
+  {
+    mnemonic: 'decs',
+    opcode: 7,
+    summary: 'Stage 3, sigmoid decision: the controller reads P(x) from its fixed address and, unless it exceeds the threshold, branches to the CPU path.',
+    fields: [f('ocm', B.ocmAddr, 'ocm', 'address of P(x)'), f('threshold', B.f32, 'f32', 'invoke when P(x) > threshold'), target],
+    loop: 'P = OCM[ocm]; invoke = P > threshold\nif not invoke: pc = target',
+    control: true,
+  },
+  {
+    mnemonic: 'decm',
+    opcode: 8,
+    summary: 'Stage 3, softmax decision: the controller reads the two logits and, unless the safe one strictly wins, branches to the CPU path.',
+    fields: [f('ocm', B.ocmAddr, 'ocm', 'address of the two logits'), f('safe', B.flag, 'uint', 'index of the safe logit'), target],
+    loop: 's = OCM[ocm + safe]; o = OCM[ocm + 1 - safe]\nP = f32(1 / (1 + exp(f32(o - s)))); invoke = s > o\nif not invoke: pc = target',
+    control: true,
+  },
+  {
+    mnemonic: 'cpu',
+    opcode: 9,
+    summary: 'Stage 3: the controller hands the current sample to the CPU, which computes the exact function.',
+    fields: [],
+    loop: 'fallback(x)',
+  },
+  {
+    mnemonic: 'send',
+    opcode: 10,
+    summary: 'Stage 5: deliver H(x) from on-chip memory to the host.',
+    fields: [f('ocm', B.ocmAddr, 'ocm', 'address of H(x)'), len],
+    loop: 'for j < len: y[j] = OCM[ocm + j]',
+  },
+  { mnemonic: 'jmp', opcode: 11, summary: 'Unconditional branch.', fields: [target], loop: 'pc = target', control: true },
+];
+
+export interface FieldLayout extends FieldDecl {
+  /** Bit offset within the 128-bit instruction (bit 0 = least significant bit of word 0). */
+  offset: number;
+}
+
+export interface OpLayout extends OpDecl {
+  layout: FieldLayout[];
+}
+
+function layOut(op: OpDecl): OpLayout {
+  let offset = OPCODE_BITS + STAGE_BITS;
+  const layout = op.fields.map((fd) => {
+    const l = { ...fd, offset };
+    offset += fd.bits;
+    return l;
+  });
+  if (offset > INSTRUCTION_BITS) throw new Error(`ISA table: ${op.mnemonic} needs ${offset} bits`);
+  return { ...op, layout };
+}
+
+export const OP_LAYOUTS: readonly OpLayout[] = OPS.map(layOut);
+
+export const OP_BY_MNEMONIC: ReadonlyMap<string, OpLayout> = new Map(OP_LAYOUTS.map((o) => [o.mnemonic, o]));
+export const OP_BY_CODE: readonly (OpLayout | undefined)[] = (() => {
+  const a: (OpLayout | undefined)[] = new Array(1 << OPCODE_BITS).fill(undefined);
+  for (const o of OP_LAYOUTS) {
+    if (a[o.opcode]) throw new Error(`ISA table: opcode ${o.opcode} used twice`);
+    a[o.opcode] = o;
+  }
+  return a;
+})();
+
+/** Slots per decoded instruction: opcode, stage, then up to the widest op's fields. */
+export const DECODED_STRIDE = 2 + Math.max(...OPS.map((o) => o.fields.length));
+
+/** Index of a field inside a decoded instruction record, for the simulator's executors. */
+export function fieldSlot(mnemonic: string, field: string): number {
+  const op = OP_BY_MNEMONIC.get(mnemonic);
+  const i = op?.fields.findIndex((x) => x.name === field) ?? -1;
+  if (!op || i < 0) throw new Error(`ISA table has no field ${mnemonic}.${field}`);
+  return 2 + i;
+}
+
+export function opcodeOf(mnemonic: string): number {
+  const op = OP_BY_MNEMONIC.get(mnemonic);
+  if (!op) throw new Error(`ISA table has no op ${mnemonic}`);
+  return op.opcode;
+}
+
+export const STAGE_NAMES = ['setup', 'predict', 'store-predictions', 'decide', 'approximate', 'output'] as const;

@@ -1,0 +1,80 @@
+// Static check of a program against the hardware it runs on. Every operand is an immediate, so
+// every buffer, memory and branch access is proven in range once, before the first sample.
+
+import { DIAG } from '../diagnostics/catalog.ts';
+import { AxcError, diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
+import type { Hardware } from '../hardware/description.ts';
+import type { SourceLoc } from '../ir/model.ts';
+import type { Instruction } from './encoding.ts';
+import { MAX_PROGRAM_LENGTH } from './limits.ts';
+import { OP_BY_CODE } from './table.ts';
+
+export function verifyProgram(
+  program: readonly Instruction[],
+  hw: Hardware,
+  dramWords: number,
+  locOf: (pc: number) => SourceLoc | undefined = () => undefined,
+): { inputWidth: number; outputWidth: number } {
+  const diags: Diagnostic[] = [];
+  let inputWidth = -1;
+  let outputWidth = -1;
+  if (program.length > MAX_PROGRAM_LENGTH) diags.push(diag(DIAG.illegalInstruction, undefined, MAX_PROGRAM_LENGTH, `program has ${program.length} instructions; at most ${MAX_PROGRAM_LENGTH} fit the branch target field`));
+  program.forEach((ins, pc) => {
+    const op = OP_BY_CODE[ins.op]!;
+    const a: Record<string, number> = {};
+    op.layout.forEach((fd, i) => (a[fd.name] = ins.args[i]));
+    const bad = (why: string) => {
+      const loc = locOf(pc);
+      diags.push(diag(DIAG.illegalInstruction, loc, pc, `${op.mnemonic}: ${why}`));
+    };
+    const within = (what: string, start: number, n: number, size: number, unit: string) => {
+      if (start + n > size) bad(`${what} [${start}, ${start + n}) exceeds the ${size}-word ${unit}`);
+    };
+    if ('tile' in a && a.tile >= hw.tiles) bad(`tile ${a.tile} does not exist (the NPU has ${hw.tiles})`);
+    switch (op.mnemonic) {
+      case 'recv':
+      case 'send': {
+        within('on-chip memory range', a.ocm, a.len, hw.onChipMemoryWords, 'on-chip memory');
+        if (op.mnemonic === 'recv') {
+          if (inputWidth >= 0 && a.len !== inputWidth) bad(`receives ${a.len} words but an earlier recv takes ${inputWidth}`);
+          inputWidth = a.len;
+        } else {
+          if (outputWidth >= 0 && a.len !== outputWidth) bad(`sends ${a.len} words but an earlier send gives ${outputWidth}`);
+          outputWidth = a.len;
+        }
+        break;
+      }
+      case 'ldw':
+        if (a.pe + a.count > hw.pesPerTile) bad(`PEs [${a.pe}, ${a.pe + a.count}) exceed the tile's ${hw.pesPerTile}`);
+        within('weight-buffer range', a.wbuf, a.row, hw.weightBufferWords, 'weight buffer');
+        within('DRAM range', a.dram, a.count * a.row, dramWords, 'DRAM image');
+        break;
+      case 'ldi':
+        within('input-buffer range', a.ibuf, a.len, hw.inputBufferWords, 'input buffer');
+        within('on-chip memory range', a.ocm, a.len, hw.onChipMemoryWords, 'on-chip memory');
+        break;
+      case 'neu':
+        if (a.pe + a.count > hw.pesPerTile) bad(`PEs [${a.pe}, ${a.pe + a.count}) exceed the tile's ${hw.pesPerTile}`);
+        within('input-buffer range', a.ibuf, a.len, hw.inputBufferWords, 'input buffer');
+        within('weight-buffer range', a.wbuf, a.len + 1, hw.weightBufferWords, 'weight buffer');
+        if (a.ctl) within('control slice', a.cbuf, a.count, hw.inputBufferWords, 'input buffer');
+        within('output-buffer range', a.obuf, a.count, hw.outputBufferWords, 'output buffer');
+        break;
+      case 'sto':
+        within('output-buffer range', a.obuf, a.len, hw.outputBufferWords, 'output buffer');
+        within('on-chip memory range', a.ocm, a.len, hw.onChipMemoryWords, 'on-chip memory');
+        break;
+      case 'decs':
+        within('P(x) address', a.ocm, 1, hw.onChipMemoryWords, 'on-chip memory');
+        if (!Number.isFinite(a.threshold)) bad('threshold is not finite');
+        break;
+      case 'decm':
+        within('logit pair', a.ocm, 2, hw.onChipMemoryWords, 'on-chip memory');
+        break;
+    }
+    if ('target' in a && a.target >= program.length) bad(`branch target ${a.target} is past the end of the program (${program.length} instructions)`);
+  });
+  if (inputWidth < 0) diags.push(diag(DIAG.illegalInstruction, undefined, 0, 'program has no recv, so it never takes a sample'));
+  if (diags.length) throw new AxcError(diags);
+  return { inputWidth, outputWidth: Math.max(outputWidth, 0) };
+}

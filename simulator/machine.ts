@@ -1,0 +1,46 @@
+// The NPU's architectural state: on-chip memory, DRAM, per-tile buffers, per-PE weight buffers,
+// the program counter and the controller's per-sample registers. All typed arrays, allocated once.
+
+import type { Hardware } from '../hardware/description.ts';
+
+export class Machine {
+  readonly hw: Hardware;
+  readonly ocm: Float32Array;
+  readonly dram: Float32Array;
+  /** [tile][pe][word], flattened. */
+  readonly wb: Float32Array;
+  /** [tile][word], flattened. */
+  readonly ib: Float32Array;
+  readonly ob: Float32Array;
+  readonly y: Float32Array;
+  readonly wbPerTile: number;
+
+  pc = 0;
+  instructions = 0;
+  /** The sample waiting for the next `recv`, or null when the program must block there. */
+  pending: Float32Array | null = null;
+  /** Controller registers for the current sample. */
+  p = 1;
+  predicted = true;
+  invoked = false;
+  fallback = false;
+  invokeAll = false;
+
+  constructor(hw: Hardware, dram: Float32Array, outputWidth: number) {
+    this.hw = hw;
+    this.ocm = new Float32Array(hw.onChipMemoryWords);
+    this.dram = dram;
+    this.wbPerTile = hw.pesPerTile * hw.weightBufferWords;
+    this.wb = new Float32Array(hw.tiles * this.wbPerTile);
+    this.ib = new Float32Array(hw.tiles * hw.inputBufferWords);
+    this.ob = new Float32Array(hw.tiles * hw.outputBufferWords);
+    this.y = new Float32Array(outputWidth);
+  }
+
+  resetSampleRegisters(): void {
+    this.p = 1;
+    this.predicted = true;
+    this.invoked = false;
+    this.fallback = false;
+  }
+}

@@ -1,0 +1,101 @@
+// The functional simulator: loads a binary (decode once, verify against its hardware), then runs the
+// instruction stream sample by sample. State is fixed-size, so memory stays flat however many samples run.
+
+import { DIAG } from '../diagnostics/catalog.ts';
+import { fail } from '../diagnostics/diagnostic.ts';
+import type { Binary } from '../isa/container.ts';
+import { decodeProgram, flattenProgram } from '../isa/encoding.ts';
+import { DECODED_STRIDE } from '../isa/table.ts';
+import { verifyProgram } from '../isa/verify-program.ts';
+import { BLOCKED, DISPATCH, HALTED } from './execute-ops.ts';
+import { Machine } from './machine.ts';
+
+export interface SimulatorOptions {
+  /** Force the approximation subnet on every sample (the controller ignores P(x)). */
+  invokeAll?: boolean;
+  /** Guard against hand-written programs that never come back to `recv`. */
+  maxInstructionsPerSample?: number;
+}
+
+/** What one sample did. The arrays are views into machine state, valid until the next sample. */
+export interface SampleResult {
+  p: number;
+  /** The predictor's decision, whatever the controller was told to do. */
+  predicted: boolean;
+  /** The approximation subnet ran and H(x) was sent (y is valid). */
+  invoked: boolean;
+  /** The controller handed the sample to the CPU. */
+  fallback: boolean;
+  y: Float32Array;
+  ocm: Float32Array;
+  instructions: number;
+}
+
+export class Simulator {
+  readonly binary: Binary;
+  readonly machine: Machine;
+  readonly inputWidth: number;
+  readonly outputWidth: number;
+  private readonly code: Uint32Array;
+  private readonly budget: number;
+  private halted = false;
+  private readonly result: SampleResult;
+
+  constructor(binary: Binary, opts: SimulatorOptions = {}) {
+    this.binary = binary;
+    const program = decodeProgram(binary.code);
+    const widths = verifyProgram(program, binary.hardware, binary.dram.length, (pc) => binary.sourceMap[pc] ?? undefined);
+    this.inputWidth = widths.inputWidth;
+    this.outputWidth = widths.outputWidth;
+    this.code = flattenProgram(program);
+    this.machine = new Machine(binary.hardware, binary.dram, this.outputWidth);
+    this.machine.invokeAll = opts.invokeAll ?? false;
+    this.budget = opts.maxInstructionsPerSample ?? 50_000_000;
+    this.result = { p: 1, predicted: true, invoked: false, fallback: false, y: this.machine.y, ocm: this.machine.ocm, instructions: 0 };
+    this.run(); // the setup stage: runs until the first recv blocks
+  }
+
+  /** Executes until `recv` blocks for want of a sample, or the program halts. Returns instructions executed. */
+  private run(): number {
+    const m = this.machine;
+    const code = this.code;
+    let pc = m.pc;
+    let n = 0;
+    for (;;) {
+      const at = pc * DECODED_STRIDE;
+      const next = DISPATCH[code[at]](m, code, at, pc);
+      if (next === BLOCKED) break;
+      n++;
+      if (next === HALTED) {
+        this.halted = true;
+        break;
+      }
+      if (n > this.budget) fail(DIAG.simulationFault, undefined, pc, `more than ${this.budget} instructions without returning to recv`);
+      pc = next;
+    }
+    m.pc = pc;
+    m.instructions += n;
+    return n;
+  }
+
+  get isHalted(): boolean {
+    return this.halted;
+  }
+
+  runSample(x: Float32Array): SampleResult {
+    if (x.length !== this.inputWidth) fail(DIAG.inputWidth, undefined, x.length, this.inputWidth);
+    const m = this.machine;
+    if (this.halted) fail(DIAG.simulationFault, undefined, m.pc, 'the program halted before taking this sample');
+    m.resetSampleRegisters();
+    m.pending = x;
+    const n = this.run();
+    if (m.pending !== null) fail(DIAG.simulationFault, undefined, m.pc, 'the program halted before taking this sample');
+    const r = this.result;
+    r.p = m.p;
+    r.predicted = m.predicted;
+    r.invoked = m.invoked;
+    r.fallback = m.fallback;
+    r.instructions = n;
+    return r;
+  }
+}
