@@ -59,6 +59,7 @@ export const DIAG = {
   binaryVersion: entry('AXB402', (got: number, want: number) => `binary format version ${got} is not supported by this axc (expects version ${want}); recompile the model`),
   binaryChecksum: entry('AXB403', () => `binary is corrupt: its CRC-32 does not match its contents`),
   binaryMalformed: entry('AXB404', (why: string) => `binary is malformed: ${why}`),
+  hardwareMismatch: entry('AXB406', (built: string, given: string) => `binary was compiled for hardware ${built}, not ${given}; recompile with this --npu`),
   illegalInstruction: entry('AXB405', (pc: number, why: string) => `illegal instruction at pc ${pc}: ${why}`),
 
   // assembler

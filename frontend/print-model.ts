@@ -2,7 +2,7 @@
 // to exactly the same IR: float32 values are printed as the shortest decimal that rounds back to them.
 
 import type { AxModel, Decision, DenseLayer } from '../ir/model.ts';
-import { float32Text, float64Text } from './float-text.ts';
+import { float32Text, float64Text } from '../ir/float-text.ts';
 
 export interface PrintOptions {
   /** Print the weights as an inline `weights { }` block (default true). */

@@ -9,7 +9,7 @@ import type { AxModel, SourceLoc } from '../ir/model.ts';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { LayerWeightsAst, WeightTable, WeightValue } from './ast.ts';
-import { float32Text } from './float-text.ts';
+import { float32Text } from '../ir/float-text.ts';
 
 export const WEIGHTS_FORMAT = 'axc-weights';
 export const WEIGHTS_VERSION = 1;

@@ -1,6 +1,7 @@
 // Binary -> assembly text. The output re-assembles to the same code (and, with data, the same binary).
 
-import { formatOperand, formatF32 } from './operands.ts';
+import { formatOperand } from './operands.ts';
+import { float32Text } from '../ir/float-text.ts';
 import { decodeProgram } from './encoding.ts';
 import { OP_BY_CODE, STAGE_NAMES } from './table.ts';
 import type { Binary } from './container.ts';
@@ -49,7 +50,7 @@ export function disassemble(bin: Binary, opts: DisassembleOptions = {}): string 
   if (opts.data && bin.dram.length > 0) {
     const perLine = 8;
     for (let i = 0; i < bin.dram.length; i += perLine) {
-      const vals = Array.from(bin.dram.subarray(i, i + perLine), formatF32);
+      const vals = Array.from(bin.dram.subarray(i, i + perLine), float32Text);
       out.push(`.data d${i} ${vals.join(', ')}`);
     }
   }

@@ -2,26 +2,17 @@
 
 import { ACTIVATIONS } from '../ir/model.ts';
 import type { OperandKind } from './table.ts';
+import { float32Text } from '../ir/float-text.ts';
 
 const PREFIX: Partial<Record<OperandKind, string>> = { tile: 't', pe: 'p', buf: '@', ocm: 'm', dram: 'd' };
 
-/** Shortest decimal that reads back as the same float32. */
-export function formatF32(v: number): string {
-  if (Object.is(v, -0)) return '-0';
-  if (!Number.isFinite(v)) return String(v);
-  for (let p = 1; p <= 9; p++) {
-    const s = Number(v.toPrecision(p)).toString();
-    if (Math.fround(Number(s)) === v) return s;
-  }
-  return v.toString();
-}
 
 export function formatOperand(kind: OperandKind, value: number, labelOf: (pc: number) => string): string {
   switch (kind) {
     case 'act':
       return ACTIVATIONS[value] ?? String(value);
     case 'f32':
-      return formatF32(value);
+      return float32Text(value);
     case 'label':
       return labelOf(value);
     case 'uint':

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { parseModel, loadModelFile } from '../frontend/parse-model.ts';
 import { printModel } from '../frontend/print-model.ts';
 import { writeWeightsFile } from '../frontend/weights-file.ts';
-import { float32Text } from '../frontend/float-text.ts';
+import { float32Text } from '../ir/float-text.ts';
 import { formatDiagnostic } from '../diagnostics/diagnostic.ts';
 import { predictorOutputWidth, type AxModel } from '../ir/model.ts';
 import { glorotUniform } from '../ir/seeded-init.ts';

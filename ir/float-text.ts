@@ -1,10 +1,10 @@
 // Decimal text for float32 values: the shortest decimal that reads back (via Math.fround) as the same float32,
-// shared by the .axn printer and the weights-file writer so both round-trip exactly.
+// shared by the .axn printer, the weights-file writer, the disassembler and the simulator's CSV output.
 
 /** Shortest decimal string s with Math.fround(Number(s)) identical to v (a float32 value); keeps -0. */
 export function float32Text(v: number): string {
   if (Object.is(v, -0)) return '-0';
-  if (!Number.isFinite(v)) throw new RangeError(`${v} is not a finite float32`);
+  if (!Number.isFinite(v)) return String(v); // Infinity, -Infinity, NaN: Number() reads these back
   for (let p = 1; p <= 9; p++) {
     const s = v.toPrecision(p);
     if (Math.fround(Number(s)) === v) return Number(s).toString();

@@ -1,0 +1,43 @@
+// The `axc` command line: subcommands, and the one place errors become messages and exit codes.
+
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { AxcError, formatDiagnostic } from '../diagnostics/diagnostic.ts';
+import { asmCommand } from './commands/asm.ts';
+import { compileCommand } from './commands/compile.ts';
+import { disasmCommand } from './commands/disasm.ts';
+import { simCommand } from './commands/sim.ts';
+
+const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+function buildProgram(): Command {
+  const program = new Command('axc')
+    .description('AXNet toolchain: compile approximator/predictor networks to an NPU ISA and simulate them')
+    .version(version)
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', '\nQuick start:\n  axc compile examples/sobel.axn -o sobel.bin\n  axc sim sobel.bin --input examples/sobel.x');
+  for (const cmd of [compileCommand(), simCommand(), disasmCommand(), asmCommand()]) program.addCommand(cmd);
+  program.commands.forEach((c) => c.showHelpAfterError('(run with --help for usage)'));
+  program.exitOverride();
+  program.commands.forEach((c) => c.exitOverride());
+  return program;
+}
+
+/** Runs the CLI and returns the exit code: 0 ok, 1 bad input, 2 bad usage, 70 internal error. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof AxcError) {
+      for (const d of e.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+      return 1;
+    }
+    const err = e as Error;
+    process.stderr.write(`axc: internal error: ${err?.message ?? String(e)}\n`);
+    if (process.env.AXC_DEBUG) process.stderr.write(`${err?.stack}\n`);
+    else process.stderr.write('axc: this is a bug in axc; rerun with AXC_DEBUG=1 for a stack trace and report it\n');
+    return 70;
+  }
+}

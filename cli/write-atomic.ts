@@ -1,0 +1,61 @@
+// Output files are written whole or not at all: write a temporary file beside the target, then rename.
+
+import { createWriteStream, renameSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { DIAG } from '../diagnostics/catalog.ts';
+import { fail } from '../diagnostics/diagnostic.ts';
+
+function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+}
+
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const tmp = tempPathFor(path);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    fail(DIAG.fileUnwritable, undefined, path, (e as NodeJS.ErrnoException).code ?? (e as Error).message);
+  }
+}
+
+/** A streamed output that only appears at `path` once `commit` succeeds; `abort` leaves nothing behind. */
+export class AtomicWriter {
+  private readonly tmp: string;
+  private readonly stream: WriteStream;
+  private error: Error | null = null;
+
+  constructor(readonly path: string) {
+    this.tmp = tempPathFor(path);
+    this.stream = createWriteStream(this.tmp);
+    this.stream.on('error', (e) => (this.error = e));
+  }
+
+  /** Writes a chunk, waiting for the stream to drain when its buffer is full. */
+  async write(chunk: string): Promise<void> {
+    if (this.error) this.fail();
+    if (!this.stream.write(chunk)) await new Promise<void>((resolve) => this.stream.once('drain', resolve));
+  }
+
+  async commit(): Promise<void> {
+    await new Promise<void>((resolve) => this.stream.end(resolve));
+    if (this.error) this.fail();
+    try {
+      renameSync(this.tmp, this.path);
+    } catch (e) {
+      this.error = e as Error;
+      this.fail();
+    }
+  }
+
+  abort(): void {
+    this.stream.destroy();
+    rmSync(this.tmp, { force: true });
+  }
+
+  private fail(): never {
+    this.abort();
+    fail(DIAG.fileUnwritable, undefined, this.path, (this.error as NodeJS.ErrnoException).code ?? this.error!.message);
+  }
+}
