@@ -72,7 +72,7 @@ export const modelShapeArb: fc.Arbitrary<ModelShape> = fc
       fc.record({ kind: fc.constant('sigmoid' as const), threshold: fc.double({ min: 0.05, max: 0.95, noNaN: true }) }),
       fc.record({ kind: fc.constant('softmax' as const), safeIndex: fc.constantFrom(0 as const, 1 as const) }),
     ),
-    hasPredictor: fc.boolean().map((b) => b || true),
+    hasPredictor: fc.integer({ min: 0, max: 6 }).map((n) => n > 0),
     seed: fc.nat(),
     scale: fc.constantFrom(0.5, 1, 4),
   })

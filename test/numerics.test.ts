@@ -1,0 +1,50 @@
+// Pins the numerical definition shared by interpreter and simulator: float32 rounding at every step
+// and left-to-right summation, with the bias added last. Cases are chosen so other orders differ.
+
+import test from 'ava';
+import { applyActivation, dotBias, gate, sigmoidInvokes, softmaxInvokes, softmaxSafeProbability } from '../ir/numerics.ts';
+
+const f = Math.fround;
+
+test('the dot product sums left to right in float32, then adds the bias', (t) => {
+  // float32 absorbs 1 into 1e8: left to right gives ((1e8 + 1) - 1e8) = 0; pairing 1e8 with -1e8 first would give 1.
+  const w = Float32Array.of(1e8, 1, -1e8);
+  const x = Float32Array.of(1, 1, 1);
+  t.is(dotBias(w, 0, x, 0, 3, 0), 0);
+  // Bias last: (1 + 1e8) - 1e8 with the bias 1 first would give 0; acc = 0 then + 1 gives 1.
+  t.is(dotBias(Float32Array.of(1e8, -1e8), 0, Float32Array.of(1, 1), 0, 2, 1), 1);
+  // Products are rounded to float32 before accumulation: 0.1f * 3 in float64 is not the float32 product.
+  const p = dotBias(Float32Array.of(0.1), 0, Float32Array.of(3), 0, 1, 0);
+  t.is(p, f(f(0.1) * 3));
+  t.not(p, f(0.1) * 3);
+});
+
+test('offsets select the row and the input slice', (t) => {
+  const w = Float32Array.of(9, 9, 2, 3);
+  const x = Float32Array.of(7, 5, 4);
+  t.is(dotBias(w, 2, x, 1, 2, 0.5), f(2 * 5 + 3 * 4 + 0.5));
+});
+
+test('activations are computed in float64 and rounded once to float32', (t) => {
+  for (const a of [-20, -1.5, -0.1, 0, 0.3, 2, 17]) {
+    const v = f(a);
+    t.is(applyActivation('sigmoid', v), f(1 / (1 + Math.exp(-v))));
+    t.is(applyActivation('tanh', v), f(Math.tanh(v)));
+    t.is(applyActivation('relu', v), v > 0 ? v : 0);
+    t.is(applyActivation('linear', v), v);
+  }
+  t.true(Object.is(applyActivation('relu', -0), 0), 'relu(-0) is +0');
+});
+
+test('the Hadamard gate is a float32 multiply', (t) => {
+  t.is(gate(f(0.1), f(0.3)), f(f(0.1) * f(0.3)));
+});
+
+test('decisions: sigmoid invokes strictly above the threshold; softmax when the safe logit strictly wins', (t) => {
+  t.false(sigmoidInvokes(f(0.5), 0.5));
+  t.true(sigmoidInvokes(f(0.50000006), 0.5));
+  t.false(softmaxInvokes(1, 1));
+  t.true(softmaxInvokes(1.5, 1));
+  t.is(softmaxSafeProbability(2, 0), f(1 / (1 + Math.exp(-2))));
+  t.is(softmaxSafeProbability(0, 0), 0.5);
+});
