@@ -5,6 +5,7 @@ import type { Region } from '../isa/container.ts';
 import type { AllocatedModel, FusedModel, NeuronOp, ScheduledModel } from './lowered-ir.ts';
 
 const reg = (r: Region) => `${r.space === 'ocm' ? 'm' : 'd'}[${r.addr}..${r.addr + r.len})`;
+const named = (r: Region) => `${r.name}:${reg(r)}`;
 
 export function printAxModel(m: AxModel): string {
   const lines = [`model ${m.name}: input ${m.inputWidth} -> output ${m.outputWidth}`];
@@ -24,8 +25,8 @@ export function printAxModel(m: AxModel): string {
 }
 
 function opLine(op: NeuronOp): string {
-  const gate = op.control ? ` ⊙ ${op.control.name}${reg(op.control)}` : '';
-  return `${op.subnet.padEnd(12)} ${op.name.padEnd(14)} ${op.input.name}${reg(op.input)} -> ${op.output.name}${reg(op.output)}  ${op.fanIn}x${op.width} ${op.activation}${gate}`;
+  const gate = op.control ? ` ⊙ ${named(op.control)}` : '';
+  return `${op.subnet.padEnd(12)} ${op.name.padEnd(14)} ${named(op.input)} -> ${named(op.output)}  ${op.fanIn}x${op.width} ${op.activation}${gate}`;
 }
 
 export function printFused(f: FusedModel): string {

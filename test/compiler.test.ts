@@ -1,0 +1,141 @@
+// Compiler behaviour: control-vector fusion (all-layer and single), static vs dynamic scheduling and
+// the refusal of a static schedule that cannot fit, allocation limits, and IR dumps after every pass.
+
+import test from 'ava';
+import { fuseControlVectors } from '../compiler/fuse-control-vectors.ts';
+import { compileModel, PASSES } from '../compiler/pipeline.ts';
+import { AxcError } from '../diagnostics/diagnostic.ts';
+import { loadModelFile } from '../frontend/parse-model.ts';
+import { HardwareSchema } from '../hardware/description.ts';
+import type { AxModel } from '../ir/model.ts';
+import { decodeProgram } from '../isa/encoding.ts';
+import { opcodeOf } from '../isa/table.ts';
+import { buildModel } from './support/random-model.ts';
+
+function example(name: string): AxModel {
+  const { model, diagnostics } = loadModelFile(`examples/${name}.axn`);
+  if (!model) throw new AxcError(diagnostics);
+  return model;
+}
+
+const codes = (e: unknown) => (e as AxcError).diagnostics.map((d) => d.code);
+const LDW = opcodeOf('ldw');
+const NEU = opcodeOf('neu');
+
+function ldwAfterLoop(bin: ReturnType<typeof compileModel>): { before: number; inside: number; rows: number } {
+  const loop = bin.symbols.find((s) => s.name === 'sample')!.pc;
+  const prog = decodeProgram(bin.code);
+  let before = 0;
+  let inside = 0;
+  let rows = 0;
+  prog.forEach((ins, pc) => {
+    if (ins.op !== LDW) return;
+    if (pc < loop) before++;
+    else inside++;
+    rows += ins.args[2] * ins.args[5];
+  });
+  return { before, inside, rows };
+}
+
+test('a single-control model gets exactly one control segment and pays for no others', (t) => {
+  const m = example('single-control');
+  const f = fuseControlVectors(m);
+  const controls = f.ops.filter((o) => o.role === 'control');
+  t.deepEqual(controls.map((o) => [o.name, o.width]), [['c2', 12]]);
+  t.deepEqual(f.regions.filter((r) => r.kind === 'control').map((r) => r.name), ['c2']);
+  const gated = f.ops.filter((o) => o.control);
+  t.deepEqual(gated.map((o) => [o.name, o.control!.name]), [['h2', 'c2']]);
+  // The predictor's output layer is 12 + 1 wide, not 16 + 12 + 1.
+  t.is(f.ops.filter((o) => o.subnet === 'predictor' && o.role !== 'hidden').reduce((s, o) => s + o.width, 0), 13);
+  // Only h2's neu instructions route through the Hadamard multiplier.
+  const bin = compileModel(m);
+  const gatedNeurons = decodeProgram(bin.code).filter((i) => i.op === NEU && i.args[7] === 1).reduce((s, i) => s + i.args[2], 0);
+  t.is(gatedNeurons, 12);
+});
+
+test('all-layer control fuses one gate into every hidden layer', (t) => {
+  const m = buildModel({
+    input: 3, approxHidden: [{ width: 4, activation: 'relu' }, { width: 5, activation: 'tanh' }], output: 2, outputActivation: 'linear',
+    predictorHidden: [{ width: 3, activation: 'relu' }], control: 'all', controlActivations: ['sigmoid'], decision: { kind: 'softmax', safeIndex: 0 },
+    hasPredictor: true, seed: 3, scale: 1,
+  });
+  const f = fuseControlVectors(m);
+  t.deepEqual(f.ops.filter((o) => o.control).map((o) => `${o.name}⊙${o.control!.name}`), ['h0⊙c0', 'h1⊙c1']);
+  const decision = f.regions.find((r) => r.kind === 'decision')!;
+  t.is(decision.len, 2);
+  t.deepEqual(f.decision && { kind: f.decision.kind, at: f.decision.at.addr }, { kind: 'softmax', at: decision.addr });
+});
+
+test('static schedule: every weight row is loaded once, before the sample loop', (t) => {
+  for (const name of ['sobel', 'inversek2j', 'jpeg', 'single-control', 'tiny']) {
+    const bin = compileModel(example(name));
+    t.is(bin.meta.schedule, 'static', name);
+    const l = ldwAfterLoop(bin);
+    t.is(l.inside, 0, name);
+    t.is(l.rows, bin.dram.length, `${name}: rows loaded = weight image`);
+  }
+});
+
+test('dynamic schedule reloads every weight row inside the loop, every sample', (t) => {
+  const bin = compileModel(example('jpeg'), { schedule: 'dynamic' });
+  t.is(bin.meta.schedule, 'dynamic');
+  const l = ldwAfterLoop(bin);
+  t.is(l.before, 0);
+  t.is(l.rows, bin.dram.length);
+});
+
+const TOO_SMALL = HardwareSchema.parse({ name: 'tiny-npu', tiles: 1, pesPerTile: 2, weightBufferWords: 40 });
+
+test('auto picks dynamic when static cannot fit, and says why', (t) => {
+  let dump = '';
+  const bin = compileModel(example('sobel'), { hardware: TOO_SMALL, dumpAfter: 'schedule', onDump: (_, s) => (dump = s) });
+  t.is(bin.meta.schedule, 'dynamic');
+  t.regex(dump, /auto: static does not fit \(the model's 259 weight words need \d+ words on the busiest of 2 PEs, but each PE's weight buffer holds 40\)/);
+});
+
+test('a forced static schedule that cannot fit is refused with the reason', (t) => {
+  const e = t.throws(() => compileModel(example('sobel'), { hardware: TOO_SMALL, schedule: 'static' })) as AxcError;
+  t.deepEqual(codes(e), ['AXC201']);
+  t.regex(e.message, /examples\/sobel\.axn:\d+:\d+: error: static schedule does not fit this NPU: the model's 259 weight words/);
+});
+
+test('a layer whose fan-in exceeds a weight buffer cannot run under any schedule', (t) => {
+  const hw = HardwareSchema.parse({ weightBufferWords: 32 });
+  const e = t.throws(() => compileModel(example('jpeg'), { hardware: hw, schedule: 'dynamic' })) as AxcError;
+  t.deepEqual(codes(e), ['AXC202']);
+  t.regex(e.message, /'p1' has fan-in 64, so each of its neurons needs 65 weight words, but a PE's weight buffer holds 32/);
+});
+
+test('on-chip memory and input buffers that are too small are reported', (t) => {
+  const ocm = t.throws(() => compileModel(example('jpeg'), { hardware: HardwareSchema.parse({ onChipMemoryWords: 100 }) })) as AxcError;
+  // x 64 + p1 16 + c1 16 + logits 2 + h1 16 + y 64 = 178 words
+  t.regex(ocm.message, /need 178 words of on-chip memory, but the NPU has 100/);
+  const ib = t.throws(() => compileModel(example('jpeg'), { hardware: HardwareSchema.parse({ inputBufferWords: 70 }) })) as AxcError;
+  t.regex(ib.message, /'h1' needs 72 input-buffer words \(64 inputs \+ 8 control elements\)/);
+});
+
+test('--dump-after works for every pass and rejects unknown ones', (t) => {
+  const m = example('tiny');
+  for (const p of PASSES) {
+    let got = '';
+    compileModel(m, { dumpAfter: p.name, onDump: (name, s) => (got = `${name}:${s}`) });
+    t.true(got.startsWith(`${p.name}:`) && got.length > p.name.length + 20, p.name);
+  }
+  const e = t.throws(() => compileModel(m, { dumpAfter: 'optimise' })) as AxcError;
+  t.deepEqual(codes(e), ['AXC203']);
+  t.regex(e.message, /passes are: verify, fuse-control, schedule, allocate, emit/);
+});
+
+test('the verify pass rejects a malformed IR', (t) => {
+  const m = example('tiny');
+  const broken: AxModel = { ...m, approximator: m.approximator.map((l, i) => (i === 0 ? { ...l, bias: new Float32Array(1) } : l)) };
+  const e = t.throws(() => compileModel(broken)) as AxcError;
+  t.deepEqual(codes(e), ['AXC204']);
+  t.regex(e.message, /layer 'h' has 1 biases, needs 2/);
+});
+
+test('compilation is deterministic', (t) => {
+  const a = compileModel(example('jpeg'));
+  const b = compileModel(example('jpeg'));
+  t.deepEqual(a, b);
+});

@@ -1,0 +1,55 @@
+// Golden tests: each example's disassembly (and sobel's IR after every pass) against checked-in text.
+// Regenerate with `npm run golden:update` (AXC_UPDATE_GOLDEN=1) and review the diff.
+
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import test from 'ava';
+import { compileModel, PASSES, type CompileOptions } from '../compiler/pipeline.ts';
+import { AxcError } from '../diagnostics/diagnostic.ts';
+import { loadModelFile } from '../frontend/parse-model.ts';
+import { HardwareSchema } from '../hardware/description.ts';
+import { disassemble } from '../isa/disassemble.ts';
+
+const UPDATE = process.env.AXC_UPDATE_GOLDEN === '1';
+const SMALL = HardwareSchema.parse({ name: 'golden-small', tiles: 2, pesPerTile: 4, weightBufferWords: 80 });
+
+function load(name: string) {
+  // Relative path, so the source-line comments in the golden files do not depend on the checkout's location.
+  const { model, diagnostics } = loadModelFile(`examples/${name}.axn`);
+  if (!model) throw new AxcError(diagnostics);
+  return model;
+}
+
+function checkGolden(t: { is: (a: string, b: string, m?: string) => void; log: (m: string) => void }, file: string, actual: string) {
+  const url = new URL(`golden/${file}`, import.meta.url);
+  if (UPDATE) {
+    writeFileSync(url, actual);
+    t.log(`updated test/golden/${file}`);
+  }
+  if (!existsSync(url)) throw new Error(`test/golden/${file} is missing; run npm run golden:update`);
+  t.is(actual, readFileSync(url, 'utf8'), `test/golden/${file} differs; if the change is intended, run npm run golden:update and review the diff`);
+}
+
+const CASES: { name: string; golden: string; opts?: CompileOptions }[] = [
+  { name: 'sobel', golden: 'sobel.s' },
+  { name: 'inversek2j', golden: 'inversek2j.s' },
+  { name: 'jpeg', golden: 'jpeg.s' },
+  { name: 'single-control', golden: 'single-control.s' },
+  { name: 'tiny', golden: 'tiny.s' },
+  { name: 'jpeg', golden: 'jpeg-dynamic-small.s', opts: { hardware: SMALL, schedule: 'dynamic' } },
+];
+
+for (const c of CASES) {
+  test(`disassembly of ${c.golden}`, (t) => {
+    checkGolden(t, c.golden, disassemble(compileModel(load(c.name), c.opts)));
+  });
+}
+
+test('sobel IR after every pass', (t) => {
+  const model = load('sobel');
+  const parts = PASSES.map((p) => {
+    let text = '';
+    compileModel(model, { dumpAfter: p.name, onDump: (_, s) => (text = s) });
+    return `=== after ${p.name} ===\n${text}`;
+  });
+  checkGolden(t, 'sobel.passes.txt', parts.join('\n'));
+});

@@ -1,0 +1,56 @@
+; model inversek2j: 2 -> 2, static schedule
+; hardware axnpu-default: 4 tiles x 8 PEs, weight buffer 512 words/PE
+.model inversek2j
+.schedule static
+.region x input m0 2
+.region p1 hidden m2 8
+.region c1 control m10 8
+.region P(x) decision m18 1
+.region h1 hidden m19 8
+.region y output m27 2
+.region p1 weights d0 24
+.region c1 weights d24 72
+.region pout.decision weights d96 9
+.region h1 weights d105 24
+.region out weights d129 18
+.stage setup
+    ldw  t0, p0, 8, @0, d0, 3                            ; examples/inversek2j.axn:14:5
+    ldw  t1, p0, 8, @0, d24, 9                           ; examples/inversek2j.axn:16:7
+    ldw  t2, p0, 1, @0, d96, 9                           ; examples/inversek2j.axn:17:7
+    ldw  t2, p1, 7, @0, d105, 3                          ; examples/inversek2j.axn:9:5
+    ldw  t3, p0, 1, @0, d126, 3                          ; examples/inversek2j.axn:9:5
+    ldw  t3, p1, 2, @0, d129, 9                          ; examples/inversek2j.axn:10:5
+.stage predict
+sample:
+    recv m0, 2                                           ; examples/inversek2j.axn:3:1
+    ldi  t0, @0, m0, 2                                   ; examples/inversek2j.axn:14:5
+    neu  t0, p0, 8, @0, 2, @0, relu, 0, @0, @0           ; examples/inversek2j.axn:14:5
+    sto  t0, @0, m2, 8                                   ; examples/inversek2j.axn:14:5
+    ldi  t1, @0, m2, 8                                   ; examples/inversek2j.axn:16:7
+    neu  t1, p0, 8, @0, 8, @0, sigmoid, 0, @0, @0        ; examples/inversek2j.axn:16:7
+    ldi  t2, @0, m2, 8                                   ; examples/inversek2j.axn:17:7
+    neu  t2, p0, 1, @0, 8, @0, sigmoid, 0, @0, @0        ; examples/inversek2j.axn:17:7
+.stage store-predictions
+    sto  t1, @0, m10, 8                                  ; examples/inversek2j.axn:16:7
+    sto  t2, @0, m18, 1                                  ; examples/inversek2j.axn:17:7
+.stage decide
+    decs m18, 0.5, cpu_fallback                          ; examples/inversek2j.axn:17:7
+.stage approximate
+    ldi  t2, @0, m0, 2                                   ; examples/inversek2j.axn:9:5
+    ldi  t2, @2, m10, 7                                  ; examples/inversek2j.axn:9:5
+    neu  t2, p1, 7, @0, 2, @0, tanh, 1, @2, @1           ; examples/inversek2j.axn:9:5
+    ldi  t3, @0, m0, 2                                   ; examples/inversek2j.axn:9:5
+    ldi  t3, @2, m17, 1                                  ; examples/inversek2j.axn:9:5
+    neu  t3, p0, 1, @0, 2, @0, tanh, 1, @2, @0           ; examples/inversek2j.axn:9:5
+    sto  t2, @1, m19, 7                                  ; examples/inversek2j.axn:9:5
+    sto  t3, @0, m26, 1                                  ; examples/inversek2j.axn:9:5
+    ldi  t3, @0, m19, 8                                  ; examples/inversek2j.axn:10:5
+    neu  t3, p1, 2, @0, 8, @0, linear, 0, @0, @1         ; examples/inversek2j.axn:10:5
+.stage output
+    sto  t3, @1, m27, 2                                  ; examples/inversek2j.axn:10:5
+    send m27, 2                                          ; examples/inversek2j.axn:10:5
+    jmp  sample
+.stage decide
+cpu_fallback:
+    cpu                                                  ; examples/inversek2j.axn:17:7
+    jmp  sample

@@ -1,0 +1,56 @@
+; model sobel: 9 -> 1, static schedule
+; hardware axnpu-default: 4 tiles x 8 PEs, weight buffer 512 words/PE
+.model sobel
+.schedule static
+.region x input m0 9
+.region p1 hidden m9 8
+.region c1 control m17 8
+.region logits decision m25 2
+.region h1 hidden m27 8
+.region y output m35 1
+.region p1 weights d0 80
+.region c1 weights d80 72
+.region pout.decision weights d152 18
+.region h1 weights d170 80
+.region out weights d250 9
+.stage setup
+    ldw  t0, p0, 8, @0, d0, 10                           ; examples/sobel.axn:15:5
+    ldw  t1, p0, 8, @0, d80, 9                           ; examples/sobel.axn:17:7
+    ldw  t2, p0, 2, @0, d152, 9                          ; examples/sobel.axn:18:7
+    ldw  t2, p2, 6, @0, d170, 10                         ; examples/sobel.axn:10:5
+    ldw  t3, p0, 2, @0, d230, 10                         ; examples/sobel.axn:10:5
+    ldw  t3, p2, 1, @0, d250, 9                          ; examples/sobel.axn:11:5
+.stage predict
+sample:
+    recv m0, 9                                           ; examples/sobel.axn:4:1
+    ldi  t0, @0, m0, 9                                   ; examples/sobel.axn:15:5
+    neu  t0, p0, 8, @0, 9, @0, relu, 0, @0, @0           ; examples/sobel.axn:15:5
+    sto  t0, @0, m9, 8                                   ; examples/sobel.axn:15:5
+    ldi  t1, @0, m9, 8                                   ; examples/sobel.axn:17:7
+    neu  t1, p0, 8, @0, 8, @0, linear, 0, @0, @0         ; examples/sobel.axn:17:7
+    ldi  t2, @0, m9, 8                                   ; examples/sobel.axn:18:7
+    neu  t2, p0, 2, @0, 8, @0, linear, 0, @0, @0         ; examples/sobel.axn:18:7
+.stage store-predictions
+    sto  t1, @0, m17, 8                                  ; examples/sobel.axn:17:7
+    sto  t2, @0, m25, 2                                  ; examples/sobel.axn:18:7
+.stage decide
+    decm m25, 1, cpu_fallback                            ; examples/sobel.axn:18:7
+.stage approximate
+    ldi  t2, @0, m0, 9                                   ; examples/sobel.axn:10:5
+    ldi  t2, @9, m17, 6                                  ; examples/sobel.axn:10:5
+    neu  t2, p2, 6, @0, 9, @0, relu, 1, @9, @2           ; examples/sobel.axn:10:5
+    ldi  t3, @0, m0, 9                                   ; examples/sobel.axn:10:5
+    ldi  t3, @9, m23, 2                                  ; examples/sobel.axn:10:5
+    neu  t3, p0, 2, @0, 9, @0, relu, 1, @9, @0           ; examples/sobel.axn:10:5
+    sto  t2, @2, m27, 6                                  ; examples/sobel.axn:10:5
+    sto  t3, @0, m33, 2                                  ; examples/sobel.axn:10:5
+    ldi  t3, @0, m27, 8                                  ; examples/sobel.axn:11:5
+    neu  t3, p2, 1, @0, 8, @0, linear, 0, @0, @2         ; examples/sobel.axn:11:5
+.stage output
+    sto  t3, @2, m35, 1                                  ; examples/sobel.axn:11:5
+    send m35, 1                                          ; examples/sobel.axn:11:5
+    jmp  sample
+.stage decide
+cpu_fallback:
+    cpu                                                  ; examples/sobel.axn:18:7
+    jmp  sample
