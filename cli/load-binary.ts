@@ -2,7 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { DIAG } from '../diagnostics/catalog.ts';
-import { fail } from '../diagnostics/diagnostic.ts';
+import { fail, describeFsError } from '../diagnostics/diagnostic.ts';
 import { canonicalHardware } from '../hardware/description.ts';
 import { loadHardwareFile } from '../hardware/load-hardware.ts';
 import { unpackBinary, type Binary } from '../isa/container.ts';
@@ -12,7 +12,7 @@ export function readBinaryFile(path: string, npu?: string): Binary {
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    fail(DIAG.fileUnreadable, undefined, path, (e as NodeJS.ErrnoException).code ?? (e as Error).message);
+    fail(DIAG.fileUnreadable, undefined, path, describeFsError(e));
   }
   const bin = unpackBinary(bytes, path);
   if (npu) {

@@ -3,7 +3,7 @@
 import { createWriteStream, renameSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DIAG } from '../diagnostics/catalog.ts';
-import { fail } from '../diagnostics/diagnostic.ts';
+import { describeFsError, fail } from '../diagnostics/diagnostic.ts';
 
 function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
@@ -16,7 +16,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
-    fail(DIAG.fileUnwritable, undefined, path, (e as NodeJS.ErrnoException).code ?? (e as Error).message);
+    fail(DIAG.fileUnwritable, undefined, path, describeFsError(e));
   }
 }
 
@@ -56,6 +56,6 @@ export class AtomicWriter {
 
   private fail(): never {
     this.abort();
-    fail(DIAG.fileUnwritable, undefined, this.path, (this.error as NodeJS.ErrnoException).code ?? this.error!.message);
+    fail(DIAG.fileUnwritable, undefined, this.path, describeFsError(this.error));
   }
 }

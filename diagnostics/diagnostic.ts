@@ -61,3 +61,20 @@ export function locAt(file: string, text: string, offset: number): SourceLoc {
   }
   return { file, line, col: offset - lineStart + 1 };
 }
+
+const FS_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'a parent is not a directory',
+  ENOSPC: 'no space left on the device',
+  EROFS: 'read-only file system',
+};
+
+/** A short human reason for a failed file operation (no errno jargon, no stack). */
+export function describeFsError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code && FS_ERRORS[code]) return FS_ERRORS[code];
+  return e instanceof Error ? e.message : String(e);
+}

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { EOF, type IRecognitionException, type IToken } from 'chevrotain';
 import type { AxModel, SourceLoc } from '../ir/model.ts';
 import { DIAG } from '../diagnostics/catalog.ts';
-import { diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
+import { describeFsError, diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { axnLexer } from './tokens.ts';
 import { axnParser } from './parser.ts';
 import { cstToAst } from './cst-to-ast.ts';
@@ -65,7 +65,7 @@ export function parseModel(text: string, file: string, opts: ParseOptions = {}):
     try {
       json = readFile(resolved);
     } catch (err) {
-      const why = (err as NodeJS.ErrnoException)?.code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err);
+      const why = describeFsError(err);
       return { table: null, diagnostics: [diag(DIAG.weightsFileUnreadable, statementLoc, resolved, why)] };
     }
     return readWeightsFile(json, resolved);
@@ -79,7 +79,7 @@ export function loadModelFile(file: string): ParseResult {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    const why = (err as NodeJS.ErrnoException)?.code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err);
+    const why = describeFsError(err);
     return { model: null, diagnostics: [diag(DIAG.fileUnreadable, file, file, why)] };
   }
   return parseModel(text, file);

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parseTree, findNodeAtLocation, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { DIAG } from '../diagnostics/catalog.ts';
-import { AxcError, diag, fail, locAt, type Diagnostic } from '../diagnostics/diagnostic.ts';
+import { AxcError, diag, fail, locAt, type Diagnostic, describeFsError } from '../diagnostics/diagnostic.ts';
 import { HardwareSchema, type Hardware } from './description.ts';
 
 export function parseHardware(text: string, file: string): Hardware {
@@ -42,7 +42,7 @@ export function loadHardwareFile(path: string): Hardware {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    fail(DIAG.fileUnreadable, undefined, path, (e as NodeJS.ErrnoException).code ?? (e as Error).message);
+    fail(DIAG.fileUnreadable, undefined, path, describeFsError(e));
   }
   return parseHardware(text, path);
 }

@@ -4,7 +4,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { DIAG } from '../diagnostics/catalog.ts';
-import { AxcError, diag, fail } from '../diagnostics/diagnostic.ts';
+import { AxcError, diag, fail, describeFsError } from '../diagnostics/diagnostic.ts';
 
 const SEPARATOR = /[\s,]+/y;
 const TOKEN = /[^\s,]+/y;
@@ -41,7 +41,7 @@ export async function* readSamples(file: string, width: number): AsyncGenerator<
   try {
     await opened;
   } catch (e) {
-    fail(DIAG.fileUnreadable, undefined, file, (e as NodeJS.ErrnoException).code ?? (e as Error).message);
+    fail(DIAG.fileUnreadable, undefined, file, describeFsError(e));
   }
   const x = new Float32Array(width);
   const lines = createInterface({ input: stream, crlfDelay: Infinity });

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { DIAG } from '../../diagnostics/catalog.ts';
-import { fail } from '../../diagnostics/diagnostic.ts';
+import { fail, describeFsError } from '../../diagnostics/diagnostic.ts';
 import { DEFAULT_HARDWARE } from '../../hardware/description.ts';
 import { loadHardwareFile } from '../../hardware/load-hardware.ts';
 import { assemble } from '../../isa/assemble.ts';
@@ -21,7 +21,7 @@ export function asmCommand(): Command {
       try {
         text = readFileSync(srcPath, 'utf8');
       } catch (e) {
-        fail(DIAG.fileUnreadable, undefined, srcPath, (e as NodeJS.ErrnoException).code ?? (e as Error).message);
+        fail(DIAG.fileUnreadable, undefined, srcPath, describeFsError(e));
       }
       const bin = assemble(text, srcPath, opts.npu ? loadHardwareFile(opts.npu) : DEFAULT_HARDWARE);
       writeFileAtomic(opts.output, packBinary(bin));
