@@ -1,6 +1,6 @@
 // Output files are written whole or not at all: write a temporary file beside the target, then rename.
 
-import { createWriteStream, renameSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, openSync, renameSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { describeFsError, fail } from '../diagnostics/diagnostic.ts';
@@ -28,7 +28,15 @@ export class AtomicWriter {
 
   constructor(readonly path: string) {
     this.tmp = tempPathFor(path);
-    this.stream = createWriteStream(this.tmp);
+    // Created synchronously: an unwritable destination fails here, before any work, and abort() can
+    // always remove the file (an asynchronously opened stream could create it after the removal).
+    let fd: number;
+    try {
+      fd = openSync(this.tmp, 'w');
+    } catch (e) {
+      fail(DIAG.fileUnwritable, undefined, path, describeFsError(e));
+    }
+    this.stream = createWriteStream('', { fd });
     this.stream.on('error', (e) => (this.error = e));
   }
 

@@ -53,6 +53,7 @@ export const DIAG = {
   // hardware description
   hardwareSyntax: entry('AXH301', (why: string) => `hardware description is not valid JSON: ${why}`),
   hardwareField: entry('AXH302', (field: string, why: string) => `hardware field '${field}': ${why}`),
+  hardwareDuplicate: entry('AXH303', (field: string) => `hardware field '${field}' is given more than once`),
 
   // binaries
   notABinary: entry('AXB401', () => `not an axc binary (bad magic number)`),
@@ -74,11 +75,14 @@ export const DIAG = {
   inputWidth: entry('AXS602', (got: number, want: number) => `sample has ${got} values, the program expects ${want}`),
   simulationFault: entry('AXS603', (pc: number, why: string) => `simulation fault at pc ${pc}: ${why}`),
   inputEmpty: entry('AXS604', () => `input has no samples`),
+  inputEmptyValue: entry('AXS605', () => `empty value between separators`),
+  inputRange: entry('AXS606', (tok: string) => `'${tok}' is outside the float32 range`),
 
   // command line and files
   fileUnreadable: entry('AXU701', (path: string, why: string) => `cannot read '${path}': ${why}`),
   fileUnwritable: entry('AXU702', (path: string, why: string) => `cannot write '${path}': ${why}`),
   badOption: entry('AXU703', (why: string) => why),
+  moreErrors: entry('AXU704', (n: number) => `${n} more error${n === 1 ? '' : 's'} like these not shown`),
 } as const;
 
 export type DiagEntry = (typeof DIAG)[keyof typeof DIAG];

@@ -80,7 +80,7 @@ export function loadModelFile(file: string): ParseResult {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     const why = describeFsError(err);
-    return { model: null, diagnostics: [diag(DIAG.fileUnreadable, file, file, why)] };
+    return { model: null, diagnostics: [diag(DIAG.fileUnreadable, undefined, file, why)] };
   }
   return parseModel(text, file);
 }

@@ -22,12 +22,16 @@ export const HardwareFields = z
   .strict();
 
 export const HardwareSchema = HardwareFields.superRefine((hw, ctx) => {
-    if (hw.outputBufferWords < hw.pesPerTile)
-      ctx.addIssue({ code: 'custom', path: ['outputBufferWords'], message: `must be at least pesPerTile (${hw.pesPerTile}) so every PE has an output slot` });
+  // Cross-field rules only judge fields that are valid on their own, so one bad value gives one error.
+  const valid = (field: keyof typeof HardwareFields.shape) => HardwareFields.shape[field].safeParse(hw[field]).success;
+  if (valid('pesPerTile') && valid('outputBufferWords') && hw.outputBufferWords < hw.pesPerTile)
+    ctx.addIssue({ code: 'custom', path: ['outputBufferWords'], message: `must be at least pesPerTile (${hw.pesPerTile}) so every PE has an output slot` });
+  if (valid('tiles') && valid('pesPerTile') && valid('weightBufferWords')) {
     const weightWords = hw.tiles * hw.pesPerTile * hw.weightBufferWords;
     if (weightWords > 2 ** 28)
       ctx.addIssue({ code: 'custom', path: ['weightBufferWords'], message: `tiles × pesPerTile × weightBufferWords is ${weightWords} words; the simulator holds at most 2^28` });
-  });
+  }
+});
 
 export type Hardware = z.output<typeof HardwareSchema>;
 

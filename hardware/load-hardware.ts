@@ -19,21 +19,34 @@ export function parseHardware(text: string, file: string): Hardware {
   } catch (e) {
     fail(DIAG.hardwareSyntax, file, (e as Error).message);
   }
+  const diags: Diagnostic[] = [];
+  const where = (offset: number) => locAt(file, text, offset);
+  if (tree.type !== 'object') fail(DIAG.hardwareField, where(tree.offset), '(top level)', 'a hardware description is a JSON object of fields, like {"tiles": 4}');
+  // JSON.parse keeps the last of duplicated keys silently; a hardware description must say each thing once.
+  const seen = new Set<string>();
+  for (const prop of tree.type === 'object' ? (tree.children ?? []) : []) {
+    const key = prop.children?.[0];
+    if (!key) continue;
+    if (seen.has(key.value)) diags.push(diag(DIAG.hardwareDuplicate, where(key.offset), key.value));
+    seen.add(key.value);
+  }
   const result = HardwareSchema.safeParse(value);
-  if (result.success) return result.data;
-  const diags: Diagnostic[] = result.error.issues.map((issue) => {
+  if (result.success && diags.length === 0) return result.data;
+  const keyNode = (k: string) => tree.children?.find((c) => c.children?.[0]?.value === k)?.children?.[0];
+  for (const issue of result.success ? [] : result.error.issues) {
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
-    let node = findNodeAtLocation(tree, path);
-    let field = path.join('.') || '(top level)';
     if (issue.code === 'unrecognized_keys') {
-      const key = issue.keys[0];
-      field = key;
-      const prop = tree.children?.find((c) => c.children?.[0]?.value === key);
-      node = prop?.children?.[0];
-      return diag(DIAG.hardwareField, node ? locAt(file, text, node.offset) : file, field, 'is not a hardware parameter');
+      for (const k of issue.keys) {
+        const node = keyNode(k);
+        diags.push(diag(DIAG.hardwareField, node ? where(node.offset) : file, k, 'is not a hardware parameter'));
+      }
+      continue;
     }
-    return diag(DIAG.hardwareField, node ? locAt(file, text, node.offset) : file, field, issue.message);
-  });
+    // With duplicated keys, point at the value that was actually used: the last one.
+    const props = tree.children?.filter((c) => c.children?.[0]?.value === path[0]) ?? [];
+    const node = path.length === 1 && props.length ? props[props.length - 1].children?.[1] : findNodeAtLocation(tree, path);
+    diags.push(diag(DIAG.hardwareField, node ? where(node.offset) : file, path.join('.') || '(top level)', issue.message));
+  }
   throw new AxcError(diags);
 }
 

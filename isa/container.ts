@@ -91,6 +91,9 @@ export function unpackBinary(bytes: Uint8Array, file?: string): Binary {
   try {
     outer = packr.unpack(bytes);
   } catch {
+    // The magic string sits in the first bytes of the outer map; if it is there, the file was cut short.
+    const head = Buffer.from(bytes.subarray(0, 32)).toString('latin1');
+    if (head.includes(BINARY_MAGIC)) fail(DIAG.binaryMalformed, file, 'it is truncated or its container is damaged');
     fail(DIAG.notABinary, file);
   }
   if (!outer || typeof outer !== 'object' || outer.magic !== BINARY_MAGIC) fail(DIAG.notABinary, file);

@@ -9,6 +9,9 @@ import type { Instruction } from './encoding.ts';
 import { MAX_PROGRAM_LENGTH } from './limits.ts';
 import { OP_BY_CODE } from './table.ts';
 
+/** A binary built for other hardware can fault on every instruction; a few lines say it as well as all. */
+const MAX_REPORTED = 5;
+
 export function verifyProgram(
   program: readonly Instruction[],
   hw: Hardware,
@@ -75,6 +78,7 @@ export function verifyProgram(
     if ('target' in a && a.target >= program.length) bad(`branch target ${a.target} is past the end of the program (${program.length} instructions)`);
   });
   if (inputWidth < 0) diags.push(diag(DIAG.illegalInstruction, undefined, 0, 'program has no recv, so it never takes a sample'));
+  if (diags.length > MAX_REPORTED) throw new AxcError([...diags.slice(0, MAX_REPORTED), diag(DIAG.moreErrors, undefined, diags.length - MAX_REPORTED)]);
   if (diags.length) throw new AxcError(diags);
   return { inputWidth, outputWidth: Math.max(outputWidth, 0) };
 }

@@ -1,31 +1,47 @@
-// Streams samples from a text file: one sample per line, values separated by commas and/or white space
+// Streams samples from a text file: one sample per line, values separated by white space or by commas
 // (AxBench's .x files read as they are). Blank lines and lines starting with '#' are skipped.
 
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { DIAG } from '../diagnostics/catalog.ts';
-import { AxcError, diag, fail, describeFsError } from '../diagnostics/diagnostic.ts';
+import { AxcError, describeFsError, diag, fail } from '../diagnostics/diagnostic.ts';
 
-const SEPARATOR = /[\s,]+/y;
-const TOKEN = /[^\s,]+/y;
+/** Plain decimal numbers only: no hex, binary, octal or Infinity spellings sneak in through Number(). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-/** Parses one line into `out`; returns the number of values, or throws a positioned error. */
+const isSpace = (c: number) => c === 32 || c === 9 || c === 13;
+const COMMA = 44;
+
+/**
+ * Parses one line into `out` (values beyond out.length are counted, not stored); returns the number of
+ * values, or throws a positioned error. A comma separates exactly two values: `1,,2` and `1,` are errors.
+ */
 export function parseSampleLine(line: string, lineNo: number, file: string, out: Float32Array): number {
   let n = 0;
   let pos = 0;
-  for (;;) {
-    SEPARATOR.lastIndex = pos;
-    if (SEPARATOR.test(line)) pos = SEPARATOR.lastIndex;
-    if (pos >= line.length) return n;
-    TOKEN.lastIndex = pos;
-    TOKEN.test(line);
-    const tok = line.slice(pos, TOKEN.lastIndex);
-    const v = Number(tok);
-    if (Number.isNaN(v) || tok.startsWith('0x')) fail(DIAG.inputNumber, { file, line: lineNo, col: pos + 1 }, tok);
+  const at = (p: number) => ({ file, line: lineNo, col: p + 1 });
+  const skipSpace = () => {
+    while (pos < line.length && isSpace(line.charCodeAt(pos))) pos++;
+  };
+  skipSpace();
+  while (pos < line.length) {
+    if (line.charCodeAt(pos) === COMMA) fail(DIAG.inputEmptyValue, at(pos));
+    const start = pos;
+    while (pos < line.length && !isSpace(line.charCodeAt(pos)) && line.charCodeAt(pos) !== COMMA) pos++;
+    const tok = line.slice(start, pos);
+    if (!DECIMAL.test(tok)) fail(DIAG.inputNumber, at(start), tok);
+    const v = Math.fround(Number(tok));
+    if (!Number.isFinite(v)) fail(DIAG.inputRange, at(start), tok);
     if (n < out.length) out[n] = v;
     n++;
-    pos = TOKEN.lastIndex;
+    skipSpace();
+    if (pos < line.length && line.charCodeAt(pos) === COMMA) {
+      pos++;
+      skipSpace();
+      if (pos >= line.length) fail(DIAG.inputEmptyValue, at(pos));
+    }
   }
+  return n;
 }
 
 /**
@@ -34,15 +50,6 @@ export function parseSampleLine(line: string, lineNo: number, file: string, out:
  */
 export async function* readSamples(file: string, width: number): AsyncGenerator<Float32Array> {
   const stream = createReadStream(file, { encoding: 'utf8' });
-  const opened = new Promise<void>((resolve, reject) => {
-    stream.once('ready', () => resolve());
-    stream.once('error', reject);
-  });
-  try {
-    await opened;
-  } catch (e) {
-    fail(DIAG.fileUnreadable, undefined, file, describeFsError(e));
-  }
   const x = new Float32Array(width);
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let lineNo = 0;
@@ -57,6 +64,10 @@ export async function* readSamples(file: string, width: number): AsyncGenerator<
       samples++;
       yield x;
     }
+  } catch (e) {
+    if (e instanceof AxcError) throw e;
+    // Opening or reading failed (missing file, a directory, permissions): a message, not a crash.
+    fail(DIAG.fileUnreadable, undefined, file, describeFsError(e));
   } finally {
     lines.close();
     stream.destroy();

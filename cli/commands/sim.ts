@@ -3,7 +3,7 @@
 import { Command, Option } from 'commander';
 import { readSamples } from '../../simulator/read-samples.ts';
 import { csvHeader, runSimulation, type RunReport } from '../../simulator/run-simulation.ts';
-import { AtomicWriter, writeFileAtomic } from '../write-atomic.ts';
+import { AtomicWriter } from '../write-atomic.ts';
 import { readBinaryFile } from '../load-binary.ts';
 
 function summary(r: RunReport): string {
@@ -31,19 +31,24 @@ export function simCommand(): Command {
     .action(async (binPath: string, opts: { input: string; output?: string; report?: string; invoke: 'model' | 'all'; npu?: string }) => {
       const bin = readBinaryFile(binPath, opts.npu);
       const toStdout = opts.output === '-';
+      // Both outputs are opened before the run, so an unwritable path fails before any work is done.
       const writer = opts.output && !toStdout ? new AtomicWriter(opts.output) : null;
+      let reportWriter: AtomicWriter | null = null;
       let report: RunReport;
       try {
+        reportWriter = opts.report ? new AtomicWriter(opts.report) : null;
         report = await runSimulation(bin, readSamples(opts.input, bin.meta.inputWidth), {
           invokeAll: opts.invoke === 'all',
           onRow: writer ? (row) => writer.write(row) : toStdout ? (row) => void process.stdout.write(row) : undefined,
         });
+        await reportWriter?.write(JSON.stringify(report, null, 2) + '\n');
         await writer?.commit();
+        await reportWriter?.commit();
       } catch (e) {
         writer?.abort();
+        reportWriter?.abort();
         throw e;
       }
-      if (opts.report) writeFileAtomic(opts.report, JSON.stringify(report, null, 2) + '\n');
       (toStdout ? process.stderr : process.stdout).write(summary(report));
     });
 }
