@@ -7,6 +7,65 @@ import { MAX_BUFFER_WORDS, MAX_OCM_WORDS, MAX_PES_PER_TILE, MAX_TILES } from '..
 const count = (max: number, what: string) =>
   z.number({ error: `${what} must be a number` }).int(`${what} must be a whole number`).min(1, `${what} must be at least 1`).max(max, `${what} must be at most ${max}`);
 
+const cycles = (what: string, dflt: number, doc: string, min = 0) =>
+  z.number({ error: `${what} must be a number` }).int(`${what} must be a whole number of cycles`).min(min, `${what} must be at least ${min}`).max(1_000_000, `${what} must be at most 1000000`).default(dflt).describe(doc);
+const picojoules = (what: string, dflt: number, doc: string) =>
+  z.number({ error: `${what} must be a number` }).min(0, `${what} must not be negative`).max(1e12, `${what} must be at most 1e12`).default(dflt).describe(doc);
+
+/** Latencies in NPU clock cycles. Defaults are assumptions for a simple 45 nm NPU unless a source is named. */
+const LatencyFields = z
+  .object({
+    macCycles: cycles('latency.macCycles', 1, 'Initiation interval of the multiply-add unit: cycles per input word of a neuron (pipelined).', 1),
+    biasCycles: cycles('latency.biasCycles', 1, 'Cycles to add the bias after the last multiply-add.'),
+    reluCycles: cycles('latency.reluCycles', 1, 'Activation unit: cycles for relu (a compare).'),
+    lutCycles: cycles('latency.lutCycles', 4, 'Activation unit: cycles for sigmoid/tanh in the lookup unit.'),
+    hadamardCycles: cycles('latency.hadamardCycles', 1, "Switch unit's Hadamard multiplier: cycles per gated activation (all PEs in parallel)."),
+    bufferCycles: cycles('latency.bufferCycles', 1, 'Access latency of a tile input/output buffer, added once per transfer.'),
+    onChipMemoryCycles: cycles('latency.onChipMemoryCycles', 2, 'Access latency of the on-chip memory, added once per transfer.'),
+    dramLatencyCycles: cycles('latency.dramLatencyCycles', 100, 'Cycles from a DRAM read request to its first burst (about 100 ns at 1 GHz).'),
+    dramBurstWords: cycles('latency.dramBurstWords', 16, 'Words per DRAM burst (64 bytes).', 1),
+    dramBurstCycles: cycles('latency.dramBurstCycles', 4, 'Cycles per DRAM burst after the first word arrives.'),
+    decisionCycles: cycles('latency.decisionCycles', 2, 'Controller: cycles to read P(x) and compare it with the threshold.'),
+    softmaxCycles: cycles('latency.softmaxCycles', 6, 'Controller: extra cycles to turn two logits into a softmax probability.'),
+    controlBusCycles: cycles('latency.controlBusCycles', 1, 'Control bus: cycles for an invoke signal to reach the PEs or the CPU.'),
+  })
+  .strict();
+
+const BusFields = z
+  .object({
+    dataBuses: count(16, 'bus.dataBuses').default(1).describe('Number of data buses the bus scheduler arbitrates; a transfer holds one bus.'),
+    widthWords: count(64, 'bus.widthWords').default(2).describe('Words (float32) a data bus moves per cycle (2 = 64 bits).'),
+  })
+  .strict();
+
+/** Energy per action in picojoules, counted the way Accelergy does (actions × energy per action). */
+const EnergyFields = z
+  .object({
+    fp32Mult: picojoules('energy.fp32Mult', 3.7, 'A float32 multiply: each MAC and each Hadamard gate (Horowitz, ISSCC 2014, 45 nm).'),
+    fp32Add: picojoules('energy.fp32Add', 0.9, 'A float32 add: each MAC accumulation and each bias add (Horowitz 2014).'),
+    reluCompare: picojoules('energy.reluCompare', 0.1, 'A relu in the activation unit: a sign test, costed as an int32 add (Horowitz 2014).'),
+    lutLookup: picojoules('energy.lutLookup', 10, 'A sigmoid/tanh lookup: one read of a small SRAM table (Horowitz 2014: 8 KB SRAM, 10 pJ per 64-bit read).'),
+    weightBufferWord: picojoules('energy.weightBufferWord', 5, 'Read or write of one word of a PE weight buffer (8 KB-class SRAM: 10 pJ per 64 bits, Horowitz 2014).'),
+    inputBufferWord: picojoules('energy.inputBufferWord', 5, 'Read or write of one word of a tile input buffer (8 KB-class SRAM).'),
+    outputBufferWord: picojoules('energy.outputBufferWord', 5, 'Read or write of one word of a tile output buffer (8 KB-class SRAM).'),
+    onChipMemoryWord: picojoules('energy.onChipMemoryWord', 50, 'Read or write of one word of on-chip memory (256 KB; the 1 MB SRAM figure, 100 pJ per 64 bits, Horowitz 2014).'),
+    dramWord: picojoules('energy.dramWord', 975, 'One word read from DRAM (Horowitz 2014: 1.3–2.6 nJ per 64-bit access; the midpoint, per 32-bit word).'),
+    busWord: picojoules('energy.busWord', 2, 'One word moved over the data bus (assumed: on-chip wires, not in the Horowitz table).'),
+    controlSignal: picojoules('energy.controlSignal', 1, 'One invoke signal on the control bus (assumed).'),
+    decision: picojoules('energy.decision', 0.9, 'The controller comparing P(x) with the threshold (an fp32 add, Horowitz 2014); softmax adds one lutLookup and one fp32Mult.'),
+    leakageMilliwatts: picojoules('energy.leakageMilliwatts', 0, 'Static power of the NPU in mW, charged over the run time (off by default).'),
+  })
+  .strict();
+
+/** The CPU that computes the exact function for samples the predictor rejects. */
+const CpuFields = z
+  .object({
+    clockMHz: count(100_000, 'cpu.clockMHz').default(1000).describe('CPU clock; CPU cycles are converted to NPU cycles through the two clocks.'),
+    energyPerCyclePj: picojoules('cpu.energyPerCyclePj', 70, 'CPU energy per cycle: a simple 45 nm in-order core spends about 70 pJ per instruction (Horowitz 2014), at one instruction per cycle.'),
+    cyclesPerEvaluation: count(1e9, 'cpu.cyclesPerEvaluation').default(1000).describe('CPU cycles of one exact evaluation when the model names neither a benchmark nor its own CPU cost.'),
+  })
+  .strict();
+
 /** Every field: name, bounds, default, meaning. README's hardware table is generated from `describe`. */
 export const HardwareFields = z
   .object({
@@ -18,6 +77,11 @@ export const HardwareFields = z
     outputBufferWords: count(MAX_BUFFER_WORDS, 'outputBufferWords').default(256).describe("Words in each tile's output buffer; one per PE at least."),
     onChipMemoryWords: count(MAX_OCM_WORDS, 'onChipMemoryWords').default(65536).describe('Words of on-chip memory holding the sample, control vectors, P(x), intermediates and H(x).'),
     dramWords: count(2 ** 32 - 1, 'dramWords').default(2 ** 28).describe('Words of DRAM holding the weight image.'),
+    clockMHz: count(100_000, 'clockMHz').default(1000).describe('NPU clock frequency; converts cycles to time in reports and traces.'),
+    latency: LatencyFields.prefault({}).describe('Latencies, in NPU cycles.'),
+    bus: BusFields.prefault({}).describe('The shared data bus.'),
+    energy: EnergyFields.prefault({}).describe('Energy per action, in pJ.'),
+    cpu: CpuFields.prefault({}).describe('The CPU fallback.'),
   })
   .strict();
 

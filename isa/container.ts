@@ -39,7 +39,18 @@ export interface Binary {
   symbols: { name: string; pc: number }[];
   /** Per instruction, where it came from (null for generated glue with no source line). */
   sourceMap: (SourcePosition | null)[];
-  meta: { model: string; schedule: 'static' | 'dynamic' | 'assembled'; inputWidth: number; outputWidth: number };
+  meta: BinaryMeta;
+}
+
+export interface BinaryMeta {
+  model: string;
+  schedule: 'static' | 'dynamic' | 'assembled';
+  inputWidth: number;
+  outputWidth: number;
+  /** The benchmark whose exact function the CPU computes for rejected samples, when the model names one. */
+  benchmark?: string;
+  /** CPU cycles of one exact evaluation, when the model or its benchmark says; otherwise the hardware's default applies. */
+  cpuCyclesPerEvaluation?: number;
 }
 
 const packr = new Packr({ useRecords: false, moreTypes: false });

@@ -26,6 +26,7 @@ export function execRecv(m: Machine, c: Uint32Array, at: number, pc: number): nu
   if (x === null) return BLOCKED;
   copyWords(x, 0, m.ocm, c[at + RECV.ocm], c[at + RECV.len]);
   m.pending = null;
+  m.timing.recv(c[at + RECV.ocm], c[at + RECV.len], c[at + 1]);
   return pc + 1;
 }
 
@@ -41,12 +42,14 @@ export function execLoadWeights(m: Machine, c: Uint32Array, at: number, pc: numb
     src += row;
     dst += wbWords;
   }
+  m.timing.loadWeights(c[at + LDW.tile], c[at + LDW.pe], count, row, c[at + 1]);
   return pc + 1;
 }
 
 const LDI = { tile: S('ldi', 'tile'), ibuf: S('ldi', 'ibuf'), ocm: S('ldi', 'ocm'), len: S('ldi', 'len') };
 export function execLoadInput(m: Machine, c: Uint32Array, at: number, pc: number): number {
   copyWords(m.ocm, c[at + LDI.ocm], m.ib, c[at + LDI.tile] * m.hw.inputBufferWords + c[at + LDI.ibuf], c[at + LDI.len]);
+  m.timing.loadInput(c[at + LDI.tile], c[at + LDI.ibuf], c[at + LDI.ocm], c[at + LDI.len], c[at + 1]);
   return pc + 1;
 }
 
@@ -75,12 +78,14 @@ export function execNeuronOp(m: Machine, c: Uint32Array, at: number, pc: number)
     m.ob[oOff + k] = h;
     wOff += wbWords;
   }
+  m.timing.neuron(tile, c[at + NEU.pe], count, c[at + NEU.ibuf], len, act, ctl, c[at + NEU.cbuf], c[at + NEU.obuf], c[at + 1]);
   return pc + 1;
 }
 
 const STO = { tile: S('sto', 'tile'), obuf: S('sto', 'obuf'), ocm: S('sto', 'ocm'), len: S('sto', 'len') };
 export function execStoreOutput(m: Machine, c: Uint32Array, at: number, pc: number): number {
   copyWords(m.ob, c[at + STO.tile] * m.hw.outputBufferWords + c[at + STO.obuf], m.ocm, c[at + STO.ocm], c[at + STO.len]);
+  m.timing.store(c[at + STO.tile], c[at + STO.obuf], c[at + STO.ocm], c[at + STO.len], c[at + 1]);
   return pc + 1;
 }
 
@@ -89,6 +94,7 @@ export function execDecideSigmoid(m: Machine, c: Uint32Array, at: number, pc: nu
   const p = m.ocm[c[at + DECS.ocm]];
   m.p = p;
   m.predicted = sigmoidInvokes(p, bitsToF32(c[at + DECS.threshold]));
+  m.timing.decide(c[at + DECS.ocm], 1, false, c[at + 1]);
   return m.predicted || m.invokeAll ? pc + 1 : c[at + DECS.target];
 }
 
@@ -100,11 +106,13 @@ export function execDecideSoftmax(m: Machine, c: Uint32Array, at: number, pc: nu
   const other = m.ocm[base + 1 - safeIndex];
   m.p = softmaxSafeProbability(safe, other);
   m.predicted = softmaxInvokes(safe, other);
+  m.timing.decide(base, 2, true, c[at + 1]);
   return m.predicted || m.invokeAll ? pc + 1 : c[at + DECM.target];
 }
 
-export function execCpuFallback(m: Machine, _c: Uint32Array, _at: number, pc: number): number {
+export function execCpuFallback(m: Machine, c: Uint32Array, at: number, pc: number): number {
   m.fallback = true;
+  m.timing.cpu(c[at + 1]);
   return pc + 1;
 }
 
@@ -112,16 +120,21 @@ const SEND = { ocm: S('send', 'ocm'), len: S('send', 'len') };
 export function execSend(m: Machine, c: Uint32Array, at: number, pc: number): number {
   copyWords(m.ocm, c[at + SEND.ocm], m.y, 0, c[at + SEND.len]);
   m.invoked = true;
+  m.timing.send(c[at + SEND.ocm], c[at + SEND.len], c[at + 1]);
   return pc + 1;
 }
 
 const JMP = { target: S('jmp', 'target') };
-export function execJump(_m: Machine, c: Uint32Array, at: number): number {
+export function execJump(m: Machine, c: Uint32Array, at: number): number {
+  m.timing.step(c[at + 1]);
   return c[at + JMP.target];
 }
 
 const EXECUTORS: Record<string, Executor> = {
-  nop: (_m, _c, _at, pc) => pc + 1,
+  nop: (m, c, at, pc) => {
+    m.timing.step(c[at + 1]);
+    return pc + 1;
+  },
   halt: () => HALTED,
   recv: execRecv,
   ldw: execLoadWeights,

@@ -2,6 +2,7 @@
 // the program counter and the controller's per-sample registers. All typed arrays, allocated once.
 
 import type { Hardware } from '../hardware/description.ts';
+import { TimingModel } from './timing-model.ts';
 
 export class Machine {
   readonly hw: Hardware;
@@ -14,6 +15,7 @@ export class Machine {
   readonly ob: Float32Array;
   readonly y: Float32Array;
   readonly wbPerTile: number;
+  readonly timing: TimingModel;
 
   pc = 0;
   instructions = 0;
@@ -26,8 +28,9 @@ export class Machine {
   fallback = false;
   invokeAll = false;
 
-  constructor(hw: Hardware, dram: Float32Array, outputWidth: number) {
+  constructor(hw: Hardware, dram: Float32Array, outputWidth: number, cpuCyclesPerEvaluation: number) {
     this.hw = hw;
+    this.timing = new TimingModel(hw, cpuCyclesPerEvaluation);
     this.ocm = new Float32Array(hw.onChipMemoryWords);
     this.dram = dram;
     this.wbPerTile = hw.pesPerTile * hw.weightBufferWords;

@@ -48,7 +48,7 @@ export function parseSampleLine(line: string, lineNo: number, file: string, out:
  * Yields each sample as a Float32Array of `width` values. The same array is reused for every sample:
  * consume it before asking for the next. Memory stays flat whatever the file's length.
  */
-export async function* readSamples(file: string, width: number): AsyncGenerator<Float32Array> {
+export async function* readSamples(file: string, width: number, progress?: { bytes: number }): AsyncGenerator<Float32Array> {
   const stream = createReadStream(file, { encoding: 'utf8' });
   const x = new Float32Array(width);
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
@@ -57,6 +57,7 @@ export async function* readSamples(file: string, width: number): AsyncGenerator<
   try {
     for await (const line of lines) {
       lineNo++;
+      if (progress) progress.bytes += line.length + 1; // characters, not bytes: close enough for a progress bar
       const t = line.trimStart();
       if (t === '' || t.startsWith('#')) continue;
       const n = parseSampleLine(line, lineNo, file, x);

@@ -1,35 +1,22 @@
-// Runs a binary over a stream of samples, writing one CSV row per sample and tallying the run report.
+// Runs a binary over a stream of samples: one CSV row per sample, an optional bounded Chrome trace,
+// and the run report from the timing and energy model.
 
 import { float32Text } from '../ir/float-text.ts';
 import type { Binary } from '../isa/container.ts';
+import { ChromeTrace } from './chrome-trace.ts';
+import { buildReport, type RunReport } from './report.ts';
 import { Simulator } from './simulator.ts';
-import { INSTRUCTION_WORDS } from '../isa/table.ts';
 
-export interface RunReport {
-  schema: 'axc-sim-report/1';
-  program: { model: string; schedule: string; hardware: string; inputWidth: number; outputWidth: number; codeLength: number };
-  invokeMode: 'model' | 'all';
-  samples: number;
-  /** Samples the predictor judged safe to approximate. */
-  predictedInvocations: number;
-  /** Samples whose H(x) the NPU delivered (equals samples under --invoke all). */
-  invoked: number;
-  /** Samples the controller handed to the CPU. */
-  cpuFallbacks: number;
-  predictedInvocationRate: number;
-  /** Instructions executed in the setup stage, before the first sample. */
-  setupInstructions: number;
-  /** Instructions executed for all samples, setup excluded. */
-  instructionsExecuted: number;
-  instructionsPerSample: number;
-}
+export type { RunReport } from './report.ts';
 
 export interface RunOptions {
   invokeAll?: boolean;
   /** Receives each CSV row (with its newline); the header comes first. */
   onRow?: (row: string) => Promise<void> | void;
-  /** Called every so often with the number of samples done. */
+  /** Called every 1024 samples with the number done. */
   onProgress?: (samples: number) => void;
+  /** Trace samples [from, to) into this trace. */
+  trace?: { sink: ChromeTrace; from: number; to: number };
 }
 
 export function csvHeader(outputWidth: number): string {
@@ -40,7 +27,9 @@ export function csvHeader(outputWidth: number): string {
 }
 
 export async function runSimulation(binary: Binary, samples: AsyncIterable<Float32Array> | Iterable<Float32Array>, opts: RunOptions = {}): Promise<RunReport> {
-  const sim = new Simulator(binary, { invokeAll: opts.invokeAll });
+  const tr = opts.trace;
+  const sim = new Simulator(binary, { invokeAll: opts.invokeAll, trace: tr && tr.from === 0 ? tr.sink : null });
+  const timing = sim.machine.timing;
   const setupInstructions = sim.machine.instructions;
   const emptyY = ','.repeat(sim.outputWidth);
   if (opts.onRow) await opts.onRow(csvHeader(sim.outputWidth));
@@ -48,8 +37,17 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
   let predicted = 0;
   let invoked = 0;
   let fallbacks = 0;
+  // The traced sample before this one, closed when the next recv fixes its end.
+  let open: { index: number; start: number; path: 'npu' | 'cpu' } | null = null;
   for await (const x of samples) {
+    const traced = tr !== undefined && n >= tr.from && n < tr.to;
+    if (tr) sim.setTrace(traced ? tr.sink : null);
     const r = sim.runSample(x);
+    if (open) {
+      tr!.sink.sample(open.index, open.start, timing.sampleStart, open.path);
+      open = null;
+    }
+    if (traced) open = { index: n, start: timing.sampleStart, path: r.invoked ? 'npu' : 'cpu' };
     n++;
     if (r.predicted) predicted++;
     if (r.invoked) invoked++;
@@ -60,27 +58,9 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
       else row = emptyY;
       await opts.onRow(`${row}${float32Text(r.p)},${r.invoked ? 1 : 0}\n`);
     }
-    if (opts.onProgress && (n & 4095) === 0) opts.onProgress(n);
+    if (opts.onProgress && (n & 1023) === 0) opts.onProgress(n);
   }
-  const executed = sim.machine.instructions - setupInstructions;
-  return {
-    schema: 'axc-sim-report/1',
-    program: {
-      model: binary.meta.model,
-      schedule: binary.meta.schedule,
-      hardware: binary.hardware.name,
-      inputWidth: sim.inputWidth,
-      outputWidth: sim.outputWidth,
-      codeLength: binary.code.length / INSTRUCTION_WORDS,
-    },
-    invokeMode: opts.invokeAll ? 'all' : 'model',
-    samples: n,
-    predictedInvocations: predicted,
-    invoked,
-    cpuFallbacks: fallbacks,
-    predictedInvocationRate: n ? predicted / n : 0,
-    setupInstructions,
-    instructionsExecuted: executed,
-    instructionsPerSample: n ? executed / n : 0,
-  };
+  sim.close();
+  if (open) tr!.sink.sample(open.index, open.start, timing.end, open.path);
+  return buildReport(binary, sim, { samples: n, predicted, invoked, fallbacks, setupInstructions, invokeAll: opts.invokeAll ?? false });
 }

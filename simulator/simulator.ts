@@ -9,8 +9,11 @@ import { DECODED_STRIDE } from '../isa/table.ts';
 import { verifyProgram } from '../isa/verify-program.ts';
 import { BLOCKED, DISPATCH, HALTED } from './execute-ops.ts';
 import { Machine } from './machine.ts';
+import type { TraceSink } from './timing-model.ts';
 
 export interface SimulatorOptions {
+  /** Receives timing events while set; `setTrace` turns it on and off between samples. */
+  trace?: TraceSink | null;
   /** Force the approximation subnet on every sample (the controller ignores P(x)). */
   invokeAll?: boolean;
   /** Guard against hand-written programs that never come back to `recv`. */
@@ -36,6 +39,8 @@ export class Simulator {
   readonly machine: Machine;
   readonly inputWidth: number;
   readonly outputWidth: number;
+  /** CPU cycles of one exact evaluation: the model's (or its benchmark's), else the hardware default. */
+  readonly cpuCyclesPerEvaluation: number;
   private readonly code: Uint32Array;
   private readonly budget: number;
   private halted = false;
@@ -48,7 +53,9 @@ export class Simulator {
     this.inputWidth = widths.inputWidth;
     this.outputWidth = widths.outputWidth;
     this.code = flattenProgram(program);
-    this.machine = new Machine(binary.hardware, binary.dram, this.outputWidth);
+    this.cpuCyclesPerEvaluation = binary.meta.cpuCyclesPerEvaluation ?? binary.hardware.cpu.cyclesPerEvaluation;
+    this.machine = new Machine(binary.hardware, binary.dram, this.outputWidth, this.cpuCyclesPerEvaluation);
+    this.machine.timing.trace = opts.trace ?? null;
     this.machine.invokeAll = opts.invokeAll ?? false;
     this.budget = opts.maxInstructionsPerSample ?? 50_000_000;
     this.result = { p: 1, predicted: true, invoked: false, fallback: false, y: this.machine.y, ocm: this.machine.ocm, instructions: 0 };
@@ -76,6 +83,15 @@ export class Simulator {
     m.pc = pc;
     m.instructions += n;
     return n;
+  }
+
+  setTrace(sink: TraceSink | null): void {
+    this.machine.timing.trace = sink;
+  }
+
+  /** Ends the run for the timing model: the last sample's cycles and the tail of the run are counted. */
+  close(): void {
+    this.machine.timing.close();
   }
 
   get isHalted(): boolean {

@@ -186,23 +186,23 @@ for (const name of EXAMPLES) {
     t.is(ones + zeros, 64);
     t.is(ones, xs.filter((x) => interpretModel(model, x).invoke).length);
     const r = b.report;
-    t.is(r.schema, 'axc-sim-report/1');
+    t.is(r.schema, 'axc-sim-report/2');
     t.is(r.invokeMode, 'model');
     t.is(r.samples, 64);
-    t.is(r.invoked, ones);
-    t.is(r.predictedInvocations, ones);
-    t.is(r.cpuFallbacks, zeros);
-    t.is(r.predictedInvocationRate, ones / 64);
+    t.is(r.invocation.invoked, ones);
+    t.is(r.invocation.predicted, ones);
+    t.is(r.invocation.cpuFallbacks, zeros);
+    t.is(r.invocation.predictedRate, ones / 64);
+    t.is(r.cpu.evaluations, zeros);
     t.deepEqual(
-      { model: r.program.model, schedule: r.program.schedule, hardware: r.program.hardware, inputWidth: r.program.inputWidth, outputWidth: r.program.outputWidth },
+      { model: r.program.model, schedule: r.program.schedule, hardware: r.hardware.name, inputWidth: r.program.inputWidth, outputWidth: r.program.outputWidth },
       { model: model.name, schedule: 'static', hardware: 'axnpu-default', inputWidth: model.inputWidth, outputWidth: m },
     );
-    t.true(r.instructionsExecuted > 0);
-    t.is(r.instructionsPerSample, r.instructionsExecuted / 64);
-    // The summary on stdout carries the same counts.
+    t.true(r.instructions.executed > 0);
+    t.is(r.instructions.perSample, r.instructions.executed / 64);
+    // The table on stdout carries the same counts.
     t.regex(b.simStdout, new RegExp(`^samples +64$`, 'm'));
-    t.regex(b.simStdout, new RegExp(`^predicted +${ones} `, 'm'));
-    t.regex(b.simStdout, new RegExp(`^cpu +${zeros} `, 'm'));
+    t.regex(b.simStdout, new RegExp(`^invocation +predicted ${ones} .*, CPU ${zeros}$`, 'm'));
   });
 }
 
@@ -226,7 +226,7 @@ test('--invoke all runs the approximator on every sample, predictions unchanged'
   const reportPath = path.join(dir, 'all.json');
   const r = runAxc(['sim', b.bin, '--input', exampleFile('sobel', '.x'), '--invoke', 'all', '--output', csvPath, '--report', reportPath]);
   t.is(r.status, 0, r.stderr);
-  t.regex(r.stdout, /\(--invoke all\)/);
+  t.regex(r.stdout, /\[--invoke all\]/);
   const csv = parseCsv(fs.readFileSync(csvPath, 'utf8'));
   t.is(csv.header, expectedHeader(1));
   t.is(csv.rows.length, 64);
@@ -241,10 +241,10 @@ test('--invoke all runs the approximator on every sample, predictions unchanged'
   const rep = JSON.parse(fs.readFileSync(reportPath, 'utf8')) as RunReport;
   t.is(rep.invokeMode, 'all');
   t.is(rep.samples, 64);
-  t.is(rep.invoked, 64);
-  t.is(rep.cpuFallbacks, 0);
-  t.is(rep.predictedInvocations, b.report.predictedInvocations);
-  t.true(rep.predictedInvocations < 64, 'sobel.x should have samples the predictor rejects');
+  t.is(rep.invocation.invoked, 64);
+  t.is(rep.invocation.cpuFallbacks, 0);
+  t.is(rep.invocation.predicted, b.report.invocation.predicted);
+  t.true(rep.invocation.predicted < 64, 'sobel.x should have samples the predictor rejects');
 });
 
 // ---- --output - ----
@@ -255,8 +255,9 @@ test('--output - writes the CSV to stdout and the summary to stderr', (t) => {
   const r = runAxc(['sim', b.bin, '--input', exampleFile('tiny', '.x'), '--output', '-'], { cwd: dir });
   t.is(r.status, 0, r.stderr);
   t.is(r.stdout, b.csvText);
-  t.regex(r.stderr, /^model +tiny \(2 -> 1, static schedule, hardware axnpu-default\)$/m);
-  t.regex(r.stderr, new RegExp(`^predicted +${b.report.predictedInvocations} `, 'm'));
+  t.regex(r.stderr, /^model +tiny \(2 -> 1, static schedule\)$/m);
+  t.regex(r.stderr, /^hardware +axnpu-default: 4 tiles x 8 PEs/m);
+  t.regex(r.stderr, new RegExp(`^invocation +predicted ${b.report.invocation.predicted} `, 'm'));
   t.regex(r.stderr, /^samples +64$/m);
   t.false(r.stdout.includes('samples'));
   t.deepEqual(fs.readdirSync(dir), [], 'no file named - (or anything else) was written');
@@ -336,7 +337,10 @@ test('--schedule dynamic on the small NPU simulates to the same CSV as the stati
   t.is(fs.readFileSync(csvPath, 'utf8'), staticBuild.csvText);
   const rep = JSON.parse(fs.readFileSync(reportPath, 'utf8')) as RunReport;
   t.is(rep.program.schedule, 'dynamic');
-  t.is(rep.program.hardware, 'small');
+  t.is(rep.hardware.name, 'small');
+  // Same outputs, but the dynamic schedule reloads weights from DRAM for every sample.
+  t.true(rep.cycles.total > staticBuild.report.cycles.total);
+  t.true(rep.energy.breakdownPj.dram > staticBuild.report.energy.breakdownPj.dram);
   t.is(staticBuild.report.program.schedule, 'static');
 });
 

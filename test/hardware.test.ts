@@ -22,7 +22,7 @@ function at(text: string, needle: string): { file: string; line: number; col: nu
 }
 
 test('defaults', (t) => {
-  const expected: Hardware = {
+  const expected = {
     name: 'axnpu-default',
     tiles: 4,
     pesPerTile: 8,
@@ -32,13 +32,21 @@ test('defaults', (t) => {
     onChipMemoryWords: 65536,
     dramWords: 2 ** 28,
   };
-  t.deepEqual({ ...DEFAULT_HARDWARE }, expected);
-  t.deepEqual(parseHardware('{}', FILE), expected);
-  t.deepEqual(parseHardware('  {\n}\n', FILE), expected);
+  const structure = (hw: Hardware) => Object.fromEntries(Object.keys(expected).map((k) => [k, hw[k as keyof Hardware]]));
+  t.deepEqual(structure(DEFAULT_HARDWARE), expected);
+  t.deepEqual(parseHardware('{}', FILE), DEFAULT_HARDWARE);
+  t.deepEqual(parseHardware('  {\n}\n', FILE), DEFAULT_HARDWARE);
+  // The energy defaults are the 45 nm figures of DESIGN.md §2 (Horowitz, ISSCC 2014).
+  t.is(DEFAULT_HARDWARE.energy.fp32Add, 0.9);
+  t.is(DEFAULT_HARDWARE.energy.fp32Mult, 3.7);
+  t.is(DEFAULT_HARDWARE.energy.weightBufferWord * 2, 10, '8 KB SRAM: 10 pJ per 64-bit read');
+  t.true(DEFAULT_HARDWARE.energy.dramWord * 2 >= 1300 && DEFAULT_HARDWARE.energy.dramWord * 2 <= 2600, 'DRAM: 1.3-2.6 nJ per 64 bits');
   t.true(Object.isFrozen(DEFAULT_HARDWARE));
   t.is(totalPes(DEFAULT_HARDWARE), 32);
   // A partial description keeps the defaults for the fields it leaves out.
-  t.deepEqual(parseHardware('{"tiles": 2, "name": "half"}', FILE), { ...expected, tiles: 2, name: 'half' });
+  t.deepEqual(parseHardware('{"tiles": 2, "name": "half"}', FILE), { ...DEFAULT_HARDWARE, tiles: 2, name: 'half' });
+  // Nested groups keep their other defaults too.
+  t.deepEqual(parseHardware('{"energy": {"fp32Mult": 1}}', FILE).energy, { ...DEFAULT_HARDWARE.energy, fp32Mult: 1 });
 });
 
 /** Every count field, its maximum, and extra fields that keep the cross-field rules satisfied at the maximum. */
@@ -196,7 +204,7 @@ test('canonicalHardware: same values in any key order give the same text, in sch
   const c = canonicalHardware(parseHardware(forward, FILE));
   t.is(canonicalHardware(parseHardware(reversed, FILE)), c);
   t.is(canonicalHardware(parseHardware(shuffled, FILE)), c);
-  t.is(c, JSON.stringify(values));
+  t.is(c, JSON.stringify({ ...DEFAULT_HARDWARE, ...values }));
   t.deepEqual(Object.keys(JSON.parse(c)), Object.keys(HardwareFields.shape));
   // Defaults written out equal defaults left implicit; any changed value changes the text.
   t.is(canonicalHardware(parseHardware(JSON.stringify(DEFAULT_HARDWARE), FILE)), canonicalHardware(DEFAULT_HARDWARE));

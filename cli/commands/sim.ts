@@ -1,54 +1,72 @@
-// `axc sim`: runs prog.bin over input samples; writes the per-sample CSV and the run report.
+// `axc sim`: runs prog.bin over input samples; writes the per-sample CSV, the run report and a trace.
 
 import { Command, Option } from 'commander';
+import { DIAG } from '../../diagnostics/catalog.ts';
+import { fail } from '../../diagnostics/diagnostic.ts';
+import { ChromeTrace } from '../../simulator/chrome-trace.ts';
+import { formatReport } from '../../simulator/format-report.ts';
 import { readSamples } from '../../simulator/read-samples.ts';
 import { csvHeader, runSimulation, type RunReport } from '../../simulator/run-simulation.ts';
-import { AtomicWriter } from '../write-atomic.ts';
 import { readBinaryFile } from '../load-binary.ts';
+import { simulationProgress } from '../progress.ts';
+import { AtomicWriter } from '../write-atomic.ts';
 
-function summary(r: RunReport): string {
-  const pct = (n: number) => (r.samples ? ((100 * n) / r.samples).toFixed(1) : '0.0');
-  return [
-    `model        ${r.program.model} (${r.program.inputWidth} -> ${r.program.outputWidth}, ${r.program.schedule} schedule, hardware ${r.program.hardware})`,
-    `samples      ${r.samples}`,
-    `predicted    ${r.predictedInvocations} (${pct(r.predictedInvocations)}%) judged safe to approximate`,
-    `invoked      ${r.invoked} (${pct(r.invoked)}%) on the NPU${r.invokeMode === 'all' ? ' (--invoke all)' : ''}`,
-    `cpu          ${r.cpuFallbacks} (${pct(r.cpuFallbacks)}%) handed to the CPU`,
-    `instructions ${r.instructionsExecuted} executed (${r.instructionsPerSample.toFixed(1)} per sample) + ${r.setupInstructions} setup`,
-  ].join('\n') + '\n';
+/** `A:B` (samples A to B-1), `:B`, `A:` or `N` (the first N). */
+export function parseSampleRange(text: string): { from: number; to: number } {
+  const m = /^(\d*):(\d*)$/.exec(text) ?? /^()(\d+)$/.exec(text);
+  const from = m?.[1] ? Number(m[1]) : 0;
+  const to = m?.[2] ? Number(m[2]) : Infinity;
+  if (!m || from >= to) fail(DIAG.badOption, undefined, `--trace-samples takes A:B with A < B (samples A to B-1), :B, A:, or N; got '${text}'`);
+  return { from, to };
 }
 
 export function simCommand(): Command {
   return new Command('sim')
-    .description('simulate an NPU binary over input samples')
+    .description('simulate an NPU binary over input samples: outputs, cycles, bus conflicts, energy')
     .argument('<prog.bin>', 'the binary')
     .requiredOption('-i, --input <file>', 'samples: one per line, values separated by commas or white space (AxBench .x files work)')
     .option('-o, --output <out.csv>', `per-sample results, header ${csvHeader(2).trim().replace('y1', '...')}; '-' for stdout`)
-    .option('--report <report.json>', 'write the run report as JSON')
+    .option('--report <report.json>', 'write the run report as JSON (schema axc-sim-report/2, see README)')
+    .option('--trace <trace.json>', 'write a Chrome trace (open in https://ui.perfetto.dev or chrome://tracing)')
+    .option('--trace-samples <range>', 'samples to trace: A:B (A to B-1), :B, A: or N (the first N)', '0:100')
     .addOption(new Option('--invoke <mode>', 'model: the predictor decides; all: run the approximator on every sample').choices(['model', 'all']).default('model'))
     .option('--npu <hw.json>', 'refuse the binary unless it was compiled for this hardware')
-    .addHelpText('after', '\nExample:\n  axc sim sobel.bin --input examples/sobel.x --output out.csv --report report.json')
-    .action(async (binPath: string, opts: { input: string; output?: string; report?: string; invoke: 'model' | 'all'; npu?: string }) => {
+    .option('-q, --quiet', 'print no report table')
+    .addHelpText('after', '\nExample:\n  axc sim sobel.bin --input examples/sobel.x --output out.csv --report report.json --trace trace.json')
+    .action(async (binPath: string, opts: { input: string; output?: string; report?: string; trace?: string; traceSamples: string; invoke: 'model' | 'all'; npu?: string; quiet?: boolean }) => {
+      const range = parseSampleRange(opts.traceSamples);
       const bin = readBinaryFile(binPath, opts.npu);
       const toStdout = opts.output === '-';
-      // Both outputs are opened before the run, so an unwritable path fails before any work is done.
-      const writer = opts.output && !toStdout ? new AtomicWriter(opts.output) : null;
-      let reportWriter: AtomicWriter | null = null;
+      // Every output is opened before the run, so an unwritable path fails before any work is done.
+      const writers: AtomicWriter[] = [];
+      const open = (path: string | undefined) => {
+        if (!path) return null;
+        const w = new AtomicWriter(path);
+        writers.push(w);
+        return w;
+      };
       let report: RunReport;
+      const progress = simulationProgress(opts.input);
       try {
-        reportWriter = opts.report ? new AtomicWriter(opts.report) : null;
-        report = await runSimulation(bin, readSamples(opts.input, bin.meta.inputWidth), {
+        const csv = toStdout ? null : open(opts.output);
+        const reportOut = open(opts.report);
+        const traceOut = open(opts.trace);
+        const sink = traceOut ? new ChromeTrace(bin.hardware, `${bin.meta.model} (${binPath})`) : null;
+        report = await runSimulation(bin, readSamples(opts.input, bin.meta.inputWidth, progress?.consumed), {
           invokeAll: opts.invoke === 'all',
-          onRow: writer ? (row) => writer.write(row) : toStdout ? (row) => void process.stdout.write(row) : undefined,
+          onRow: csv ? (row) => csv.write(row) : toStdout ? (row) => void process.stdout.write(row) : undefined,
+          onProgress: progress ? (n) => progress.update(n) : undefined,
+          trace: sink ? { sink, ...range } : undefined,
         });
-        await reportWriter?.write(JSON.stringify(report, null, 2) + '\n');
-        await writer?.commit();
-        await reportWriter?.commit();
+        progress?.stop();
+        await reportOut?.write(JSON.stringify(report, null, 2) + '\n');
+        if (sink) await traceOut!.write(sink.toJSON());
+        for (const w of writers) await w.commit();
       } catch (e) {
-        writer?.abort();
-        reportWriter?.abort();
+        progress?.stop();
+        for (const w of writers) w.abort();
         throw e;
       }
-      (toStdout ? process.stderr : process.stdout).write(summary(report));
+      if (!opts.quiet) (toStdout ? process.stderr : process.stdout).write(formatReport(report));
     });
 }

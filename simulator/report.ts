@@ -1,0 +1,156 @@
+// The run report: its documented schema (axc-sim-report/2) and how it is computed from a finished run.
+
+import { canonicalHardware, totalPes } from '../hardware/description.ts';
+import type { Binary } from '../isa/container.ts';
+import { INSTRUCTION_WORDS, STAGE_NAMES } from '../isa/table.ts';
+import { priceActions, type Component } from './actions.ts';
+import type { Simulator } from './simulator.ts';
+
+export const REPORT_SCHEMA = 'axc-sim-report/2';
+
+type Stage = (typeof STAGE_NAMES)[number];
+
+export interface Distribution {
+  mean: number;
+  p50: number;
+  p99: number;
+  min: number;
+  max: number;
+}
+
+export interface RequesterBus {
+  requester: string;
+  transactions: number;
+  words: number;
+  conflicts: number;
+  stallCycles: number;
+}
+
+export interface RunReport {
+  schema: typeof REPORT_SCHEMA;
+  program: { model: string; schedule: string; inputWidth: number; outputWidth: number; codeLength: number; benchmark: string | null };
+  hardware: { name: string; tiles: number; pesPerTile: number; clockMHz: number; dataBuses: number; busWidthWords: number; fingerprint: string };
+  invokeMode: 'model' | 'all';
+  samples: number;
+  invocation: { predicted: number; predictedRate: number; invoked: number; invokedRate: number; cpuFallbacks: number };
+  instructions: { setup: number; executed: number; perSample: number };
+  cycles: { total: number; setup: number; perSample: Distribution; byStage: Record<Stage, number> };
+  seconds: number;
+  /** Busy PE-cycles over (PEs × total cycles). */
+  peUtilization: number;
+  bus: { transactions: number; words: number; conflicts: number; stallCycles: number; byRequester: RequesterBus[] };
+  energy: { totalPj: number; perSamplePj: number; breakdownPj: Record<Component, number>; actions: Record<string, number> };
+  cpu: { cyclesPerEvaluation: number; npuCyclesPerEvaluation: number; evaluations: number; energyPerEvaluationPj: number };
+  comparison: {
+    /** Every sample on the CPU model: time in NPU cycles, and energy. */
+    cpuOnlyCycles: number;
+    cpuOnlyEnergyPj: number;
+    speedup: number;
+    /** E / E_cpu-only: the paper's "energy reduction" read as normalised energy. */
+    normalizedEnergy: number;
+    /** E_cpu-only / E. */
+    energySaving: number;
+    /** Speedup ÷ normalised energy (paper §V-A) = (T_cpu·E_cpu) / (T·E). */
+    energyEfficiency: number;
+    edpJouleSeconds: number;
+    cpuOnlyEdpJouleSeconds: number;
+  };
+}
+
+/** Mean and nearest-rank percentiles of a histogram {value: count}. */
+export function distribution(hist: Map<number, number>): Distribution {
+  const values = [...hist.keys()].sort((a, b) => a - b);
+  let n = 0;
+  let sum = 0;
+  for (const v of values) {
+    n += hist.get(v)!;
+    sum += v * hist.get(v)!;
+  }
+  const rank = (p: number) => {
+    const want = Math.max(1, Math.ceil((p / 100) * n));
+    let seen = 0;
+    for (const v of values) {
+      seen += hist.get(v)!;
+      if (seen >= want) return v;
+    }
+    return 0;
+  };
+  return n === 0 ? { mean: 0, p50: 0, p99: 0, min: 0, max: 0 } : { mean: sum / n, p50: rank(50), p99: rank(99), min: values[0], max: values[values.length - 1] };
+}
+
+export interface RunCounts {
+  samples: number;
+  predicted: number;
+  invoked: number;
+  fallbacks: number;
+  setupInstructions: number;
+  invokeAll: boolean;
+}
+
+export function buildReport(binary: Binary, sim: Simulator, counts: RunCounts): RunReport {
+  const hw = binary.hardware;
+  const timing = sim.machine.timing;
+  const total = timing.end;
+  const seconds = total / (hw.clockMHz * 1e6);
+  const energy = priceActions(hw, timing.actions, seconds);
+  const byStage = Object.fromEntries(STAGE_NAMES.map((s, i) => [s, timing.stageCycles[i]])) as Record<Stage, number>;
+  const byRequester: RequesterBus[] = [];
+  for (let r = 0; r < timing.portFree.length; r++) {
+    byRequester.push({
+      requester: r === timing.cpuPort ? 'cpu' : `tile ${r}`,
+      transactions: timing.busTransactions[r],
+      words: timing.busWords[r],
+      conflicts: timing.busConflicts[r],
+      stallCycles: timing.busStallCycles[r],
+    });
+  }
+  const sum = (k: keyof RequesterBus) => byRequester.reduce((s, r) => s + (r[k] as number), 0);
+  const n = counts.samples;
+  const executed = sim.machine.instructions - counts.setupInstructions;
+  const cpuEnergyPerEval = sim.cpuCyclesPerEvaluation * hw.cpu.energyPerCyclePj;
+  const cpuOnlyCycles = n * timing.cpuCycles;
+  const cpuOnlyEnergyPj = n * cpuEnergyPerEval;
+  const cpuOnlySeconds = cpuOnlyCycles / (hw.clockMHz * 1e6);
+  const speedup = total > 0 ? cpuOnlyCycles / total : 0;
+  const normalizedEnergy = cpuOnlyEnergyPj > 0 ? energy.total / cpuOnlyEnergyPj : 0;
+  const rate = (k: number) => (n ? k / n : 0);
+  return {
+    schema: REPORT_SCHEMA,
+    program: {
+      model: binary.meta.model,
+      schedule: binary.meta.schedule,
+      inputWidth: sim.inputWidth,
+      outputWidth: sim.outputWidth,
+      codeLength: binary.code.length / INSTRUCTION_WORDS,
+      benchmark: binary.meta.benchmark ?? null,
+    },
+    hardware: { name: hw.name, tiles: hw.tiles, pesPerTile: hw.pesPerTile, clockMHz: hw.clockMHz, dataBuses: hw.bus.dataBuses, busWidthWords: hw.bus.widthWords, fingerprint: fingerprint(canonicalHardware(hw)) },
+    invokeMode: counts.invokeAll ? 'all' : 'model',
+    samples: n,
+    invocation: { predicted: counts.predicted, predictedRate: rate(counts.predicted), invoked: counts.invoked, invokedRate: rate(counts.invoked), cpuFallbacks: counts.fallbacks },
+    instructions: { setup: counts.setupInstructions, executed, perSample: n ? executed / n : 0 },
+    cycles: { total, setup: timing.setupCycles, perSample: distribution(timing.sampleCycles), byStage },
+    seconds,
+    peUtilization: total > 0 ? timing.peBusyCycles / (totalPes(hw) * total) : 0,
+    bus: { transactions: sum('transactions'), words: sum('words'), conflicts: sum('conflicts'), stallCycles: sum('stallCycles'), byRequester },
+    energy: { totalPj: energy.total, perSamplePj: n ? energy.total / n : 0, breakdownPj: energy.components, actions: energy.actions },
+    cpu: { cyclesPerEvaluation: sim.cpuCyclesPerEvaluation, npuCyclesPerEvaluation: timing.cpuCycles, evaluations: timing.cpuEvaluations, energyPerEvaluationPj: cpuEnergyPerEval },
+    comparison: {
+      cpuOnlyCycles,
+      cpuOnlyEnergyPj,
+      speedup,
+      normalizedEnergy,
+      energySaving: normalizedEnergy > 0 ? 1 / normalizedEnergy : 0,
+      energyEfficiency: normalizedEnergy > 0 ? speedup / normalizedEnergy : 0,
+      edpJouleSeconds: energy.total * 1e-12 * seconds,
+      cpuOnlyEdpJouleSeconds: cpuOnlyEnergyPj * 1e-12 * cpuOnlySeconds,
+    },
+  };
+}
+
+/** A short stable fingerprint of a hardware description (FNV-1a), so reports say which machine they ran on. */
+function fingerprint(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+}
