@@ -49,7 +49,7 @@ class Emitter {
     this.emit('ldi', stage, [tile, 0, op.input.addr, op.fanIn], op.loc);
     this.inputHeld[tile] = key;
   }
-  /** Stage-2 stores wait until stage 1 is done, unless a neu is about to overwrite the slots they read. */
+  /** Stores waiting to be emitted: until their op ends (stage 2: until stage 1 ends), or until a neu would overwrite their slots. */
   private pendingStores: { tile: number; from: number; to: number; emit: () => void }[] = [];
   deferStore(tile: number, from: number, to: number, emit: () => void): void {
     this.pendingStores.push({ tile, from, to, emit });
@@ -85,12 +85,12 @@ function emitOp(e: Emitter, a: AllocatedModel, i: number): void {
       e.flushStores(p.tile, p.pe, p.pe + p.count);
       e.emit('neu', compute, [p.tile, p.pe, p.count, 0, op.fanIn, p.wbuf, activationCode(op.activation), op.control ? 1 : 0, op.control ? a.controlSlot[i] : 0, p.pe], op.loc);
     }
-    for (const p of chunk.pieces) {
-      const sto = () => e.emit('sto', store, [p.tile, p.pe, op.output.addr + p.first, p.count], op.loc);
-      if (store === STAGE['store-predictions']) e.deferStore(p.tile, p.pe, p.pe + p.count, sto);
-      else sto();
-    }
+    // Stores wait, so the next tile's loads and computation are not held up behind them in the
+    // in-order issue; a store is forced out only when a neu is about to overwrite its slots.
+    for (const p of chunk.pieces) e.deferStore(p.tile, p.pe, p.pe + p.count, () => e.emit('sto', store, [p.tile, p.pe, op.output.addr + p.first, p.count], op.loc));
   }
+  // The next op reads these results from on-chip memory; stage-2 stores wait for the end of stage 1.
+  if (store !== STAGE['store-predictions']) e.flushStores();
 }
 
 export function emitProgram(a: AllocatedModel, hw: Hardware): Binary {
@@ -112,6 +112,10 @@ export function emitProgram(a: AllocatedModel, hw: Hardware): Binary {
   if (d) {
     if (d.kind === 'sigmoid') e.emit('decs', STAGE.decide, [d.at.addr, Math.fround(d.threshold), 'cpu_fallback'], d.loc);
     else e.emit('decm', STAGE.decide, [d.at.addr, d.safeIndex, 'cpu_fallback'], d.loc);
+    // The approximator reloads its inputs rather than relying on what the predictor left in the tiles:
+    // it costs a transfer at most once per tile, and it makes the approximator's timing independent of
+    // the predictor's placement, which the placement tuner relies on (compiler/tune-placement.ts).
+    e.forgetInputs();
   }
   a.ops.forEach((op, i) => {
     if (op.subnet === 'approximator') emitOp(e, a, i);

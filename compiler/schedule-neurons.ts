@@ -1,11 +1,14 @@
-// Pass: scheduling. Splits each op into chunks of at most (tiles × PEs) neurons and places them on PEs:
-// static keeps every weight row resident (packed to balance the weight buffers), dynamic reloads each
-// chunk's rows into PE 0.. just before it runs. `auto` picks static whenever it fits.
+// Pass: scheduling. Places each op's neurons on PEs: static keeps every weight row resident, dynamic
+// reloads each chunk of at most (tiles × PEs) neurons into PE 0.. just before it runs. `auto` picks
+// static whenever it fits.
+//
+// Static placement is chosen in compiler/tune-placement.ts (layouts in compiler/place-static.ts).
 
 import { DIAG } from '../diagnostics/catalog.ts';
 import { fail } from '../diagnostics/diagnostic.ts';
 import { totalPes, type Hardware } from '../hardware/description.ts';
 import type { Chunk, FusedModel, NeuronOp, Piece, ScheduledModel } from './lowered-ir.ts';
+import { tuneStaticPlacement } from './tune-placement.ts';
 
 export type ScheduleMode = 'auto' | 'static' | 'dynamic';
 
@@ -32,46 +35,6 @@ function piecesAt(hw: Hardware, start: number, first: number, count: number, wbu
   return pieces;
 }
 
-/** Start of the window of `n` PEs whose busiest PE is least used (sliding-window maximum, ties to the lowest start). */
-function leastLoadedWindow(usage: Int32Array, n: number): number {
-  const deque = new Int32Array(usage.length);
-  let head = 0;
-  let tail = 0;
-  let best = 0;
-  let bestCost = Infinity;
-  for (let i = 0; i < usage.length; i++) {
-    while (tail > head && usage[deque[tail - 1]] <= usage[i]) tail--;
-    deque[tail++] = i;
-    if (deque[head] <= i - n) head++;
-    if (i >= n - 1) {
-      const cost = usage[deque[head]];
-      if (cost < bestCost) {
-        bestCost = cost;
-        best = i - n + 1;
-      }
-    }
-  }
-  return best;
-}
-
-function placeStatic(f: FusedModel, hw: Hardware): { chunks: Chunk[][]; peak: number } {
-  const usage = new Int32Array(totalPes(hw));
-  const chunks = f.ops.map((op) =>
-    chunkRanges(op, usage.length).map(({ first, count }) => {
-      const start = leastLoadedWindow(usage, count);
-      const row = op.fanIn + 1;
-      const pieces = piecesAt(hw, start, first, count, (from, to) => {
-        let wbuf = 0;
-        for (let g = from; g < to; g++) wbuf = Math.max(wbuf, usage[g]);
-        for (let g = from; g < to; g++) usage[g] = wbuf + row;
-        return wbuf;
-      });
-      return { first, count, pieces };
-    }),
-  );
-  return { chunks, peak: usage.reduce((a, b) => Math.max(a, b), 0) };
-}
-
 function placeDynamic(f: FusedModel, hw: Hardware): Chunk[][] {
   return f.ops.map((op) => chunkRanges(op, totalPes(hw)).map(({ first, count }) => ({ first, count, pieces: piecesAt(hw, 0, first, count, () => 0) })));
 }
@@ -83,12 +46,12 @@ export function scheduleNeurons(f: FusedModel, hw: Hardware, mode: ScheduleMode)
   const pes = totalPes(hw);
   const weightWords = f.ops.reduce((s, op) => s + op.rows.length, 0);
   if (mode !== 'dynamic') {
-    const placed = placeStatic(f, hw);
-    if (placed.peak <= hw.weightBufferWords) {
-      const reason = `${weightWords} weight words resident on ${pes} PEs; busiest PE uses ${placed.peak} of ${hw.weightBufferWords}`;
-      return { ...f, schedule: 'static', reason: mode === 'auto' ? `auto: fits, ${reason}` : reason, chunks: placed.chunks, peakWeightWords: placed.peak };
+    const tuned = tuneStaticPlacement(f, hw);
+    if ('chunks' in tuned) {
+      const reason = `${weightWords} weight words resident on ${pes} PEs; busiest PE uses ${tuned.peak} of ${hw.weightBufferWords}; ${tuned.why}`;
+      return { ...f, schedule: 'static', reason: mode === 'auto' ? `auto: fits, ${reason}` : reason, chunks: tuned.chunks, peakWeightWords: tuned.peak };
     }
-    const why = `the model's ${weightWords} weight words need ${placed.peak} words on the busiest of ${pes} PEs, but each PE's weight buffer holds ${hw.weightBufferWords}`;
+    const why = `the model's ${weightWords} weight words do not fit: ${tuned.overflow}`;
     if (mode === 'static') fail(DIAG.staticDoesNotFit, f.model.loc ?? f.model.sourceFile, why);
     const chunks = placeDynamic(f, hw);
     return { ...f, schedule: 'dynamic', reason: `auto: static does not fit (${why})`, chunks, peakWeightWords: widest.fanIn + 1 };

@@ -35,6 +35,7 @@ const BusFields = z
   .object({
     dataBuses: count(16, 'bus.dataBuses').default(1).describe('Number of data buses the bus scheduler arbitrates; a transfer holds one bus.'),
     widthWords: count(64, 'bus.widthWords').default(2).describe('Words (float32) a data bus moves per cycle (2 = 64 bits).'),
+    hostOnDataBus: z.boolean({ error: 'bus.hostOnDataBus must be true or false' }).default(true).describe('true: samples in and results out cross the shared data bus (paper §IV); false: the host has its own link to on-chip memory.'),
   })
   .strict();
 

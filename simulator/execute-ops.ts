@@ -95,7 +95,7 @@ export function execDecideSigmoid(m: Machine, c: Uint32Array, at: number, pc: nu
   m.p = p;
   m.predicted = sigmoidInvokes(p, bitsToF32(c[at + DECS.threshold]));
   m.timing.decide(c[at + DECS.ocm], 1, false, c[at + 1]);
-  return m.predicted || m.invokeAll ? pc + 1 : c[at + DECS.target];
+  return (m.predicted || m.invokeAll) && !m.invokeNone ? pc + 1 : c[at + DECS.target];
 }
 
 const DECM = { ocm: S('decm', 'ocm'), safe: S('decm', 'safe'), target: S('decm', 'target') };
@@ -107,7 +107,7 @@ export function execDecideSoftmax(m: Machine, c: Uint32Array, at: number, pc: nu
   m.p = softmaxSafeProbability(safe, other);
   m.predicted = softmaxInvokes(safe, other);
   m.timing.decide(base, 2, true, c[at + 1]);
-  return m.predicted || m.invokeAll ? pc + 1 : c[at + DECM.target];
+  return (m.predicted || m.invokeAll) && !m.invokeNone ? pc + 1 : c[at + DECM.target];
 }
 
 export function execCpuFallback(m: Machine, c: Uint32Array, at: number, pc: number): number {

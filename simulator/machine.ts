@@ -27,6 +27,7 @@ export class Machine {
   invoked = false;
   fallback = false;
   invokeAll = false;
+  invokeNone = false;
 
   constructor(hw: Hardware, dram: Float32Array, outputWidth: number, cpuCyclesPerEvaluation: number) {
     this.hw = hw;

@@ -16,6 +16,8 @@ export interface SimulatorOptions {
   trace?: TraceSink | null;
   /** Force the approximation subnet on every sample (the controller ignores P(x)). */
   invokeAll?: boolean;
+  /** Force a path for every sample: 'all' as invokeAll, 'none' sends every sample to the CPU (for timing estimates). */
+  invoke?: 'model' | 'all' | 'none';
   /** Guard against hand-written programs that never come back to `recv`. */
   maxInstructionsPerSample?: number;
 }
@@ -56,7 +58,8 @@ export class Simulator {
     this.cpuCyclesPerEvaluation = binary.meta.cpuCyclesPerEvaluation ?? binary.hardware.cpu.cyclesPerEvaluation;
     this.machine = new Machine(binary.hardware, binary.dram, this.outputWidth, this.cpuCyclesPerEvaluation);
     this.machine.timing.trace = opts.trace ?? null;
-    this.machine.invokeAll = opts.invokeAll ?? false;
+    this.machine.invokeAll = opts.invokeAll === true || opts.invoke === 'all';
+    this.machine.invokeNone = opts.invoke === 'none';
     this.budget = opts.maxInstructionsPerSample ?? 50_000_000;
     this.result = { p: 1, predicted: true, invoked: false, fallback: false, y: this.machine.y, ocm: this.machine.ocm, instructions: 0 };
     this.run(); // the setup stage: runs until the first recv blocks

@@ -8,13 +8,16 @@
 //   completes (read-after-write) and the cycle its last read completes (write-after-read).
 // - Transfers over the data bus belong to a requester: the tile they load or store, or the CPU (samples
 //   in, results out). A requester has one port and one transfer at a time; its own transfers queue at its
-//   port, which is not a bus conflict. A transfer requests a bus in the cycle it issues; the scheduler
-//   grants the bus that frees first. A request not granted in the cycle it is made is a conflict, and the
-//   cycles until the grant are its stall. Requests are made in issue order and issue times increase, so
-//   granting in request order is exactly a first-come-first-served arbiter working cycle by cycle.
-// - Weight loads read DRAM first; the controller waits for the data (no prefetch), then the transfer
-//   requests the bus. Decisions are branches: nothing issues until the controller has read P(x) and
-//   signalled. The CPU fallback occupies the CPU (and so its port) for the model's CPU cycles.
+//   port, which is not a bus conflict. A transfer requests a bus when it issues (a weight load: when its
+//   DRAM data arrives); requests enter the bus scheduler in program order, so request times never
+//   decrease and granting them in order is exactly a first-come-first-served arbiter working cycle by
+//   cycle. The scheduler grants the bus that frees first. A request not granted in the cycle it is made is
+//   a conflict, and the cycles until the grant are its stall.
+// - DRAM serves weight fetches in order, pipelined: a fetch's data arrives a latency after its request,
+//   and no sooner than one burst per dramBurstWords words after the previous fetch's data.
+// - The first sample starts when the setup stage (the resident weight loads) has finished.
+// - Decisions are branches: nothing issues until the controller has read P(x) and signalled. The CPU
+//   fallback occupies the CPU (and so its port) for the model's CPU cycles.
 
 import type { Hardware } from '../hardware/description.ts';
 import { ACT_LINEAR, ACT_RELU } from '../ir/numerics.ts';
@@ -57,6 +60,12 @@ export class TimingModel {
 
   /** Earliest cycle the controller can issue the next instruction. */
   private next = 0;
+  /** The latest bus request so far: requests enter the scheduler in program order. */
+  private lastRequest = 0;
+  /** When DRAM finishes its latest fetch. */
+  private dramFree = 0;
+  /** When the setup stage's last instruction completes; samples wait for it. */
+  private setupEnd = 0;
   private lastIssue = 0;
   private lastStage = 0;
   /** Latest completion of anything so far: the run's length. */
@@ -76,6 +85,7 @@ export class TimingModel {
   private readonly obWords: number;
   private readonly pes: number;
   private readonly width: number;
+  private readonly hostOnBus: boolean;
   private readonly L: Hardware['latency'];
 
   constructor(hw: Hardware, cpuClockCyclesPerEvaluation: number) {
@@ -85,6 +95,7 @@ export class TimingModel {
     this.obWords = hw.outputBufferWords;
     this.pes = hw.pesPerTile;
     this.width = hw.bus.widthWords;
+    this.hostOnBus = hw.bus.hostOnDataBus;
     this.ocmReady = new Float64Array(hw.onChipMemoryWords);
     this.ocmReadDone = new Float64Array(hw.onChipMemoryWords);
     this.ibReady = new Float64Array(hw.tiles * hw.inputBufferWords);
@@ -111,26 +122,35 @@ export class TimingModel {
     this.lastStage = stage;
   }
 
-  private finish(end: number): void {
+  private finish(end: number, stage: number): void {
     if (end > this.end) this.end = end;
+    if (stage === 0 && end > this.setupEnd) this.setupEnd = end;
+  }
+
+  /** Earliest issue for an instruction of `stage`: after the controller is free and, for samples, after setup. */
+  private ready(stage: number): number {
+    return stage === 0 ? this.next : max(this.next, this.setupEnd);
   }
 
   /** Grants a bus to `requester` asking at cycle t for `words`; returns the grant cycle. */
   private arbitrate(requester: number, t: number, words: number, stage: number, name: string): number {
+    if (requester === this.cpuPort && !this.hostOnBus) return t; // the host's own link: no bus, no contention
+    const request = max(t, this.lastRequest);
+    this.lastRequest = request;
     const buses = this.busFree;
     let b = 0;
     for (let i = 1; i < buses.length; i++) if (buses[i] < buses[b]) b = i;
-    const grant = max(t, buses[b]);
+    const grant = max(request, buses[b]);
     const beats = Math.ceil(words / this.width);
     buses[b] = grant + beats;
     this.busTransactions[requester]++;
     this.busWords[requester] += words;
-    if (grant > t) {
+    if (grant > request) {
       this.busConflicts[requester]++;
-      this.busStallCycles[requester] += grant - t;
+      this.busStallCycles[requester] += grant - request;
     }
     this.actions[ACTION.busWord] += words;
-    if (this.trace) this.trace.event(name, 'bus', b, grant, grant + beats, stage, { requester: requester === this.cpuPort ? 'cpu' : `tile ${requester}`, words, stall: grant - t });
+    if (this.trace) this.trace.event(name, 'bus', b, grant, grant + beats, stage, { requester: requester === this.cpuPort ? 'cpu' : `tile ${requester}`, words, stall: grant - request });
     return grant;
   }
 
@@ -150,7 +170,7 @@ export class TimingModel {
 
   recv(ocm: number, len: number, stage: number): void {
     const port = this.cpuPort;
-    let t = max(this.next, this.portFree[port]);
+    let t = max(this.ready(stage), this.portFree[port]);
     t = this.maxOf(this.ocmReadDone, ocm, len, t);
     t = this.maxOf(this.ocmReady, ocm, len, t);
     this.issue(t, stage);
@@ -163,12 +183,12 @@ export class TimingModel {
     this.portFree[port] = end;
     this.actions[ACTION.onChipMemoryWord] += len;
     this.next = t + 1;
-    this.finish(end);
+    this.finish(end, stage);
   }
 
   send(ocm: number, len: number, stage: number): void {
     const port = this.cpuPort;
-    let t = max(this.next, this.portFree[port]);
+    let t = max(this.ready(stage), this.portFree[port]);
     t = this.maxOf(this.ocmReady, ocm, len, t);
     this.issue(t, stage);
     const g = this.arbitrate(port, t, len, stage, 'send');
@@ -177,12 +197,12 @@ export class TimingModel {
     this.portFree[port] = end;
     this.actions[ACTION.onChipMemoryWord] += len;
     this.next = t + 1;
-    this.finish(end);
+    this.finish(end, stage);
   }
 
   loadInput(tile: number, ibuf: number, ocm: number, len: number, stage: number): void {
     const ib = tile * this.ibWords + ibuf;
-    let t = max(this.next, this.portFree[tile]);
+    let t = max(this.ready(stage), this.portFree[tile]);
     t = this.maxOf(this.ocmReady, ocm, len, t);
     t = this.maxOf(this.ibReadDone, ib, len, t);
     t = this.maxOf(this.ibReady, ib, len, t);
@@ -195,12 +215,12 @@ export class TimingModel {
     this.actions[ACTION.onChipMemoryWord] += len;
     this.actions[ACTION.inputBufferWord] += len;
     this.next = t + 1;
-    this.finish(end);
+    this.finish(end, stage);
   }
 
   store(tile: number, obuf: number, ocm: number, len: number, stage: number): void {
     const ob = tile * this.obWords + obuf;
-    let t = max(this.next, this.portFree[tile]);
+    let t = max(this.ready(stage), this.portFree[tile]);
     t = this.maxOf(this.obReady, ob, len, t);
     t = this.maxOf(this.ocmReadDone, ocm, len, t);
     t = this.maxOf(this.ocmReady, ocm, len, t);
@@ -213,33 +233,34 @@ export class TimingModel {
     this.actions[ACTION.outputBufferWord] += len;
     this.actions[ACTION.onChipMemoryWord] += len;
     this.next = t + 1;
-    this.finish(end);
+    this.finish(end, stage);
   }
 
   loadWeights(tile: number, pe: number, count: number, row: number, stage: number): void {
     const p = tile * this.pes + pe;
-    let t = max(this.next, this.portFree[tile]);
-    t = this.maxOf(this.peFree, p, count, t); // PEs still computing keep reading their weights
+    // The DRAM read starts at issue; the tile's port is needed only for the bus transfer that follows.
+    const t = this.maxOf(this.peFree, p, count, this.ready(stage)); // PEs still computing keep reading their weights
     this.issue(t, stage);
     const words = count * row;
     const L = this.L;
-    const fetched = t + L.dramLatencyCycles + Math.ceil(words / L.dramBurstWords) * L.dramBurstCycles;
+    const fetched = max(t + L.dramLatencyCycles, this.dramFree) + Math.ceil(words / L.dramBurstWords) * L.dramBurstCycles;
+    this.dramFree = fetched;
     if (this.trace) this.trace.event('dram read', 'tile', tile, t, fetched, stage, { words });
-    const g = this.arbitrate(tile, fetched, words, stage, 'ldw');
+    const g = this.arbitrate(tile, max(fetched, this.portFree[tile]), words, stage, 'ldw');
     const end = g + Math.ceil(words / this.width) + L.bufferCycles;
     this.setAll(this.wbReady, p, count, end);
     this.portFree[tile] = end;
     this.actions[ACTION.dramWord] += words;
     this.actions[ACTION.weightBufferWord] += words;
-    this.next = fetched + 1;
-    this.finish(end);
+    this.next = t + 1;
+    this.finish(end, stage);
   }
 
   neuron(tile: number, pe: number, count: number, ibuf: number, len: number, act: number, ctl: number, cbuf: number, obuf: number, stage: number): void {
     const p = tile * this.pes + pe;
     const ib = tile * this.ibWords;
     const ob = tile * this.obWords + obuf;
-    let t = this.next;
+    let t = this.ready(stage);
     t = this.maxOf(this.peFree, p, count, t);
     t = this.maxOf(this.wbReady, p, count, t);
     t = this.maxOf(this.ibReady, ib + ibuf, len, t);
@@ -267,11 +288,11 @@ export class TimingModel {
     if (ctl) a[ACTION.hadamardMult] += count;
     if (this.trace) this.trace.event('neu', 'tile', tile, t, end, stage, { pes: `${pe}..${pe + count - 1}`, fanIn: len });
     this.next = t + 1;
-    this.finish(end);
+    this.finish(end, stage);
   }
 
   decide(ocm: number, words: number, softmax: boolean, stage: number): void {
-    const t = this.maxOf(this.ocmReady, ocm, words, this.next);
+    const t = this.maxOf(this.ocmReady, ocm, words, this.ready(stage));
     this.issue(t, stage);
     const L = this.L;
     const end = t + L.onChipMemoryCycles + L.decisionCycles + (softmax ? L.softmaxCycles : 0) + L.controlBusCycles;
@@ -286,12 +307,12 @@ export class TimingModel {
     a[ACTION.controlSignal]++;
     if (this.trace) this.trace.event(softmax ? 'decm' : 'decs', 'controller', 0, t, end, stage);
     this.next = end;
-    this.finish(end);
+    this.finish(end, stage);
   }
 
   cpu(stage: number): void {
     const port = this.cpuPort;
-    const t = max(this.next, this.portFree[port]);
+    const t = max(this.ready(stage), this.portFree[port]);
     this.issue(t, stage);
     const start = t + this.L.controlBusCycles;
     const end = start + this.cpuCycles;
@@ -301,15 +322,15 @@ export class TimingModel {
     this.actions[ACTION.cpuCycle] += this.cpuClockCycles;
     if (this.trace) this.trace.event('exact f(x)', 'cpu', 0, start, end, stage);
     this.next = t + 1;
-    this.finish(end);
+    this.finish(end, stage);
   }
 
   /** Branches and no-ops: one issue slot on the controller. */
   step(stage: number): void {
-    const t = this.next;
+    const t = this.ready(stage);
     this.issue(t, stage);
     this.next = t + 1;
-    this.finish(t + 1);
+    this.finish(t + 1, stage);
   }
 
   private countSample(cycles: number): void {

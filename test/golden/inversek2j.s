@@ -17,9 +17,8 @@
     ldw  t0, p0, 8, @0, d0, 3                            ; examples/inversek2j.axn:14:5
     ldw  t1, p0, 8, @0, d24, 9                           ; examples/inversek2j.axn:16:7
     ldw  t2, p0, 1, @0, d96, 9                           ; examples/inversek2j.axn:17:7
-    ldw  t2, p1, 7, @0, d105, 3                          ; examples/inversek2j.axn:9:5
-    ldw  t3, p0, 1, @0, d126, 3                          ; examples/inversek2j.axn:9:5
-    ldw  t3, p1, 2, @0, d129, 9                          ; examples/inversek2j.axn:10:5
+    ldw  t0, p0, 8, @3, d105, 3                          ; examples/inversek2j.axn:9:5
+    ldw  t1, p0, 2, @9, d129, 9                          ; examples/inversek2j.axn:10:5
 .stage predict
 sample:
     recv m0, 2                                           ; examples/inversek2j.axn:3:1
@@ -36,18 +35,14 @@ sample:
 .stage decide
     decs m18, 0.5, cpu_fallback                          ; examples/inversek2j.axn:17:7
 .stage approximate
-    ldi  t2, @0, m0, 2                                   ; examples/inversek2j.axn:9:5
-    ldi  t2, @2, m10, 7                                  ; examples/inversek2j.axn:9:5
-    neu  t2, p1, 7, @0, 2, @0, tanh, 1, @2, @1           ; examples/inversek2j.axn:9:5
-    ldi  t3, @0, m0, 2                                   ; examples/inversek2j.axn:9:5
-    ldi  t3, @2, m17, 1                                  ; examples/inversek2j.axn:9:5
-    neu  t3, p0, 1, @0, 2, @0, tanh, 1, @2, @0           ; examples/inversek2j.axn:9:5
-    sto  t2, @1, m19, 7                                  ; examples/inversek2j.axn:9:5
-    sto  t3, @0, m26, 1                                  ; examples/inversek2j.axn:9:5
-    ldi  t3, @0, m19, 8                                  ; examples/inversek2j.axn:10:5
-    neu  t3, p1, 2, @0, 8, @0, linear, 0, @0, @1         ; examples/inversek2j.axn:10:5
+    ldi  t0, @0, m0, 2                                   ; examples/inversek2j.axn:9:5
+    ldi  t0, @2, m10, 8                                  ; examples/inversek2j.axn:9:5
+    neu  t0, p0, 8, @0, 2, @3, tanh, 1, @2, @0           ; examples/inversek2j.axn:9:5
+    sto  t0, @0, m19, 8                                  ; examples/inversek2j.axn:9:5
+    ldi  t1, @0, m19, 8                                  ; examples/inversek2j.axn:10:5
+    neu  t1, p0, 2, @0, 8, @9, linear, 0, @0, @0         ; examples/inversek2j.axn:10:5
 .stage output
-    sto  t3, @1, m27, 2                                  ; examples/inversek2j.axn:10:5
+    sto  t1, @0, m27, 2                                  ; examples/inversek2j.axn:10:5
     send m27, 2                                          ; examples/inversek2j.axn:10:5
     jmp  sample
 .stage decide

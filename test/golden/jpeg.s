@@ -19,16 +19,16 @@
     ldw  t2, p0, 8, @0, d1040, 17                        ; examples/jpeg.axn:16:7
     ldw  t3, p0, 8, @0, d1176, 17                        ; examples/jpeg.axn:16:7
     ldw  t2, p0, 2, @17, d1312, 17                       ; examples/jpeg.axn:17:7
-    ldw  t2, p0, 8, @34, d1346, 65                       ; examples/jpeg.axn:9:5
-    ldw  t3, p0, 8, @17, d1866, 65                       ; examples/jpeg.axn:9:5
-    ldw  t0, p0, 8, @65, d2386, 17                       ; examples/jpeg.axn:10:5
-    ldw  t1, p0, 8, @65, d2522, 17                       ; examples/jpeg.axn:10:5
-    ldw  t2, p0, 8, @99, d2658, 17                       ; examples/jpeg.axn:10:5
-    ldw  t3, p0, 8, @82, d2794, 17                       ; examples/jpeg.axn:10:5
-    ldw  t0, p0, 8, @82, d2930, 17                       ; examples/jpeg.axn:10:5
-    ldw  t1, p0, 8, @82, d3066, 17                       ; examples/jpeg.axn:10:5
-    ldw  t2, p0, 8, @116, d3202, 17                      ; examples/jpeg.axn:10:5
-    ldw  t3, p0, 8, @99, d3338, 17                       ; examples/jpeg.axn:10:5
+    ldw  t0, p0, 8, @65, d1346, 65                       ; examples/jpeg.axn:9:5
+    ldw  t1, p0, 8, @65, d1866, 65                       ; examples/jpeg.axn:9:5
+    ldw  t0, p0, 8, @130, d2386, 17                      ; examples/jpeg.axn:10:5
+    ldw  t1, p0, 8, @130, d2522, 17                      ; examples/jpeg.axn:10:5
+    ldw  t2, p0, 8, @34, d2658, 17                       ; examples/jpeg.axn:10:5
+    ldw  t0, p0, 8, @147, d2794, 17                      ; examples/jpeg.axn:10:5
+    ldw  t1, p0, 8, @147, d2930, 17                      ; examples/jpeg.axn:10:5
+    ldw  t2, p0, 8, @51, d3066, 17                       ; examples/jpeg.axn:10:5
+    ldw  t0, p0, 8, @164, d3202, 17                      ; examples/jpeg.axn:10:5
+    ldw  t1, p0, 8, @164, d3338, 17                      ; examples/jpeg.axn:10:5
 .stage predict
 sample:
     recv m0, 64                                          ; examples/jpeg.axn:3:1
@@ -52,37 +52,44 @@ sample:
 .stage decide
     decm m96, 1, cpu_fallback                            ; examples/jpeg.axn:17:7
 .stage approximate
-    ldi  t2, @0, m0, 64                                  ; examples/jpeg.axn:9:5
-    ldi  t2, @64, m80, 8                                 ; examples/jpeg.axn:9:5
-    neu  t2, p0, 8, @0, 64, @34, relu, 1, @64, @0        ; examples/jpeg.axn:9:5
-    ldi  t3, @0, m0, 64                                  ; examples/jpeg.axn:9:5
-    ldi  t3, @64, m88, 8                                 ; examples/jpeg.axn:9:5
-    neu  t3, p0, 8, @0, 64, @17, relu, 1, @64, @0        ; examples/jpeg.axn:9:5
-    sto  t2, @0, m98, 8                                  ; examples/jpeg.axn:9:5
-    sto  t3, @0, m106, 8                                 ; examples/jpeg.axn:9:5
+    ldi  t0, @0, m0, 64                                  ; examples/jpeg.axn:9:5
+    ldi  t0, @64, m80, 8                                 ; examples/jpeg.axn:9:5
+    neu  t0, p0, 8, @0, 64, @65, relu, 1, @64, @0        ; examples/jpeg.axn:9:5
+    ldi  t1, @0, m0, 64                                  ; examples/jpeg.axn:9:5
+    ldi  t1, @64, m88, 8                                 ; examples/jpeg.axn:9:5
+    neu  t1, p0, 8, @0, 64, @65, relu, 1, @64, @0        ; examples/jpeg.axn:9:5
+    sto  t0, @0, m98, 8                                  ; examples/jpeg.axn:9:5
+    sto  t1, @0, m106, 8                                 ; examples/jpeg.axn:9:5
     ldi  t0, @0, m98, 16                                 ; examples/jpeg.axn:10:5
-    neu  t0, p0, 8, @0, 16, @65, linear, 0, @0, @0       ; examples/jpeg.axn:10:5
+    neu  t0, p0, 8, @0, 16, @130, linear, 0, @0, @0      ; examples/jpeg.axn:10:5
     ldi  t1, @0, m98, 16                                 ; examples/jpeg.axn:10:5
-    neu  t1, p0, 8, @0, 16, @65, linear, 0, @0, @0       ; examples/jpeg.axn:10:5
+    neu  t1, p0, 8, @0, 16, @130, linear, 0, @0, @0      ; examples/jpeg.axn:10:5
     ldi  t2, @0, m98, 16                                 ; examples/jpeg.axn:10:5
-    neu  t2, p0, 8, @0, 16, @99, linear, 0, @0, @0       ; examples/jpeg.axn:10:5
-    ldi  t3, @0, m98, 16                                 ; examples/jpeg.axn:10:5
-    neu  t3, p0, 8, @0, 16, @82, linear, 0, @0, @0       ; examples/jpeg.axn:10:5
+    neu  t2, p0, 8, @0, 16, @34, linear, 0, @0, @0       ; examples/jpeg.axn:10:5
 .stage output
     sto  t0, @0, m114, 8                                 ; examples/jpeg.axn:10:5
-    sto  t1, @0, m122, 8                                 ; examples/jpeg.axn:10:5
-    sto  t2, @0, m130, 8                                 ; examples/jpeg.axn:10:5
-    sto  t3, @0, m138, 8                                 ; examples/jpeg.axn:10:5
 .stage approximate
-    neu  t0, p0, 8, @0, 16, @82, linear, 0, @0, @0       ; examples/jpeg.axn:10:5
-    neu  t1, p0, 8, @0, 16, @82, linear, 0, @0, @0       ; examples/jpeg.axn:10:5
-    neu  t2, p0, 8, @0, 16, @116, linear, 0, @0, @0      ; examples/jpeg.axn:10:5
-    neu  t3, p0, 8, @0, 16, @99, linear, 0, @0, @0       ; examples/jpeg.axn:10:5
+    neu  t0, p0, 8, @0, 16, @147, linear, 0, @0, @0      ; examples/jpeg.axn:10:5
 .stage output
-    sto  t0, @0, m146, 8                                 ; examples/jpeg.axn:10:5
-    sto  t1, @0, m154, 8                                 ; examples/jpeg.axn:10:5
-    sto  t2, @0, m162, 8                                 ; examples/jpeg.axn:10:5
-    sto  t3, @0, m170, 8                                 ; examples/jpeg.axn:10:5
+    sto  t1, @0, m122, 8                                 ; examples/jpeg.axn:10:5
+.stage approximate
+    neu  t1, p0, 8, @0, 16, @147, linear, 0, @0, @0      ; examples/jpeg.axn:10:5
+.stage output
+    sto  t2, @0, m130, 8                                 ; examples/jpeg.axn:10:5
+.stage approximate
+    neu  t2, p0, 8, @0, 16, @51, linear, 0, @0, @0       ; examples/jpeg.axn:10:5
+.stage output
+    sto  t0, @0, m138, 8                                 ; examples/jpeg.axn:10:5
+.stage approximate
+    neu  t0, p0, 8, @0, 16, @164, linear, 0, @0, @0      ; examples/jpeg.axn:10:5
+.stage output
+    sto  t1, @0, m146, 8                                 ; examples/jpeg.axn:10:5
+.stage approximate
+    neu  t1, p0, 8, @0, 16, @164, linear, 0, @0, @0      ; examples/jpeg.axn:10:5
+.stage output
+    sto  t2, @0, m154, 8                                 ; examples/jpeg.axn:10:5
+    sto  t0, @0, m162, 8                                 ; examples/jpeg.axn:10:5
+    sto  t1, @0, m170, 8                                 ; examples/jpeg.axn:10:5
     send m114, 64                                        ; examples/jpeg.axn:10:5
     jmp  sample
 .stage decide

@@ -19,12 +19,12 @@
     ldw  t0, p0, 8, @0, d0, 7                            ; examples/single-control.axn:15:5
     ldw  t1, p0, 8, @0, d56, 9                           ; examples/single-control.axn:17:7
     ldw  t2, p0, 4, @0, d128, 9                          ; examples/single-control.axn:17:7
-    ldw  t2, p4, 1, @0, d164, 9                          ; examples/single-control.axn:18:7
+    ldw  t3, p0, 1, @0, d164, 9                          ; examples/single-control.axn:18:7
     ldw  t0, p0, 8, @7, d173, 7                          ; examples/single-control.axn:9:5
     ldw  t1, p0, 8, @9, d229, 7                          ; examples/single-control.axn:9:5
-    ldw  t2, p0, 8, @9, d285, 17                         ; examples/single-control.axn:10:5
-    ldw  t3, p0, 4, @0, d421, 17                         ; examples/single-control.axn:10:5
-    ldw  t3, p4, 1, @0, d489, 13                         ; examples/single-control.axn:11:5
+    ldw  t0, p0, 8, @14, d285, 17                        ; examples/single-control.axn:10:5
+    ldw  t1, p0, 4, @16, d421, 17                        ; examples/single-control.axn:10:5
+    ldw  t0, p0, 1, @31, d489, 13                        ; examples/single-control.axn:11:5
 .stage predict
 sample:
     recv m0, 6                                           ; examples/single-control.axn:3:1
@@ -35,31 +35,33 @@ sample:
     neu  t1, p0, 8, @0, 8, @0, linear, 0, @0, @0         ; examples/single-control.axn:17:7
     ldi  t2, @0, m6, 8                                   ; examples/single-control.axn:17:7
     neu  t2, p0, 4, @0, 8, @0, linear, 0, @0, @0         ; examples/single-control.axn:17:7
-    neu  t2, p4, 1, @0, 8, @0, sigmoid, 0, @0, @4        ; examples/single-control.axn:18:7
+    ldi  t3, @0, m6, 8                                   ; examples/single-control.axn:18:7
+    neu  t3, p0, 1, @0, 8, @0, sigmoid, 0, @0, @0        ; examples/single-control.axn:18:7
 .stage store-predictions
     sto  t1, @0, m14, 8                                  ; examples/single-control.axn:17:7
     sto  t2, @0, m22, 4                                  ; examples/single-control.axn:17:7
-    sto  t2, @4, m26, 1                                  ; examples/single-control.axn:18:7
+    sto  t3, @0, m26, 1                                  ; examples/single-control.axn:18:7
 .stage decide
     decs m26, 0.5, cpu_fallback                          ; examples/single-control.axn:18:7
 .stage approximate
+    ldi  t0, @0, m0, 6                                   ; examples/single-control.axn:9:5
     neu  t0, p0, 8, @0, 6, @7, relu, 0, @0, @0           ; examples/single-control.axn:9:5
     ldi  t1, @0, m0, 6                                   ; examples/single-control.axn:9:5
     neu  t1, p0, 8, @0, 6, @9, relu, 0, @0, @0           ; examples/single-control.axn:9:5
     sto  t0, @0, m27, 8                                  ; examples/single-control.axn:9:5
     sto  t1, @0, m35, 8                                  ; examples/single-control.axn:9:5
-    ldi  t2, @0, m27, 16                                 ; examples/single-control.axn:10:5
-    ldi  t2, @16, m14, 8                                 ; examples/single-control.axn:10:5
-    neu  t2, p0, 8, @0, 16, @9, relu, 1, @16, @0         ; examples/single-control.axn:10:5
-    ldi  t3, @0, m27, 16                                 ; examples/single-control.axn:10:5
-    ldi  t3, @16, m22, 4                                 ; examples/single-control.axn:10:5
-    neu  t3, p0, 4, @0, 16, @0, relu, 1, @16, @0         ; examples/single-control.axn:10:5
-    sto  t2, @0, m43, 8                                  ; examples/single-control.axn:10:5
-    sto  t3, @0, m51, 4                                  ; examples/single-control.axn:10:5
-    ldi  t3, @0, m43, 12                                 ; examples/single-control.axn:11:5
-    neu  t3, p4, 1, @0, 12, @0, sigmoid, 0, @0, @4       ; examples/single-control.axn:11:5
+    ldi  t0, @0, m27, 16                                 ; examples/single-control.axn:10:5
+    ldi  t0, @16, m14, 8                                 ; examples/single-control.axn:10:5
+    neu  t0, p0, 8, @0, 16, @14, relu, 1, @16, @0        ; examples/single-control.axn:10:5
+    ldi  t1, @0, m27, 16                                 ; examples/single-control.axn:10:5
+    ldi  t1, @16, m22, 4                                 ; examples/single-control.axn:10:5
+    neu  t1, p0, 4, @0, 16, @16, relu, 1, @16, @0        ; examples/single-control.axn:10:5
+    sto  t0, @0, m43, 8                                  ; examples/single-control.axn:10:5
+    sto  t1, @0, m51, 4                                  ; examples/single-control.axn:10:5
+    ldi  t0, @0, m43, 12                                 ; examples/single-control.axn:11:5
+    neu  t0, p0, 1, @0, 12, @31, sigmoid, 0, @0, @0      ; examples/single-control.axn:11:5
 .stage output
-    sto  t3, @4, m55, 1                                  ; examples/single-control.axn:11:5
+    sto  t0, @0, m55, 1                                  ; examples/single-control.axn:11:5
     send m55, 1                                          ; examples/single-control.axn:11:5
     jmp  sample
 .stage decide

@@ -17,9 +17,8 @@
     ldw  t0, p0, 8, @0, d0, 10                           ; examples/sobel.axn:15:5
     ldw  t1, p0, 8, @0, d80, 9                           ; examples/sobel.axn:17:7
     ldw  t2, p0, 2, @0, d152, 9                          ; examples/sobel.axn:18:7
-    ldw  t2, p2, 6, @0, d170, 10                         ; examples/sobel.axn:10:5
-    ldw  t3, p0, 2, @0, d230, 10                         ; examples/sobel.axn:10:5
-    ldw  t3, p2, 1, @0, d250, 9                          ; examples/sobel.axn:11:5
+    ldw  t0, p0, 8, @10, d170, 10                        ; examples/sobel.axn:10:5
+    ldw  t1, p0, 1, @9, d250, 9                          ; examples/sobel.axn:11:5
 .stage predict
 sample:
     recv m0, 9                                           ; examples/sobel.axn:4:1
@@ -36,18 +35,14 @@ sample:
 .stage decide
     decm m25, 1, cpu_fallback                            ; examples/sobel.axn:18:7
 .stage approximate
-    ldi  t2, @0, m0, 9                                   ; examples/sobel.axn:10:5
-    ldi  t2, @9, m17, 6                                  ; examples/sobel.axn:10:5
-    neu  t2, p2, 6, @0, 9, @0, relu, 1, @9, @2           ; examples/sobel.axn:10:5
-    ldi  t3, @0, m0, 9                                   ; examples/sobel.axn:10:5
-    ldi  t3, @9, m23, 2                                  ; examples/sobel.axn:10:5
-    neu  t3, p0, 2, @0, 9, @0, relu, 1, @9, @0           ; examples/sobel.axn:10:5
-    sto  t2, @2, m27, 6                                  ; examples/sobel.axn:10:5
-    sto  t3, @0, m33, 2                                  ; examples/sobel.axn:10:5
-    ldi  t3, @0, m27, 8                                  ; examples/sobel.axn:11:5
-    neu  t3, p2, 1, @0, 8, @0, linear, 0, @0, @2         ; examples/sobel.axn:11:5
+    ldi  t0, @0, m0, 9                                   ; examples/sobel.axn:10:5
+    ldi  t0, @9, m17, 8                                  ; examples/sobel.axn:10:5
+    neu  t0, p0, 8, @0, 9, @10, relu, 1, @9, @0          ; examples/sobel.axn:10:5
+    sto  t0, @0, m27, 8                                  ; examples/sobel.axn:10:5
+    ldi  t1, @0, m27, 8                                  ; examples/sobel.axn:11:5
+    neu  t1, p0, 1, @0, 8, @9, linear, 0, @0, @0         ; examples/sobel.axn:11:5
 .stage output
-    sto  t3, @2, m35, 1                                  ; examples/sobel.axn:11:5
+    sto  t1, @0, m35, 1                                  ; examples/sobel.axn:11:5
     send m35, 1                                          ; examples/sobel.axn:11:5
     jmp  sample
 .stage decide

@@ -14,8 +14,8 @@
 .stage setup
     ldw  t0, p0, 2, @0, d0, 3                            ; examples/tiny.axn:14:7
     ldw  t0, p2, 1, @0, d6, 3                            ; examples/tiny.axn:15:7
-    ldw  t0, p3, 2, @0, d9, 3                            ; examples/tiny.axn:8:5
-    ldw  t0, p5, 1, @0, d15, 3                           ; examples/tiny.axn:9:5
+    ldw  t0, p0, 2, @3, d9, 3                            ; examples/tiny.axn:8:5
+    ldw  t0, p2, 1, @3, d15, 3                           ; examples/tiny.axn:9:5
 .stage predict
 sample:
     recv m0, 2                                           ; examples/tiny.axn:2:1
@@ -28,13 +28,14 @@ sample:
 .stage decide
     decs m4, 0.5, cpu_fallback                           ; examples/tiny.axn:15:7
 .stage approximate
+    ldi  t0, @0, m0, 2                                   ; examples/tiny.axn:8:5
     ldi  t0, @2, m2, 2                                   ; examples/tiny.axn:8:5
-    neu  t0, p3, 2, @0, 2, @0, relu, 1, @2, @3           ; examples/tiny.axn:8:5
-    sto  t0, @3, m5, 2                                   ; examples/tiny.axn:8:5
+    neu  t0, p0, 2, @0, 2, @3, relu, 1, @2, @0           ; examples/tiny.axn:8:5
+    sto  t0, @0, m5, 2                                   ; examples/tiny.axn:8:5
     ldi  t0, @0, m5, 2                                   ; examples/tiny.axn:9:5
-    neu  t0, p5, 1, @0, 2, @0, linear, 0, @0, @5         ; examples/tiny.axn:9:5
+    neu  t0, p2, 1, @0, 2, @3, linear, 0, @0, @2         ; examples/tiny.axn:9:5
 .stage output
-    sto  t0, @5, m7, 1                                   ; examples/tiny.axn:9:5
+    sto  t0, @2, m7, 1                                   ; examples/tiny.axn:9:5
     send m7, 1                                           ; examples/tiny.axn:9:5
     jmp  sample
 .stage decide

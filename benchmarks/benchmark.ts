@@ -1,0 +1,23 @@
+// The interface every AxBench target function implements: its exact (CPU) evaluation, its shape,
+// its data folder, its estimated CPU cost and how closely it reproduces the published outputs.
+
+export interface Benchmark {
+  /** 'sobel', 'inversek2j', ... ('bessel' for the bessel_Jnu data folder). */
+  name: string;
+  /** Folder name under shared/data/axbench ('bessel_Jnu' for bessel). */
+  dataDir: string;
+  inputWidth: number;
+  outputWidth: number;
+  /** Writes f(x) into out (length outputWidth). x holds inputWidth values. Must not allocate per call where avoidable. */
+  exact(x: Float32Array | Float64Array, out: Float64Array): void;
+  /** Estimated cycles of one exact evaluation on a scalar in-order CPU core, from an operation count (document the count in a comment). */
+  cpuCycles: number;
+  /** Max abs difference tolerated vs the real AxBench outputs, and why (precision of the original / of the data files). */
+  tolerance: { abs: number; why: string };
+}
+
+/** Half a unit in the 12th significant digit: the rounding of the data files' printed values when |y| < 1,
+ *  plus 1e-15 for the decimal-to-double conversion of the reference. */
+export const PRINTED_12_DIGITS_BELOW_1 = 5e-13 + 1e-15;
+/** The same for values with 1 <= |y| < 10. */
+export const PRINTED_12_DIGITS_BELOW_10 = 5e-12 + 1e-14;
