@@ -1,5 +1,5 @@
 // Regenerates the examples' deterministic placeholder weights and sample inputs (npm run examples:weights).
-// Weights come from `weights seed N` initialisation; inputs are uniform draws over each benchmark's input range.
+// Weights come from `weights seed N` initialisation; inputs are drawn over each benchmark's input range.
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,12 +11,21 @@ import { SeededRandom } from '../ir/seeded-random.ts';
 
 const here = new URL('.', import.meta.url).pathname;
 
-const EXAMPLES: { name: string; seed: number; inputs: { lo: number; hi: number; width: number } }[] = [
-  { name: 'sobel', seed: 6, inputs: { lo: 0, hi: 1, width: 9 } },
-  { name: 'inversek2j', seed: 2, inputs: { lo: -1, hi: 1, width: 2 } },
-  { name: 'jpeg', seed: 3, inputs: { lo: -0.5, hi: 0.5, width: 64 } },
-  { name: 'single-control', seed: 4, inputs: { lo: 0, hi: 1, width: 6 } },
-  { name: 'tiny', seed: 5, inputs: { lo: -1, hi: 1, width: 2 } },
+type Sampler = (rng: SeededRandom) => number[];
+const uniform = (lo: number, hi: number, width: number): Sampler => (rng) => Array.from({ length: width }, () => rng.uniform(lo, hi));
+/** inversek2j: a reachable (x, y), from forward kinematics of two random joint angles, as AxBench draws them. */
+const armEnd: Sampler = (rng) => {
+  const t1 = rng.uniform(0, Math.PI / 2);
+  const t2 = rng.uniform(0, Math.PI / 2);
+  return [0.5 * Math.cos(t1) + 0.5 * Math.cos(t1 + t2), 0.5 * Math.sin(t1) + 0.5 * Math.sin(t1 + t2)];
+};
+
+const EXAMPLES: { name: string; seed: number; inputs: Sampler }[] = [
+  { name: 'sobel', seed: 6, inputs: uniform(0, 1, 9) },
+  { name: 'inversek2j', seed: 2, inputs: armEnd },
+  { name: 'jpeg', seed: 3, inputs: uniform(-0.5, 0.5, 64) },
+  { name: 'single-control', seed: 4, inputs: uniform(0, 1, 6) },
+  { name: 'tiny', seed: 5, inputs: uniform(-1, 1, 2) },
 ];
 
 const SAMPLES = 64;
@@ -35,9 +44,7 @@ for (const ex of EXAMPLES) {
   const rng = new SeededRandom(1000 + ex.seed);
   const rows: string[] = [];
   for (let i = 0; i < SAMPLES; i++) {
-    const row: string[] = [];
-    for (let j = 0; j < ex.inputs.width; j++) row.push(float32Text(Math.fround(rng.uniform(ex.inputs.lo, ex.inputs.hi))));
-    rows.push(row.join(' '));
+    rows.push(ex.inputs(rng).map((v) => float32Text(Math.fround(v))).join(' '));
   }
   writeFileSync(join(here, `${ex.name}.x`), rows.join('\n') + '\n');
 }

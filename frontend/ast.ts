@@ -77,6 +77,8 @@ export type ModelItemAst =
   | { kind: 'input'; loc: SourceLoc; width: NumLit }
   | { kind: 'output'; loc: SourceLoc; width: NumLit }
   | { kind: 'quality'; loc: SourceLoc; metric: Name; bound: NumLit }
+  | { kind: 'benchmark'; loc: SourceLoc; name: Name }
+  | { kind: 'cpu'; loc: SourceLoc; cycles: NumLit }
   | { kind: 'approximator'; loc: SourceLoc; layers: LayerAst[] }
   | { kind: 'predictor'; loc: SourceLoc; hidden: LayerAst[]; splits: SplitAst[] }
   | { kind: 'weights'; loc: SourceLoc; source: WeightsSourceAst };

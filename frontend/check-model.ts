@@ -14,6 +14,7 @@ import {
   type Predictor,
   type SourceLoc,
 } from '../ir/model.ts';
+import { BENCHMARKS, findBenchmark } from '../benchmarks/registry.ts';
 import { glorotUniform } from '../ir/seeded-init.ts';
 import { SeededRandom } from '../ir/seeded-random.ts';
 import { MAX_LAYER_WEIGHTS, MAX_LAYER_WIDTH } from '../isa/limits.ts';
@@ -68,6 +69,8 @@ export function checkModel(ast: ModelAst, file: string, loadWeightsFile: Weights
   const inputDecl = single('input');
   const outputDecl = single('output');
   const qualityDecl = single('quality');
+  const benchmarkDecl = single('benchmark');
+  const cpuDecl = single('cpu');
   const approxDecl = single('approximator');
   const predDecl = single('predictor');
   const weightsDecl = single('weights');
@@ -134,6 +137,18 @@ export function checkModel(ast: ModelAst, file: string, loadWeightsFile: Weights
     const b = qualityDecl.bound.value;
     if (Number.isFinite(b) && b > 0) bound = b;
     else report(diag(DIAG.badBound, qualityDecl.bound.loc, b));
+  }
+
+  // ---- the CPU fallback: which exact function, and what one evaluation costs
+  if (benchmarkDecl) {
+    const b = findBenchmark(benchmarkDecl.name.name);
+    if (!b) report(diag(DIAG.unknownBenchmark, benchmarkDecl.name.loc, benchmarkDecl.name.name, BENCHMARKS.map((x) => x.name).join(', ')));
+    else if (inputWidth !== null && outputWidth !== null && (b.inputWidth !== inputWidth || b.outputWidth !== outputWidth))
+      report(diag(DIAG.benchmarkWidth, benchmarkDecl.name.loc, b.name, b.inputWidth, b.outputWidth, inputWidth, outputWidth));
+  }
+  if (cpuDecl) {
+    const c = cpuDecl.cycles.value;
+    if (!Number.isInteger(c) || c < 1 || c > 1e9) report(diag(DIAG.badCpuCycles, cpuDecl.cycles.loc, c));
   }
 
   /** Checks a chain of dense layers starting from `inW`; returns their widths (null where invalid) and shapes. */
@@ -295,6 +310,8 @@ export function checkModel(ast: ModelAst, file: string, loadWeightsFile: Weights
     approximator,
     predictor,
     quality: qualityDecl ? { metric: metric!, bound: bound! } : null,
+    ...(benchmarkDecl ? { benchmark: benchmarkDecl.name.name } : {}),
+    ...(cpuDecl ? { cpuCycles: cpuDecl.cycles.value } : {}),
     sourceFile: file,
     loc: ast.loc,
   };

@@ -80,6 +80,14 @@ class AstBuilder extends BaseVisitor {
     };
   }
 
+  benchmarkDecl(ctx: Ctx): ModelItemAst {
+    return { kind: 'benchmark', loc: this.loc(tokens(ctx, 'Benchmark')[0]), name: this.nameOf(tokens(ctx, 'Identifier')[0]) };
+  }
+
+  cpuDecl(ctx: Ctx): ModelItemAst {
+    return { kind: 'cpu', loc: this.loc(tokens(ctx, 'Cpu')[0]), cycles: this.num(tokens(ctx, 'NumberLiteral')[0]) };
+  }
+
   approximatorBlock(ctx: Ctx): ModelItemAst {
     return {
       kind: 'approximator',

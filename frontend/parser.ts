@@ -11,6 +11,8 @@ const RULE_CONTEXT: Record<string, string> = {
   inputDecl: "the 'input' declaration",
   outputDecl: "the 'output' declaration",
   qualityDecl: "the 'quality' declaration",
+  benchmarkDecl: "the 'benchmark' declaration",
+  cpuDecl: "the 'cpu' declaration",
   approximatorBlock: "the 'approximator' block",
   predictorBlock: "the 'predictor' block",
   layerDecl: 'a layer declaration',
@@ -97,6 +99,8 @@ export class AxnParser extends CstParser {
       { ALT: () => this.SUBRULE(this.inputDecl) },
       { ALT: () => this.SUBRULE(this.outputDecl) },
       { ALT: () => this.SUBRULE(this.qualityDecl) },
+      { ALT: () => this.SUBRULE(this.benchmarkDecl) },
+      { ALT: () => this.SUBRULE(this.cpuDecl) },
       { ALT: () => this.SUBRULE(this.approximatorBlock) },
       { ALT: () => this.SUBRULE(this.predictorBlock) },
       { ALT: () => this.SUBRULE(this.weightsDecl) },
@@ -119,6 +123,19 @@ export class AxnParser extends CstParser {
     this.CONSUME(T.Identifier);
     this.CONSUME(T.LessThan);
     this.CONSUME(T.NumberLiteral);
+  });
+
+  /** benchmark NAME: the exact function the CPU computes for samples the predictor rejects */
+  benchmarkDecl = this.RULE('benchmarkDecl', () => {
+    this.CONSUME(T.Benchmark);
+    this.CONSUME(T.Identifier);
+  });
+
+  /** cpu N cycles: the CPU's cost of one exact evaluation */
+  cpuDecl = this.RULE('cpuDecl', () => {
+    this.CONSUME(T.Cpu);
+    this.CONSUME(T.NumberLiteral);
+    this.CONSUME(T.Cycles);
   });
 
   approximatorBlock = this.RULE('approximatorBlock', () => {

@@ -40,6 +40,8 @@ export function printModel(model: AxModel, opts: PrintOptions = {}): string {
   out.push(`  input ${model.inputWidth}`);
   out.push(`  output ${model.outputWidth}`);
   if (model.quality) out.push(`  quality ${model.quality.metric} < ${float64Text(model.quality.bound)}`);
+  if (model.benchmark) out.push(`  benchmark ${model.benchmark}`);
+  if (model.cpuCycles !== undefined) out.push(`  cpu ${model.cpuCycles} cycles`);
   out.push('');
   out.push('  approximator {');
   for (const l of model.approximator) out.push(layerLine(l, l.control));

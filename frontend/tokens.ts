@@ -18,6 +18,9 @@ export const Model = keyword('model');
 export const Input = keyword('input');
 export const Output = keyword('output');
 export const Quality = keyword('quality');
+export const Benchmark = keyword('benchmark');
+export const Cpu = keyword('cpu');
+export const Cycles = keyword('cycles');
 export const Approximator = keyword('approximator');
 export const Predictor = keyword('predictor');
 export const Split = keyword('split');
@@ -60,6 +63,9 @@ export const allTokens: TokenType[] = [
   Input,
   Output,
   Quality,
+  Benchmark,
+  Cpu,
+  Cycles,
   Approximator,
   Predictor,
   Split,

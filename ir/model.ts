@@ -74,6 +74,10 @@ export interface AxModel {
   /** Null for a plain approximator that is always invoked (e.g. an imported MLP with no predictor). */
   predictor: Predictor | null;
   quality: Quality | null;
+  /** The benchmark (benchmarks/registry.ts) whose exact function the CPU computes for rejected samples. */
+  benchmark?: string;
+  /** CPU cycles of one exact evaluation; defaults to the benchmark's estimate, then the hardware's. */
+  cpuCycles?: number;
   /** Where the model came from, for diagnostics and the binary's source map. */
   sourceFile?: string;
   loc?: SourceLoc;

@@ -1,7 +1,9 @@
 // Assembly text -> Binary, for hand-written programs and for round-tripping disassembly.
 // Syntax: one instruction per line, `label:` prefixes, `;` comments, and the directives
-// .stage NAME, .region NAME KIND mADDR LEN, .data dADDR v, v, ..., .model NAME, .schedule NAME.
+// .stage NAME, .region NAME KIND mADDR LEN, .data dADDR v, v, ..., .model NAME, .schedule NAME,
+// .benchmark NAME and .cpu CYCLES.
 
+import { BENCHMARKS, findBenchmark } from '../benchmarks/registry.ts';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { AxcError, diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { DEFAULT_HARDWARE, type Hardware } from '../hardware/description.ts';
@@ -32,6 +34,8 @@ export function assemble(text: string, file: string, hardware: Hardware = DEFAUL
   let model = 'assembled';
   let stage = 0;
   let schedule: Binary['meta']['schedule'] = 'assembled';
+  let benchmark: string | undefined;
+  let cpuCycles: number | undefined;
   const err = (line: number, col: number, d: (loc: { file: string; line: number; col: number }) => Diagnostic) => diags.push(d({ file, line, col }));
 
   text.split(/\r?\n/).forEach((raw, li) => {
@@ -64,6 +68,14 @@ export function assemble(text: string, file: string, hardware: Hardware = DEFAUL
         case '.model':
           if (parts.length !== 1) err(line, col, (l) => diag(DIAG.badDirective, l, '.model takes one name'));
           else model = parts[0];
+          return;
+        case '.benchmark':
+          if (parts.length !== 1 || !findBenchmark(parts[0])) err(line, col, (l) => diag(DIAG.badDirective, l, `.benchmark takes one of ${BENCHMARKS.map((b) => b.name).join(', ')}`));
+          else benchmark = parts[0];
+          return;
+        case '.cpu':
+          if (parts.length !== 1 || !/^\d+$/.test(parts[0]) || Number(parts[0]) < 1) err(line, col, (l) => diag(DIAG.badDirective, l, '.cpu takes the CPU cycles of one exact evaluation (a whole number from 1)'));
+          else cpuCycles = Number(parts[0]);
           return;
         case '.schedule':
           if (parts[0] === 'static' || parts[0] === 'dynamic') schedule = parts[0];
@@ -135,6 +147,6 @@ export function assemble(text: string, file: string, hardware: Hardware = DEFAUL
     regions,
     symbols: [...labels].map(([name, pc]) => ({ name, pc })),
     sourceMap,
-    meta: { model, schedule, inputWidth, outputWidth },
+    meta: { model, schedule, inputWidth, outputWidth, ...(benchmark ? { benchmark } : {}), ...(cpuCycles !== undefined ? { cpuCyclesPerEvaluation: cpuCycles } : {}) },
   };
 }

@@ -30,6 +30,8 @@ export function disassemble(bin: Binary, opts: DisassembleOptions = {}): string 
   out.push(`; hardware ${hw.name}: ${hw.tiles} tiles x ${hw.pesPerTile} PEs, weight buffer ${hw.weightBufferWords} words/PE`);
   out.push(`.model ${bin.meta.model}`);
   out.push(`.schedule ${bin.meta.schedule}`);
+  if (bin.meta.benchmark) out.push(`.benchmark ${bin.meta.benchmark}`);
+  if (bin.meta.cpuCyclesPerEvaluation !== undefined) out.push(`.cpu ${bin.meta.cpuCyclesPerEvaluation}`);
   for (const r of bin.regions) out.push(`.region ${r.name} ${r.kind} ${r.space === 'ocm' ? 'm' : 'd'}${r.addr} ${r.len}`);
   let stage = -1;
   const width = Math.max(...program.map((ins) => OP_BY_CODE[ins.op]!.mnemonic.length), 4) + 1;

@@ -80,6 +80,8 @@ export function renderIsaDoc(): string {
   out.push('| `.region NAME KIND mADDR LEN` | a named span of memory (`m` on-chip, `d` DRAM), KIND one of input, hidden, control, decision, output, weights |');
   out.push('| `.data dADDR v, v, ...` | DRAM contents (float32) starting at ADDR |');
   out.push('| `.model NAME`, `.schedule static\\|dynamic` | metadata carried into the binary |');
+  out.push('| `.benchmark NAME` | the exact function the CPU computes for samples the predictor rejects |');
+  out.push('| `.cpu CYCLES` | CPU cycles of one exact evaluation (default: the benchmark\'s estimate, then the hardware\'s) |');
   out.push('');
   out.push('## Field widths');
   out.push('');

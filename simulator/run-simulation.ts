@@ -1,6 +1,9 @@
 // Runs a binary over a stream of samples: one CSV row per sample, an optional bounded Chrome trace,
 // and the run report from the timing and energy model.
 
+import { findBenchmark } from '../benchmarks/registry.ts';
+import { DIAG } from '../diagnostics/catalog.ts';
+import { fail } from '../diagnostics/diagnostic.ts';
 import { float32Text } from '../ir/float-text.ts';
 import type { Binary } from '../isa/container.ts';
 import { ChromeTrace } from './chrome-trace.ts';
@@ -32,6 +35,10 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
   const timing = sim.machine.timing;
   const setupInstructions = sim.machine.instructions;
   const emptyY = ','.repeat(sim.outputWidth);
+  // With a benchmark named, samples handed to the CPU carry its exact result.
+  const exact = binary.meta.benchmark ? findBenchmark(binary.meta.benchmark) : undefined;
+  if (binary.meta.benchmark && !exact) fail(DIAG.binaryMalformed, undefined, `it names benchmark '${binary.meta.benchmark}', which this axc does not know`);
+  const exactY = new Float64Array(sim.outputWidth);
   if (opts.onRow) await opts.onRow(csvHeader(sim.outputWidth));
   let n = 0;
   let predicted = 0;
@@ -55,7 +62,10 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
     if (opts.onRow) {
       let row = '';
       if (r.invoked) for (let j = 0; j < r.y.length; j++) row += float32Text(r.y[j]) + ',';
-      else row = emptyY;
+      else if (exact && r.fallback) {
+        exact.exact(x, exactY);
+        for (let j = 0; j < exactY.length; j++) row += `${exactY[j]},`;
+      } else row = emptyY;
       await opts.onRow(`${row}${float32Text(r.p)},${r.invoked ? 1 : 0}\n`);
     }
     if (opts.onProgress && (n & 1023) === 0) opts.onProgress(n);

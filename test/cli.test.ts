@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { AxcError } from '../diagnostics/diagnostic.ts';
 import { compileModel, PASSES } from '../compiler/pipeline.ts';
 import { loadModelFile } from '../frontend/parse-model.ts';
+import { findBenchmark } from '../benchmarks/registry.ts';
 import { interpretModel } from '../ir/interpret-model.ts';
 import type { AxModel } from '../ir/model.ts';
 import { packBinary } from '../isa/container.ts';
@@ -78,6 +79,9 @@ function compareWithInterpreter(model: AxModel, xs: Float32Array[], csv: Csv, in
       return;
     }
     const e = interpretModel(model, xs[i]);
+    const bench = model.benchmark ? findBenchmark(model.benchmark) : undefined;
+    const exact = new Float64Array(m);
+    bench?.exact(xs[i], exact);
     const inv = row[m + 1];
     if (inv !== '0' && inv !== '1') bad.push(`${where}: invoked cell '${inv}'`);
     const expectInvoked = invokeAll || e.invoke;
@@ -88,6 +92,9 @@ function compareWithInterpreter(model: AxModel, xs: Float32Array[], csv: Csv, in
       if (inv === '1') {
         if (cell === '') bad.push(`${where}: y${j} empty on an invoked row`);
         else if (!Object.is(f32(cell), e.y[j])) bad.push(`${where}: y${j} ${cell} != interpreter ${e.y[j]}`);
+      } else if (bench) {
+        // The CPU computed the benchmark's exact function for this sample.
+        if (cell === '' || !Object.is(Number(cell), exact[j])) bad.push(`${where}: y${j} '${cell}' is not ${model.benchmark}'s exact ${exact[j]}`);
       } else if (cell !== '') bad.push(`${where}: y${j} '${cell}' on a row that was not invoked`);
     }
   });

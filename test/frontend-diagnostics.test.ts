@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { parseModel, loadModelFile } from '../frontend/parse-model.ts';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { DIAG } from '../diagnostics/catalog.ts';
+import { printModel } from '../frontend/print-model.ts';
 
 const BASE = `model m {
   input 2
@@ -381,4 +382,38 @@ test('bad input never throws', (t) => {
     t.is(res.model, null, JSON.stringify(s));
     t.true(res.diagnostics.length > 0);
   }
+});
+
+// ---- the CPU fallback: benchmark and cpu declarations
+
+test('AXN132 unknown benchmark, at its name', (t) => {
+  const src = edit(BASE, 'quality abs < 0.5', 'quality abs < 0.5\n  benchmark sobol');
+  const d = expectDiag(t, src, DIAG.unknownBenchmark.code, at(src, 'sobol'));
+  t.regex(d.message, /^unknown benchmark 'sobol'; known benchmarks: sobel, inversek2j, /);
+});
+
+test('AXN133 a benchmark whose widths differ from the model', (t) => {
+  const src = edit(BASE, 'quality abs < 0.5', 'quality abs < 0.5\n  benchmark sobel');
+  const d = expectDiag(t, src, DIAG.benchmarkWidth.code, at(src, 'sobel'));
+  t.is(d.message, "benchmark 'sobel' maps 9 inputs to 1 outputs, but the model maps 2 to 1");
+});
+
+test('AXN134 cpu cycles must be a positive whole number', (t) => {
+  for (const bad of ['0', '2.5', '-3', '2e9']) {
+    const src = edit(BASE, 'quality abs < 0.5', `quality abs < 0.5\n  cpu ${bad} cycles`);
+    expectDiag(t, src, DIAG.badCpuCycles.code, at(src, `cpu ${bad}`, 0, 4));
+  }
+});
+
+test('benchmark and cpu declarations reach the IR, print back, and are declared at most once', (t) => {
+  const src = edit(BASE, 'input 2\n  output 1', 'input 2\n  output 2\n  benchmark inversek2j\n  cpu 700 cycles').replace('out = dense(1, linear)', 'out = dense(2, linear)');
+  const r = parseModel(src, 'm.axn');
+  t.deepEqual(r.diagnostics, []);
+  t.is(r.model?.benchmark, 'inversek2j');
+  t.is(r.model?.cpuCycles, 700);
+  const again = parseModel(printModel(r.model!), 'm.axn');
+  t.is(again.model?.benchmark, 'inversek2j');
+  t.is(again.model?.cpuCycles, 700);
+  const twice = edit(src, 'cpu 700 cycles', 'cpu 700 cycles\n  cpu 5 cycles');
+  expectDiag(t, twice, DIAG.duplicateDeclaration.code, at(twice, 'cpu 5'));
 });
