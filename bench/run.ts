@@ -1,0 +1,139 @@
+// npm run bench: simulator throughput as a ratio to a plain float32 forward pass of the same model,
+// measured in the same run, and the simulator's memory over 10k and 1M streamed samples.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, openSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { compileModel } from '../compiler/pipeline.ts';
+import { loadModelFile } from '../frontend/parse-model.ts';
+import { AxcError } from '../diagnostics/diagnostic.ts';
+import { SeededRandom } from '../ir/seeded-random.ts';
+import { packBinary } from '../isa/container.ts';
+import { Simulator } from '../simulator/simulator.ts';
+import { makeForwardPass } from './forward-pass.ts';
+import { writeFileSync } from 'node:fs';
+
+const repo = new URL('..', import.meta.url).pathname;
+
+function load(name: string) {
+  const { model, diagnostics } = loadModelFile(join(repo, 'examples', `${name}.axn`));
+  if (!model) throw new AxcError(diagnostics);
+  return model;
+}
+
+function inputs(n: number, width: number, seed: number): Float32Array[] {
+  const rng = new SeededRandom(seed);
+  return Array.from({ length: n }, () => Float32Array.from({ length: width }, () => rng.uniform(0, 1)));
+}
+
+/** Best of `repeats` timings of fn over all xs, in samples per second. */
+function rate(xs: Float32Array[], repeats: number, fn: (x: Float32Array) => unknown): number {
+  let best = Infinity;
+  for (let r = 0; r < repeats; r++) {
+    const t0 = process.hrtime.bigint();
+    for (const x of xs) fn(x);
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  return xs.length / best;
+}
+
+function throughput(name: string, n: number): string {
+  const model = load(name);
+  const bin = compileModel(model);
+  const xs = inputs(n, model.inputWidth, 7);
+  const forward = makeForwardPass(model);
+  rate(xs.slice(0, 2000), 1, forward); // warm up both paths
+  const sim = new Simulator(bin);
+  rate(xs.slice(0, 2000), 1, (x) => sim.runSample(x));
+  const base = rate(xs, 3, forward);
+  const simulated = rate(xs, 3, (x) => sim.runSample(x));
+  const ratio = base / simulated;
+  return `| ${name} | ${model.inputWidth} -> ${model.outputWidth} | ${n} | ${Math.round(base).toLocaleString('en-US')} | ${Math.round(simulated).toLocaleString('en-US')} | ${ratio.toFixed(2)}x |`;
+}
+
+const heap: string[] = [];
+
+/** Live heap after a full GC while streaming a file through the simulator to a CSV, every 200k samples. */
+async function liveHeap(binPath: string, input: string, output: string): Promise<string[]> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return ['(skipped: run with node --expose-gc, as npm run bench does)'];
+  const { readFileSync, createWriteStream } = await import('node:fs');
+  const { unpackBinary } = await import('../isa/container.ts');
+  const { readSamples } = await import('../simulator/read-samples.ts');
+  const { runSimulation } = await import('../simulator/run-simulation.ts');
+  const out = createWriteStream(output);
+  const rows: string[] = [];
+  const bin = unpackBinary(readFileSync(binPath));
+  await runSimulation(bin, readSamples(input, 9), {
+    onRow: (row) => {
+      if (!out.write(row)) return new Promise<void>((r) => out.once('drain', () => r()));
+    },
+    onProgress: (n) => {
+      if (n % 200_704 !== 0 && n !== 1024) return;
+      gc();
+      rows.push(`| ${n.toLocaleString('en-US')} | ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(1)} MiB |`);
+    },
+  });
+  await new Promise<void>((r) => out.end(r));
+  return rows;
+}
+
+async function memory(): Promise<string[]> {
+  if (!existsSync('/usr/bin/time')) return ['(skipped: /usr/bin/time is not installed)'];
+  const dir = mkdtempSync(join(tmpdir(), 'axc-bench-'));
+  try {
+    const model = load('sobel');
+    const binPath = join(dir, 'sobel.bin');
+    writeFileSync(binPath, packBinary(compileModel(model)));
+    const rows: string[] = [];
+    for (const n of [10_000, 1_000_000]) {
+      const file = join(dir, `in-${n}.x`);
+      const fd = openSync(file, 'w');
+      const rng = new SeededRandom(n);
+      let chunk = '';
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < 9; j++) chunk += (j ? ' ' : '') + rng.next().toFixed(6);
+        chunk += '\n';
+        if (chunk.length > 1 << 20) {
+          writeSync(fd, chunk);
+          chunk = '';
+        }
+      }
+      writeSync(fd, chunk);
+      closeSync(fd);
+      const r = spawnSync('/usr/bin/time', ['-f', '%M %e', process.execPath, join(repo, 'bin/axc.js'), 'sim', binPath, '--input', file, '--output', join(dir, 'out.csv'), '--quiet'], { encoding: 'utf8' });
+      const [kb, secs] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+      rows.push(`| ${n.toLocaleString('en-US')} | ${(kb / 1024).toFixed(1)} MiB | ${secs.toFixed(1)} s |`);
+      if (n === 1_000_000) heap.push(...(await liveHeap(binPath, file, join(dir, 'heap.csv'))));
+      rmSync(file);
+    }
+    return rows;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const lines: string[] = [];
+lines.push(`machine: ${cpus()[0]?.model ?? 'unknown cpu'} x ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+lines.push('');
+lines.push('Throughput on the default NPU (static schedule, timing and energy model on), samples already in memory:');
+lines.push('');
+lines.push('| model | network | samples | forward pass (samples/s) | simulator (samples/s) | simulator cost |');
+lines.push('| --- | --- | --- | --- | --- | --- |');
+lines.push(throughput('sobel', 200_000));
+lines.push(throughput('jpeg', 20_000));
+lines.push('');
+lines.push('Memory of `axc sim` (whole process, max RSS) streaming sobel samples from a file to a CSV:');
+lines.push('');
+lines.push('| samples | max RSS | wall time |');
+lines.push('| --- | --- | --- |');
+lines.push(...(await memory()));
+lines.push('');
+lines.push('Live heap after a full garbage collection, in process, streaming the 1M-sample file to a CSV (the measure of');
+lines.push('constant memory; RSS above also holds V8 heap headroom and stream buffers):');
+lines.push('');
+lines.push('| samples done | live heap |');
+lines.push('| --- | --- |');
+lines.push(...heap);
+console.log(lines.join('\n'));
