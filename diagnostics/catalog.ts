@@ -86,6 +86,29 @@ export const DIAG = {
   fileUnwritable: entry('AXU702', (path: string, why: string) => `cannot write '${path}': ${why}`),
   badOption: entry('AXU703', (why: string) => why),
   moreErrors: entry('AXU704', (n: number) => `${n} more error${n === 1 ? '' : 's'} like these not shown`),
+
+  // TensorFlow.js / Keras LayersModel importer (frontend/tfjs/)
+  tfjsJsonSyntax: entry('AXI801', (why: string) => `model.json is not valid JSON: ${why}`),
+  tfjsNotLayersModel: entry('AXI802', (why: string) => `not a TensorFlow.js LayersModel: ${why}`),
+  tfjsMalformed: entry('AXI803', (where: string, why: string) => `${where}: ${why}`),
+  tfjsUnsupportedLayer: entry('AXI804', (layer: string, cls: string) => `layer '${layer}' is a ${cls}; an AXNet model holds only Dense and Multiply layers (and its InputLayer)`),
+  tfjsUnsupportedActivation: entry('AXI805', (layer: string, act: string, expected: string) => `layer '${layer}' has activation '${act}'; ${expected}`),
+  tfjsBadMultiply: entry('AXI806', (layer: string, why: string) => `Multiply layer '${layer}' ${why}`),
+  tfjsWeightShape: entry('AXI807', (weight: string, layer: string, got: string, expected: string, why: string) => `weight '${weight}' of layer '${layer}' has shape ${got} in the weightsManifest, expected ${expected} (${why})`),
+  tfjsShardUnreadable: entry('AXI808', (shard: string, why: string) => `cannot read weight shard '${shard}': ${why}`),
+  tfjsShardShort: entry('AXI809', (shard: string, why: string) => `weight shard '${shard}' is too short: ${why}`),
+  tfjsWeightDtype: entry('AXI810', (weight: string, layer: string, dtype: string) => `weight '${weight}' of layer '${layer}' has dtype '${dtype}'; axc reads float32 weights only (re-export without --quantize / float16 conversion)`),
+  tfjsWeightQuantized: entry('AXI811', (weight: string, layer: string, how: string) => `weight '${weight}' of layer '${layer}' is quantized (${how}); axc reads unquantized float32 weights only (convert without --quantize_*)`),
+  tfjsWeightMissing: entry('AXI812', (layer: string, what: string, lookedFor: string) => `layer '${layer}' has no ${what} in the weightsManifest (looked for '${lookedFor}')`),
+  tfjsNotThePattern: entry('AXI813', (why: string) => `not an AXNet model: ${why}`),
+  tfjsControlWidth: entry('AXI814', (control: string, w: number, layer: string, lw: number, mult: string) => `control Dense '${control}' has ${w} units but the layer it gates, '${layer}' (through Multiply '${mult}'), has ${lw}; a control vector is as wide as the layer it gates`),
+  tfjsBadDecision: entry('AXI815', (layer: string, why: string) => `decision layer '${layer}' ${why}; the decision is a Dense with 1 unit and sigmoid activation, or 2 units and softmax activation`),
+  tfjsOutputOrder: entry('AXI816', (first: string, second: string) => `output 0 '${first}' has the shape of a decision and output 1 '${second}' does not; axc takes the outputs by position: output_layers[0] is the approximator H(x) and output_layers[1] the decision P(x). Rebuild the model with outputs [H, P]`),
+  tfjsLayerGraph: entry('AXI817', (why: string) => why),
+  tfjsBadOption: entry('AXI818', (why: string) => why),
+  tfjsWeightNotFinite: entry('AXI819', (weight: string, layer: string, index: number, value: number) => `weight '${weight}' of layer '${layer}' holds ${value} at element ${index}; weights must be finite float32 values`),
+  tfjsInvalidModel: entry('AXI820', (why: string) => `imported model fails verification: ${why}`),
+  tfjsBadInputShape: entry('AXI821', (layer: string, shape: string) => `input layer '${layer}' has shape ${shape}; an AXNet input is a flat vector, batch shape [null, N] with N ≥ 1`),
 } as const;
 
 export type DiagEntry = (typeof DIAG)[keyof typeof DIAG];

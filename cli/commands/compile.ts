@@ -10,21 +10,23 @@ import { loadHardwareFile } from '../../hardware/load-hardware.ts';
 import { packBinary } from '../../isa/container.ts';
 import { INSTRUCTION_WORDS } from '../../isa/table.ts';
 import { writeFileAtomic } from '../write-atomic.ts';
+import { loadTfjsModel, tfjsOptions, type TfjsCliOptions } from './import.ts';
 
 export function compileCommand(): Command {
-  return new Command('compile')
-    .description('compile an AXNet model (.axn) to an NPU binary')
-    .argument('<model>', 'the model: an .axn file')
+  const cmd = new Command('compile')
+    .description('compile an AXNet model (.axn, or a TensorFlow.js model.json) to an NPU binary')
+    .argument('<model>', 'the model: an .axn file, or a tfjs LayersModel .json (its weight shards beside it)')
     .option('-o, --output <prog.bin>', 'where to write the binary (required unless --dump-after is given)')
     .option('--npu <hw.json>', 'hardware description (default: the built-in 4-tile x 8-PE NPU)')
     .addOption(new Option('--schedule <mode>', 'static keeps weights resident; dynamic reloads them layer by layer; auto picks static when it fits').choices(['auto', 'static', 'dynamic']).default('auto'))
-    .addOption(new Option('--dump-after <pass>', 'print the IR after this pass to stdout').choices(PASSES.map((p) => p.name)))
-    .addHelpText('after', `\nPasses, in order:\n${PASSES.map((p) => `  ${p.name.padEnd(13)} ${p.doc}`).join('\n')}\n\nExample:\n  axc compile examples/sobel.axn -o sobel.bin`)
-    .action((modelPath: string, opts: { output?: string; npu?: string; schedule: 'auto' | 'static' | 'dynamic'; dumpAfter?: string }) => {
+    .addOption(new Option('--dump-after <pass>', 'print the IR after this pass to stdout').choices(PASSES.map((p) => p.name)));
+  for (const o of tfjsOptions()) cmd.addOption(o);
+  return cmd
+    .addHelpText('after', `\nPasses, in order:\n${PASSES.map((p) => `  ${p.name.padEnd(13)} ${p.doc}`).join('\n')}\n\nExamples:\n  axc compile examples/sobel.axn -o sobel.bin\n  axc compile tfjs_out/model.json -o prog.bin --threshold 0.7`)
+    .action((modelPath: string, opts: TfjsCliOptions & { output?: string; npu?: string; schedule: 'auto' | 'static' | 'dynamic'; dumpAfter?: string }) => {
       if (!opts.output && !opts.dumpAfter) fail(DIAG.badOption, undefined, "compile needs -o <prog.bin> (or --dump-after <pass> to only inspect the IR)");
       const hardware = opts.npu ? loadHardwareFile(opts.npu) : DEFAULT_HARDWARE;
-      const { model, diagnostics } = loadModelFile(modelPath);
-      if (!model || hasErrors(diagnostics)) throw new AxcError(diagnostics);
+      const model = modelPath.toLowerCase().endsWith('.json') ? loadTfjsModel(modelPath, opts) : loadAxn(modelPath);
       const bin = compileModel(model, { hardware, schedule: opts.schedule, dumpAfter: opts.dumpAfter, onDump: (_, text) => process.stdout.write(text) });
       if (opts.output) {
         writeFileAtomic(opts.output, packBinary(bin));
@@ -32,4 +34,10 @@ export function compileCommand(): Command {
         process.stderr.write(`axc: wrote ${opts.output}: ${bin.meta.model}, ${bin.meta.schedule} schedule, ${n} instructions, ${bin.dram.length} weight words\n`);
       }
     });
+}
+
+function loadAxn(modelPath: string) {
+  const { model, diagnostics } = loadModelFile(modelPath);
+  if (!model || hasErrors(diagnostics)) throw new AxcError(diagnostics);
+  return model;
 }
