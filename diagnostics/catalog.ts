@@ -87,6 +87,11 @@ export const DIAG = {
   badOption: entry('AXU703', (why: string) => why),
   moreErrors: entry('AXU704', (n: number) => `${n} more error${n === 1 ? '' : 's'} like these not shown`),
 
+  // data generators (benchmarks/generators/) and the `data` / `exact` commands
+  dataUnknownBenchmark: entry('AXD901', (name: string, known: string) => `unknown benchmark '${name}'; known benchmarks: ${known}`),
+  dataBadCount: entry('AXD902', (text: string, max: number) => `the sample count must be a whole number from 1 to ${max}, got '${text}'`),
+  dataBadSeed: entry('AXD903', (text: string) => `the seed must be a whole number from 0 to 4294967295, got '${text}'`),
+
   // TensorFlow.js / Keras LayersModel importer (frontend/tfjs/)
   tfjsJsonSyntax: entry('AXI801', (why: string) => `model.json is not valid JSON: ${why}`),
   tfjsNotLayersModel: entry('AXI802', (why: string) => `not a TensorFlow.js LayersModel: ${why}`),
@@ -109,6 +114,14 @@ export const DIAG = {
   tfjsWeightNotFinite: entry('AXI819', (weight: string, layer: string, index: number, value: number) => `weight '${weight}' of layer '${layer}' holds ${value} at element ${index}; weights must be finite float32 values`),
   tfjsInvalidModel: entry('AXI820', (why: string) => `imported model fails verification: ${why}`),
   tfjsBadInputShape: entry('AXI821', (layer: string, shape: string) => `input layer '${layer}' has shape ${shape}; an AXNet input is a flat vector, batch shape [null, N] with N ≥ 1`),
+
+  // training (training/, axc train)
+  trainBadOption: entry('AXT901', (why: string) => why),
+  trainTopology: entry('AXT902', (which: string, given: string, why: string) => `${which} topology '${given}': ${why}`),
+  trainDataShape: entry('AXT903', (bench: string, got: string, want: string) => `the data for '${bench}' map ${got}, but the benchmark maps ${want}`),
+  trainDataTooSmall: entry('AXT904', (what: string, n: number, min: number) => `${what} has ${n} samples; at least ${min} are needed`),
+  trainDataFolder: entry('AXT905', (dir: string) => `'${dir}' holds no training data: expected train.x and train.y, or a .fann file`),
+  trainDiverged: entry('AXT906', (epoch: number, phase: string) => `training diverged: the ${phase} loss is not finite at epoch ${epoch}; try a lower learning rate or another seed`),
 } as const;
 
 export type DiagEntry = (typeof DIAG)[keyof typeof DIAG];

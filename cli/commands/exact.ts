@@ -1,0 +1,55 @@
+// `axc exact`: runs a benchmark's exact function over an input file (one sample per line, as `axc sim`
+// reads) and writes its outputs, one line per sample, values separated by a space in their shortest
+// float64 text. Nothing is written if the input has an error: with --output the file appears only when
+// complete; on stdout the input is checked in full before the first line is printed.
+
+import { Command } from 'commander';
+import { BENCHMARKS, findBenchmark } from '../../benchmarks/registry.ts';
+import { DIAG } from '../../diagnostics/catalog.ts';
+import { fail } from '../../diagnostics/diagnostic.ts';
+import { float64Text } from '../../ir/float-text.ts';
+import { readSamples } from '../../simulator/read-samples.ts';
+import { AtomicWriter } from '../write-atomic.ts';
+
+/** Lines are written in batches of this many samples. */
+const BATCH = 4096;
+
+export function exactCommand(): Command {
+  return new Command('exact')
+    .description("run a benchmark's exact function over input samples, one output line per sample")
+    .argument('<bench>', 'benchmark: sobel, inversek2j, fft, bessel, blackscholes, jpeg, kmeans or jmeint')
+    .requiredOption('-i, --input <file>', 'samples: one per line, values separated by commas or white space (AxBench .x files work)')
+    .option('-o, --output <file>', "where to write the outputs; '-' or absent: stdout")
+    .addHelpText('after', '\nExample:\n  axc exact sobel --input ../shared/data/axbench/sobel/train.x --output /tmp/sobel.y')
+    .action(async (bench: string, opts: { input: string; output?: string }) => {
+      const benchmark = findBenchmark(bench) ?? fail(DIAG.dataUnknownBenchmark, undefined, bench, BENCHMARKS.map((b) => b.name).join(', '));
+      const toStdout = opts.output === undefined || opts.output === '-';
+      if (toStdout) for await (const _ of readSamples(opts.input, benchmark.inputWidth)); // check everything first
+      const writer = toStdout ? null : new AtomicWriter(opts.output!);
+      const emit = async (text: string) => {
+        if (writer) await writer.write(text);
+        else if (!process.stdout.write(text)) await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
+      };
+      const out = new Float64Array(benchmark.outputWidth);
+      const values: string[] = new Array(benchmark.outputWidth);
+      try {
+        let text = '';
+        let lines = 0;
+        for await (const x of readSamples(opts.input, benchmark.inputWidth)) {
+          benchmark.exact(x, out);
+          for (let j = 0; j < out.length; j++) values[j] = float64Text(out[j]);
+          text += values.join(' ') + '\n';
+          if (++lines === BATCH) {
+            await emit(text);
+            text = '';
+            lines = 0;
+          }
+        }
+        await emit(text);
+        await writer?.commit();
+      } catch (e) {
+        writer?.abort();
+        throw e;
+      }
+    });
+}
