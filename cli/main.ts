@@ -7,6 +7,7 @@ import { asmCommand } from './commands/asm.ts';
 import { compileCommand } from './commands/compile.ts';
 import { dataCommand } from './commands/data.ts';
 import { exactCommand } from './commands/exact.ts';
+import { trainCommand } from './commands/train.ts';
 import { disasmCommand } from './commands/disasm.ts';
 import { exportCommand } from './commands/export.ts';
 import { importCommand } from './commands/import.ts';
@@ -20,7 +21,7 @@ function buildProgram(): Command {
     .version(version)
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', '\nQuick start:\n  axc compile examples/sobel.axn -o sobel.bin\n  axc sim sobel.bin --input examples/sobel.x');
-  for (const cmd of [compileCommand(), simCommand(), disasmCommand(), asmCommand(), exportCommand(), importCommand(), dataCommand(), exactCommand()]) program.addCommand(cmd);
+  for (const cmd of [compileCommand(), simCommand(), disasmCommand(), asmCommand(), exportCommand(), importCommand(), dataCommand(), exactCommand(), trainCommand()]) program.addCommand(cmd);
   program.commands.forEach((c) => c.showHelpAfterError('(run with --help for usage)'));
   program.exitOverride();
   program.commands.forEach((c) => c.exitOverride());

@@ -51,7 +51,7 @@ export function invocationChart(rows: RunResult[]): Promise<string> {
       xOffset: { field: 'key', sort: METHOD_ORDER.flatMap((m) => [`${m} true`, `${m} predicted`]) },
       y: { field: 'value', type: 'quantitative', title: 'invocation', axis: { format: '.0%' } },
       color: { field: 'method', type: 'nominal', sort: METHOD_ORDER },
-      opacity: { field: 'kind', type: 'nominal', scale: { domain: ['true', 'predicted'], range: [1, 0.45] }, title: null },
+      opacity: { field: 'kind', type: 'ordinal', sort: ['true', 'predicted'], scale: { domain: ['true', 'predicted'], range: [1, 0.45] }, title: null },
     },
     transform: [{ calculate: "datum.method + ' ' + datum.kind", as: 'key' }],
     config: { font: 'sans-serif', view: { stroke: null } },

@@ -1,0 +1,200 @@
+// `axc train`: trains an AXNet (or a baseline) for a benchmark on tfjs and writes model.axn, its weights file
+// and a summary JSON (metrics on the held-out test split, method, topology, budget, seed, tfjs backend).
+
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Presets, SingleBar } from 'cli-progress';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { datasetFromSamples, type Dataset } from '../../benchmarks/dataset.ts';
+import { generateDataset } from '../../benchmarks/generators/generate.ts';
+import { readFann, readXY } from '../../benchmarks/read-axbench.ts';
+import { BENCHMARKS, findBenchmark } from '../../benchmarks/registry.ts';
+import { DIAG } from '../../diagnostics/catalog.ts';
+import { describeFsError, fail } from '../../diagnostics/diagnostic.ts';
+import { printModel } from '../../frontend/print-model.ts';
+import { writeWeightsFile } from '../../frontend/weights-file.ts';
+import { METRICS, type Metric } from '../../ir/model.ts';
+import { BENCH_DEFAULTS, DEFAULT_SEED, GENERATED_SAMPLES } from '../../training/defaults.ts';
+import { splitTrainTest, TEST_FRACTION } from '../../training/split-dataset.ts';
+import { METHODS, plannedEpochs, trainModel, type Method, type TrainOutcome } from '../../training/train.ts';
+import { writeFileAtomic } from '../write-atomic.ts';
+
+interface TrainCliOptions {
+  bench: string;
+  method: Method;
+  approx?: number[];
+  predict?: number[];
+  control: 'all' | number;
+  decision: 'softmax' | 'sigmoid';
+  metric?: Metric;
+  bound?: number;
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  rounds?: number;
+  seed: number;
+  data?: string;
+  samples: number;
+  output: string;
+}
+
+function parseTopology(v: string): number[] {
+  if (!/^\d+(-\d+)+$/.test(v.trim())) throw new InvalidArgumentError('a topology is layer widths joined by dashes, e.g. 9-8-1.');
+  return v.trim().split('-').map(Number);
+}
+
+function parseControl(v: string): 'all' | number {
+  if (v === 'all') return 'all';
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError("expected 'all' or a 1-based hidden layer number.");
+  return Number(v);
+}
+
+const positiveNumber = (integer: boolean) => (v: string) => {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new InvalidArgumentError(`expected a positive ${integer ? 'integer' : 'number'}.`);
+  return n;
+};
+
+function parseSeed(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) > 0xffffffff) throw new InvalidArgumentError('expected an integer from 0 to 4294967295.');
+  return Number(v);
+}
+
+/** A data folder: AxBench's train.x/train.y (also what `axc data` writes), or a FANN file (kmeans' aggregated.fann). */
+export function loadDataFolder(bench: string, dir: string): Dataset {
+  const b = findBenchmark(bench)!;
+  let isDir: boolean;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch (e) {
+    fail(DIAG.fileUnreadable, undefined, dir, describeFsError(e));
+  }
+  if (!isDir) {
+    if (dir.endsWith('.fann')) return datasetFromSamples(bench, readFann(dir, b.inputWidth, b.outputWidth));
+    fail(DIAG.trainDataFolder, undefined, dir);
+  }
+  if (existsSync(path.join(dir, 'train.x')) || existsSync(path.join(dir, 'train.y'))) {
+    return datasetFromSamples(bench, readXY(dir, b.inputWidth, b.outputWidth));
+  }
+  const fann = readdirSync(dir).filter((f) => f.endsWith('.fann')).sort();
+  if (fann.length === 0) fail(DIAG.trainDataFolder, undefined, dir);
+  const file = fann.includes('aggregated.fann') ? 'aggregated.fann' : fann[0];
+  return datasetFromSamples(bench, readFann(path.join(dir, file), b.inputWidth, b.outputWidth));
+}
+
+function fixed(v: number | null, digits = 4): string {
+  return v === null ? 'n/a' : v.toFixed(digits);
+}
+
+function percent(v: number): string {
+  return `${(100 * v).toFixed(1)}%`;
+}
+
+/** The files `-o model.axn` produces: the model, `<stem>.weights.json` and `<stem>.summary.json` beside it. */
+export function trainOutputPaths(output: string): { model: string; weights: string; weightsName: string; summary: string } {
+  const dir = path.dirname(output);
+  const stem = path.basename(output).replace(/\.axn$/, '');
+  return { model: output, weights: path.join(dir, `${stem}.weights.json`), weightsName: `${stem}.weights.json`, summary: path.join(dir, `${stem}.summary.json`) };
+}
+
+function summaryJson(r: TrainOutcome, data: { source: string; samples: number; train: number; test: number; generatorSeed: number | null }): string {
+  const o = r.options;
+  const summary = {
+    format: 'axc-train-summary',
+    version: 1,
+    bench: o.bench,
+    method: o.method,
+    topology: { approx: o.approx.join('-'), predict: o.predict.join('-'), control: o.control, decision: o.decision },
+    quality: o.quality,
+    budget: { epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, rounds: o.rounds, epochsRun: r.history.length, optimizer: 'adam' },
+    seed: o.seed,
+    data,
+    backend: r.backend,
+    metrics: r.metrics,
+    notes: r.notes,
+    history: r.history,
+  };
+  return JSON.stringify(summary, null, 2) + '\n';
+}
+
+export function trainCommand(): Command {
+  const benches = BENCHMARKS.map((b) => b.name);
+  return new Command('train')
+    .description('train an AXNet (or the onepass / iterative / weight-sharing baseline) for a benchmark and write model.axn')
+    .addOption(new Option('--bench <name>', 'benchmark').choices(benches).makeOptionMandatory())
+    .addOption(new Option('--method <method>', 'training method').choices([...METHODS]).default('axnet'))
+    .option('--approx <widths>', 'approximator topology, input-hidden...-output (default: per benchmark, e.g. sobel 9-8-1)', parseTopology)
+    .option('--predict <widths>', 'predictor topology, input-hidden... (default: per benchmark, e.g. sobel 9-8)', parseTopology)
+    .option('--control <all|layer>', "axnet: gate all hidden layers, or only hidden layer N (1-based)", parseControl, 'all')
+    .addOption(new Option('--decision <kind>', 'the predictor decision P(x)').choices(['softmax', 'sigmoid']).default('softmax'))
+    .addOption(new Option('--metric <metric>', 'quality metric Err (default: per benchmark)').choices([...METRICS]))
+    .option('--bound <B>', 'error bound: a sample is safe when Err < B (default: per benchmark)', positiveNumber(false))
+    .option('--epochs <N>', 'epochs per phase (default: per benchmark)', positiveNumber(true))
+    .option('--batch-size <N>', 'mini-batch size (default: per benchmark)', positiveNumber(true))
+    .option('--learning-rate <R>', 'Adam learning rate (default 0.003)', positiveNumber(false))
+    .option('--rounds <N>', 'iterative: number of rounds (default 3)', positiveNumber(true))
+    .option('--seed <N>', 'seed of the initial weights, the shuffles and the train/test split', parseSeed, DEFAULT_SEED)
+    .option('--data <dir>', 'AxBench-style data folder (train.x + train.y, as `axc data` writes; or a .fann file); default: generated data')
+    .option('--samples <N>', `samples to generate when --data is not given (default ${GENERATED_SAMPLES})`, positiveNumber(true), GENERATED_SAMPLES)
+    .requiredOption('-o, --output <model.axn>', 'the model to write; <stem>.weights.json and <stem>.summary.json go beside it')
+    .addHelpText(
+      'after',
+      `\nThe data are shuffled with the seed and split ${Math.round(100 * (1 - TEST_FRACTION))}/${Math.round(100 * TEST_FRACTION)} into train/test; the metrics are measured on the test part with the reference interpreter.\nUses @tensorflow/tfjs-node when installed, else @tensorflow/tfjs on the wasm or cpu backend.\n\nExamples:\n  axc train --bench sobel -o sobel.axn\n  axc train --bench sobel --method onepass --data ../shared/data/axbench/sobel -o sobel-onepass.axn\n  axc compile sobel.axn -o sobel.bin`,
+    )
+    .action(async (opts: TrainCliOptions) => {
+      const bench = opts.bench;
+      if (!BENCH_DEFAULTS[bench] && (!opts.approx || !opts.predict)) fail(DIAG.trainBadOption, undefined, `no default topology for '${bench}'; give --approx and --predict`);
+      const all = opts.data ? loadDataFolder(bench, opts.data) : generateDataset(bench, opts.samples, opts.seed);
+      if (all.n < 10) fail(DIAG.trainDataTooSmall, undefined, opts.data ?? 'the generated data', all.n, 10);
+      const { train, test } = splitTrainTest(all, opts.seed);
+      const paths = trainOutputPaths(opts.output);
+      const stream = process.stderr;
+      let bar: SingleBar | null = null;
+      const started = Date.now();
+      const result = await (async () => {
+        try {
+          return await trainModel({
+            bench,
+            method: opts.method,
+            approx: opts.approx,
+            predict: opts.predict,
+            control: opts.control,
+            decision: opts.decision,
+            metric: opts.metric,
+            bound: opts.bound,
+            seed: opts.seed,
+            epochs: opts.epochs,
+            batchSize: opts.batchSize,
+            learningRate: opts.learningRate,
+            rounds: opts.rounds,
+            data: train,
+            test,
+            onProgress: (epoch, loss, invocation, rec) => {
+              if (!stream.isTTY) return;
+              if (!bar) {
+                bar = new SingleBar({ format: `training ${opts.method} |{bar}| epoch {value}/{total} | {phase} | loss {loss} | invocation {inv} | {secs}s`, stream, hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
+                bar.start(plannedEpochs(opts.method, opts.epochs ?? BENCH_DEFAULTS[bench]?.epochs ?? 1, opts.rounds), 0, { loss: '-', inv: '-', phase: '', secs: 0 });
+              }
+              bar.update(epoch, { loss: loss.toFixed(4), inv: invocation === null ? '-' : percent(invocation), phase: rec.phase, secs: Math.round((Date.now() - started) / 1000) });
+            },
+          });
+        } finally {
+          (bar as SingleBar | null)?.stop();
+        }
+      })();
+      // The weights first: a model file is only ever beside the weights it names.
+      writeFileAtomic(paths.weights, writeWeightsFile(result.model));
+      writeFileAtomic(paths.model, printModel(result.model, { inlineWeights: false, weightsFile: paths.weightsName }));
+      const data = { source: opts.data ?? 'generated', samples: all.n, train: train.n, test: test.n, generatorSeed: opts.data ? null : opts.seed };
+      writeFileAtomic(paths.summary, summaryJson(result, data));
+      const m = result.metrics;
+      const o = result.options;
+      const lines = [
+        `trained ${o.bench} with ${o.method}: approximator ${o.approx.join('-')}, predictor ${o.predict.join('-')}${o.method === 'axnet' ? `, control ${o.control}` : ''}, ${o.decision} decision, ${m.parameters} parameters`,
+        `  quality ${o.quality.metric} < ${o.quality.bound}; ${result.history.length} epochs (batch ${o.batchSize}, Adam ${o.learningRate}), seed ${o.seed}, ${m.trainingSeconds.toFixed(1)} s on tfjs backend '${result.backend}'`,
+        `  test set (${m.samples} of ${all.n} ${opts.data ? `samples from ${opts.data}` : 'generated samples'}): true invocation ${percent(m.trueInvocation)}, predicted invocation ${percent(m.predictedInvocation)}, accuracy ${percent(m.accuracy)}, error ${fixed(m.error)}`,
+      ];
+      process.stdout.write(lines.join('\n') + '\n');
+      process.stderr.write(`axc: wrote ${paths.model}, ${paths.weights} and ${paths.summary}\n`);
+    });
+}
