@@ -51,15 +51,23 @@ export function fail<E extends DiagEntry>(entry: E, where: SourceLoc | string | 
 
 /** 1-based line and column of a character offset in a text (for JSON and other offset-based parsers). */
 export function locAt(file: string, text: string, offset: number): SourceLoc {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
+  return lineIndex(file, text)(offset);
+}
+
+/** Offset -> 1-based line:col in O(log lines), by binary search over line starts (for files with many positions). */
+export function lineIndex(file: string, text: string): (offset: number) => SourceLoc {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
     }
-  }
-  return { file, line, col: offset - lineStart + 1 };
+    return { file, line: lo + 1, col: offset - starts[lo] + 1 };
+  };
 }
 
 const FS_ERRORS: Record<string, string> = {

@@ -7,7 +7,7 @@
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import type { AxModel, SourceLoc } from '../ir/model.ts';
 import { DIAG } from '../diagnostics/catalog.ts';
-import { diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
+import { diag, type Diagnostic, lineIndex } from '../diagnostics/diagnostic.ts';
 import type { LayerWeightsAst, WeightTable, WeightValue } from './ast.ts';
 import { float32Text } from '../ir/float-text.ts';
 
@@ -46,21 +46,6 @@ function properties(obj: Node, at: (n: Node) => SourceLoc, ds: Diagnostic[]): Ma
   return m;
 }
 
-/** Offset -> 1-based line:col in O(log lines) (a weights file has a position for every number). */
-function lineIndex(file: string, text: string): (offset: number) => SourceLoc {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { file, line: lo + 1, col: offset - starts[lo] + 1 };
-  };
-}
 
 /** Parses a weights file's text. `file` is the name used in diagnostic positions. */
 export function readWeightsFile(text: string, file: string): { table: WeightTable | null; diagnostics: Diagnostic[] } {

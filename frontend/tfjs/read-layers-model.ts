@@ -9,7 +9,7 @@ import type { AxModel, SourceLoc } from '../../ir/model.ts';
 import { findBenchmark } from '../../benchmarks/registry.ts';
 import { verifyModel } from '../../ir/verify-model.ts';
 import { DIAG } from '../../diagnostics/catalog.ts';
-import { describeFsError, diag, hasErrors, type Diagnostic } from '../../diagnostics/diagnostic.ts';
+import { describeFsError, diag, hasErrors, type Diagnostic, lineIndex } from '../../diagnostics/diagnostic.ts';
 import {
   AxcMetadataSchema,
   FunctionalConfigSchema,
@@ -61,21 +61,6 @@ const JSON_ERRORS: Record<string, string> = {
 /** Bytes per element, for laying out the manifest (weights axc does not read still take room in the shards). */
 const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, float16: 2, uint8: 1, int8: 1, uint16: 2, int16: 2, complex64: 8 };
 
-/** Offset -> 1-based line:col, by binary search over line starts. */
-function lineIndex(file: string, text: string): (offset: number) => SourceLoc {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { file, line: lo + 1, col: offset - starts[lo] + 1 };
-  };
-}
 
 function pathText(p: readonly PropertyKey[]): string {
   let s = '';
