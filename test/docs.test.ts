@@ -14,3 +14,11 @@ test("README's hardware table is the one generated from the schema", (t) => {
   t.true(fields.includes('energy.fp32Mult') && fields.includes('latency.dramLatencyCycles'), 'nested groups are listed by their leaves');
   for (const field of fields) t.true(readme.includes(`| \`${field}\` |`), field);
 });
+
+test('the example hardware description the README uses is valid', async (t) => {
+  const { loadHardwareFile } = await import('../hardware/load-hardware.ts');
+  const hw = loadHardwareFile('examples/npu-small.json');
+  t.is(hw.name, 'small-npu');
+  t.is(hw.bus.dataBuses, 2);
+  t.is(hw.latency.macCycles, 1, 'fields left out keep their defaults');
+});
