@@ -5,8 +5,11 @@ import { basename, dirname, join } from 'node:path';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { describeFsError, fail } from '../diagnostics/diagnostic.ts';
 
+let written = 0;
+
+/** A temporary name beside the target, unique within this process even for the same target. */
 function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${written++}.tmp`);
 }
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {

@@ -15,6 +15,7 @@ import {
   type SourceLoc,
 } from '../ir/model.ts';
 import { BENCHMARKS, findBenchmark } from '../benchmarks/registry.ts';
+import { isUsableThreshold } from '../ir/numerics.ts';
 import { glorotUniform } from '../ir/seeded-init.ts';
 import { SeededRandom } from '../ir/seeded-random.ts';
 import { MAX_LAYER_WEIGHTS, MAX_LAYER_WIDTH } from '../isa/limits.ts';
@@ -335,7 +336,7 @@ function checkDecision(d: DecisionAst, report: (d: Diagnostic) => void): Decisio
   }
   if (kind === 'sigmoid') {
     const t = value ? value.value : 0.5;
-    if (!(t > 0 && t < 1)) {
+    if (!isUsableThreshold(t)) {
       report(diag(DIAG.badThreshold, value!.loc, t));
       return null;
     }

@@ -56,6 +56,12 @@ export function softmaxSafeProbability(safeLogit: number, otherLogit: number): n
   return f32(1 / (1 + Math.exp(f32(otherLogit - safeLogit))));
 }
 
+/** A sigmoid threshold is usable when, rounded to float32 as the controller holds it, it lies strictly inside (0, 1). */
+export function isUsableThreshold(t: number): boolean {
+  const f = f32(t);
+  return f > 0 && f < 1;
+}
+
 /** The controller's decision. Ties do not invoke: the safe side must strictly win. */
 export function sigmoidInvokes(p: number, threshold: number): boolean {
   return p > f32(threshold);

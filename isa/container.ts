@@ -3,6 +3,7 @@
 
 import { crc32 } from 'node:zlib';
 import { Packr } from 'msgpackr';
+import { z } from 'zod';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { fail } from '../diagnostics/diagnostic.ts';
 import { HardwareSchema, type Hardware } from '../hardware/description.ts';
@@ -54,6 +55,23 @@ export interface BinaryMeta {
 }
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
+
+const count = z.number().int().min(0);
+/** The parts of a body the CRC does not vouch for the meaning of: checked before anything trusts them. */
+const BodySchema = z.object({
+  regions: z.array(z.object({ name: z.string(), kind: z.enum(['input', 'hidden', 'control', 'decision', 'output', 'weights']), space: z.enum(['ocm', 'dram']), addr: count, len: count }).strict()),
+  symbols: z.array(z.object({ name: z.string(), pc: count }).strict()),
+  meta: z
+    .object({
+      model: z.string(),
+      schedule: z.enum(['static', 'dynamic', 'assembled']),
+      inputWidth: count,
+      outputWidth: count,
+      benchmark: z.string().optional(),
+      cpuCyclesPerEvaluation: z.number().int().min(1).max(1e9).optional(),
+    })
+    .strict(),
+});
 
 function bytesOf(a: Uint32Array | Float32Array): Uint8Array {
   // Little-endian on every platform Node supports; typed arrays are stored as raw bytes with an explicit dtype.
@@ -131,6 +149,10 @@ export function unpackBinary(bytes: Uint8Array, file?: string): Binary {
     const fi = entries[i * 3];
     sourceMap.push(fi === 0 ? null : { file: String(sm.files[fi - 1]), line: entries[i * 3 + 1], col: entries[i * 3 + 2] });
   }
-  if (!Array.isArray(body.regions) || !Array.isArray(body.symbols) || !body.meta) fail(DIAG.binaryMalformed, file, 'memory map, symbols or metadata missing');
-  return { hardware: hw.data, code, dram, regions: body.regions, symbols: body.symbols, sourceMap, meta: body.meta };
+  const rest = BodySchema.safeParse({ regions: body.regions, symbols: body.symbols, meta: body.meta });
+  if (!rest.success) {
+    const issue = rest.error.issues[0];
+    fail(DIAG.binaryMalformed, file, `its ${issue.path.join('.') || 'body'} is invalid (${issue.message})`);
+  }
+  return { hardware: hw.data, code, dram, sourceMap, ...rest.data };
 }

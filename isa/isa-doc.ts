@@ -19,7 +19,7 @@ export function renderIsaDoc(): string {
   const out: string[] = [];
   out.push('# The axc NPU instruction set');
   out.push('');
-  out.push('<!-- Generated from isa/table.ts by `npm run isa:doc`; test/isa-doc.test.ts fails when it is stale. -->');
+  out.push('<!-- Generated from isa/table.ts by `npm run isa:doc`; test/isa.test.ts fails when it is stale. -->');
   out.push('');
   out.push(
     `Every instruction is ${INSTRUCTION_BITS} bits: four little-endian 32-bit words. Bits 0–${OPCODE_BITS - 1} hold the opcode, bits ` +

@@ -4,9 +4,14 @@
 import type { Hardware } from '../hardware/description.ts';
 import { STAGE_NAMES } from '../isa/table.ts';
 import type { TraceSink } from './timing-model.ts';
+import { DIAG } from '../diagnostics/catalog.ts';
+import { fail } from '../diagnostics/diagnostic.ts';
 
 const PID = 1;
 const TID = { samples: 1, controller: 2, cpu: 3, bus: 10, tile: 100 } as const;
+
+/** Traces are held in memory until the run ends; past this many events, ask for a narrower range. */
+export const MAX_TRACE_EVENTS = 2_000_000;
 
 export class ChromeTrace implements TraceSink {
   private readonly events: string[] = [];
@@ -27,6 +32,8 @@ export class ChromeTrace implements TraceSink {
   }
 
   private push(name: string, cat: string, tid: number, start: number, end: number, args?: Record<string, number | string>): void {
+    if (this.events.length >= MAX_TRACE_EVENTS)
+      fail(DIAG.badOption, undefined, `the trace passed ${MAX_TRACE_EVENTS.toLocaleString('en-US')} events; trace fewer samples with --trace-samples (e.g. 0:1000)`);
     const e: Record<string, unknown> = { name, cat, ph: 'X', pid: PID, tid, ts: start * this.usPerCycle, dur: (end - start) * this.usPerCycle };
     e.args = { ...args, startCycle: start, endCycle: end };
     this.events.push(JSON.stringify(e));

@@ -38,6 +38,8 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
   // With a benchmark named, samples handed to the CPU carry its exact result.
   const exact = binary.meta.benchmark ? findBenchmark(binary.meta.benchmark) : undefined;
   if (binary.meta.benchmark && !exact) fail(DIAG.binaryMalformed, undefined, `it names benchmark '${binary.meta.benchmark}', which this axc does not know`);
+  if (exact && (exact.inputWidth !== sim.inputWidth || exact.outputWidth !== sim.outputWidth))
+    fail(DIAG.binaryMalformed, undefined, `it names benchmark '${exact.name}' (${exact.inputWidth} -> ${exact.outputWidth}) for a ${sim.inputWidth} -> ${sim.outputWidth} program`);
   const exactY = new Float64Array(sim.outputWidth);
   if (opts.onRow) await opts.onRow(csvHeader(sim.outputWidth));
   let n = 0;

@@ -54,6 +54,8 @@ export class Simulator {
     const widths = verifyProgram(program, binary.hardware, binary.dram.length, (pc) => binary.sourceMap[pc] ?? undefined);
     this.inputWidth = widths.inputWidth;
     this.outputWidth = widths.outputWidth;
+    if (binary.meta.inputWidth !== widths.inputWidth || binary.meta.outputWidth !== widths.outputWidth)
+      fail(DIAG.binaryMalformed, undefined, `its metadata says ${binary.meta.inputWidth} -> ${binary.meta.outputWidth} but its program receives ${widths.inputWidth} and sends ${widths.outputWidth} words`);
     this.code = flattenProgram(program);
     this.cpuCyclesPerEvaluation = binary.meta.cpuCyclesPerEvaluation ?? binary.hardware.cpu.cyclesPerEvaluation;
     this.machine = new Machine(binary.hardware, binary.dram, this.outputWidth, this.cpuCyclesPerEvaluation);

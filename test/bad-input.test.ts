@@ -339,3 +339,11 @@ test('compile without -o is AXU703 with exit 1', (t) => {
   expectOneDiag(t, r, { code: 'AXU703', says: ['-o <prog.bin>', '--dump-after'] });
   expectOnly(t, dir, []);
 });
+
+test('sim refuses to send two outputs to one file (AXU703), writing nothing', (t) => {
+  const dir = tempDir(t);
+  fs.writeFileSync(path.join(dir, 'prog.bin'), SOBEL_BIN);
+  const r = runAxc(['sim', 'prog.bin', '--input', example('sobel.x'), '--output', 'same.out', '--report', 'same.out'], { cwd: dir });
+  expectOneDiag(t, r, { code: 'AXU703', says: ['must name different files'] });
+  expectOnly(t, dir, ['prog.bin']);
+});

@@ -417,3 +417,10 @@ test('benchmark and cpu declarations reach the IR, print back, and are declared 
   const twice = edit(src, 'cpu 700 cycles', 'cpu 700 cycles\n  cpu 5 cycles');
   expectDiag(t, twice, DIAG.duplicateDeclaration.code, at(twice, 'cpu 5'));
 });
+
+test('AXN115 a threshold that rounds to 0 or 1 as a float32 is refused', (t) => {
+  for (const thr of ['0.99999999999', '1e-50']) {
+    const src = edit(BASE, 'sigmoid(threshold: 0.5)', `sigmoid(threshold: ${thr})`);
+    expectDiag(t, src, DIAG.badThreshold.code, at(src, thr));
+  }
+});

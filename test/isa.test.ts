@@ -148,3 +148,18 @@ test('encodeProgram packs instructions back to back', (t) => {
 test('isa/README.md is current with the instruction table (npm run isa:doc regenerates it)', (t) => {
   t.is(readFileSync(new URL('../isa/README.md', import.meta.url), 'utf8'), renderIsaDoc());
 });
+
+test('a binary whose metadata is invalid or contradicts its program is refused, not trusted', async (t) => {
+  const bin = compileExample('tiny');
+  for (const meta of [{ ...bin.meta, inputWidth: -1 }, { ...bin.meta, cpuCyclesPerEvaluation: -5 }, { ...bin.meta, schedule: 'fast' }]) {
+    const e = t.throws(() => unpackBinary(packBinary({ ...bin, meta: meta as Binary['meta'] }), 'p.bin')) as AxcError;
+    t.deepEqual(codeOf(e), ['AXB404'], JSON.stringify(meta));
+  }
+  t.deepEqual(codeOf(t.throws(() => unpackBinary(packBinary({ ...bin, symbols: [null as never] }), 'p.bin'))), ['AXB404']);
+  // Valid on its own, but the program receives 2 words, not 3.
+  const { Simulator } = await import('../simulator/simulator.ts');
+  t.regex((t.throws(() => new Simulator(unpackBinary(packBinary({ ...bin, meta: { ...bin.meta, inputWidth: 3 } })))) as Error).message, /metadata says 3 -> 1 but its program receives 2/);
+  // A benchmark whose widths differ from the program's.
+  const { runSimulation } = await import('../simulator/run-simulation.ts');
+  await t.throwsAsync(runSimulation({ ...bin, meta: { ...bin.meta, benchmark: 'jpeg' } }, [new Float32Array(2)]), { message: /benchmark 'jpeg' \(64 -> 64\) for a 2 -> 1 program/ });
+});

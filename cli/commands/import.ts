@@ -2,6 +2,7 @@
 // --threshold / --safe-index options that `axc compile` shares for .json models.
 
 import * as path from 'node:path';
+import { isUsableThreshold } from '../../ir/numerics.ts';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { AxcError, hasErrors } from '../../diagnostics/diagnostic.ts';
 import { printModel } from '../../frontend/print-model.ts';
@@ -12,7 +13,7 @@ import { writeFileAtomic } from '../write-atomic.ts';
 
 function parseThreshold(v: string): number {
   const t = Number(v);
-  if (v.trim() === '' || !Number.isFinite(t) || t <= 0 || t >= 1) throw new InvalidArgumentError('the threshold is a number strictly between 0 and 1.');
+  if (v.trim() === '' || !Number.isFinite(t) || !isUsableThreshold(t)) throw new InvalidArgumentError('the threshold is a number strictly between 0 and 1 (as a float32).');
   return t;
 }
 

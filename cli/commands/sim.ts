@@ -1,5 +1,6 @@
 // `axc sim`: runs prog.bin over input samples; writes the per-sample CSV, the run report and a trace.
 
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { DIAG } from '../../diagnostics/catalog.ts';
 import { fail } from '../../diagnostics/diagnostic.ts';
@@ -20,6 +21,11 @@ export function parseSampleRange(text: string): { from: number; to: number } {
   return { from, to };
 }
 
+/** Writes to stdout, waiting when a slow reader has let its buffer fill (so memory stays flat). */
+function writeStdout(row: string): Promise<void> | void {
+  if (!process.stdout.write(row)) return new Promise<void>((r) => process.stdout.once('drain', () => r()));
+}
+
 export function simCommand(): Command {
   return new Command('sim')
     .description('simulate an NPU binary over input samples: outputs, cycles, bus conflicts, energy')
@@ -35,6 +41,8 @@ export function simCommand(): Command {
     .addHelpText('after', '\nExample:\n  axc sim sobel.bin --input examples/sobel.x --output out.csv --report report.json --trace trace.json')
     .action(async (binPath: string, opts: { input: string; output?: string; report?: string; trace?: string; traceSamples: string; invoke: 'model' | 'all'; npu?: string; quiet?: boolean }) => {
       const range = parseSampleRange(opts.traceSamples);
+      const outputs = [opts.output, opts.report, opts.trace].filter((o): o is string => o !== undefined && o !== '-').map((o) => resolve(o));
+      if (new Set(outputs).size < outputs.length) fail(DIAG.badOption, undefined, '--output, --report and --trace must name different files');
       const bin = readBinaryFile(binPath, opts.npu);
       const toStdout = opts.output === '-';
       // Every output is opened before the run, so an unwritable path fails before any work is done.
@@ -54,7 +62,7 @@ export function simCommand(): Command {
         const sink = traceOut ? new ChromeTrace(bin.hardware, `${bin.meta.model} (${binPath})`) : null;
         report = await runSimulation(bin, readSamples(opts.input, bin.meta.inputWidth, progress?.consumed), {
           invokeAll: opts.invoke === 'all',
-          onRow: csv ? (row) => csv.write(row) : toStdout ? (row) => void process.stdout.write(row) : undefined,
+          onRow: csv ? (row) => csv.write(row) : toStdout ? writeStdout : undefined,
           onProgress: progress ? (n) => progress.update(n) : undefined,
           trace: sink ? { sink, ...range } : undefined,
         });

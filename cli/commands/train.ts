@@ -17,7 +17,7 @@ import { METRICS, type Metric } from '../../ir/model.ts';
 import { BENCH_DEFAULTS, DEFAULT_SEED, GENERATED_SAMPLES } from '../../training/defaults.ts';
 import { splitTrainTest, TEST_FRACTION } from '../../training/split-dataset.ts';
 import { METHODS, plannedEpochs, trainModel, type Method, type TrainOutcome } from '../../training/train.ts';
-import { writeFileAtomic } from '../write-atomic.ts';
+import { AtomicWriter } from '../write-atomic.ts';
 
 interface TrainCliOptions {
   bench: string;
@@ -148,6 +148,17 @@ export function trainCommand(): Command {
       if (all.n < 10) fail(DIAG.trainDataTooSmall, undefined, opts.data ?? 'the generated data', all.n, 10);
       const { train, test } = splitTrainTest(all, opts.seed);
       const paths = trainOutputPaths(opts.output);
+      // Open every output before training, so an unwritable path fails in a second, not after the run.
+      const outs = { weights: new AtomicWriter(paths.weights), model: null as AtomicWriter | null, summary: null as AtomicWriter | null };
+      try {
+        outs.model = new AtomicWriter(paths.model);
+        outs.summary = new AtomicWriter(paths.summary);
+      } catch (e) {
+        outs.weights.abort();
+        outs.model?.abort();
+        throw e;
+      }
+      const abortAll = () => [outs.weights, outs.model, outs.summary].forEach((w) => w?.abort());
       const stream = process.stderr;
       let bar: SingleBar | null = null;
       const started = Date.now();
@@ -178,15 +189,26 @@ export function trainCommand(): Command {
               bar.update(epoch, { loss: loss.toFixed(4), inv: invocation === null ? '-' : percent(invocation), phase: rec.phase, secs: Math.round((Date.now() - started) / 1000) });
             },
           });
+        } catch (e) {
+          abortAll();
+          throw e;
         } finally {
           (bar as SingleBar | null)?.stop();
         }
       })();
-      // The weights first: a model file is only ever beside the weights it names.
-      writeFileAtomic(paths.weights, writeWeightsFile(result.model));
-      writeFileAtomic(paths.model, printModel(result.model, { inlineWeights: false, weightsFile: paths.weightsName }));
       const data = { source: opts.data ?? 'generated', samples: all.n, train: train.n, test: test.n, generatorSeed: opts.data ? null : opts.seed };
-      writeFileAtomic(paths.summary, summaryJson(result, data));
+      try {
+        await outs.weights.write(writeWeightsFile(result.model));
+        await outs.model!.write(printModel(result.model, { inlineWeights: false, weightsFile: paths.weightsName }));
+        await outs.summary!.write(summaryJson(result, data));
+        // The weights first: a model file is only ever beside the weights it names.
+        await outs.weights.commit();
+        await outs.model!.commit();
+        await outs.summary!.commit();
+      } catch (e) {
+        abortAll();
+        throw e;
+      }
       const m = result.metrics;
       const o = result.options;
       const lines = [

@@ -7,6 +7,7 @@ import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type 
 import type { z } from 'zod';
 import type { AxModel, SourceLoc } from '../../ir/model.ts';
 import { findBenchmark } from '../../benchmarks/registry.ts';
+import { isUsableThreshold } from '../../ir/numerics.ts';
 import { verifyModel } from '../../ir/verify-model.ts';
 import { DIAG } from '../../diagnostics/catalog.ts';
 import { describeFsError, diag, hasErrors, type Diagnostic, lineIndex } from '../../diagnostics/diagnostic.ts';
@@ -100,7 +101,7 @@ export function readLayersModel(path: string, opts: ReadLayersModelOptions = {})
   const result = (): ReadLayersModelResult => ({ model: null, diagnostics: ds, renames: [] });
 
   const checkOptions = (threshold: number, safeIndex: number) => {
-    if (!(Number.isFinite(threshold) && threshold > 0 && threshold < 1)) ds.push(diag(DIAG.tfjsBadOption, undefined, `threshold must lie strictly between 0 and 1, got ${threshold}`));
+    if (!(Number.isFinite(threshold) && isUsableThreshold(threshold))) ds.push(diag(DIAG.tfjsBadOption, undefined, `threshold must lie strictly between 0 and 1, got ${threshold}`));
     if (safeIndex !== 0 && safeIndex !== 1) ds.push(diag(DIAG.tfjsBadOption, undefined, `safe index must be 0 or 1, got ${String(safeIndex)}`));
   };
   checkOptions(opts.threshold ?? 0.5, opts.safeIndex ?? 1);
