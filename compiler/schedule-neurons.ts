@@ -18,25 +18,19 @@ function chunkRanges(op: NeuronOp, pes: number): { first: number; count: number 
   return out;
 }
 
-/** Cuts the global PE range [start, start + count) at tile boundaries. */
-function piecesAt(hw: Hardware, start: number, first: number, count: number, wbufOf: (from: number, to: number) => number): Piece[] {
+/** A dynamic chunk on PEs 0.. (cut at tile boundaries), its rows loaded at weight-buffer address 0. */
+function piecesFromPe0(hw: Hardware, first: number, count: number): Piece[] {
   const pieces: Piece[] = [];
-  let g = start;
-  let neuron = first;
-  const end = start + count;
-  while (g < end) {
-    const tile = Math.floor(g / hw.pesPerTile);
-    const pe = g % hw.pesPerTile;
-    const n = Math.min(hw.pesPerTile - pe, end - g);
-    pieces.push({ tile, pe, count: n, first: neuron, wbuf: wbufOf(g, g + n) });
+  for (let g = 0; g < count; ) {
+    const n = Math.min(hw.pesPerTile, count - g);
+    pieces.push({ tile: Math.floor(g / hw.pesPerTile), pe: 0, count: n, first: first + g, wbuf: 0 });
     g += n;
-    neuron += n;
   }
   return pieces;
 }
 
 function placeDynamic(f: FusedModel, hw: Hardware): Chunk[][] {
-  return f.ops.map((op) => chunkRanges(op, totalPes(hw)).map(({ first, count }) => ({ first, count, pieces: piecesAt(hw, 0, first, count, () => 0) })));
+  return f.ops.map((op) => chunkRanges(op, totalPes(hw)).map(({ first, count }) => ({ first, count, pieces: piecesFromPe0(hw, first, count) })));
 }
 
 export function scheduleNeurons(f: FusedModel, hw: Hardware, mode: ScheduleMode): ScheduledModel {

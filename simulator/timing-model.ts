@@ -23,11 +23,8 @@ import type { Hardware } from '../hardware/description.ts';
 import { ACT_LINEAR, ACT_RELU } from '../ir/numerics.ts';
 import { ACTION, ACTION_COUNT } from './actions.ts';
 
-/** Where a stretch of work happened, for Chrome traces. */
-export const TRACK = { controller: 0, cpu: 1, bus: 2, tile: 3 } as const;
-
 export interface TraceSink {
-  /** `track` is TRACK.tile + tile index, TRACK.bus + ... is laid out by the sink; times in cycles. */
+  /** A stretch of work on a unit (`lane` is the tile or bus index), from `start` to `end` in cycles. */
   event(name: string, kind: 'tile' | 'bus' | 'controller' | 'cpu', lane: number, start: number, end: number, stage: number, args?: Record<string, number | string>): void;
 }
 

@@ -1,19 +1,16 @@
 // The TensorFlow.js importer (frontend/tfjs/) on the shapes it accepts, and through the CLI.
 // Fixtures: test/support/tfjs-fixtures.ts (model.json + .bin written by hand, no tfjs involved).
 
-import test, { type ExecutionContext } from 'ava';
+import test from 'ava';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { readLayersModel, type ReadLayersModelOptions, type ReadLayersModelResult } from '../frontend/tfjs/read-layers-model.ts';
-import { DIAG } from '../diagnostics/catalog.ts';
-import { formatDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts';
+import { readLayersModel } from '../frontend/tfjs/read-layers-model.ts';
 import { printModel } from '../frontend/print-model.ts';
 import { parseModel } from '../frontend/parse-model.ts';
 import { interpretModel } from '../ir/interpret-model.ts';
 import type { AxModel } from '../ir/model.ts';
 import { runAxc } from './support/run-axc.ts';
-import { Json, Weight, axnet, dense, functional, inputLayer, layer, layerOf, layersOf, mlp, multiply, objectAt, ok, removeFixtures, weightOf, weightsFor, widthsOf, write, freshDir } from './support/tfjs-fixtures.ts';
+import { Json, Weight, axnet, dense, functional, inputLayer, layerOf, layersOf, mlp, multiply, objectAt, ok, removeFixtures, weightOf, weightsFor, widthsOf, write, freshDir } from './support/tfjs-fixtures.ts';
 
 test.after.always(removeFixtures);
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,18 +1,11 @@
 // The TensorFlow.js importer (frontend/tfjs/) on malformed model.json files and shards: each gives its exact
 // code, a message naming the layer/weight/shard, and a file:line:col. Fixtures: test/support/tfjs-fixtures.ts.
 
-import test, { type ExecutionContext } from 'ava';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
+import test from 'ava';
 import * as path from 'node:path';
-import { readLayersModel, type ReadLayersModelOptions, type ReadLayersModelResult } from '../frontend/tfjs/read-layers-model.ts';
+import { readLayersModel } from '../frontend/tfjs/read-layers-model.ts';
 import { DIAG } from '../diagnostics/catalog.ts';
-import { formatDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts';
-import { printModel } from '../frontend/print-model.ts';
-import { parseModel } from '../frontend/parse-model.ts';
-import { interpretModel } from '../ir/interpret-model.ts';
-import type { AxModel } from '../ir/model.ts';
-import { runAxc } from './support/run-axc.ts';
+import { formatDiagnostic } from '../diagnostics/diagnostic.ts';
 import { Json, axnet, dense, expectError, functional, inputLayer, layer, layerOf, layersOf, lineCol, manifestEntryAt, mlp, multiply, objectAt, removeFixtures, topo, weightOf, weightsFor, where, widthsOf, write, root } from './support/tfjs-fixtures.ts';
 
 test.after.always(removeFixtures);
