@@ -3,8 +3,9 @@
 
 type Fmt = (...args: any[]) => string;
 
-function entry<F extends Fmt>(code: string, message: F) {
-  return { code, message };
+/** `usage`: the command line itself is wrong (exit 2), as opposed to the files it names (exit 1). */
+function entry<F extends Fmt>(code: string, message: F, kind: 'input' | 'usage' = 'input') {
+  return { code, message, kind };
 }
 
 export const DIAG = {
@@ -75,7 +76,7 @@ export const DIAG = {
 
   // simulator and its inputs
   inputNumber: entry('AXS601', (tok: string) => `'${tok}' is not a number`),
-  inputWidth: entry('AXS602', (got: number, want: number) => `sample has ${got} values, the program expects ${want}`),
+  inputWidth: entry('AXS602', (got: number, want: number) => `sample has ${got} value${got === 1 ? '' : 's'}, the program expects ${want}`),
   simulationFault: entry('AXS603', (pc: number, why: string) => `simulation fault at pc ${pc}: ${why}`),
   inputEmpty: entry('AXS604', () => `input has no samples`),
   inputEmptyValue: entry('AXS605', () => `empty value between separators`),
@@ -84,13 +85,16 @@ export const DIAG = {
   // command line and files
   fileUnreadable: entry('AXU701', (path: string, why: string) => `cannot read '${path}': ${why}`),
   fileUnwritable: entry('AXU702', (path: string, why: string) => `cannot write '${path}': ${why}`),
-  badOption: entry('AXU703', (why: string) => why),
+  badOption: entry('AXU703', (why: string) => why, 'usage'),
   moreErrors: entry('AXU704', (n: number) => `${n} more error${n === 1 ? '' : 's'} like these not shown`),
+  outputIsInput: entry('AXU705', (output: string, input: string) => `${output} is the same file as ${input}; an output never overwrites an input`, 'usage'),
+  outputsCollide: entry('AXU706', (first: string, second: string) => `${first} and ${second} are the same file; give each output its own path`, 'usage'),
+  stdoutUnwritable: entry('AXU707', (why: string) => `cannot write to standard output: ${why}`),
 
   // data generators (benchmarks/generators/) and the `data` / `exact` commands
-  dataUnknownBenchmark: entry('AXD901', (name: string, known: string) => `unknown benchmark '${name}'; known benchmarks: ${known}`),
-  dataBadCount: entry('AXD902', (text: string, max: number) => `the sample count must be a whole number from 1 to ${max}, got '${text}'`),
-  dataBadSeed: entry('AXD903', (text: string) => `the seed must be a whole number from 0 to 4294967295, got '${text}'`),
+  dataUnknownBenchmark: entry('AXD901', (name: string, known: string) => `unknown benchmark '${name}'; known benchmarks: ${known}`, 'usage'),
+  dataBadCount: entry('AXD902', (text: string, max: number) => `the sample count must be a whole number from 1 to ${max}, got '${text}'`, 'usage'),
+  dataBadSeed: entry('AXD903', (text: string) => `the seed must be a whole number from 0 to 4294967295, got '${text}'`, 'usage'),
 
   // TensorFlow.js / Keras LayersModel importer (frontend/tfjs/)
   tfjsJsonSyntax: entry('AXI801', (why: string) => `model.json is not valid JSON: ${why}`),
@@ -110,13 +114,13 @@ export const DIAG = {
   tfjsBadDecision: entry('AXI815', (layer: string, why: string) => `decision layer '${layer}' ${why}; the decision is a Dense with 1 unit and sigmoid activation, or 2 units and softmax activation`),
   tfjsOutputOrder: entry('AXI816', (first: string, second: string) => `output 0 '${first}' has the shape of a decision and output 1 '${second}' does not; axc takes the outputs by position: output_layers[0] is the approximator H(x) and output_layers[1] the decision P(x). Rebuild the model with outputs [H, P]`),
   tfjsLayerGraph: entry('AXI817', (why: string) => why),
-  tfjsBadOption: entry('AXI818', (why: string) => why),
+  tfjsBadOption: entry('AXI818', (why: string) => why, 'usage'),
   tfjsWeightNotFinite: entry('AXI819', (weight: string, layer: string, index: number, value: number) => `weight '${weight}' of layer '${layer}' holds ${value} at element ${index}; weights must be finite float32 values`),
   tfjsInvalidModel: entry('AXI820', (why: string) => `imported model fails verification: ${why}`),
   tfjsBadInputShape: entry('AXI821', (layer: string, shape: string) => `input layer '${layer}' has shape ${shape}; an AXNet input is a flat vector, batch shape [null, N] with N ≥ 1`),
 
   // training (training/, axc train)
-  trainBadOption: entry('AXT901', (why: string) => why),
+  trainBadOption: entry('AXT901', (why: string) => why, 'usage'),
   trainTopology: entry('AXT902', (which: string, given: string, why: string) => `${which} topology '${given}': ${why}`),
   trainDataShape: entry('AXT903', (bench: string, got: string, want: string) => `the data for '${bench}' map ${got}, but the benchmark maps ${want}`),
   trainDataTooSmall: entry('AXT904', (what: string, n: number, min: number) => `${what} has ${n} samples; at least ${min} are needed`),

@@ -12,6 +12,8 @@ export interface Diagnostic {
   /** Missing when the problem has no position (e.g. a whole-file problem); then `file` may still be set. */
   loc?: SourceLoc;
   file?: string;
+  /** A usage error (the command line is wrong, exit 2), not bad input (exit 1). */
+  usage?: boolean;
 }
 
 export function diag<E extends DiagEntry>(
@@ -20,8 +22,11 @@ export function diag<E extends DiagEntry>(
   ...args: Parameters<E['message']>
 ): Diagnostic {
   const message = (entry.message as (...a: unknown[]) => string)(...args);
-  if (typeof where === 'string') return { code: entry.code, severity: 'error', message, file: where };
-  return { code: entry.code, severity: 'error', message, loc: where };
+  const d: Diagnostic = { code: entry.code, severity: 'error', message };
+  if (typeof where === 'string') d.file = where;
+  else if (where) d.loc = where;
+  if (entry.kind === 'usage') d.usage = true;
+  return d;
 }
 
 /** `file:line:col: error: message [CODE]`, or `file: error: ...` / `error: ...` where no position exists. */

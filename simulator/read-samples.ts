@@ -44,12 +44,17 @@ export function parseSampleLine(line: string, lineNo: number, file: string, out:
   return n;
 }
 
+/** How messages name standard input, which `-` stands for. */
+export const STDIN_NAME = '<stdin>';
+
 /**
  * Yields each sample as a Float32Array of `width` values. The same array is reused for every sample:
- * consume it before asking for the next. Memory stays flat whatever the file's length.
+ * consume it before asking for the next. Memory stays flat whatever the file's length. `-` reads stdin.
  */
-export async function* readSamples(file: string, width: number, progress?: { bytes: number }): AsyncGenerator<Float32Array> {
-  const stream = createReadStream(file, { encoding: 'utf8' });
+export async function* readSamples(path: string, width: number, progress?: { bytes: number }): AsyncGenerator<Float32Array> {
+  const fromStdin = path === '-';
+  const file = fromStdin ? STDIN_NAME : path;
+  const stream = fromStdin ? process.stdin.setEncoding('utf8') : createReadStream(path, { encoding: 'utf8' });
   const x = new Float32Array(width);
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let lineNo = 0;
@@ -71,7 +76,7 @@ export async function* readSamples(file: string, width: number, progress?: { byt
     fail(DIAG.fileUnreadable, undefined, file, describeFsError(e));
   } finally {
     lines.close();
-    stream.destroy();
+    if (!fromStdin) stream.destroy();
   }
   if (samples === 0) fail(DIAG.inputEmpty, file);
 }

@@ -162,7 +162,7 @@ test('readFann: complete files, every kind of truncation, and malformed pairs', 
   t.deepEqual(read('3 2 1\n1 2\n5\n3 4\n6\n7'), { ...pairs, truncated: true }, 'an input line cut short');
   t.deepEqual(read('3 2 1\n1 2\n5\n3 4\n6\n7\n8\n'), { ...pairs, truncated: true }, 'a short last pair');
   fs.writeFileSync(file, '3 2 1\n1 2\n5\n3\n6\n7 8\n9\n');
-  t.regex(errorText(t, () => readFann(file, 2, 1)), /d\.fann:4:1: error: sample has 1 values, the program expects 2/);
+  t.regex(errorText(t, () => readFann(file, 2, 1)), /d\.fann:4:1: error: sample has 1 value, the program expects 2/);
   fs.writeFileSync(file, '3 2\n1 2\n5\n');
   t.regex(errorText(t, () => readFann(file, 2, 1)), /d\.fann:1:1: error: .*FANN header/);
   fs.writeFileSync(file, '');

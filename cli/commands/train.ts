@@ -3,7 +3,6 @@
 
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { datasetFromSamples, type Dataset } from '../../benchmarks/dataset.ts';
 import { generateDataset } from '../../benchmarks/generators/generate.ts';
@@ -17,6 +16,7 @@ import { METRICS, type Metric } from '../../ir/model.ts';
 import { BENCH_DEFAULTS, DEFAULT_SEED, GENERATED_SAMPLES } from '../../training/defaults.ts';
 import { splitTrainTest, TEST_FRACTION } from '../../training/split-dataset.ts';
 import { METHODS, plannedEpochs, trainModel, type Method, type TrainOutcome } from '../../training/train.ts';
+import { startProgressBar, type ProgressBar } from '../progress.ts';
 import { AtomicWriter } from '../write-atomic.ts';
 
 interface TrainCliOptions {
@@ -160,7 +160,7 @@ export function trainCommand(): Command {
       }
       const abortAll = () => [outs.weights, outs.model, outs.summary].forEach((w) => w?.abort());
       const stream = process.stderr;
-      let bar: SingleBar | null = null;
+      let bar: ProgressBar | null = null;
       const started = Date.now();
       const result = await (async () => {
         try {
@@ -182,18 +182,20 @@ export function trainCommand(): Command {
             test,
             onProgress: (epoch, loss, invocation, rec) => {
               if (!stream.isTTY) return;
-              if (!bar) {
-                bar = new SingleBar({ format: `training ${opts.method} |{bar}| epoch {value}/{total} | {phase} | loss {loss} | invocation {inv} | {secs}s`, stream, hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
-                bar.start(plannedEpochs(opts.method, opts.epochs ?? BENCH_DEFAULTS[bench]?.epochs ?? 1, opts.rounds), 0, { loss: '-', inv: '-', phase: '', secs: 0 });
-              }
-              bar.update(epoch, { loss: loss.toFixed(4), inv: invocation === null ? '-' : percent(invocation), phase: rec.phase, secs: Math.round((Date.now() - started) / 1000) });
+              bar ??= startProgressBar(
+                `training ${opts.method} |{bar}| epoch {value}/{total} | {phase} | loss {loss} | invocation {inv} | {secs}s`,
+                plannedEpochs(opts.method, opts.epochs ?? BENCH_DEFAULTS[bench]?.epochs ?? 1, opts.rounds),
+                { loss: '-', inv: '-', phase: '', secs: 0 },
+                stream,
+              );
+              bar?.update(epoch, { loss: loss.toFixed(4), inv: invocation === null ? '-' : percent(invocation), phase: rec.phase, secs: Math.round((Date.now() - started) / 1000) });
             },
           });
         } catch (e) {
           abortAll();
           throw e;
         } finally {
-          (bar as SingleBar | null)?.stop();
+          (bar as ProgressBar | null)?.stop();
         }
       })();
       const data = { source: opts.data ?? 'generated', samples: all.n, train: train.n, test: test.n, generatorSeed: opts.data ? null : opts.seed };

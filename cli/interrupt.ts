@@ -1,0 +1,68 @@
+// What an interrupt (Ctrl-C, SIGTERM) or a fatal stdout error must undo before axc exits: temporary
+// files, a hidden cursor, readers blocked on a FIFO. One registry; one line says what was not written.
+
+import { closeSync, constants, openSync } from 'node:fs';
+
+export interface PendingWork {
+  /** The output this work would have produced, named in the interrupt message; absent for helpers (a progress bar). */
+  readonly output?: string;
+  /** Puts things back; must be synchronous and must not throw. */
+  undo(): void;
+}
+
+const pending = new Set<PendingWork>();
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/** 128 + SIGINT: what a shell reports for a job stopped by Ctrl-C. */
+export const INTERRUPTED_EXIT = 130;
+
+function onSignal(): void {
+  exitAfterUndo(INTERRUPTED_EXIT, (notWritten) => `axc: interrupted; ${notWritten.length ? `not written: ${notWritten.join(', ')}` : 'no output was written'}`);
+}
+
+/**
+ * Registers work to undo if the process is interrupted; returns the function that unregisters it.
+ * The signal handlers are installed only while something is registered: until then the default action
+ * ends the process at once, which is right when nothing needs undoing, and it works even while the main
+ * thread is blocked in a synchronous read (a JavaScript handler would never run there).
+ */
+export function undoOnInterrupt(work: PendingWork): () => void {
+  if (pending.size === 0) for (const s of SIGNALS) process.on(s, onSignal);
+  pending.add(work);
+  return () => {
+    if (!pending.delete(work)) return;
+    if (pending.size === 0) for (const s of SIGNALS) process.off(s, onSignal);
+  };
+}
+
+/** Undoes everything registered, prints one line (given the outputs not written; none if empty) and exits with `code`. */
+export function exitAfterUndo(code: number, message: (notWritten: string[]) => string): never {
+  const notWritten = [...pending].flatMap((w) => (w.output ? [w.output] : []));
+  for (const w of [...pending].reverse()) {
+    try {
+      w.undo();
+    } catch {
+      // Undoing is best effort: one failure must not stop the rest.
+    }
+  }
+  pending.clear();
+  const line = message(notWritten);
+  if (line) process.stderr.write(`${line}\n`);
+  process.exit(code);
+}
+
+/**
+ * A FIFO that we open blocks a libuv worker thread until the other end appears, and Node cannot exit
+ * while that thread is blocked. On interrupt, open the other end without blocking so the open returns.
+ */
+export function releaseFifoOnInterrupt(path: string, weRead: boolean): () => void {
+  return undoOnInterrupt({
+    undo() {
+      try {
+        closeSync(openSync(path, (weRead ? constants.O_WRONLY : constants.O_RDONLY) | constants.O_NONBLOCK));
+      } catch {
+        // ENXIO: nobody is blocked on it; nothing to release.
+      }
+    },
+  });
+}
