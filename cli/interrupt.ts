@@ -1,7 +1,7 @@
 // What an interrupt (Ctrl-C, SIGTERM) or a fatal stdout error must undo before axc exits: temporary
 // files, a hidden cursor, readers blocked on a FIFO. One registry; one line says what was not written.
 
-import { closeSync, constants, openSync } from 'node:fs';
+import { closeSync, constants, openSync, statSync } from 'node:fs';
 
 export interface PendingWork {
   /** The output this work would have produced, named in the interrupt message; absent for helpers (a progress bar). */
@@ -65,4 +65,19 @@ export function releaseFifoOnInterrupt(path: string, weRead: boolean): () => voi
       }
     },
   });
+}
+
+/** True when `path` names a FIFO (a named pipe, or the /dev/fd pipes of process substitution). */
+export function isFifo(path: string): boolean {
+  if (path === '-') return false;
+  try {
+    return statSync(path).isFIFO();
+  } catch {
+    return false;
+  }
+}
+
+/** For an input about to be read asynchronously: if it is a FIFO, release its open on interrupt. */
+export function releaseInputOnInterrupt(path: string): () => void {
+  return isFifo(path) ? releaseFifoOnInterrupt(path, true) : () => {};
 }

@@ -2,9 +2,11 @@
 // weight-sharing variant) on the seven benchmarks, and the control-placement study on jpeg and sobel.
 // Every trained model is also compiled and simulated, and the NPU's invocation must equal the trainer's.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { undoOnInterrupt } from '../cli/interrupt.ts';
+import { writeFileAtomic } from '../cli/write-atomic.ts';
 import { findBenchmark } from '../benchmarks/registry.ts';
 import { datasetFromSamples, type Dataset } from '../benchmarks/dataset.ts';
 import { generateDataset } from '../benchmarks/generators/generate.ts';
@@ -53,6 +55,8 @@ async function main(): Promise<void> {
   const scale = Number(o.epochsScale);
   const benches = o.benches.split(',').map((s) => s.trim()).filter(Boolean);
   const started = Date.now();
+  // Results are written only at the end; an interrupt says so and exits 130.
+  const finished = undoOnInterrupt({ output: `the results in ${o.out}/`, undo: () => {} });
   let backend = '';
   const budget = benches.map((b) => `${b} ${Math.max(1, Math.round(BENCH_DEFAULTS[b].epochs * scale))} epochs`).join(', ');
   const run = async (bench: string, method: (typeof METHODS)[number], split: { train: Dataset; test: Dataset }, extra: Partial<TrainOptions> = {}, control = 'all'): Promise<RunResult> => {
@@ -99,17 +103,18 @@ async function main(): Promise<void> {
     controlStudy,
   };
   mkdirSync(o.out, { recursive: true });
-  writeFileSync(join(o.out, 'results.json'), JSON.stringify(results, null, 2) + '\n');
-  writeFileSync(join(o.out, 'results.md'), renderMarkdown(results));
-  writeFileSync(join(o.out, 'invocation.svg'), await invocationChart(comparison));
-  writeFileSync(join(o.out, 'accuracy.svg'), await groupedBars(comparison, 'predictionAccuracy', 'Prediction accuracy on test data', 'accuracy'));
-  writeFileSync(join(o.out, 'error.svg'), await groupedBars(comparison, 'approximationError', 'Approximation error over predicted-safe samples', 'mean error', 'method', false));
+  writeFileAtomic(join(o.out, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  writeFileAtomic(join(o.out, 'results.md'), renderMarkdown(results));
+  writeFileAtomic(join(o.out, 'invocation.svg'), await invocationChart(comparison));
+  writeFileAtomic(join(o.out, 'accuracy.svg'), await groupedBars(comparison, 'predictionAccuracy', 'Prediction accuracy on test data', 'accuracy'));
+  writeFileAtomic(join(o.out, 'error.svg'), await groupedBars(comparison, 'approximationError', 'Approximation error over predicted-safe samples', 'mean error', 'method', false));
   const vsIterative = comparison.map((r) => {
     const it = comparison.find((x) => x.bench === r.bench && x.method === 'iterative')!;
     return { ...r, trainSeconds: r.trainSeconds / it.trainSeconds };
   });
-  writeFileSync(join(o.out, 'time.svg'), await groupedBars(vsIterative, 'trainSeconds', 'Training time relative to iterative', 'time / iterative', 'method', false));
-  if (controlStudy.length) writeFileSync(join(o.out, 'control.svg'), await groupedBars(controlStudy, 'trueInvocation', 'True invocation by control placement', 'true invocation', 'control'));
+  writeFileAtomic(join(o.out, 'time.svg'), await groupedBars(vsIterative, 'trainSeconds', 'Training time relative to iterative', 'time / iterative', 'method', false));
+  if (controlStudy.length) writeFileAtomic(join(o.out, 'control.svg'), await groupedBars(controlStudy, 'trueInvocation', 'True invocation by control placement', 'true invocation', 'control'));
+  finished();
   console.log(`\nwrote ${join(o.out, 'results.md')} and charts in ${(results.seconds / 60).toFixed(1)} min (tfjs backend ${backend})`);
 }
 

@@ -74,7 +74,7 @@ export function parseModel(text: string, file: string, opts: ParseOptions = {}):
 }
 
 /** Reads and parses an .axn file; a weights file it names is resolved relative to the model file's directory. */
-export function loadModelFile(file: string): ParseResult {
+export function loadModelFile(file: string, opts: ParseOptions = {}): ParseResult {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -82,5 +82,5 @@ export function loadModelFile(file: string): ParseResult {
     const why = describeFsError(err);
     return { model: null, diagnostics: [diag(DIAG.fileUnreadable, undefined, file, why)] };
   }
-  return parseModel(text, file);
+  return parseModel(text, file, opts);
 }

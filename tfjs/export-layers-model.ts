@@ -1,7 +1,6 @@
 // Exports an AxModel as a TensorFlow.js LayersModel that tfjs can `loadLayersModel` and `predict` with:
 // the functional AXNet pattern of frontend/tfjs/README.md, saved by tfjs's own serializer.
 
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AxModel, DenseLayer } from '../ir/model.ts';
 import { decisionOffset } from '../ir/model.ts';
@@ -111,6 +110,5 @@ export async function exportLayersModel(model: AxModel): Promise<ExportedModel> 
 
 /** Where `axc export` puts the two files. */
 export function exportPaths(dir: string): { modelJson: string; weights: string } {
-  mkdirSync(dir, { recursive: true });
   return { modelJson: join(dir, 'model.json'), weights: join(dir, WEIGHTS_FILE) };
 }

@@ -8,6 +8,9 @@ import { DEFAULT_HARDWARE } from '../../hardware/description.ts';
 import { loadHardwareFile } from '../../hardware/load-hardware.ts';
 import { assemble } from '../../isa/assemble.ts';
 import { packBinary } from '../../isa/container.ts';
+import { INSTRUCTION_WORDS } from '../../isa/table.ts';
+import { confirmWritten, quietOption } from '../confirm-written.ts';
+import { refuseOverwrite } from '../refuse-overwrite.ts';
 import { writeFileAtomic } from '../write-atomic.ts';
 
 export function asmCommand(): Command {
@@ -16,7 +19,9 @@ export function asmCommand(): Command {
     .argument('<file.s>', 'the assembly source')
     .requiredOption('-o, --output <prog.bin>', 'where to write the binary')
     .option('--npu <hw.json>', 'hardware description the program targets (default: built-in)')
-    .action((srcPath: string, opts: { output: string; npu?: string }) => {
+    .addOption(quietOption())
+    .action((srcPath: string, opts: { output: string; npu?: string; quiet?: boolean }) => {
+      refuseOverwrite([{ role: 'the assembly source', path: srcPath }, { role: '--npu', path: opts.npu }], [{ role: '-o', path: opts.output }]);
       let text: string;
       try {
         text = readFileSync(srcPath, 'utf8');
@@ -25,5 +30,6 @@ export function asmCommand(): Command {
       }
       const bin = assemble(text, srcPath, opts.npu ? loadHardwareFile(opts.npu) : DEFAULT_HARDWARE);
       writeFileAtomic(opts.output, packBinary(bin));
+      confirmWritten(opts, `${opts.output}: ${bin.code.length / INSTRUCTION_WORDS} instructions, ${bin.dram.length} weight words`);
     });
 }

@@ -2,15 +2,16 @@
 
 import { Command, Option } from 'commander';
 import { DIAG } from '../../diagnostics/catalog.ts';
-import { AxcError, fail, hasErrors } from '../../diagnostics/diagnostic.ts';
+import { fail } from '../../diagnostics/diagnostic.ts';
 import { compileModel, PASSES } from '../../compiler/pipeline.ts';
-import { loadModelFile } from '../../frontend/parse-model.ts';
 import { DEFAULT_HARDWARE } from '../../hardware/description.ts';
 import { loadHardwareFile } from '../../hardware/load-hardware.ts';
 import { packBinary } from '../../isa/container.ts';
 import { INSTRUCTION_WORDS } from '../../isa/table.ts';
+import { confirmWritten, quietOption } from '../confirm-written.ts';
+import { loadAnyModel, tfjsOptions, type TfjsCliOptions } from '../load-model.ts';
+import { refuseOverwrite } from '../refuse-overwrite.ts';
 import { writeFileAtomic } from '../write-atomic.ts';
-import { loadTfjsModel, tfjsOptions, type TfjsCliOptions } from './import.ts';
 
 export function compileCommand(): Command {
   const cmd = new Command('compile')
@@ -19,25 +20,22 @@ export function compileCommand(): Command {
     .option('-o, --output <prog.bin>', 'where to write the binary (required unless --dump-after is given)')
     .option('--npu <hw.json>', 'hardware description (default: the built-in 4-tile x 8-PE NPU)')
     .addOption(new Option('--schedule <mode>', 'static keeps weights resident; dynamic reloads them layer by layer; auto picks static when it fits').choices(['auto', 'static', 'dynamic']).default('auto'))
-    .addOption(new Option('--dump-after <pass>', 'print the IR after this pass to stdout').choices(PASSES.map((p) => p.name)));
+    .addOption(new Option('--dump-after <pass>', 'print the IR after this pass to stdout').choices(PASSES.map((p) => p.name)))
+    .addOption(quietOption());
   for (const o of tfjsOptions()) cmd.addOption(o);
   return cmd
     .addHelpText('after', `\nPasses, in order:\n${PASSES.map((p) => `  ${p.name.padEnd(13)} ${p.doc}`).join('\n')}\n\nExamples:\n  axc compile examples/sobel.axn -o sobel.bin\n  axc compile tfjs_out/model.json -o prog.bin --threshold 0.7`)
-    .action((modelPath: string, opts: TfjsCliOptions & { output?: string; npu?: string; schedule: 'auto' | 'static' | 'dynamic'; dumpAfter?: string }) => {
+    .action((modelPath: string, opts: TfjsCliOptions & { output?: string; npu?: string; schedule: 'auto' | 'static' | 'dynamic'; dumpAfter?: string; quiet?: boolean }) => {
       if (!opts.output && !opts.dumpAfter) fail(DIAG.badOption, undefined, "compile needs -o <prog.bin> (or --dump-after <pass> to only inspect the IR)");
+      const outputs = [{ role: '-o', path: opts.output }];
+      refuseOverwrite([{ role: 'the model', path: modelPath }, { role: '--npu', path: opts.npu }], outputs);
       const hardware = opts.npu ? loadHardwareFile(opts.npu) : DEFAULT_HARDWARE;
-      const model = modelPath.toLowerCase().endsWith('.json') ? loadTfjsModel(modelPath, opts) : loadAxn(modelPath);
+      const model = loadAnyModel(modelPath, opts, outputs);
       const bin = compileModel(model, { hardware, schedule: opts.schedule, dumpAfter: opts.dumpAfter, onDump: (_, text) => process.stdout.write(text) });
       if (opts.output) {
         writeFileAtomic(opts.output, packBinary(bin));
         const n = bin.code.length / INSTRUCTION_WORDS;
-        process.stderr.write(`axc: wrote ${opts.output}: ${bin.meta.model}, ${bin.meta.schedule} schedule, ${n} instructions, ${bin.dram.length} weight words\n`);
+        confirmWritten(opts, `${opts.output}: ${bin.meta.model}, ${bin.meta.schedule} schedule, ${n} instructions, ${bin.dram.length} weight words`);
       }
     });
-}
-
-function loadAxn(modelPath: string) {
-  const { model, diagnostics } = loadModelFile(modelPath);
-  if (!model || hasErrors(diagnostics)) throw new AxcError(diagnostics);
-  return model;
 }

@@ -1,10 +1,11 @@
 // `axc export`: an .axn model -> a TensorFlow.js LayersModel directory (model.json + weight shard).
 
 import { Command } from 'commander';
-import { DIAG } from '../../diagnostics/catalog.ts';
-import { AxcError, describeFsError, fail, hasErrors } from '../../diagnostics/diagnostic.ts';
-import { loadModelFile } from '../../frontend/parse-model.ts';
 import { exportLayersModel, exportPaths } from '../../tfjs/export-layers-model.ts';
+import { confirmWritten, quietOption } from '../confirm-written.ts';
+import { loadAxnModel } from '../load-model.ts';
+import { ensureOutputDirectory } from '../output-directory.ts';
+import { refuseOverwrite } from '../refuse-overwrite.ts';
 import { writeFileAtomic } from '../write-atomic.ts';
 
 export function exportCommand(): Command {
@@ -12,20 +13,21 @@ export function exportCommand(): Command {
     .description('export an .axn model as a TensorFlow.js LayersModel (tf.loadLayersModel can load and predict with it)')
     .argument('<model.axn>', 'the model')
     .requiredOption('-o, --output <dir>', 'directory for model.json and its weight shard (created if missing)')
+    .addOption(quietOption())
     .addHelpText('after', '\nUses @tensorflow/tfjs-node when installed, else @tensorflow/tfjs on the wasm or cpu backend.\n\nExample:\n  axc export examples/sobel.axn -o /tmp/sobel-tfjs')
-    .action(async (modelPath: string, opts: { output: string }) => {
-      const { model, diagnostics } = loadModelFile(modelPath);
-      if (!model || hasErrors(diagnostics)) throw new AxcError(diagnostics);
+    .action(async (modelPath: string, opts: { output: string; quiet?: boolean }) => {
+      const paths = exportPaths(opts.output);
+      const outputs = [
+        { role: 'the exported model.json', path: paths.modelJson },
+        { role: 'the exported weight shard', path: paths.weights },
+      ];
+      refuseOverwrite([{ role: 'the model', path: modelPath }], outputs);
+      const model = loadAxnModel(modelPath, outputs);
       const exported = await exportLayersModel(model);
-      let paths: { modelJson: string; weights: string };
-      try {
-        paths = exportPaths(opts.output);
-      } catch (e) {
-        fail(DIAG.fileUnwritable, undefined, opts.output, describeFsError(e));
-      }
+      ensureOutputDirectory(opts.output);
       // The shard first: a model.json is only ever beside the weights it names.
       writeFileAtomic(paths.weights, exported.weights);
       writeFileAtomic(paths.modelJson, exported.modelJson);
-      process.stderr.write(`axc: wrote ${paths.modelJson} and ${paths.weights} (tfjs backend: ${exported.backend})\n`);
+      confirmWritten(opts, `${paths.modelJson} and ${paths.weights} (tfjs backend: ${exported.backend})`);
     });
 }

@@ -1,6 +1,5 @@
 // `axc sim`: runs prog.bin over input samples; writes the per-sample CSV, the run report and a trace.
 
-import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { DIAG } from '../../diagnostics/catalog.ts';
 import { fail } from '../../diagnostics/diagnostic.ts';
@@ -8,9 +7,11 @@ import { ChromeTrace } from '../../simulator/chrome-trace.ts';
 import { formatReport } from '../../simulator/format-report.ts';
 import { readSamples } from '../../simulator/read-samples.ts';
 import { csvHeader, runSimulation, type RunReport } from '../../simulator/run-simulation.ts';
+import { releaseInputOnInterrupt } from '../interrupt.ts';
 import { readBinaryFile } from '../load-binary.ts';
 import { simulationProgress } from '../progress.ts';
-import { AtomicWriter } from '../write-atomic.ts';
+import { refuseOverwrite } from '../refuse-overwrite.ts';
+import { AtomicWriter, drainOrError } from '../write-atomic.ts';
 
 /** `A:B` (samples A to B-1), `:B`, `A:` or `N` (the first N). */
 export function parseSampleRange(text: string): { from: number; to: number } {
@@ -23,26 +24,31 @@ export function parseSampleRange(text: string): { from: number; to: number } {
 
 /** Writes to stdout, waiting when a slow reader has let its buffer fill (so memory stays flat). */
 function writeStdout(row: string): Promise<void> | void {
-  if (!process.stdout.write(row)) return new Promise<void>((r) => process.stdout.once('drain', () => r()));
+  if (!process.stdout.write(row)) return drainOrError(process.stdout);
 }
 
 export function simCommand(): Command {
   return new Command('sim')
     .description('simulate an NPU binary over input samples: outputs, cycles, bus conflicts, energy')
     .argument('<prog.bin>', 'the binary')
-    .requiredOption('-i, --input <file>', 'samples: one per line, values separated by commas or white space (AxBench .x files work)')
+    .requiredOption('-i, --input <file>', "samples: one per line, values separated by commas or white space (AxBench .x files work); '-' reads stdin")
     .option('-o, --output <out.csv>', `per-sample results, header ${csvHeader(2).trim().replace('y1', '...')}; '-' for stdout`)
     .option('--report <report.json>', 'write the run report as JSON (schema axc-sim-report/2, see README)')
     .option('--trace <trace.json>', 'write a Chrome trace (open in https://ui.perfetto.dev or chrome://tracing)')
     .option('--trace-samples <range>', 'samples to trace: A:B (A to B-1), :B, A: or N (the first N)', '0:100')
     .addOption(new Option('--invoke <mode>', 'model: the predictor decides; all: run the approximator on every sample').choices(['model', 'all']).default('model'))
     .option('--npu <hw.json>', 'refuse the binary unless it was compiled for this hardware')
-    .option('-q, --quiet', 'print no report table')
+    .option('-q, --quiet', 'print no report table and no confirmation of the files written')
     .addHelpText('after', '\nExample:\n  axc sim sobel.bin --input examples/sobel.x --output out.csv --report report.json --trace trace.json')
-    .action(async (binPath: string, opts: { input: string; output?: string; report?: string; trace?: string; traceSamples: string; invoke: 'model' | 'all'; npu?: string; quiet?: boolean }) => {
+    .action(async (binPath: string, opts: SimCliOptions, cmd: Command) => {
+      const traceSamplesGiven = cmd.getOptionValueSource('traceSamples') === 'cli';
+      if (traceSamplesGiven && !opts.trace) fail(DIAG.badOption, undefined, '--trace-samples chooses which samples go into the trace; give --trace <trace.json> too');
+      if (opts.quiet && !opts.output && !opts.report && !opts.trace) fail(DIAG.badOption, undefined, '-q hides the report table, and no --output, --report or --trace was given: the run would show nothing');
       const range = parseSampleRange(opts.traceSamples);
-      const outputs = [opts.output, opts.report, opts.trace].filter((o): o is string => o !== undefined && o !== '-').map((o) => resolve(o));
-      if (new Set(outputs).size < outputs.length) fail(DIAG.badOption, undefined, '--output, --report and --trace must name different files');
+      refuseOverwrite(
+        [{ role: 'the binary', path: binPath }, { role: '--input', path: opts.input }, { role: '--npu', path: opts.npu }],
+        [{ role: '--output', path: opts.output }, { role: '--report', path: opts.report }, { role: '--trace', path: opts.trace }],
+      );
       const bin = readBinaryFile(binPath, opts.npu);
       const toStdout = opts.output === '-';
       // Every output is opened before the run, so an unwritable path fails before any work is done.
@@ -54,6 +60,7 @@ export function simCommand(): Command {
         return w;
       };
       let report: RunReport;
+      const releaseInput = releaseInputOnInterrupt(opts.input);
       const progress = simulationProgress(opts.input);
       try {
         const csv = toStdout ? null : open(opts.output);
@@ -74,7 +81,28 @@ export function simCommand(): Command {
         progress?.stop();
         for (const w of writers) w.abort();
         throw e;
+      } finally {
+        releaseInput();
       }
-      if (!opts.quiet) (toStdout ? process.stderr : process.stdout).write(formatReport(report));
+      if (opts.trace && range.to > report.samples) {
+        const traced = range.from >= report.samples ? 'holds no sample' : `holds samples ${range.from} to ${report.samples - 1} only`;
+        process.stderr.write(`axc: warning: --trace-samples ${opts.traceSamples} reaches past the input's ${report.samples} sample${report.samples === 1 ? '' : 's'}; the trace ${traced}\n`);
+      }
+      if (!opts.quiet) {
+        (toStdout ? process.stderr : process.stdout).write(formatReport(report));
+        const files = [opts.output && !toStdout ? `${opts.output} (${report.samples} rows)` : null, opts.report ?? null, opts.trace ?? null].filter((f) => f !== null);
+        if (files.length) process.stderr.write(`axc: wrote ${files.join(', ')}\n`);
+      }
     });
+}
+
+interface SimCliOptions {
+  input: string;
+  output?: string;
+  report?: string;
+  trace?: string;
+  traceSamples: string;
+  invoke: 'model' | 'all';
+  npu?: string;
+  quiet?: boolean;
 }

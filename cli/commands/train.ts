@@ -13,9 +13,11 @@ import { describeFsError, fail } from '../../diagnostics/diagnostic.ts';
 import { printModel } from '../../frontend/print-model.ts';
 import { writeWeightsFile } from '../../frontend/weights-file.ts';
 import { METRICS, type Metric } from '../../ir/model.ts';
-import { BENCH_DEFAULTS, DEFAULT_SEED, GENERATED_SAMPLES } from '../../training/defaults.ts';
+import { BENCH_DEFAULTS, DEFAULT_LEARNING_RATE, DEFAULT_SEED, GENERATED_SAMPLES } from '../../training/defaults.ts';
 import { splitTrainTest, TEST_FRACTION } from '../../training/split-dataset.ts';
 import { METHODS, plannedEpochs, trainModel, type Method, type TrainOutcome } from '../../training/train.ts';
+import { confirmWritten, quietOption } from '../confirm-written.ts';
+import { refuseOverwrite } from '../refuse-overwrite.ts';
 import { startProgressBar, type ProgressBar } from '../progress.ts';
 import { AtomicWriter } from '../write-atomic.ts';
 
@@ -36,6 +38,7 @@ interface TrainCliOptions {
   data?: string;
   samples: number;
   output: string;
+  quiet?: boolean;
 }
 
 function parseTopology(v: string): number[] {
@@ -90,6 +93,16 @@ function percent(v: number): string {
   return `${(100 * v).toFixed(1)}%`;
 }
 
+/** The files `--data` may read: the folder's files, or the one file it names. */
+function dataFiles(data: string | undefined): string[] {
+  if (!data) return [];
+  try {
+    return readdirSync(data).map((f) => path.join(data, f));
+  } catch {
+    return [data];
+  }
+}
+
 /** The files `-o model.axn` produces: the model, `<stem>.weights.json` and `<stem>.summary.json` beside it. */
 export function trainOutputPaths(output: string): { model: string; weights: string; weightsName: string; summary: string } {
   const dir = path.dirname(output);
@@ -131,12 +144,13 @@ export function trainCommand(): Command {
     .option('--bound <B>', 'error bound: a sample is safe when Err < B (default: per benchmark)', positiveNumber(false))
     .option('--epochs <N>', 'epochs per phase (default: per benchmark)', positiveNumber(true))
     .option('--batch-size <N>', 'mini-batch size (default: per benchmark)', positiveNumber(true))
-    .option('--learning-rate <R>', 'Adam learning rate (default 0.003)', positiveNumber(false))
-    .option('--rounds <N>', 'iterative: number of rounds (default 3)', positiveNumber(true))
+    .option('--learning-rate <R>', `Adam learning rate (default: ${DEFAULT_LEARNING_RATE})`, positiveNumber(false))
+    .option('--rounds <N>', 'iterative: number of rounds (default: 3)', positiveNumber(true))
     .option('--seed <N>', 'seed of the initial weights, the shuffles and the train/test split', parseSeed, DEFAULT_SEED)
-    .option('--data <dir>', 'AxBench-style data folder (train.x + train.y, as `axc data` writes; or a .fann file); default: generated data')
-    .option('--samples <N>', `samples to generate when --data is not given (default ${GENERATED_SAMPLES})`, positiveNumber(true), GENERATED_SAMPLES)
+    .option('--data <dir>', 'AxBench-style data folder (train.x + train.y, as `axc data` writes; or a .fann file) (default: generated data)')
+    .option('--samples <N>', 'samples to generate when --data is not given', positiveNumber(true), GENERATED_SAMPLES)
     .requiredOption('-o, --output <model.axn>', 'the model to write; <stem>.weights.json and <stem>.summary.json go beside it')
+    .addOption(quietOption())
     .addHelpText(
       'after',
       `\nThe data are shuffled with the seed and split ${Math.round(100 * (1 - TEST_FRACTION))}/${Math.round(100 * TEST_FRACTION)} into train/test; the metrics are measured on the test part with the reference interpreter.\nUses @tensorflow/tfjs-node when installed, else @tensorflow/tfjs on the wasm or cpu backend.\n\nExamples:\n  axc train --bench sobel -o sobel.axn\n  axc train --bench sobel --method onepass --data ../shared/data/axbench/sobel -o sobel-onepass.axn\n  axc compile sobel.axn -o sobel.bin`,
@@ -144,10 +158,14 @@ export function trainCommand(): Command {
     .action(async (opts: TrainCliOptions) => {
       const bench = opts.bench;
       if (!BENCH_DEFAULTS[bench] && (!opts.approx || !opts.predict)) fail(DIAG.trainBadOption, undefined, `no default topology for '${bench}'; give --approx and --predict`);
+      const paths = trainOutputPaths(opts.output);
+      refuseOverwrite(
+        dataFiles(opts.data).map((p) => ({ role: '--data', path: p })),
+        [{ role: '-o', path: paths.model }, { role: 'the weights file', path: paths.weights }, { role: 'the summary', path: paths.summary }],
+      );
       const all = opts.data ? loadDataFolder(bench, opts.data) : generateDataset(bench, opts.samples, opts.seed);
       if (all.n < 10) fail(DIAG.trainDataTooSmall, undefined, opts.data ?? 'the generated data', all.n, 10);
       const { train, test } = splitTrainTest(all, opts.seed);
-      const paths = trainOutputPaths(opts.output);
       // Open every output before training, so an unwritable path fails in a second, not after the run.
       const outs = { weights: new AtomicWriter(paths.weights), model: null as AtomicWriter | null, summary: null as AtomicWriter | null };
       try {
@@ -219,6 +237,6 @@ export function trainCommand(): Command {
         `  test set (${m.samples} of ${all.n} ${opts.data ? `samples from ${opts.data}` : 'generated samples'}): true invocation ${percent(m.trueInvocation)}, predicted invocation ${percent(m.predictedInvocation)}, accuracy ${percent(m.accuracy)}, error ${fixed(m.error)}`,
       ];
       process.stdout.write(lines.join('\n') + '\n');
-      process.stderr.write(`axc: wrote ${paths.model}, ${paths.weights} and ${paths.summary}\n`);
+      confirmWritten(opts, `${paths.model}, ${paths.weights} and ${paths.summary}`);
     });
 }

@@ -38,6 +38,8 @@ export interface ReadLayersModelResult {
   diagnostics: Diagnostic[];
   /** Keras names changed to become .axn identifiers (not errors; names carry no meaning). */
   renames: Rename[];
+  /** The weight shard files read, as resolved paths (so a caller can keep its outputs off them). */
+  shards: string[];
 }
 
 const JSON_ERRORS: Record<string, string> = {
@@ -98,7 +100,8 @@ interface NeededWeight {
 
 export function readLayersModel(path: string, opts: ReadLayersModelOptions = {}): ReadLayersModelResult {
   const ds: Diagnostic[] = [];
-  const result = (): ReadLayersModelResult => ({ model: null, diagnostics: ds, renames: [] });
+  const shards: string[] = [];
+  const result = (): ReadLayersModelResult => ({ model: null, diagnostics: ds, renames: [], shards });
 
   const checkOptions = (threshold: number, safeIndex: number) => {
     if (!(Number.isFinite(threshold) && isUsableThreshold(threshold))) ds.push(diag(DIAG.tfjsBadOption, undefined, `threshold must lie strictly between 0 and 1, got ${threshold}`));
@@ -301,6 +304,7 @@ export function readLayersModel(path: string, opts: ReadLayersModelOptions = {})
         }
       }
       try {
+        shards.push(resolved);
         parts.push({ path: p, data: fs.readFileSync(resolved), jsonPath });
       } catch (err) {
         ds.push(diag(DIAG.tfjsShardUnreadable, at(jsonPath), p, `${describeFsError(err)} (looked for ${resolved})`));
@@ -361,5 +365,5 @@ export function readLayersModel(path: string, opts: ReadLayersModelOptions = {})
   const model: AxModel = { ...planned.model, quality: m.quality ?? null, ...(m.benchmark ? { benchmark: m.benchmark } : {}), ...(m.cpuCycles !== undefined ? { cpuCycles: m.cpuCycles } : {}) };
   for (const v of verifyModel(model)) ds.push({ ...v, code: DIAG.tfjsInvalidModel.code, message: DIAG.tfjsInvalidModel.message(v.message.replace(/^invalid IR: /, '')) });
   if (hasErrors(ds)) return result();
-  return { model, diagnostics: ds, renames };
+  return { model, diagnostics: ds, renames, shards };
 }
