@@ -47,9 +47,9 @@ function assertNoCrash(t: ExecutionContext, r: AxcResult): void {
   t.false(r.stderr.includes('internal error'), `internal error:\n${r.stderr}`);
 }
 
-/** Exit 1, nothing on stdout, exactly one well-formed diagnostic line with the expected code and position. */
-function expectOneDiag(t: ExecutionContext, r: AxcResult, e: Expect): void {
-  t.is(r.status, 1, `exit code; stderr:\n${r.stderr}`);
+/** Exit 1 (or `status`), nothing on stdout, exactly one well-formed diagnostic line with the expected code and position. */
+function expectOneDiag(t: ExecutionContext, r: AxcResult, e: Expect, status = 1): void {
+  t.is(r.status, status, `exit code; stderr:\n${r.stderr}`);
   t.is(r.stdout, '');
   assertNoCrash(t, r);
   t.true(r.stderr.endsWith('\n'));
@@ -333,17 +333,17 @@ test('missing required option exits 2', (t) => {
   expectOnly(t, dir, ['prog.bin']);
 });
 
-test('compile without -o is AXU703 with exit 1', (t) => {
+test('compile without -o is the usage error AXU703, exit 2', (t) => {
   const dir = tempDir(t);
   const r = runAxc(['compile', example('tiny.axn')], { cwd: dir });
-  expectOneDiag(t, r, { code: 'AXU703', says: ['-o <prog.bin>', '--dump-after'] });
+  expectOneDiag(t, r, { code: 'AXU703', says: ['-o <prog.bin>', '--dump-after'] }, 2);
   expectOnly(t, dir, []);
 });
 
-test('sim refuses to send two outputs to one file (AXU703), writing nothing', (t) => {
+test('sim refuses to send two outputs to one file (AXU706, exit 2), writing nothing', (t) => {
   const dir = tempDir(t);
   fs.writeFileSync(path.join(dir, 'prog.bin'), SOBEL_BIN);
-  const r = runAxc(['sim', 'prog.bin', '--input', example('sobel.x'), '--output', 'same.out', '--report', 'same.out'], { cwd: dir });
-  expectOneDiag(t, r, { code: 'AXU703', says: ['must name different files'] });
+  const r = runAxc(['sim', 'prog.bin', '--input', example('sobel.x'), '--output', 'same.out', '--report', './same.out'], { cwd: dir });
+  expectOneDiag(t, r, { code: 'AXU706', says: ["--output 'same.out' and --report './same.out' are the same file"] }, 2);
   expectOnly(t, dir, ['prog.bin']);
 });
