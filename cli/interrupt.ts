@@ -1,7 +1,7 @@
 // What an interrupt (Ctrl-C, SIGTERM) or a fatal stdout error must undo before axc exits: temporary
 // files, a hidden cursor, readers blocked on a FIFO. One registry; one line says what was not written.
 
-import { closeSync, constants, openSync, statSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync, statSync, writeSync } from 'node:fs';
 
 export interface PendingWork {
   /** The output this work would have produced, named in the interrupt message; absent for helpers (a progress bar). */
@@ -52,20 +52,33 @@ export function exitAfterUndo(code: number, message: (notWritten: string[]) => s
 }
 
 /**
- * A FIFO that we open blocks a libuv worker thread until the other end appears, and Node cannot exit
- * while that thread is blocked. On interrupt, open the other end without blocking so the open returns.
+ * Reading or writing a FIFO blocks a libuv worker thread (in open until the other end appears, then in
+ * read or write until data or room does), and Node cannot exit while such a thread is blocked. On
+ * interrupt, act as the other end for a moment so the blocked call returns: for a FIFO we read, open it
+ * for writing and put in one newline; for one we write, open it for reading and drain what is buffered.
  */
 export function releaseFifoOnInterrupt(path: string, weRead: boolean): () => void {
   return undoOnInterrupt({
     undo() {
+      let fd: number;
       try {
-        closeSync(openSync(path, (weRead ? constants.O_WRONLY : constants.O_RDONLY) | constants.O_NONBLOCK));
+        fd = openSync(path, (weRead ? constants.O_WRONLY : constants.O_RDONLY) | constants.O_NONBLOCK);
       } catch {
-        // ENXIO: nobody is blocked on it; nothing to release.
+        return; // ENXIO: no reader is waiting on our write end; nothing to release
+      }
+      try {
+        if (weRead) writeSync(fd, '\n');
+        else for (let i = 0; i < 1024 && readSync(fd, DRAIN) > 0; i++);
+      } catch {
+        // EAGAIN: the pipe is full or empty, so nothing of ours is blocked on it
+      } finally {
+        closeSync(fd);
       }
     },
   });
 }
+
+const DRAIN = Buffer.alloc(65536);
 
 /** True when `path` names a FIFO (a named pipe, or the /dev/fd pipes of process substitution). */
 export function isFifo(path: string): boolean {

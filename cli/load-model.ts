@@ -39,12 +39,19 @@ export const isLayersModelPath = (path: string) => path.toLowerCase().endsWith('
 
 /** Reads an .axn model; refuses `outputs` that are its weights file. */
 export function loadAxnModel(path: string, outputs: readonly NamedFile[]): AxModel {
+  let refusal: unknown = null;
   const { model, diagnostics } = loadModelFile(path, {
     readFile: (p) => {
-      refuseOverwrite([{ role: `the weights file of '${path}'`, path: p }], outputs);
+      try {
+        refuseOverwrite([{ role: `the weights file of '${path}'`, path: p }], outputs);
+      } catch (e) {
+        refusal = e; // the frontend would report it as an unreadable weights file; it is a usage error
+        throw e;
+      }
       return readFileSync(p, 'utf8');
     },
   });
+  if (refusal) throw refusal;
   if (!model || hasErrors(diagnostics)) throw new AxcError(diagnostics);
   return model;
 }

@@ -1,6 +1,6 @@
 // Runs the real `axc` CLI (bin/axc.js) in a child process, for end-to-end tests.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 
@@ -37,4 +37,45 @@ export function runAxc(args: string[], opts: RunOptions = {}): AxcResult {
   const r = spawnSync(process.execPath, [binPath, ...args], { cwd: opts.cwd ?? repoRoot, encoding: 'utf8', env, timeout: 60_000 });
   if (r.error) throw r.error;
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export interface SpawnedAxc {
+  child: ChildProcess;
+  /** Resolves when the child exits, with its status (null if a signal ended it), signal and output. */
+  done: Promise<AxcResult & { signal: NodeJS.Signals | null }>;
+}
+
+/** Starts the real CLI without waiting for it (for interrupts, FIFOs and concurrency). */
+export function spawnAxc(args: string[], opts: RunOptions & { stdio?: StdioOptions } = {}): SpawnedAxc {
+  spawns++;
+  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
+  delete env.AXC_DEBUG;
+  delete env.AXC_UPDATE_GOLDEN;
+  const child = spawn(process.execPath, [binPath, ...args], { cwd: opts.cwd ?? repoRoot, env, stdio: opts.stdio ?? ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const done = new Promise<AxcResult & { signal: NodeJS.Signals | null }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
+  });
+  return { child, done };
+}
+
+/** At most this many runAxcAsync children at once: enough to overlap start-up, few enough for 2 cores. */
+const MAX_CONCURRENT = 3;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+/** runAxc without blocking the test worker, so independent CLI runs overlap (a few at a time). */
+export async function runAxcAsync(args: string[], opts: RunOptions & { stdio?: StdioOptions } = {}): Promise<AxcResult & { signal: NodeJS.Signals | null }> {
+  if (running >= MAX_CONCURRENT) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await spawnAxc(args, opts).done;
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
 }
