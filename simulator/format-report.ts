@@ -43,7 +43,7 @@ export function formatReport(r: RunReport): string {
   out.push(`hardware     ${r.hardware.name}: ${r.hardware.tiles} tiles x ${r.hardware.pesPerTile} PEs, ${r.hardware.dataBuses} data bus${r.hardware.dataBuses > 1 ? 'es' : ''} x ${r.hardware.busWidthWords} words, ${r.hardware.clockMHz} MHz`);
   out.push(`samples      ${count(r.samples)}`);
   out.push(`invocation   predicted ${count(inv.predicted)} (${pct(inv.predictedRate)}), on the NPU ${count(inv.invoked)} (${pct(inv.invokedRate)})${r.invokeMode === 'all' ? ' [--invoke all]' : ''}, CPU ${count(inv.cpuFallbacks)}`);
-  out.push(`outputs      ${r.outputs.nonFinite === 0 ? 'every NPU output finite' : `${count(r.outputs.nonFinite)} samples with NaN or infinite NPU outputs  [see warning]`}`);
+  out.push(`outputs      ${r.outputs.nonFinite === 0 ? 'every NPU output finite' : `${count(r.outputs.nonFinite)} sample${r.outputs.nonFinite === 1 ? '' : 's'} with NaN or infinite NPU outputs  [see warning]`}`);
   out.push(`instructions ${count(r.instructions.executed)} (${count(r.instructions.perSample)} per sample) + ${count(r.instructions.setup)} setup`);
   const ps = r.cycles.perSample;
   // The run's time includes the CPU fallbacks, so it too rests on the CPU cost when there were any.
