@@ -40,7 +40,8 @@ export function formatReport(r: RunReport): string {
   const inv = r.invocation;
   const placeholder = cpuCostIsPlaceholder(r) ? PLACEHOLDER_MARK : '';
   out.push(`model        ${r.program.model} (${r.program.inputWidth} -> ${r.program.outputWidth}, ${r.program.schedule} schedule${r.program.benchmark ? `, benchmark ${r.program.benchmark}` : ''})`);
-  out.push(`hardware     ${r.hardware.name}: ${r.hardware.tiles} tiles x ${r.hardware.pesPerTile} PEs, ${r.hardware.dataBuses} data bus${r.hardware.dataBuses > 1 ? 'es' : ''} x ${r.hardware.busWidthWords} words, ${r.hardware.clockMHz} MHz`);
+  const hw = r.hardware;
+  out.push(`hardware     ${hw.name}: ${count(hw.tiles)} tiles x ${count(hw.pesPerTile)} PEs, ${count(hw.dataBuses)} data bus${hw.dataBuses > 1 ? 'es' : ''} x ${count(hw.busWidthWords)} words, ${count(hw.clockMHz)} MHz`);
   out.push(`samples      ${count(r.samples)}`);
   out.push(`invocation   predicted ${count(inv.predicted)} (${pct(inv.predictedRate)}), on the NPU ${count(inv.invoked)} (${pct(inv.invokedRate)})${r.invokeMode === 'all' ? ' [--invoke all]' : ''}, CPU ${count(inv.cpuFallbacks)}`);
   out.push(`outputs      ${r.outputs.nonFinite === 0 ? 'every NPU output finite' : `${count(r.outputs.nonFinite)} sample${r.outputs.nonFinite === 1 ? '' : 's'} with NaN or infinite NPU outputs  [see warning]`}`);
@@ -61,7 +62,17 @@ export function formatReport(r: RunReport): string {
     ]),
   );
   out.push('');
-  out.push(table([['energy', 'total', 'share'], ...COMPONENTS.map((c) => [c, formatEnergy(r.energy.breakdownPj[c]), pct(r.energy.totalPj ? r.energy.breakdownPj[c] / r.energy.totalPj : 0)]), ['total', formatEnergy(r.energy.totalPj), ''], ['per sample', formatEnergy(r.energy.perSamplePj), '']]));
+  // The CPU fallbacks' energy, and so the totals, rest on the CPU cost too.
+  const energyMark = fallbackMark.trim();
+  const share = (pj: number) => pct(r.energy.totalPj ? pj / r.energy.totalPj : 0);
+  out.push(
+    table([
+      ['energy', 'total', 'share', ''],
+      ...COMPONENTS.map((c) => [c, formatEnergy(r.energy.breakdownPj[c]), share(r.energy.breakdownPj[c]), c === 'cpu' ? energyMark : '']),
+      ['total', formatEnergy(r.energy.totalPj), '', energyMark],
+      ['per sample', formatEnergy(r.energy.perSamplePj), '', energyMark],
+    ]),
+  );
   out.push('');
   const c = r.comparison;
   const cpuOnlySeconds = c.cpuOnlyCycles / (r.hardware.clockMHz * 1e6);
