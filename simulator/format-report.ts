@@ -1,50 +1,95 @@
 // The run report as a readable table for the terminal.
 
 import { COMPONENTS } from './actions.ts';
+import { formatCount as count, formatDuration, formatEdp, formatEnergy, formatPercent as pct, formatRatio as ratio } from './format-quantities.ts';
+import { cpuCostIsPlaceholder } from './report-warnings.ts';
 import type { RunReport } from './report.ts';
 
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-const fixed = (x: number, d = 2) => x.toFixed(d);
+export { formatEnergy } from './format-quantities.ts';
 
-/** Energy with a readable unit. */
-export function formatEnergy(pj: number): string {
-  const units: [number, string][] = [[1e12, 'J'], [1e9, 'mJ'], [1e6, 'µJ'], [1e3, 'nJ']];
-  for (const [scale, unit] of units) if (Math.abs(pj) >= scale) return `${(pj / scale).toFixed(3)} ${unit}`;
-  return `${pj.toFixed(1)} pJ`;
-}
+/** Appended to every line whose figures rest on the hardware's placeholder CPU cost. */
+export const PLACEHOLDER_MARK = '  [placeholder CPU cost: see warning]';
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
   return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd()).join('\n');
 }
 
+/** The speedup read the right way round: below 1 it is a slowdown. */
+export function describeSpeedup(speedup: number): string {
+  if (speedup >= 1) return `${ratio(speedup)} (faster than CPU-only)`;
+  return `${ratio(speedup)} — a ${ratio(1 / speedup)} slowdown against CPU-only`;
+}
+
+/** Normalised energy (E / E_cpu-only) read the right way round: above 1 the NPU run uses more. */
+export function describeEnergy(normalizedEnergy: number): string {
+  if (normalizedEnergy > 1) return `${ratio(normalizedEnergy)} the energy of CPU-only (${pct(normalizedEnergy - 1)} more)`;
+  if (normalizedEnergy === 1) return `${ratio(1)} the energy of CPU-only (the same)`;
+  return `${ratio(normalizedEnergy)} the energy of CPU-only (${ratio(1 / normalizedEnergy)} less)`;
+}
+
+/** Energy efficiency (speedup ÷ normalised energy) is the improvement in energy-delay product. */
+export function describeEfficiency(efficiency: number): string {
+  const why = '(speedup ÷ normalised energy)';
+  if (efficiency >= 1) return `${ratio(efficiency)} ${why}: an energy-delay product ${ratio(efficiency)} better than CPU-only`;
+  return `${ratio(efficiency)} ${why}: an energy-delay product ${ratio(1 / efficiency)} worse than CPU-only`;
+}
+
 export function formatReport(r: RunReport): string {
   const out: string[] = [];
   const inv = r.invocation;
+  const placeholder = cpuCostIsPlaceholder(r) ? PLACEHOLDER_MARK : '';
   out.push(`model        ${r.program.model} (${r.program.inputWidth} -> ${r.program.outputWidth}, ${r.program.schedule} schedule${r.program.benchmark ? `, benchmark ${r.program.benchmark}` : ''})`);
-  out.push(`hardware     ${r.hardware.name}: ${r.hardware.tiles} tiles x ${r.hardware.pesPerTile} PEs, ${r.hardware.dataBuses} data bus${r.hardware.dataBuses > 1 ? 'es' : ''} x ${r.hardware.busWidthWords} words, ${r.hardware.clockMHz} MHz`);
-  out.push(`samples      ${int(r.samples)}`);
-  out.push(`invocation   predicted ${int(inv.predicted)} (${pct(inv.predictedRate)}), on the NPU ${int(inv.invoked)} (${pct(inv.invokedRate)})${r.invokeMode === 'all' ? ' [--invoke all]' : ''}, CPU ${int(inv.cpuFallbacks)}`);
-  out.push(`instructions ${int(r.instructions.executed)} (${fixed(r.instructions.perSample, 1)} per sample) + ${int(r.instructions.setup)} setup`);
+  const hw = r.hardware;
+  out.push(`hardware     ${hw.name}: ${count(hw.tiles)} tiles x ${count(hw.pesPerTile)} PEs, ${count(hw.dataBuses)} data bus${hw.dataBuses > 1 ? 'es' : ''} x ${count(hw.busWidthWords)} words, ${count(hw.clockMHz)} MHz`);
+  out.push(`samples      ${count(r.samples)}`);
+  out.push(`invocation   predicted ${count(inv.predicted)} (${pct(inv.predictedRate)}), on the NPU ${count(inv.invoked)} (${pct(inv.invokedRate)})${r.invokeMode === 'all' ? ' [--invoke all]' : ''}, CPU ${count(inv.cpuFallbacks)}`);
+  out.push(`outputs      ${r.outputs.nonFinite === 0 ? 'every NPU output finite' : `${count(r.outputs.nonFinite)} sample${r.outputs.nonFinite === 1 ? '' : 's'} with NaN or infinite NPU outputs  [see warning]`}`);
+  out.push(`instructions ${count(r.instructions.executed)} (${count(r.instructions.perSample)} per sample) + ${count(r.instructions.setup)} setup`);
   const ps = r.cycles.perSample;
-  out.push(`cycles       ${int(r.cycles.total)} total (${(r.seconds * 1e6).toFixed(3)} µs); per sample mean ${fixed(ps.mean, 1)}, p50 ${int(ps.p50)}, p99 ${int(ps.p99)}; setup ${int(r.cycles.setup)}`);
+  // The run's time includes the CPU fallbacks, so it too rests on the CPU cost when there were any.
+  const fallbackMark = r.cpu.evaluations > 0 ? placeholder : '';
+  out.push(`cycles       ${count(r.cycles.total)} total (${formatDuration(r.seconds)}); per sample mean ${count(ps.mean)}, p50 ${count(ps.p50)}, p99 ${count(ps.p99)}; setup ${count(r.cycles.setup)}${fallbackMark}`);
   out.push(`PE use       ${pct(r.peUtilization)}`);
   out.push('');
-  out.push(table([['stage', 'cycles', 'share'], ...Object.entries(r.cycles.byStage).map(([s, c]) => [s, int(c), pct(r.cycles.total ? c / r.cycles.total : 0)])]));
+  out.push(table([['stage', 'cycles', 'share'], ...Object.entries(r.cycles.byStage).map(([s, c]) => [s, count(c), pct(r.cycles.total ? c / r.cycles.total : 0)])]));
   out.push('');
   out.push(
     table([
       ['bus requester', 'transfers', 'words', 'conflicts', 'stall cycles'],
-      ...r.bus.byRequester.filter((b) => b.transactions > 0).map((b) => [b.requester, int(b.transactions), int(b.words), int(b.conflicts), int(b.stallCycles)]),
-      ['total', int(r.bus.transactions), int(r.bus.words), int(r.bus.conflicts), int(r.bus.stallCycles)],
+      ...r.bus.byRequester.filter((b) => b.transactions > 0).map((b) => [b.requester, count(b.transactions), count(b.words), count(b.conflicts), count(b.stallCycles)]),
+      ['total', count(r.bus.transactions), count(r.bus.words), count(r.bus.conflicts), count(r.bus.stallCycles)],
     ]),
   );
   out.push('');
-  out.push(table([['energy', 'total', 'share'], ...COMPONENTS.map((c) => [c, formatEnergy(r.energy.breakdownPj[c]), pct(r.energy.totalPj ? r.energy.breakdownPj[c] / r.energy.totalPj : 0)]), ['total', formatEnergy(r.energy.totalPj), ''], ['per sample', formatEnergy(r.energy.perSamplePj), '']]));
+  // The CPU fallbacks' energy, and so the totals, rest on the CPU cost too.
+  const energyMark = fallbackMark.trim();
+  const share = (pj: number) => pct(r.energy.totalPj ? pj / r.energy.totalPj : 0);
+  out.push(
+    table([
+      ['energy', 'total', 'share', ''],
+      ...COMPONENTS.map((c) => [c, formatEnergy(r.energy.breakdownPj[c]), share(r.energy.breakdownPj[c]), c === 'cpu' ? energyMark : '']),
+      ['total', formatEnergy(r.energy.totalPj), '', energyMark],
+      ['per sample', formatEnergy(r.energy.perSamplePj), '', energyMark],
+    ]),
+  );
   out.push('');
   const c = r.comparison;
-  out.push(`vs CPU only  ${int(c.cpuOnlyCycles)} cycles, ${formatEnergy(c.cpuOnlyEnergyPj)} (CPU: ${int(r.cpu.cyclesPerEvaluation)} cycles, ${formatEnergy(r.cpu.energyPerEvaluationPj)} per evaluation)`);
-  out.push(`             speedup ${fixed(c.speedup)}x, energy ${fixed(c.normalizedEnergy, 3)} of CPU-only (${fixed(c.energySaving)}x less), efficiency ${fixed(c.energyEfficiency)} (speedup / normalised energy), EDP ${c.edpJouleSeconds.toExponential(3)} J·s vs ${c.cpuOnlyEdpJouleSeconds.toExponential(3)}`);
+  const cpuOnlySeconds = c.cpuOnlyCycles / (r.hardware.clockMHz * 1e6);
+  out.push(
+    `vs CPU only  every sample on the CPU: ${count(c.cpuOnlyCycles)} cycles (${formatDuration(cpuOnlySeconds)}), ${formatEnergy(c.cpuOnlyEnergyPj)}; ` +
+      `CPU ${count(r.cpu.cyclesPerEvaluation)} CPU cycles (${count(r.cpu.npuCyclesPerEvaluation)} NPU cycles), ${formatEnergy(r.cpu.energyPerEvaluationPj)} per evaluation${placeholder}`,
+  );
+  if (r.samples === 0 || r.cycles.total === 0) out.push('speedup      no samples, nothing to compare');
+  else {
+    out.push(`speedup      ${describeSpeedup(c.speedup)}${placeholder}`);
+    out.push(`energy       ${c.cpuOnlyEnergyPj > 0 && r.energy.totalPj > 0 ? describeEnergy(c.normalizedEnergy) : 'no ratio: one of the runs costs no energy'}${placeholder}`);
+    if (c.energyEfficiency > 0) out.push(`efficiency   ${describeEfficiency(c.energyEfficiency)}${placeholder}`);
+    out.push(`EDP          ${formatEdp(c.edpJouleSeconds)}, CPU-only ${formatEdp(c.cpuOnlyEdpJouleSeconds)}${placeholder}`);
+  }
+  if (r.warnings.length > 0) {
+    out.push('');
+    for (const w of r.warnings) out.push(`warning      ${w}`);
+  }
   return out.join('\n') + '\n';
 }

@@ -4,7 +4,8 @@ import { canonicalHardware, totalPes } from '../hardware/description.ts';
 import type { Binary } from '../isa/container.ts';
 import { INSTRUCTION_WORDS, STAGE_NAMES } from '../isa/table.ts';
 import { priceActions, type Component } from './actions.ts';
-import type { Simulator } from './simulator.ts';
+import { reportWarnings, type ReportFacts } from './report-warnings.ts';
+import type { CpuCostSource, Simulator } from './simulator.ts';
 
 export const REPORT_SCHEMA = 'axc-sim-report/2';
 
@@ -28,11 +29,15 @@ export interface RequesterBus {
 
 export interface RunReport {
   schema: typeof REPORT_SCHEMA;
+  /** Sentences about figures that should not be taken at face value (report-warnings.ts); empty when there are none. */
+  warnings: string[];
   program: { model: string; schedule: string; inputWidth: number; outputWidth: number; codeLength: number; benchmark: string | null };
   hardware: { name: string; tiles: number; pesPerTile: number; clockMHz: number; dataBuses: number; busWidthWords: number; fingerprint: string };
   invokeMode: 'model' | 'all';
   samples: number;
   invocation: { predicted: number; predictedRate: number; invoked: number; invokedRate: number; cpuFallbacks: number };
+  /** Samples whose delivered NPU output (H(x)) holds a NaN or infinite value. */
+  outputs: { nonFinite: number };
   instructions: { setup: number; executed: number; perSample: number };
   cycles: { total: number; setup: number; perSample: Distribution; byStage: Record<Stage, number> };
   seconds: number;
@@ -40,7 +45,8 @@ export interface RunReport {
   peUtilization: number;
   bus: { transactions: number; words: number; conflicts: number; stallCycles: number; byRequester: RequesterBus[] };
   energy: { totalPj: number; perSamplePj: number; breakdownPj: Record<Component, number>; actions: Record<string, number> };
-  cpu: { cyclesPerEvaluation: number; npuCyclesPerEvaluation: number; evaluations: number; energyPerEvaluationPj: number };
+  /** `cyclesSource` says where `cyclesPerEvaluation` came from (see CpuCostSource). */
+  cpu: { cyclesPerEvaluation: number; cyclesSource: CpuCostSource; npuCyclesPerEvaluation: number; evaluations: number; energyPerEvaluationPj: number };
   comparison: {
     /** Every sample on the CPU model: time in NPU cycles, and energy. */
     cpuOnlyCycles: number;
@@ -83,6 +89,8 @@ export interface RunCounts {
   predicted: number;
   invoked: number;
   fallbacks: number;
+  /** Invoked samples with a NaN or infinite output value. */
+  nonFinite: number;
   setupInstructions: number;
   invokeAll: boolean;
 }
@@ -114,7 +122,7 @@ export function buildReport(binary: Binary, sim: Simulator, counts: RunCounts): 
   const speedup = total > 0 ? cpuOnlyCycles / total : 0;
   const normalizedEnergy = cpuOnlyEnergyPj > 0 ? energy.total / cpuOnlyEnergyPj : 0;
   const rate = (k: number) => (n ? k / n : 0);
-  return {
+  const facts: ReportFacts = {
     schema: REPORT_SCHEMA,
     program: {
       model: binary.meta.model,
@@ -128,13 +136,14 @@ export function buildReport(binary: Binary, sim: Simulator, counts: RunCounts): 
     invokeMode: counts.invokeAll ? 'all' : 'model',
     samples: n,
     invocation: { predicted: counts.predicted, predictedRate: rate(counts.predicted), invoked: counts.invoked, invokedRate: rate(counts.invoked), cpuFallbacks: counts.fallbacks },
+    outputs: { nonFinite: counts.nonFinite },
     instructions: { setup: counts.setupInstructions, executed, perSample: n ? executed / n : 0 },
     cycles: { total, setup: timing.setupCycles, perSample: distribution(timing.sampleCycles), byStage },
     seconds,
     peUtilization: total > 0 ? timing.peBusyCycles / (totalPes(hw) * total) : 0,
     bus: { transactions: sum('transactions'), words: sum('words'), conflicts: sum('conflicts'), stallCycles: sum('stallCycles'), byRequester },
     energy: { totalPj: energy.total, perSamplePj: n ? energy.total / n : 0, breakdownPj: energy.components, actions: energy.actions },
-    cpu: { cyclesPerEvaluation: sim.cpuCyclesPerEvaluation, npuCyclesPerEvaluation: timing.cpuCycles, evaluations: timing.cpuEvaluations, energyPerEvaluationPj: cpuEnergyPerEval },
+    cpu: { cyclesPerEvaluation: sim.cpuCyclesPerEvaluation, cyclesSource: sim.cpuCostSource, npuCyclesPerEvaluation: timing.cpuCycles, evaluations: timing.cpuEvaluations, energyPerEvaluationPj: cpuEnergyPerEval },
     comparison: {
       cpuOnlyCycles,
       cpuOnlyEnergyPj,
@@ -146,6 +155,9 @@ export function buildReport(binary: Binary, sim: Simulator, counts: RunCounts): 
       cpuOnlyEdpJouleSeconds: cpuOnlyEnergyPj * 1e-12 * cpuOnlySeconds,
     },
   };
+  // Warnings come right after the schema, where a reader of the JSON sees them first.
+  const { schema, ...rest } = facts;
+  return { schema, warnings: reportWarnings(facts), ...rest };
 }
 
 /** A short stable fingerprint of a hardware description (FNV-1a), so reports say which machine they ran on. */

@@ -46,6 +46,7 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
   let predicted = 0;
   let invoked = 0;
   let fallbacks = 0;
+  let nonFinite = 0;
   // The traced sample before this one, closed when the next recv fixes its end.
   let open: { index: number; start: number; path: 'npu' | 'cpu' } | null = null;
   for await (const x of samples) {
@@ -59,7 +60,16 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
     if (traced) open = { index: n, start: timing.sampleStart, path: r.invoked ? 'npu' : 'cpu' };
     n++;
     if (r.predicted) predicted++;
-    if (r.invoked) invoked++;
+    if (r.invoked) {
+      invoked++;
+      // r.y is a view into machine state: scanned in place, nothing allocated per sample.
+      for (let j = 0; j < r.y.length; j++) {
+        if (!Number.isFinite(r.y[j])) {
+          nonFinite++;
+          break;
+        }
+      }
+    }
     if (r.fallback) fallbacks++;
     if (opts.onRow) {
       let row = '';
@@ -74,5 +84,5 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
   }
   sim.close();
   if (open) tr!.sink.sample(open.index, open.start, timing.end, open.path);
-  return buildReport(binary, sim, { samples: n, predicted, invoked, fallbacks, setupInstructions, invokeAll: opts.invokeAll ?? false });
+  return buildReport(binary, sim, { samples: n, predicted, invoked, fallbacks, nonFinite, setupInstructions, invokeAll: opts.invokeAll ?? false });
 }

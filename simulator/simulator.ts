@@ -36,6 +36,13 @@ export interface SampleResult {
   instructions: number;
 }
 
+/**
+ * Where the CPU cost of one exact evaluation came from: 'model' when the binary records it (the model's
+ * `cpu N cycles`, else its benchmark's estimate, chosen by the compiler or an assembler `.cpu` line), or
+ * 'hardware-default' when it does not and the hardware description's placeholder applies.
+ */
+export type CpuCostSource = 'model' | 'hardware-default';
+
 export class Simulator {
   readonly binary: Binary;
   readonly machine: Machine;
@@ -43,6 +50,7 @@ export class Simulator {
   readonly outputWidth: number;
   /** CPU cycles of one exact evaluation: the model's (or its benchmark's), else the hardware default. */
   readonly cpuCyclesPerEvaluation: number;
+  readonly cpuCostSource: CpuCostSource;
   private readonly code: Uint32Array;
   private readonly budget: number;
   private halted = false;
@@ -57,7 +65,9 @@ export class Simulator {
     if (binary.meta.inputWidth !== widths.inputWidth || binary.meta.outputWidth !== widths.outputWidth)
       fail(DIAG.binaryMalformed, undefined, `its metadata says ${binary.meta.inputWidth} -> ${binary.meta.outputWidth} but its program receives ${widths.inputWidth} and sends ${widths.outputWidth} words`);
     this.code = flattenProgram(program);
-    this.cpuCyclesPerEvaluation = binary.meta.cpuCyclesPerEvaluation ?? binary.hardware.cpu.cyclesPerEvaluation;
+    const recorded = binary.meta.cpuCyclesPerEvaluation;
+    this.cpuCyclesPerEvaluation = recorded ?? binary.hardware.cpu.cyclesPerEvaluation;
+    this.cpuCostSource = recorded !== undefined ? 'model' : 'hardware-default';
     this.machine = new Machine(binary.hardware, binary.dram, this.outputWidth, this.cpuCyclesPerEvaluation);
     this.machine.timing.trace = opts.trace ?? null;
     this.machine.invokeAll = opts.invokeAll === true || opts.invoke === 'all';

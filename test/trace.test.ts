@@ -1,6 +1,7 @@
-// Chrome traces: valid trace-event JSON, one track per tile, bus, the controller and the CPU, and only
-// the requested samples.
+// Chrome traces: valid trace-event JSON, tracks for the samples, the controller, the CPU, each bus and
+// each tile (with extra lanes for concurrent work), events that nest on every track, and only the requested samples.
 
+import { readdirSync } from 'node:fs';
 import test from 'ava';
 import { compileModel } from '../compiler/pipeline.ts';
 import { AxcError } from '../diagnostics/diagnostic.ts';
@@ -14,6 +15,7 @@ import { runSimulation } from '../simulator/run-simulation.ts';
 interface Ev {
   name: string;
   ph: string;
+  pid: number;
   tid: number;
   ts: number;
   dur: number;
@@ -63,4 +65,63 @@ test('--trace-samples ranges', (t) => {
   t.deepEqual(parseSampleRange('10:'), { from: 10, to: Infinity });
   t.deepEqual(parseSampleRange('25'), { from: 0, to: 25 });
   for (const bad of ['5:5', '7:3', 'a:b', '-1:3', '']) t.throws(() => parseSampleRange(bad), { instanceOf: AxcError }, bad);
+});
+
+/** Pairs of complete (X) events on one track that overlap without one containing the other: Perfetto misdraws them. */
+function misnested(events: Ev[]): string[] {
+  const byTrack = new Map<string, Ev[]>();
+  for (const e of events) {
+    if (e.ph !== 'X') continue;
+    const key = `${e.pid}/${e.tid}`;
+    if (!byTrack.has(key)) byTrack.set(key, []);
+    byTrack.get(key)!.push(e);
+  }
+  const bad: string[] = [];
+  for (const [track, list] of byTrack) {
+    const spans = list.map((e) => ({ name: e.name, start: e.args.startCycle as number, end: e.args.endCycle as number }));
+    for (let i = 0; i < spans.length; i++) {
+      for (let j = i + 1; j < spans.length; j++) {
+        const a = spans[i];
+        const b = spans[j];
+        const disjoint = a.end <= b.start || b.end <= a.start;
+        const nested = (a.start <= b.start && b.end <= a.end) || (b.start <= a.start && a.end <= b.end);
+        if (!disjoint && !nested) bad.push(`track ${track}: ${a.name} [${a.start}, ${a.end}) and ${b.name} [${b.start}, ${b.end})`);
+      }
+    }
+  }
+  return bad;
+}
+
+for (const file of readdirSync('examples').filter((f) => f.endsWith('.axn'))) {
+  for (const schedule of ['static', 'dynamic'] as const) {
+    test(`events on each track of a trace nest properly: ${file}, ${schedule} schedule`, async (t) => {
+      const { model, diagnostics } = loadModelFile(`examples/${file}`);
+      if (!model) throw new AxcError(diagnostics);
+      const hw = HardwareSchema.parse({});
+      const bin = compileModel(model, { hardware: hw, schedule });
+      const sink = new ChromeTrace(hw, 'test');
+      await runSimulation(bin, readSamples(`examples/${file.replace(/\.axn$/, '.x')}`, model.inputWidth), { trace: { sink, from: 0, to: 20 } });
+      const events = (JSON.parse(sink.toJSON()) as { traceEvents: Ev[] }).traceEvents;
+      t.true(events.filter((e) => e.ph === 'X').length > 0);
+      const bad = misnested(events);
+      t.deepEqual(bad.slice(0, 5), [], `${bad.length} overlapping pairs`);
+      // Every track an event lands on is named.
+      const named = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name').map((e) => e.tid));
+      t.true(events.filter((e) => e.ph === 'X').every((e) => named.has(e.tid)));
+    });
+  }
+}
+
+test('pipelined DRAM reads during setup go on extra lanes of their tile', async (t) => {
+  const { model, diagnostics } = loadModelFile('examples/jpeg.axn');
+  if (!model) throw new AxcError(diagnostics);
+  const hw = HardwareSchema.parse({});
+  const bin = compileModel(model, { hardware: hw, schedule: 'static' });
+  const sink = new ChromeTrace(hw, 'test');
+  await runSimulation(bin, readSamples('examples/jpeg.x', 64), { trace: { sink, from: 0, to: 1 } });
+  const events = (JSON.parse(sink.toJSON()) as { traceEvents: Ev[] }).traceEvents;
+  const names = new Map(events.filter((e) => e.ph === 'M' && e.name === 'thread_name').map((e) => [e.tid, String(e.args.name)]));
+  const reads = events.filter((e) => e.ph === 'X' && e.name === 'dram read');
+  const tracks = new Set(reads.map((e) => names.get(e.tid)));
+  t.true(tracks.has('tile 0') && tracks.has('tile 0, lane 2'), [...tracks].join('; '));
 });
