@@ -44,6 +44,11 @@ export function renderIsaDoc(): string {
     'so a compiled program is a setup prologue followed by a loop that begins with `recv`. Each sample ends with `send` (H(x) delivered) or `cpu` (handed to the CPU). ' +
     'Every operand is an immediate, so the loader checks every access against the hardware description once, before the first sample.');
   out.push('');
+  const mnemonics = (flow: string) => OP_LAYOUTS.filter((o) => o.flow === flow).map((o) => `\`${o.mnemonic}\``).join(', ');
+  out.push(`The loader also follows every path from instruction 0 through the branches (${mnemonics('branch')} may branch, ${mnemonics('jump')} always does) ` +
+    `and refuses a program in which a path runs past its last instruction: every path must end in ${mnemonics('halt')} or branch back (a compiled program jumps back to \`recv\` after each sample). ` +
+    '`axc asm` applies the loader\'s checks before it writes, so a binary it writes always loads.');
+  out.push('');
   out.push('## Summary');
   out.push('');
   out.push('| opcode | mnemonic | operands | what it does |');
