@@ -8,23 +8,16 @@ import type { SourceLoc } from '../ir/model.ts';
 import type { Instruction } from './encoding.ts';
 import { OP_BY_CODE } from './table.ts';
 
-/** Where control can go after the instruction at `pc` (targets may lie outside the program; the verifier reports those). */
-export function successors(ins: Instruction, pc: number): number[] {
+/** Where control can go after `ins`: on to the next instruction, and/or to its branch target (which may lie
+ *  outside the program; the verifier reports that). */
+export function successors(ins: Instruction): { fallsThrough: boolean; target?: number } {
   const op = OP_BY_CODE[ins.op]!;
-  const target = () => ins.args[op.layout.findIndex((fd) => fd.kind === 'label')];
-  switch (op.flow ?? 'next') {
-    case 'halt':
-      return [];
-    case 'jump':
-      return [target()];
-    case 'branch':
-      return [pc + 1, target()];
-    case 'next':
-      return [pc + 1];
-  }
+  const flow = op.flow ?? 'next';
+  const target = flow === 'branch' || flow === 'jump' ? ins.args[op.layout.findIndex((fd) => fd.kind === 'label')] : undefined;
+  return { fallsThrough: flow === 'next' || flow === 'branch', target };
 }
 
-/** One diagnostic per reachable instruction whose fall-through leaves the program (there is at most one: the last). */
+/** The diagnostic for a reachable instruction that falls through past the end (only the last one can). */
 export function checkControlFlow(program: readonly Instruction[], locOf: (pc: number) => SourceLoc | string | undefined): Diagnostic[] {
   const n = program.length;
   if (n === 0) return [];
@@ -32,15 +25,18 @@ export function checkControlFlow(program: readonly Instruction[], locOf: (pc: nu
   const work = [0];
   seen[0] = 1;
   const diags: Diagnostic[] = [];
+  const visit = (pc: number) => {
+    if (pc < n && !seen[pc]) {
+      seen[pc] = 1;
+      work.push(pc);
+    }
+  };
   while (work.length) {
     const pc = work.pop()!;
-    for (const next of successors(program[pc], pc)) {
-      if (next === n && next === pc + 1) diags.push(diag(DIAG.fallsOffEnd, locOf(pc), pc, OP_BY_CODE[program[pc].op]!.mnemonic));
-      else if (next < n && !seen[next]) {
-        seen[next] = 1;
-        work.push(next);
-      }
-    }
+    const { fallsThrough, target } = successors(program[pc]);
+    if (fallsThrough && pc + 1 === n) diags.push(diag(DIAG.fallsOffEnd, locOf(pc), pc, OP_BY_CODE[program[pc].op]!.mnemonic));
+    if (fallsThrough) visit(pc + 1);
+    if (target !== undefined) visit(target);
   }
   return diags;
 }
