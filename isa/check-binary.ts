@@ -91,6 +91,8 @@ export function checkBinary(bin: Binary, at: BinaryPositions = {}): CheckedProgr
     }
   }
   bin.regions.forEach((r, i) => {
+    // The disassembly writes `.region NAME ...`; a name that is not one token would not read back.
+    if (!/^[^\s;]+$/.test(r.name)) diags.push(diag(DIAG.binaryMalformed, at.region?.(i) ?? at.file, `region name '${r.name}' is not one word`));
     const mem = memoryOf(r.space, hw);
     const fits = Number.isSafeInteger(r.addr) && Number.isSafeInteger(r.len) && r.addr >= 0 && r.len >= 0 && r.addr + r.len <= mem.size;
     if (!fits) diags.push(diag(DIAG.regionOutOfRange, at.region?.(i) ?? at.file, r.name, `${mem.prefix}${r.addr}`, r.len, mem.size, mem.name));
