@@ -118,8 +118,10 @@ export function assemble(text: string, file: string, hardware: Hardware = DEFAUL
         }
         case '.data': {
           const m = /^d(\d+)\s+(.*)$/.exec(rest);
-          const values = m ? m[2].split(',').map((s) => Number(s.trim())) : [];
-          if (!m || values.some((v) => Number.isNaN(v) || !Number.isFinite(Math.fround(v))))
+          const texts = m ? m[2].split(',').map((s) => s.trim()) : [];
+          const values = texts.map(Number);
+          // Number('') is 0: an empty value between commas must be refused, not read as a zero weight.
+          if (!m || texts.some((s) => s === '') || values.some((v) => Number.isNaN(v) || !Number.isFinite(Math.fround(v))))
             err(line, col, (l) => diag(DIAG.badDirective, l, '.data takes dADDR then comma-separated finite float32 values'));
           else {
             // Checked before the image is allocated: a far address must not become a huge allocation.

@@ -219,12 +219,14 @@ test("disasm of a 200000-instruction program crashed with 'Maximum call stack si
   t.is(text.split('\n').filter((l) => l.startsWith('    ')).length, n);
 });
 
-test('asm: .benchmark whose widths differ from the program, .cpu beyond the limit and an unknown .schedule are refused at the directive', (t) => {
+test('asm wrote binaries the loader refused (.benchmark of other widths, .cpu over 1e9) and silently ignored .schedule fast and empty .data values: refused at the directive', (t) => {
   t.deepEqual(diagnosticsOf(t, () => assemble('recv m0, 1\njmp 0\n .benchmark jpeg\n', 'b.s')), ["b.s:3:2: the program names benchmark 'jpeg' (64 -> 64) for a 1 -> 0 program [AXB423]"]);
   t.deepEqual(diagnosticsOf(t, () => assemble('.cpu 99999999999\nrecv m0, 1\njmp 0\n', 'c.s')), [
     'c.s:1:1: binary is malformed: its meta.cpuCyclesPerEvaluation is invalid (Too big: expected number to be <=1000000000) [AXB404]',
   ]);
   t.deepEqual(diagnosticsOf(t, () => assemble('.schedule fast\nrecv m0, 1\njmp 0\n', 's.s')), ['s.s:1:1: .schedule takes static, dynamic or assembled [AXA505]']);
+  // An empty value between commas was read as a zero weight.
+  t.deepEqual(diagnosticsOf(t, () => assemble('recv m0, 1\njmp 0\n.data d0 1,,2\n', 'd.s')), ['d.s:3:1: .data takes dADDR then comma-separated finite float32 values [AXA505]']);
 });
 
 test("a source map naming a file the binary does not list was loaded as file 'undefined'", (t) => {
