@@ -41,6 +41,8 @@ export function verifyProgram(
       case 'send': {
         within('on-chip memory range', a.ocm, a.len, hw.onChipMemoryWords, 'on-chip memory');
         if (op.mnemonic === 'recv') {
+          // A sample file cannot hold an empty sample (blank lines are skipped), so such a program could never run one.
+          if (a.len === 0) bad('receives 0 words; a sample has at least one value');
           if (inputWidth >= 0 && a.len !== inputWidth) bad(`receives ${a.len} words but an earlier recv takes ${inputWidth}`);
           inputWidth = a.len;
         } else {

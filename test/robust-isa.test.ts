@@ -129,6 +129,10 @@ test('falling off the end is judged on the control-flow graph: a branch that fal
   ]);
 });
 
+test("'recv m0, 0' assembled and loaded, but sim could never feed it (blank sample lines are skipped): refused", (t) => {
+  t.deepEqual(diagnosticsOf(t, () => assemble('recv m0, 0\njmp 0\n', 'zero.s')), ['zero.s:1:1: illegal instruction at pc 0: recv: receives 0 words; a sample has at least one value [AXB405]']);
+});
+
 // ---- .data and the DRAM image ----
 
 test("asm '.data d4294967296 1' crashed with 'Invalid typed array length': refused at the directive (AXB422)", (t) => {
