@@ -66,6 +66,13 @@ export const DIAG = {
   binaryMalformed: entry('AXB404', (why: string) => `binary is malformed: ${why}`),
   hardwareMismatch: entry('AXB406', (built: string, given: string) => `binary was compiled for hardware ${built}, not ${given}; recompile with this --npu`),
   illegalInstruction: entry('AXB405', (pc: number, why: string) => `illegal instruction at pc ${pc}: ${why}`),
+  // Issue 8 (isa): checks the loader and the assembler share (isa/check-binary.ts, isa/control-flow.ts).
+  fallsOffEnd: entry('AXB420', (pc: number, mnemonic: string) => `control runs off the end of the program: '${mnemonic}' at pc ${pc} is the last instruction and a path continues past it; end every path with 'jmp' (back to the sample loop) or 'halt'`),
+  regionOutOfRange: entry('AXB421', (name: string, at: string, len: number, size: number, memory: string) => `region '${name}' at ${at} with ${len} words does not fit the ${size}-word ${memory}`),
+  dramImageTooLarge: entry('AXB422', (words: number, limit: number, holder: string) => `the DRAM image needs ${words} words, but ${holder} holds ${limit}`),
+  benchmarkWidths: entry('AXB423', (name: string, bin: number, bout: number, pin: number, pout: number) => `the program names benchmark '${name}' (${bin} -> ${bout}) for a ${pin} -> ${pout} program`),
+  badSymbol: entry('AXB424', (why: string) => `bad symbol table: ${why}`),
+  dramNotFinite: entry('AXB425', (addr: number, value: number) => `DRAM word ${addr} holds ${value}; the image must hold finite float32 values`),
 
   // assembler
   unknownMnemonic: entry('AXA501', (m: string) => `unknown mnemonic '${m}'`),

@@ -7,11 +7,15 @@ import { BENCHMARKS, findBenchmark } from '../benchmarks/registry.ts';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { AxcError, diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { DEFAULT_HARDWARE, type Hardware } from '../hardware/description.ts';
-import type { Binary, Region, RegionKind } from './container.ts';
+import type { SourceLoc } from '../ir/model.ts';
+import { checkBinary, dramImageDiagnostic } from './check-binary.ts';
+import type { Binary, BinaryMeta, Region, RegionKind } from './container.ts';
 import { encodeProgram, type Instruction } from './encoding.ts';
-import { parseOperand } from './operands.ts';
+import { LABEL_NAME, parseOperand } from './operands.ts';
 import { OP_BY_MNEMONIC, STAGE_NAMES } from './table.ts';
 import { verifyProgram } from './verify-program.ts';
+
+const LABEL_DEFINITION = new RegExp(`^\\s*(${LABEL_NAME.source}):`);
 
 const REGION_KINDS: readonly RegionKind[] = ['input', 'hidden', 'control', 'decision', 'output', 'weights'];
 
@@ -28,6 +32,10 @@ export function assemble(text: string, file: string, hardware: Hardware = DEFAUL
   const program: Instruction[] = [];
   const sourceMap: Binary['sourceMap'] = [];
   const labels = new Map<string, number>();
+  /** Where each label, region and metadata directive was written, for the loader's checks (checkBinary). */
+  const labelLocs: SourceLoc[] = [];
+  const regionLocs: SourceLoc[] = [];
+  const metaLocs: Partial<Record<keyof BinaryMeta, SourceLoc>> = {};
   const fixups: Fixup[] = [];
   const regions: Region[] = [];
   const data: { addr: number; values: number[] }[] = [];
@@ -42,17 +50,21 @@ export function assemble(text: string, file: string, hardware: Hardware = DEFAUL
     const line = li + 1;
     let body = raw.replace(/;.*$/, '');
     let col0 = 1;
-    const labelMatch = /^\s*([A-Za-z_.][\w.]*):/.exec(body);
+    const labelMatch = LABEL_DEFINITION.exec(body);
     if (labelMatch) {
       const name = labelMatch[1];
       if (labels.has(name)) err(line, body.indexOf(name) + 1, (l) => diag(DIAG.duplicateLabel, l, name));
-      else labels.set(name, program.length);
+      else {
+        labels.set(name, program.length);
+        labelLocs.push({ file, line, col: body.indexOf(name) + 1 });
+      }
       col0 += labelMatch[0].length;
       body = body.slice(labelMatch[0].length);
     }
     const trimmed = body.trim();
     if (!trimmed) return;
     const col = col0 + body.indexOf(trimmed);
+    const here: SourceLoc = { file, line, col };
     const [head] = trimmed.split(/\s+/, 1);
     const rest = trimmed.slice(head.length).trim();
     if (head.startsWith('.')) {
@@ -67,33 +79,56 @@ export function assemble(text: string, file: string, hardware: Hardware = DEFAUL
         }
         case '.model':
           if (parts.length !== 1) err(line, col, (l) => diag(DIAG.badDirective, l, '.model takes one name'));
-          else model = parts[0];
+          else {
+            model = parts[0];
+            metaLocs.model = here;
+          }
           return;
         case '.benchmark':
           if (parts.length !== 1 || !findBenchmark(parts[0])) err(line, col, (l) => diag(DIAG.badDirective, l, `.benchmark takes one of ${BENCHMARKS.map((b) => b.name).join(', ')}`));
-          else benchmark = parts[0];
+          else {
+            benchmark = parts[0];
+            metaLocs.benchmark = here;
+          }
           return;
         case '.cpu':
           if (parts.length !== 1 || !/^\d+$/.test(parts[0]) || Number(parts[0]) < 1) err(line, col, (l) => diag(DIAG.badDirective, l, '.cpu takes the CPU cycles of one exact evaluation (a whole number from 1)'));
-          else cpuCycles = Number(parts[0]);
+          else {
+            cpuCycles = Number(parts[0]);
+            metaLocs.cpuCyclesPerEvaluation = here;
+          }
           return;
         case '.schedule':
-          if (parts[0] === 'static' || parts[0] === 'dynamic') schedule = parts[0];
+          if (parts.length !== 1 || (parts[0] !== 'static' && parts[0] !== 'dynamic' && parts[0] !== 'assembled')) err(line, col, (l) => diag(DIAG.badDirective, l, '.schedule takes static, dynamic or assembled'));
+          else {
+            schedule = parts[0];
+            metaLocs.schedule = here;
+          }
           return;
         case '.region': {
           const [name, kind, where, len] = parts;
           const m = /^([md])(\d+)$/.exec(where ?? '');
           if (parts.length !== 4 || !REGION_KINDS.includes(kind as RegionKind) || !m || !/^\d+$/.test(len))
             err(line, col, (l) => diag(DIAG.badDirective, l, `.region takes NAME KIND mADDR|dADDR LEN with KIND one of ${REGION_KINDS.join(', ')}`));
-          else regions.push({ name, kind: kind as RegionKind, space: m[1] === 'm' ? 'ocm' : 'dram', addr: Number(m[2]), len: Number(len) });
+          else {
+            regions.push({ name, kind: kind as RegionKind, space: m[1] === 'm' ? 'ocm' : 'dram', addr: Number(m[2]), len: Number(len) });
+            regionLocs.push(here);
+          }
           return;
         }
         case '.data': {
           const m = /^d(\d+)\s+(.*)$/.exec(rest);
-          const values = m ? m[2].split(',').map((s) => Number(s.trim())) : [];
-          if (!m || values.some((v) => Number.isNaN(v) || !Number.isFinite(Math.fround(v))))
+          const texts = m ? m[2].split(',').map((s) => s.trim()) : [];
+          const values = texts.map(Number);
+          // Number('') is 0: an empty value between commas must be refused, not read as a zero weight.
+          if (!m || texts.some((s) => s === '') || values.some((v) => Number.isNaN(v) || !Number.isFinite(Math.fround(v))))
             err(line, col, (l) => diag(DIAG.badDirective, l, '.data takes dADDR then comma-separated finite float32 values'));
-          else data.push({ addr: Number(m[1]), values });
+          else {
+            // Checked before the image is allocated: a far address must not become a huge allocation.
+            const tooLarge = dramImageDiagnostic(Number(m[1]) + values.length, hardware, here);
+            if (tooLarge) diags.push(tooLarge);
+            else data.push({ addr: Number(m[1]), values });
+          }
           return;
         }
         default:
@@ -140,7 +175,7 @@ export function assemble(text: string, file: string, hardware: Hardware = DEFAUL
   const dram = new Float32Array(dramLen);
   for (const d of data) dram.set(d.values, d.addr);
   const { inputWidth, outputWidth } = verifyProgram(program, hardware, dram.length, (pc) => sourceMap[pc] ?? undefined);
-  return {
+  const bin: Binary = {
     hardware,
     code: encodeProgram(program),
     dram,
@@ -149,4 +184,7 @@ export function assemble(text: string, file: string, hardware: Hardware = DEFAUL
     sourceMap,
     meta: { model, schedule, inputWidth, outputWidth, ...(benchmark ? { benchmark } : {}), ...(cpuCycles !== undefined ? { cpuCyclesPerEvaluation: cpuCycles } : {}) },
   };
+  // The loader's own checks, so that every binary `asm` writes loads, simulates and disassembles.
+  checkBinary(bin, { file, region: (i) => regionLocs[i], symbol: (i) => labelLocs[i], meta: (field) => metaLocs[field] });
+  return bin;
 }

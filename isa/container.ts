@@ -3,10 +3,10 @@
 
 import { crc32 } from 'node:zlib';
 import { Packr } from 'msgpackr';
-import { z } from 'zod';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { fail } from '../diagnostics/diagnostic.ts';
 import { HardwareSchema, type Hardware } from '../hardware/description.ts';
+import { checkBinary } from './check-binary.ts';
 import { INSTRUCTION_WORDS } from './table.ts';
 
 export const BINARY_MAGIC = 'AXNPU';
@@ -56,23 +56,6 @@ export interface BinaryMeta {
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
 
-const count = z.number().int().min(0);
-/** The parts of a body the CRC does not vouch for the meaning of: checked before anything trusts them. */
-const BodySchema = z.object({
-  regions: z.array(z.object({ name: z.string(), kind: z.enum(['input', 'hidden', 'control', 'decision', 'output', 'weights']), space: z.enum(['ocm', 'dram']), addr: count, len: count }).strict()),
-  symbols: z.array(z.object({ name: z.string(), pc: count }).strict()),
-  meta: z
-    .object({
-      model: z.string(),
-      schedule: z.enum(['static', 'dynamic', 'assembled']),
-      inputWidth: count,
-      outputWidth: count,
-      benchmark: z.string().optional(),
-      cpuCyclesPerEvaluation: z.number().int().min(1).max(1e9).optional(),
-    })
-    .strict(),
-});
-
 function bytesOf(a: Uint32Array | Float32Array): Uint8Array {
   // Little-endian on every platform Node supports; typed arrays are stored as raw bytes with an explicit dtype.
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
@@ -107,14 +90,14 @@ export function packBinary(bin: Binary): Uint8Array {
   return packr.pack({ magic: BINARY_MAGIC, version: BINARY_VERSION, crc32: crc32(body), body });
 }
 
-function typed<T>(v: unknown, dtype: string, ctor: new (b: ArrayBuffer) => T, what: string): T {
+function typed<T>(v: unknown, dtype: string, ctor: new (b: ArrayBuffer) => T, what: string, file?: string): T {
   const o = v as { dtype?: unknown; length?: unknown; bytes?: unknown };
   if (!o || o.dtype !== dtype || !(o.bytes instanceof Uint8Array) || typeof o.length !== 'number' || o.bytes.byteLength !== o.length * 4)
-    fail(DIAG.binaryMalformed, undefined, `${what} is not a ${dtype} array`);
+    fail(DIAG.binaryMalformed, file, `${what} is not a ${dtype} array`);
   return new ctor(copyAligned(o.bytes as Uint8Array));
 }
 
-/** Parses and checks a binary: magic, version, CRC, then structure. Every failure is one clear AxcError. */
+/** Parses and checks a binary: magic, version, CRC, structure, then checkBinary. Every failure is a clear AxcError. */
 export function unpackBinary(bytes: Uint8Array, file?: string): Binary {
   let outer: any;
   try {
@@ -136,23 +119,23 @@ export function unpackBinary(bytes: Uint8Array, file?: string): Binary {
   }
   const hw = HardwareSchema.safeParse(body?.hardware);
   if (!hw.success) fail(DIAG.binaryMalformed, file, `its hardware description is invalid (${hw.error.issues[0]?.path.join('.')}: ${hw.error.issues[0]?.message})`);
-  const code = typed(body.code, 'u32', Uint32Array, 'code');
+  const code = typed(body.code, 'u32', Uint32Array, 'code', file);
   if (code.length % INSTRUCTION_WORDS !== 0) fail(DIAG.binaryMalformed, file, 'code length is not a whole number of instructions');
-  const dram = typed(body.dram, 'f32', Float32Array, 'DRAM image');
+  const dram = typed(body.dram, 'f32', Float32Array, 'DRAM image', file);
   const sm = body.sourceMap;
   if (!sm || !Array.isArray(sm.files)) fail(DIAG.binaryMalformed, file, 'source map is missing');
-  const entries = typed(sm.entries, 'u32', Uint32Array, 'source map');
+  if (!sm.files.every((f: unknown) => typeof f === 'string')) fail(DIAG.binaryMalformed, file, 'source map file names are not strings');
+  const entries = typed(sm.entries, 'u32', Uint32Array, 'source map', file);
   const n = code.length / INSTRUCTION_WORDS;
   if (entries.length !== n * 3) fail(DIAG.binaryMalformed, file, 'source map does not cover every instruction');
   const sourceMap: (SourcePosition | null)[] = [];
   for (let i = 0; i < n; i++) {
     const fi = entries[i * 3];
+    if (fi > sm.files.length) fail(DIAG.binaryMalformed, file, `source map entry ${i} names file ${fi} of ${sm.files.length}`);
     sourceMap.push(fi === 0 ? null : { file: String(sm.files[fi - 1]), line: entries[i * 3 + 1], col: entries[i * 3 + 2] });
   }
-  const rest = BodySchema.safeParse({ regions: body.regions, symbols: body.symbols, meta: body.meta });
-  if (!rest.success) {
-    const issue = rest.error.issues[0];
-    fail(DIAG.binaryMalformed, file, `its ${issue.path.join('.') || 'body'} is invalid (${issue.message})`);
-  }
-  return { hardware: hw.data, code, dram, sourceMap, ...rest.data };
+  const bin: Binary = { hardware: hw.data, code, dram, sourceMap, regions: body.regions, symbols: body.symbols, meta: body.meta };
+  // Whatever passes here simulates and disassembles; the assembler runs the same checks before it writes.
+  checkBinary(bin, { file });
+  return bin;
 }

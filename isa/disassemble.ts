@@ -17,10 +17,17 @@ export function disassemble(bin: Binary, opts: DisassembleOptions = {}): string 
   const program = decodeProgram(bin.code);
   const names = new Map<number, string>();
   for (const s of bin.symbols) if (!names.has(s.pc)) names.set(s.pc, s.name);
+  // Every symbol name stays taken (even one that lost its pc to another), so a made-up name never repeats one.
+  const taken = new Set(bin.symbols.map((s) => s.name));
   for (const ins of program) {
     const op = OP_BY_CODE[ins.op]!;
     op.layout.forEach((fd, i) => {
-      if (fd.kind === 'label' && !names.has(ins.args[i])) names.set(ins.args[i], `L${ins.args[i]}`);
+      const pc = ins.args[i];
+      if (fd.kind !== 'label' || names.has(pc)) return;
+      let name = `L${pc}`;
+      while (taken.has(name)) name = `_${name}`;
+      taken.add(name);
+      names.set(pc, name);
     });
   }
   const labelOf = (pc: number) => names.get(pc) ?? String(pc);
@@ -34,7 +41,8 @@ export function disassemble(bin: Binary, opts: DisassembleOptions = {}): string 
   if (bin.meta.cpuCyclesPerEvaluation !== undefined) out.push(`.cpu ${bin.meta.cpuCyclesPerEvaluation}`);
   for (const r of bin.regions) out.push(`.region ${r.name} ${r.kind} ${r.space === 'ocm' ? 'm' : 'd'}${r.addr} ${r.len}`);
   let stage = -1;
-  const width = Math.max(...program.map((ins) => OP_BY_CODE[ins.op]!.mnemonic.length), 4) + 1;
+  // A loop, not Math.max(...program): spreading a long program overflows the call stack.
+  const width = program.reduce((w, ins) => Math.max(w, OP_BY_CODE[ins.op]!.mnemonic.length), 4) + 1;
   program.forEach((ins, pc) => {
     if (ins.stage !== stage) {
       stage = ins.stage;

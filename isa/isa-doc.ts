@@ -1,6 +1,6 @@
 // Renders the ISA reference (isa/README.md) from the instruction table; a test keeps the file current.
 
-import { FIELD_BITS } from './limits.ts';
+import { FIELD_BITS, MAX_DRAM_IMAGE_WORDS } from './limits.ts';
 import { INSTRUCTION_BITS, OPCODE_BITS, OP_LAYOUTS, STAGE_BITS, STAGE_NAMES, type OperandKind } from './table.ts';
 
 const SYNTAX: Record<OperandKind, string> = {
@@ -44,6 +44,11 @@ export function renderIsaDoc(): string {
     'so a compiled program is a setup prologue followed by a loop that begins with `recv`. Each sample ends with `send` (H(x) delivered) or `cpu` (handed to the CPU). ' +
     'Every operand is an immediate, so the loader checks every access against the hardware description once, before the first sample.');
   out.push('');
+  const mnemonics = (flow: string) => OP_LAYOUTS.filter((o) => o.flow === flow).map((o) => `\`${o.mnemonic}\``).join(', ');
+  out.push(`The loader also follows every path from instruction 0 through the branches (${mnemonics('branch')} may branch, ${mnemonics('jump')} always does) ` +
+    `and refuses a program in which a path runs past its last instruction: every path must end in ${mnemonics('halt')} or branch back (a compiled program jumps back to \`recv\` after each sample). ` +
+    '`axc asm` applies the loader\'s checks before it writes, so a binary it writes always loads.');
+  out.push('');
   out.push('## Summary');
   out.push('');
   out.push('| opcode | mnemonic | operands | what it does |');
@@ -77,9 +82,9 @@ export function renderIsaDoc(): string {
   out.push('| directive | meaning |');
   out.push('| --- | --- |');
   out.push(`| \`.stage NAME\` | stage tag for the following instructions (${STAGE_NAMES.map((n) => `\`${n}\``).join(', ')}, or 0–${STAGE_NAMES.length - 1}) |`);
-  out.push('| `.region NAME KIND mADDR LEN` | a named span of memory (`m` on-chip, `d` DRAM), KIND one of input, hidden, control, decision, output, weights |');
-  out.push('| `.data dADDR v, v, ...` | DRAM contents (float32) starting at ADDR |');
-  out.push('| `.model NAME`, `.schedule static\\|dynamic` | metadata carried into the binary |');
+  out.push('| `.region NAME KIND mADDR LEN` | a named span of memory (`m` on-chip, `d` DRAM) that lies within it, KIND one of input, hidden, control, decision, output, weights |');
+  out.push(`| \`.data dADDR v, v, ...\` | DRAM contents (float32) starting at ADDR; the image must fit the hardware's \`dramWords\` and at most ${MAX_DRAM_IMAGE_WORDS} words (what a binary carries) |`);
+  out.push('| `.model NAME`, `.schedule static\\|dynamic\\|assembled` | metadata carried into the binary |');
   out.push('| `.benchmark NAME` | the exact function the CPU computes for samples the predictor rejects |');
   out.push('| `.cpu CYCLES` | CPU cycles of one exact evaluation (default: the benchmark\'s estimate, then the hardware\'s) |');
   out.push('');

@@ -26,3 +26,6 @@ export const MAX_PROGRAM_LENGTH = 1 << FIELD_BITS.target;
 export const MAX_LAYER_WIDTH = (1 << FIELD_BITS.len) - 1;
 /** Weights of one layer (width × fan-in); bounds memory before anything is allocated. */
 export const MAX_LAYER_WEIGHTS = 1 << 26;
+/** The largest DRAM image a binary carries (1 GiB of float32, the default DRAM): a binary is read and
+ *  unpacked whole, so a larger image could not be loaded even where the hardware's DRAM is larger. */
+export const MAX_DRAM_IMAGE_WORDS = 2 ** 28;

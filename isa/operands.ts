@@ -6,6 +6,10 @@ import { float32Text } from '../ir/float-text.ts';
 
 const PREFIX: Partial<Record<OperandKind, string>> = { tile: 't', pe: 'p', buf: '@', ocm: 'm', dram: 'd' };
 
+/** A label name: how `name:` defines one and a branch operand refers to one. */
+export const LABEL_NAME = /[A-Za-z_.][\w.]*/;
+export const LABEL_SYNTAX = new RegExp(`^${LABEL_NAME.source}$`);
+
 
 export function formatOperand(kind: OperandKind, value: number, labelOf: (pc: number) => string): string {
   switch (kind) {
@@ -43,7 +47,7 @@ export function parseOperand(kind: OperandKind, text: string): { value: number }
     }
     case 'label':
       if (/^\d+$/.test(text)) return { value: Number(text) };
-      return /^[A-Za-z_.][\w.]*$/.test(text) ? { label: text } : { error: `expected a label or instruction index, got '${text}'` };
+      return LABEL_SYNTAX.test(text) ? { label: text } : { error: `expected a label or instruction index, got '${text}'` };
     default:
       return { error: `unknown operand kind ${kind}` };
   }

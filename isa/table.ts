@@ -22,9 +22,13 @@ export interface OpDecl {
   fields: FieldDecl[];
   /** The loop nest the instruction performs, in the notation of isa/README.md. */
   loop: string;
-  /** True when the instruction may change the program counter other than to pc + 1. */
-  control?: boolean;
+  /** Where control goes next (default 'next'); the loader's control-flow check (isa/control-flow.ts) reads it. */
+  flow?: Flow;
 }
+
+/** 'next': pc + 1 (recv also ends the program there when the input is exhausted); 'branch': pc + 1 or the
+ *  target operand; 'jump': the target only; 'halt': nowhere, the program ends. */
+export type Flow = 'next' | 'branch' | 'jump' | 'halt';
 
 const B = FIELD_BITS;
 const f = (name: string, bits: number, kind: OperandKind, doc: string): FieldDecl => ({ name, bits, kind, doc });
@@ -49,7 +53,7 @@ export const OPS: readonly OpDecl[] = [
     summary: 'Stop the program.',
     fields: [],
     loop: 'stop',
-    control: true,
+    flow: 'halt',
   },
   {
     mnemonic: 'recv',
@@ -57,7 +61,6 @@ export const OPS: readonly OpDecl[] = [
     summary: 'Stage 1: take the next sample from the host into on-chip memory; stop when the input is exhausted.',
     fields: [f('ocm', B.ocmAddr, 'ocm', 'destination in on-chip memory'), len],
     loop: 'if no sample left: stop\nfor j < len: OCM[ocm + j] = x[j]',
-    control: true,
   },
   {
     mnemonic: 'ldw',
@@ -105,7 +108,7 @@ export const OPS: readonly OpDecl[] = [
     summary: 'Stage 3, sigmoid decision: the controller reads P(x) from its fixed address and, unless it exceeds the threshold, branches to the CPU path.',
     fields: [f('ocm', B.ocmAddr, 'ocm', 'address of P(x)'), f('threshold', B.f32, 'f32', 'invoke when P(x) > threshold'), target],
     loop: 'P = OCM[ocm]; invoke = P > threshold\nif not invoke: pc = target',
-    control: true,
+    flow: 'branch',
   },
   {
     mnemonic: 'decm',
@@ -113,7 +116,7 @@ export const OPS: readonly OpDecl[] = [
     summary: 'Stage 3, softmax decision: the controller reads the two logits and, unless the safe one strictly wins, branches to the CPU path.',
     fields: [f('ocm', B.ocmAddr, 'ocm', 'address of the two logits'), f('safe', B.flag, 'uint', 'index of the safe logit'), target],
     loop: 's = OCM[ocm + safe]; o = OCM[ocm + 1 - safe]\nP = f32(1 / (1 + exp(f32(o - s)))); invoke = s > o\nif not invoke: pc = target',
-    control: true,
+    flow: 'branch',
   },
   {
     mnemonic: 'cpu',
@@ -129,7 +132,7 @@ export const OPS: readonly OpDecl[] = [
     fields: [f('ocm', B.ocmAddr, 'ocm', 'address of H(x)'), len],
     loop: 'for j < len: y[j] = OCM[ocm + j]',
   },
-  { mnemonic: 'jmp', opcode: 11, summary: 'Unconditional branch.', fields: [target], loop: 'pc = target', control: true },
+  { mnemonic: 'jmp', opcode: 11, summary: 'Unconditional branch.', fields: [target], loop: 'pc = target', flow: 'jump' },
 ];
 
 export interface FieldLayout extends FieldDecl {
@@ -149,6 +152,7 @@ function layOut(op: OpDecl): OpLayout {
     return l;
   });
   if (offset > INSTRUCTION_BITS) throw new Error(`ISA table: ${op.mnemonic} needs ${offset} bits`);
+  if ((op.flow === 'branch' || op.flow === 'jump') && !op.fields.some((fd) => fd.kind === 'label')) throw new Error(`ISA table: ${op.mnemonic} branches but has no label operand`);
   return { ...op, layout };
 }
 

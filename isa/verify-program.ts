@@ -1,11 +1,13 @@
 // Static check of a program against the hardware it runs on. Every operand is an immediate, so
-// every buffer, memory and branch access is proven in range once, before the first sample.
+// every buffer, memory and branch access is proven in range once, before the first sample, and
+// control is proven never to run off the end of the program (isa/control-flow.ts).
 
 import { DIAG } from '../diagnostics/catalog.ts';
 import { AxcError, diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { Hardware } from '../hardware/description.ts';
 import type { SourceLoc } from '../ir/model.ts';
 import type { Instruction } from './encoding.ts';
+import { checkControlFlow } from './control-flow.ts';
 import { MAX_PROGRAM_LENGTH } from './limits.ts';
 import { OP_BY_CODE } from './table.ts';
 
@@ -16,7 +18,7 @@ export function verifyProgram(
   program: readonly Instruction[],
   hw: Hardware,
   dramWords: number,
-  locOf: (pc: number) => SourceLoc | undefined = () => undefined,
+  locOf: (pc: number) => SourceLoc | string | undefined = () => undefined,
 ): { inputWidth: number; outputWidth: number } {
   const diags: Diagnostic[] = [];
   let inputWidth = -1;
@@ -39,6 +41,8 @@ export function verifyProgram(
       case 'send': {
         within('on-chip memory range', a.ocm, a.len, hw.onChipMemoryWords, 'on-chip memory');
         if (op.mnemonic === 'recv') {
+          // A sample file cannot hold an empty sample (blank lines are skipped), so such a program could never run one.
+          if (a.len === 0) bad('receives 0 words; a sample has at least one value');
           if (inputWidth >= 0 && a.len !== inputWidth) bad(`receives ${a.len} words but an earlier recv takes ${inputWidth}`);
           inputWidth = a.len;
         } else {
@@ -77,6 +81,7 @@ export function verifyProgram(
     }
     if ('target' in a && a.target >= program.length) bad(`branch target ${a.target} is past the end of the program (${program.length} instructions)`);
   });
+  diags.push(...checkControlFlow(program, locOf));
   if (inputWidth < 0) diags.push(diag(DIAG.illegalInstruction, undefined, 0, 'program has no recv, so it never takes a sample'));
   if (diags.length > MAX_REPORTED) throw new AxcError([...diags.slice(0, MAX_REPORTED), diag(DIAG.moreErrors, undefined, diags.length - MAX_REPORTED)]);
   if (diags.length) throw new AxcError(diags);

@@ -2,8 +2,6 @@
 // and the run report from the timing and energy model.
 
 import { findBenchmark } from '../benchmarks/registry.ts';
-import { DIAG } from '../diagnostics/catalog.ts';
-import { fail } from '../diagnostics/diagnostic.ts';
 import { float32Text } from '../ir/float-text.ts';
 import type { Binary } from '../isa/container.ts';
 import { ChromeTrace } from './chrome-trace.ts';
@@ -36,10 +34,8 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
   const setupInstructions = sim.machine.instructions;
   const emptyY = ','.repeat(sim.outputWidth);
   // With a benchmark named, samples handed to the CPU carry its exact result.
+  // The Simulator has checked the benchmark is known and matches the program's widths (isa/check-binary.ts).
   const exact = binary.meta.benchmark ? findBenchmark(binary.meta.benchmark) : undefined;
-  if (binary.meta.benchmark && !exact) fail(DIAG.binaryMalformed, undefined, `it names benchmark '${binary.meta.benchmark}', which this axc does not know`);
-  if (exact && (exact.inputWidth !== sim.inputWidth || exact.outputWidth !== sim.outputWidth))
-    fail(DIAG.binaryMalformed, undefined, `it names benchmark '${exact.name}' (${exact.inputWidth} -> ${exact.outputWidth}) for a ${sim.inputWidth} -> ${sim.outputWidth} program`);
   const exactY = new Float64Array(sim.outputWidth);
   if (opts.onRow) await opts.onRow(csvHeader(sim.outputWidth));
   let n = 0;

@@ -3,10 +3,10 @@
 
 import { DIAG } from '../diagnostics/catalog.ts';
 import { fail } from '../diagnostics/diagnostic.ts';
+import { checkBinary } from '../isa/check-binary.ts';
 import type { Binary } from '../isa/container.ts';
-import { decodeProgram, flattenProgram } from '../isa/encoding.ts';
+import { flattenProgram } from '../isa/encoding.ts';
 import { DECODED_STRIDE } from '../isa/table.ts';
-import { verifyProgram } from '../isa/verify-program.ts';
 import { BLOCKED, DISPATCH, HALTED } from './execute-ops.ts';
 import { Machine } from './machine.ts';
 import type { TraceSink } from './timing-model.ts';
@@ -58,12 +58,10 @@ export class Simulator {
 
   constructor(binary: Binary, opts: SimulatorOptions = {}) {
     this.binary = binary;
-    const program = decodeProgram(binary.code);
-    const widths = verifyProgram(program, binary.hardware, binary.dram.length, (pc) => binary.sourceMap[pc] ?? undefined);
-    this.inputWidth = widths.inputWidth;
-    this.outputWidth = widths.outputWidth;
-    if (binary.meta.inputWidth !== widths.inputWidth || binary.meta.outputWidth !== widths.outputWidth)
-      fail(DIAG.binaryMalformed, undefined, `its metadata says ${binary.meta.inputWidth} -> ${binary.meta.outputWidth} but its program receives ${widths.inputWidth} and sends ${widths.outputWidth} words`);
+    // The loader's checks, for binaries handed over in-process as well as those read from disk.
+    const { program, inputWidth, outputWidth } = checkBinary(binary);
+    this.inputWidth = inputWidth;
+    this.outputWidth = outputWidth;
     this.code = flattenProgram(program);
     const recorded = binary.meta.cpuCyclesPerEvaluation;
     this.cpuCyclesPerEvaluation = recorded ?? binary.hardware.cpu.cyclesPerEvaluation;
