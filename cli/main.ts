@@ -2,7 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { AxcError, formatDiagnostic } from '../diagnostics/diagnostic.ts';
+import { AxcError, formatDiagnostic, limitPerFile } from '../diagnostics/diagnostic.ts';
 import { asmCommand } from './commands/asm.ts';
 import { compileCommand } from './commands/compile.ts';
 import { dataCommand } from './commands/data.ts';
@@ -36,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof AxcError) {
-      for (const d of e.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+      for (const d of limitPerFile(e.diagnostics)) process.stderr.write(`${formatDiagnostic(d)}\n`);
       return 1;
     }
     const err = e as Error;
