@@ -10,6 +10,7 @@ import { DIAG } from '../diagnostics/catalog.ts';
 import { diag, type Diagnostic, lineIndex } from '../diagnostics/diagnostic.ts';
 import type { LayerWeightsAst, WeightTable, WeightValue } from './ast.ts';
 import { float32Text } from '../ir/float-text.ts';
+import { jsonDepthError } from '../input/json-depth.ts';
 
 export const WEIGHTS_FORMAT = 'axc-weights';
 export const WEIGHTS_VERSION = 1;
@@ -49,6 +50,8 @@ function properties(obj: Node, at: (n: Node) => SourceLoc, ds: Diagnostic[]): Ma
 
 /** Parses a weights file's text. `file` is the name used in diagnostic positions. */
 export function readWeightsFile(text: string, file: string): { table: WeightTable | null; diagnostics: Diagnostic[] } {
+  const tooDeep = jsonDepthError(text, file, 'the weights file');
+  if (tooDeep) return { table: null, diagnostics: [tooDeep] };
   const ds: Diagnostic[] = [];
   const locOf = lineIndex(file, text);
   const at = (n: Node): SourceLoc => locOf(n.offset);

@@ -22,6 +22,7 @@ import {
   type WeightEntry,
   type WeightsGroup,
 } from './layers-model-schema.ts';
+import { jsonDepthError } from '../../input/json-depth.ts';
 import { functionalGraph, sequentialGraph, type LayerGraph } from './layer-graph.ts';
 import { planDenses, planToModel, recogniseAxNet, type DenseInfo, type DenseWeights, type Rename } from './recognise-axnet.ts';
 
@@ -115,7 +116,12 @@ export function readLayersModel(path: string, opts: ReadLayersModelOptions = {})
     return result();
   }
 
-  // JSON, with positions.
+  // JSON, with positions (after the nesting bound: the parser recurses once per level).
+  const tooDeep = jsonDepthError(text, path, 'model.json');
+  if (tooDeep) {
+    ds.push(tooDeep);
+    return result();
+  }
   const locOf = lineIndex(path, text);
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
