@@ -12,6 +12,7 @@ import { axnParser, ParseStopped } from './parser.ts';
 import { cstToAst } from './cst-to-ast.ts';
 import { checkModel, type WeightsFileLoader } from './check-model.ts';
 import { readWeightsFile } from './weights-file.ts';
+import { wrongKindOfFile } from '../input/file-kind.ts';
 
 export interface ParseOptions {
   /**
@@ -120,12 +121,14 @@ export function parseModel(text: string, file: string, opts: ParseOptions = {}):
 
 /** Reads and parses an .axn file; a weights file it names is resolved relative to the model file's directory. */
 export function loadModelFile(file: string): ParseResult {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    bytes = fs.readFileSync(file);
   } catch (err) {
     const why = describeFsError(err);
     return { model: null, diagnostics: [diag(DIAG.fileUnreadable, undefined, file, why)] };
   }
-  return parseModel(text, file);
+  const wrongKind = wrongKindOfFile(bytes, file, 'an .axn model', ['axn', 'text']);
+  if (wrongKind) return { model: null, diagnostics: [wrongKind] };
+  return parseModel(bytes.toString('utf8'), file);
 }

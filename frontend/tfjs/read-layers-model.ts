@@ -23,6 +23,7 @@ import {
   type WeightsGroup,
 } from './layers-model-schema.ts';
 import { jsonDepthError } from '../../input/json-depth.ts';
+import { wrongKindOfFile } from '../../input/file-kind.ts';
 import { functionalGraph, sequentialGraph, type LayerGraph } from './layer-graph.ts';
 import { planDenses, planToModel, recogniseAxNet, type DenseInfo, type DenseWeights, type Rename } from './recognise-axnet.ts';
 
@@ -108,13 +109,19 @@ export function readLayersModel(path: string, opts: ReadLayersModelOptions = {})
   checkOptions(opts.threshold ?? 0.5, opts.safeIndex ?? 1);
   if (ds.length) return result();
 
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(path, 'utf8');
+    bytes = fs.readFileSync(path);
   } catch (err) {
     ds.push(diag(DIAG.fileUnreadable, undefined, path, describeFsError(err)));
     return result();
   }
+  const wrongKind = wrongKindOfFile(bytes, path, 'a TensorFlow.js model.json', ['tfjs', 'text']);
+  if (wrongKind) {
+    ds.push(wrongKind);
+    return result();
+  }
+  const text = bytes.toString('utf8');
 
   // JSON, with positions (after the nesting bound: the parser recurses once per level).
   const tooDeep = jsonDepthError(text, path, 'model.json');
