@@ -174,10 +174,10 @@ test('stack overflow in parseTree: a hardware description nested 6,000 deep is A
   only(t, err.diagnostics, 'AXU705', `hw.json:${lineColAt(text, text.indexOf('[') + MAX_JSON_DEPTH - 1)}`);
 });
 
-test('stack overflow in parseTree: a model.json nested 3,000 deep is AXU705', (t) => {
+test('stack overflow in parseTree: a model.json nested 6,000 deep is AXU705', (t) => {
   const dir = tempDir(t);
   const file = path.join(dir, 'model.json');
-  const text = `{"modelTopology": {}, "weightsManifest": [], "x": ${'{"a": '.repeat(3000)}1${'}'.repeat(3000)}}`;
+  const text = `{"modelTopology": {}, "weightsManifest": [], "x": ${'{"a": '.repeat(6000)}1${'}'.repeat(6000)}}`;
   fs.writeFileSync(file, text);
   const off = text.indexOf('{"a"') + (MAX_JSON_DEPTH - 1) * '{"a": '.length; // the first opens level 2
   only(t, readLayersModel(file).diagnostics, 'AXU705', `${file}:${lineColAt(text, off)}`);

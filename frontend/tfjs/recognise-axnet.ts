@@ -6,7 +6,7 @@ import { DIAG } from '../../diagnostics/catalog.ts';
 import { diag, type Diagnostic } from '../../diagnostics/diagnostic.ts';
 import { DenseConfigSchema, InputShapeConfigSchema } from './layers-model-schema.ts';
 import type { GraphLayer, LayerGraph } from './layer-graph.ts';
-import { quote } from '../../diagnostics/quote.ts';
+import { clip, quote } from '../../diagnostics/quote.ts';
 
 export type KerasActivation = Activation | 'softmax';
 
@@ -106,7 +106,7 @@ export function recogniseAxNet(g: LayerGraph): { plan: AxNetPlan | null; diagnos
   }
   const input = byName.get(g.inputs[0].layer)!;
   if (input.className !== 'InputLayer') {
-    ds.push(diag(DIAG.tfjsLayerGraph, input.loc, `input_layers names ${quote(input.name)}, a ${input.className}; expected the InputLayer`));
+    ds.push(diag(DIAG.tfjsLayerGraph, input.loc, `input_layers names ${quote(input.name)}, a ${clip(input.className)}; expected the InputLayer`));
     return done();
   }
   if (g.outputs.length !== 1 && g.outputs.length !== 2) {
@@ -182,7 +182,7 @@ export function recogniseAxNet(g: LayerGraph): { plan: AxNetPlan | null; diagnos
     }
     const d = dense.get(p.name);
     if (!d) {
-      ds.push(diag(DIAG.tfjsBadDecision, p.loc, p.name, `(output 1) is a ${p.className}`));
+      ds.push(diag(DIAG.tfjsBadDecision, p.loc, p.name, `(output 1) is a ${clip(p.className)}`));
       return done();
     }
     if (!isDecisionShaped(d)) {
@@ -196,7 +196,7 @@ export function recogniseAxNet(g: LayerGraph): { plan: AxNetPlan | null; diagnos
     for (let cur = predictorTensor; cur !== input; cur = src(cur)) {
       const hd = dense.get(cur.name);
       if (!hd) {
-        ds.push(diag(DIAG.tfjsLayerGraph, cur.loc, `the decision ${quote(p.name)} is computed through ${cur.className} ${quote(cur.name)}; the predictor is a chain of Dense layers from the input`));
+        ds.push(diag(DIAG.tfjsLayerGraph, cur.loc, `the decision ${quote(p.name)} is computed through ${clip(cur.className)} ${quote(cur.name)}; the predictor is a chain of Dense layers from the input`));
         return done();
       }
       if (hd.activation === 'softmax') ds.push(diag(DIAG.tfjsUnsupportedActivation, cur.loc, cur.name, 'softmax', LAYER_ACTIVATIONS));
@@ -209,7 +209,7 @@ export function recogniseAxNet(g: LayerGraph): { plan: AxNetPlan | null; diagnos
   const out0 = outs[0];
   const outDense = dense.get(out0.name);
   if (!outDense) {
-    const why = out0.className === 'Multiply' ? `output 0 ${quote(out0.name)} is a Multiply; the approximator ends with an ungated Dense output layer` : `output 0 ${quote(out0.name)} is the ${out0.className}; the approximator has at least one Dense layer`;
+    const why = out0.className === 'Multiply' ? `output 0 ${quote(out0.name)} is a Multiply; the approximator ends with an ungated Dense output layer` : `output 0 ${quote(out0.name)} is the ${clip(out0.className)}; the approximator has at least one Dense layer`;
     ds.push(diag(DIAG.tfjsLayerGraph, out0.loc, why));
     return done();
   }
@@ -243,7 +243,7 @@ export function recogniseAxNet(g: LayerGraph): { plan: AxNetPlan | null; diagnos
     if (isControl(b) && dense.has(a.name)) [hiddenL, controlL] = [a, b];
     else if (isControl(a) && dense.has(b.name)) [hiddenL, controlL] = [b, a];
     else {
-      const what = (l: GraphLayer) => (l === input ? `the input ${quote(l.name)}` : dense.has(l.name) ? `Dense ${quote(l.name)} (fed by ${quote(src(l).name)})` : `${l.className} ${quote(l.name)}`);
+      const what = (l: GraphLayer) => (l === input ? `the input ${quote(l.name)}` : dense.has(l.name) ? `Dense ${quote(l.name)} (fed by ${quote(src(l).name)})` : `${clip(l.className)} ${quote(l.name)}`);
       ds.push(diag(DIAG.tfjsBadMultiply, m.loc, m.name, `multiplies ${what(a)} by ${what(b)}; one operand must be an approximator hidden Dense and the other a control Dense fed by ${pName}`));
       return done();
     }
@@ -264,7 +264,7 @@ export function recogniseAxNet(g: LayerGraph): { plan: AxNetPlan | null; diagnos
     cur = src(hiddenL);
   }
   for (const l of g.layers) {
-    if (!roles.has(l.name)) ds.push(diag(DIAG.tfjsLayerGraph, l.loc, `layer ${quote(l.name)} (${l.className}) is not part of the AXNet pattern: it is not on the approximator, predictor, control or decision path to the outputs`));
+    if (!roles.has(l.name)) ds.push(diag(DIAG.tfjsLayerGraph, l.loc, `layer ${quote(l.name)} (${clip(l.className)}) is not part of the AXNet pattern: it is not on the approximator, predictor, control or decision path to the outputs`));
   }
   if (ds.length) return done();
   return { plan: { name: g.name, input, inputWidth, approximator, predictorHidden, decision, loc: g.loc }, diagnostics: ds };
