@@ -66,7 +66,8 @@ export function parseModel(text: string, file: string, opts: ParseOptions = {}):
   const diagnostics: Diagnostic[] = [];
   const lexed = axnLexer.tokenize(text);
   const unlexable = lexed.groups[UNLEXABLE_GROUP] ?? [];
-  for (const t of unlexable.slice(0, MAX_LEXER_ERRORS)) diagnostics.push(diag(DIAG.unexpectedCharacter, tokenLoc(file, t), t.image));
+  // One error per run of such characters, naming its first (a whole code point, so an emoji stays whole).
+  for (const t of unlexable.slice(0, MAX_LEXER_ERRORS)) diagnostics.push(diag(DIAG.unexpectedCharacter, tokenLoc(file, t), String.fromCodePoint(t.image.codePointAt(0)!)));
   if (unlexable.length > MAX_LEXER_ERRORS) {
     // The lexer stopped: its last token is the rest of the file, so parsing what came before would mislead.
     diagnostics.push(stopNote(tokenLoc(file, unlexable[MAX_LEXER_ERRORS]), MAX_LEXER_ERRORS));
