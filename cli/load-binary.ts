@@ -2,10 +2,11 @@
 
 import { readFileSync } from 'node:fs';
 import { DIAG } from '../diagnostics/catalog.ts';
-import { fail, describeFsError } from '../diagnostics/diagnostic.ts';
+import { AxcError, fail, describeFsError } from '../diagnostics/diagnostic.ts';
 import { canonicalHardware } from '../hardware/description.ts';
 import { loadHardwareFile } from '../hardware/load-hardware.ts';
 import { unpackBinary, type Binary } from '../isa/container.ts';
+import { wrongKindOfFile } from '../input/file-kind.ts';
 
 export function readBinaryFile(path: string, npu?: string): Binary {
   let bytes: Uint8Array;
@@ -14,6 +15,9 @@ export function readBinaryFile(path: string, npu?: string): Binary {
   } catch (e) {
     fail(DIAG.fileUnreadable, undefined, path, describeFsError(e));
   }
+  // Unknown binary data goes on to unpackBinary, which says why it is not a binary (bad magic, truncated).
+  const wrongKind = wrongKindOfFile(bytes, path, 'an axc binary', ['binary', 'data']);
+  if (wrongKind) throw new AxcError(wrongKind);
   const bin = unpackBinary(bytes, path);
   if (npu) {
     const hw = loadHardwareFile(npu);

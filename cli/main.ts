@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help, type Option } from 'commander';
 import { DIAG } from '../diagnostics/catalog.ts';
-import { AxcError, describeFsError, diag, formatDiagnostic } from '../diagnostics/diagnostic.ts';
+import { AxcError, describeFsError, diag, formatDiagnostic, limitPerFile } from '../diagnostics/diagnostic.ts';
 import { exitAfterUndo } from './interrupt.ts';
 import { asmCommand } from './commands/asm.ts';
 import { compileCommand } from './commands/compile.ts';
@@ -57,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof AxcError) {
-      for (const d of e.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+      for (const d of limitPerFile(e.diagnostics)) process.stderr.write(`${formatDiagnostic(d)}\n`);
       return e.diagnostics.every((d) => d.usage) ? 2 : 1;
     }
     const err = e as Error;

@@ -1,6 +1,8 @@
 // The one catalog of diagnostic codes: every error axc reports comes from an entry here.
 // Codes are stable (tests and users grep for them); prefixes name the subsystem that reports them.
 
+import { clip, quote } from './quote.ts';
+
 type Fmt = (...args: any[]) => string;
 
 /** `usage`: the command line itself is wrong (exit 2), as opposed to the files it names (exit 1). */
@@ -10,42 +12,45 @@ function entry<F extends Fmt>(code: string, message: F, kind: 'input' | 'usage' 
 
 export const DIAG = {
   // .axn lexing and parsing
-  unexpectedCharacter: entry('AXN001', (ch: string) => `unexpected character '${ch}'`),
+  unexpectedCharacter: entry('AXN001', (ch: string) => `unexpected character ${quote(ch)}`),
   syntax: entry('AXN002', (what: string) => what),
+  // reading bounds (issue 8): a flood of errors stops, and weight lists nest only as deep as a matrix needs
+  tooManyErrors: entry('AXN003', (n: number) => `too many errors; axc stopped reading the file here, after the first ${n}`),
+  weightsTooDeep: entry('AXN004', (max: number) => `weight lists nest at most ${max} deep (a weight matrix needs 2); this '[' opens level ${max + 1}`),
   // .axn semantics
-  duplicateName: entry('AXN101', (name: string, firstLine: number) => `'${name}' is already declared (line ${firstLine})`),
-  unknownActivation: entry('AXN102', (name: string) => `unknown activation '${name}'; expected linear, relu, sigmoid or tanh`),
+  duplicateName: entry('AXN101', (name: string, firstLine: number) => `${quote(name)} is already declared (line ${firstLine})`),
+  unknownActivation: entry('AXN102', (name: string) => `unknown activation ${quote(name)}; expected linear, relu, sigmoid or tanh`),
   nonPositiveWidth: entry('AXN103', (what: string, w: number) => `${what} must be a positive integer, got ${w}`),
   widthTooLarge: entry('AXN104', (what: string, w: number, max: number) => `${what} ${w} is too large to represent (at most ${max})`),
-  undefinedControl: entry('AXN105', (name: string) => `control vector '${name}' is not declared in the predictor's output`),
-  controlUsedTwice: entry('AXN106', (name: string, first: string) => `control vector '${name}' already controls layer '${first}'; each control vector gates one layer`),
-  controlWidthMismatch: entry('AXN107', (name: string, w: number, layer: string, lw: number) => `control vector '${name}' has width ${w} but layer '${layer}' it controls has width ${lw}`),
-  unusedControl: entry('AXN108', (name: string) => `control vector '${name}' controls no layer`),
-  missingDecision: entry('AXN109', (split: string) => `predictor output '${split}' has no decision; add 'decision = sigmoid(threshold: 0.5)' or 'decision = softmax(safe: 1)'`),
-  controlledOutputLayer: entry('AXN110', (layer: string) => `'${layer}' is the approximator's output layer and cannot be controlled; only hidden layers are gated`),
-  outputWidthMismatch: entry('AXN111', (layer: string, w: number, declared: number) => `approximator output layer '${layer}' has width ${w} but the model declares output ${declared}`),
+  undefinedControl: entry('AXN105', (name: string) => `control vector ${quote(name)} is not declared in the predictor's output`),
+  controlUsedTwice: entry('AXN106', (name: string, first: string) => `control vector ${quote(name)} already controls layer ${quote(first)}; each control vector gates one layer`),
+  controlWidthMismatch: entry('AXN107', (name: string, w: number, layer: string, lw: number) => `control vector ${quote(name)} has width ${w} but layer ${quote(layer)} it controls has width ${lw}`),
+  unusedControl: entry('AXN108', (name: string) => `control vector ${quote(name)} controls no layer`),
+  missingDecision: entry('AXN109', (split: string) => `predictor output ${quote(split)} has no decision; add 'decision = sigmoid(threshold: 0.5)' or 'decision = softmax(safe: 1)'`),
+  controlledOutputLayer: entry('AXN110', (layer: string) => `${quote(layer)} is the approximator's output layer and cannot be controlled; only hidden layers are gated`),
+  outputWidthMismatch: entry('AXN111', (layer: string, w: number, declared: number) => `approximator output layer ${quote(layer)} has width ${w} but the model declares output ${declared}`),
   emptySubnet: entry('AXN112', (what: string) => `${what} has no layers`),
-  missingDeclaration: entry('AXN113', (what: string) => `model is missing its '${what}' declaration`),
-  duplicateDeclaration: entry('AXN114', (what: string) => `'${what}' is declared more than once`),
+  missingDeclaration: entry('AXN113', (what: string) => `model is missing its ${quote(what)} declaration`),
+  duplicateDeclaration: entry('AXN114', (what: string) => `${quote(what)} is declared more than once`),
   badThreshold: entry('AXN115', (t: number) => `decision threshold must lie strictly between 0 and 1 (as a float32), got ${t}`),
   badBound: entry('AXN116', (b: number) => `error bound must be a positive finite number, got ${b}`),
   badSafeIndex: entry('AXN117', (i: number) => `softmax 'safe' must be 0 or 1, got ${i}`),
-  unknownMetric: entry('AXN118', (m: string) => `unknown quality metric '${m}'; expected abs, rel or rmse`),
+  unknownMetric: entry('AXN118', (m: string) => `unknown quality metric ${quote(m)}; expected abs, rel or rmse`),
   badArgument: entry('AXN119', (what: string) => what),
-  missingWeights: entry('AXN120', (layer: string, what: string) => `no ${what} given for layer '${layer}'`),
-  weightCount: entry('AXN121', (layer: string, what: string, expected: number, got: number) => `layer '${layer}' ${what} needs ${expected} values, got ${got}`),
-  weightShape: entry('AXN122', (layer: string, what: string, expected: string, got: string) => `layer '${layer}' ${what} has shape ${got}, expected ${expected}`),
-  unknownWeightLayer: entry('AXN123', (layer: string) => `weights given for '${layer}', which is not a layer of this model`),
-  weightNotFloat32: entry('AXN124', (v: string) => `weight ${v} is not a finite float32 value`),
-  weightsFileUnreadable: entry('AXN125', (path: string, why: string) => `cannot read weights file '${path}': ${why}`),
+  missingWeights: entry('AXN120', (layer: string, what: string) => `no ${what} given for layer ${quote(layer)}`),
+  weightCount: entry('AXN121', (layer: string, what: string, expected: number, got: number) => `layer ${quote(layer)} ${what} needs ${expected} values, got ${got}`),
+  weightShape: entry('AXN122', (layer: string, what: string, expected: string, got: string) => `layer ${quote(layer)} ${what} has shape ${got}, expected ${expected}`),
+  unknownWeightLayer: entry('AXN123', (layer: string) => `weights given for ${quote(layer)}, which is not a layer of this model`),
+  weightNotFloat32: entry('AXN124', (v: string) => `weight ${clip(v)} is not a finite float32 value`),
+  weightsFileUnreadable: entry('AXN125', (path: string, why: string) => `cannot read weights file ${quote(path, 200)}: ${why}`),
   weightsFileMalformed: entry('AXN126', (what: string) => what),
-  unknownBenchmark: entry('AXN132', (name: string, known: string) => `unknown benchmark '${name}'; known benchmarks: ${known}`),
-  benchmarkWidth: entry('AXN133', (name: string, bin: number, bout: number, min: number, mout: number) => `benchmark '${name}' maps ${bin} inputs to ${bout} outputs, but the model maps ${min} to ${mout}`),
+  unknownBenchmark: entry('AXN132', (name: string, known: string) => `unknown benchmark ${quote(name)}; known benchmarks: ${known}`),
+  benchmarkWidth: entry('AXN133', (name: string, bin: number, bout: number, min: number, mout: number) => `benchmark ${quote(name)} maps ${bin} inputs to ${bout} outputs, but the model maps ${min} to ${mout}`),
   badCpuCycles: entry('AXN134', (v: number) => `cpu cycles must be a whole number from 1 to 1000000000, got ${v}`),
   weightsMissing: entry('AXN127', () => `model has no 'weights' declaration; give a file, an inline block, or 'weights seed N'`),
-  controlInPredictor: entry('AXN128', (layer: string) => `predictor layer '${layer}' cannot be 'controlled by' a control vector; only approximator hidden layers are gated`),
-  decisionNotLast: entry('AXN129', (split: string, after: string) => `the decision must be the last entry of split '${split}'; move it after '${after}'`),
-  unknownDecision: entry('AXN130', (kind: string) => `unknown decision '${kind}'; expected sigmoid(threshold: T) or softmax(safe: I)`),
+  controlInPredictor: entry('AXN128', (layer: string) => `predictor layer ${quote(layer)} cannot be 'controlled by' a control vector; only approximator hidden layers are gated`),
+  decisionNotLast: entry('AXN129', (split: string, after: string) => `the decision must be the last entry of split ${quote(split)}; move it after ${quote(after)}`),
+  unknownDecision: entry('AXN130', (kind: string) => `unknown decision ${quote(kind)}; expected sigmoid(threshold: T) or softmax(safe: I)`),
   missingSplit: entry('AXN131', () => `predictor has no 'split' output block; add 'split NAME { ... decision = softmax(safe: 1) }'`),
 
   // compiler
@@ -56,8 +61,8 @@ export const DIAG = {
 
   // hardware description
   hardwareSyntax: entry('AXH301', (why: string) => `hardware description is not valid JSON: ${why}`),
-  hardwareField: entry('AXH302', (field: string, why: string) => `hardware field '${field}': ${why}`),
-  hardwareDuplicate: entry('AXH303', (field: string) => `hardware field '${field}' is given more than once`),
+  hardwareField: entry('AXH302', (field: string, why: string) => `hardware field ${quote(field)}: ${why}`),
+  hardwareDuplicate: entry('AXH303', (field: string) => `hardware field ${quote(field)} is given more than once`),
 
   // binaries
   notABinary: entry('AXB401', () => `not an axc binary (bad magic number)`),
@@ -82,12 +87,12 @@ export const DIAG = {
   badDirective: entry('AXA505', (why: string) => why),
 
   // simulator and its inputs
-  inputNumber: entry('AXS601', (tok: string) => `'${tok}' is not a number`),
+  inputNumber: entry('AXS601', (tok: string) => `${quote(tok)} is not a number`),
   inputWidth: entry('AXS602', (got: number, want: number) => `sample has ${got} value${got === 1 ? '' : 's'}, the program expects ${want}`),
   simulationFault: entry('AXS603', (pc: number, why: string) => `simulation fault at pc ${pc}: ${why}`),
   inputEmpty: entry('AXS604', () => `input has no samples`),
   inputEmptyValue: entry('AXS605', () => `empty value between separators`),
-  inputRange: entry('AXS606', (tok: string) => `'${tok}' is outside the float32 range`),
+  inputRange: entry('AXS606', (tok: string) => `${quote(tok)} is outside the float32 range`),
 
   // command line and files
   fileUnreadable: entry('AXU701', (path: string, why: string) => `cannot read '${path}': ${why}`),
@@ -97,6 +102,9 @@ export const DIAG = {
   outputIsInput: entry('AXU705', (output: string, input: string) => `${output} is the same file as ${input}; an output never overwrites an input`, 'usage'),
   outputsCollide: entry('AXU706', (first: string, second: string) => `${first} and ${second} are the same file; give each output its own path`, 'usage'),
   stdoutUnwritable: entry('AXU707', (why: string) => `cannot write to standard output: ${why}`),
+  // reading bounds and file kinds (issue 8)
+  jsonTooDeep: entry('AXU708', (what: string, max: number) => `${what} nests arrays and objects more than ${max} deep; this bracket opens level ${max + 1}`),
+  wrongKindOfFile: entry('AXU709', (what: string, expected: string, advice: string) => `this is ${what}, not ${expected}; ${advice}`),
 
   // data generators (benchmarks/generators/) and the `data` / `exact` commands
   dataUnknownBenchmark: entry('AXD901', (name: string, known: string) => `unknown benchmark '${name}'; known benchmarks: ${known}`, 'usage'),
@@ -107,24 +115,24 @@ export const DIAG = {
   tfjsJsonSyntax: entry('AXI801', (why: string) => `model.json is not valid JSON: ${why}`),
   tfjsNotLayersModel: entry('AXI802', (why: string) => `not a TensorFlow.js LayersModel: ${why}`),
   tfjsMalformed: entry('AXI803', (where: string, why: string) => `${where}: ${why}`),
-  tfjsUnsupportedLayer: entry('AXI804', (layer: string, cls: string) => `layer '${layer}' is a ${cls}; an AXNet model holds only Dense and Multiply layers (and its InputLayer)`),
-  tfjsUnsupportedActivation: entry('AXI805', (layer: string, act: string, expected: string) => `layer '${layer}' has activation '${act}'; ${expected}`),
-  tfjsBadMultiply: entry('AXI806', (layer: string, why: string) => `Multiply layer '${layer}' ${why}`),
-  tfjsWeightShape: entry('AXI807', (weight: string, layer: string, got: string, expected: string, why: string) => `weight '${weight}' of layer '${layer}' has shape ${got} in the weightsManifest, expected ${expected} (${why})`),
-  tfjsShardUnreadable: entry('AXI808', (shard: string, why: string) => `cannot read weight shard '${shard}': ${why}`),
-  tfjsShardShort: entry('AXI809', (shard: string, why: string) => `weight shard '${shard}' is too short: ${why}`),
-  tfjsWeightDtype: entry('AXI810', (weight: string, layer: string, dtype: string) => `weight '${weight}' of layer '${layer}' has dtype '${dtype}'; axc reads float32 weights only (re-export without --quantize / float16 conversion)`),
-  tfjsWeightQuantized: entry('AXI811', (weight: string, layer: string, how: string) => `weight '${weight}' of layer '${layer}' is quantized (${how}); axc reads unquantized float32 weights only (convert without --quantize_*)`),
-  tfjsWeightMissing: entry('AXI812', (layer: string, what: string, lookedFor: string) => `layer '${layer}' has no ${what} in the weightsManifest (looked for '${lookedFor}')`),
+  tfjsUnsupportedLayer: entry('AXI804', (layer: string, cls: string) => `layer ${quote(layer)} is a ${clip(cls)}; an AXNet model holds only Dense and Multiply layers (and its InputLayer)`),
+  tfjsUnsupportedActivation: entry('AXI805', (layer: string, act: string, expected: string) => `layer ${quote(layer)} has activation ${quote(act)}; ${expected}`),
+  tfjsBadMultiply: entry('AXI806', (layer: string, why: string) => `Multiply layer ${quote(layer)} ${why}`),
+  tfjsWeightShape: entry('AXI807', (weight: string, layer: string, got: string, expected: string, why: string) => `weight ${quote(weight)} of layer ${quote(layer)} has shape ${got} in the weightsManifest, expected ${expected} (${why})`),
+  tfjsShardUnreadable: entry('AXI808', (shard: string, why: string) => `cannot read weight shard ${quote(shard)}: ${why}`),
+  tfjsShardShort: entry('AXI809', (shard: string, why: string) => `weight shard ${quote(shard)} is too short: ${why}`),
+  tfjsWeightDtype: entry('AXI810', (weight: string, layer: string, dtype: string) => `weight ${quote(weight)} of layer ${quote(layer)} has dtype ${quote(dtype)}; axc reads float32 weights only (re-export without --quantize / float16 conversion)`),
+  tfjsWeightQuantized: entry('AXI811', (weight: string, layer: string, how: string) => `weight ${quote(weight)} of layer ${quote(layer)} is quantized (${how}); axc reads unquantized float32 weights only (convert without --quantize_*)`),
+  tfjsWeightMissing: entry('AXI812', (layer: string, what: string, lookedFor: string) => `layer ${quote(layer)} has no ${what} in the weightsManifest (looked for ${quote(lookedFor)})`),
   tfjsNotThePattern: entry('AXI813', (why: string) => `not an AXNet model: ${why}`),
-  tfjsControlWidth: entry('AXI814', (control: string, w: number, layer: string, lw: number, mult: string) => `control Dense '${control}' has ${w} units but the layer it gates, '${layer}' (through Multiply '${mult}'), has ${lw}; a control vector is as wide as the layer it gates`),
-  tfjsBadDecision: entry('AXI815', (layer: string, why: string) => `decision layer '${layer}' ${why}; the decision is a Dense with 1 unit and sigmoid activation, or 2 units and softmax activation`),
-  tfjsOutputOrder: entry('AXI816', (first: string, second: string) => `output 0 '${first}' has the shape of a decision and output 1 '${second}' does not; axc takes the outputs by position: output_layers[0] is the approximator H(x) and output_layers[1] the decision P(x). Rebuild the model with outputs [H, P]`),
+  tfjsControlWidth: entry('AXI814', (control: string, w: number, layer: string, lw: number, mult: string) => `control Dense ${quote(control)} has ${w} units but the layer it gates, ${quote(layer)} (through Multiply ${quote(mult)}), has ${lw}; a control vector is as wide as the layer it gates`),
+  tfjsBadDecision: entry('AXI815', (layer: string, why: string) => `decision layer ${quote(layer)} ${why}; the decision is a Dense with 1 unit and sigmoid activation, or 2 units and softmax activation`),
+  tfjsOutputOrder: entry('AXI816', (first: string, second: string) => `output 0 ${quote(first)} has the shape of a decision and output 1 ${quote(second)} does not; axc takes the outputs by position: output_layers[0] is the approximator H(x) and output_layers[1] the decision P(x). Rebuild the model with outputs [H, P]`),
   tfjsLayerGraph: entry('AXI817', (why: string) => why),
   tfjsBadOption: entry('AXI818', (why: string) => why, 'usage'),
-  tfjsWeightNotFinite: entry('AXI819', (weight: string, layer: string, index: number, value: number) => `weight '${weight}' of layer '${layer}' holds ${value} at element ${index}; weights must be finite float32 values`),
+  tfjsWeightNotFinite: entry('AXI819', (weight: string, layer: string, index: number, value: number) => `weight ${quote(weight)} of layer ${quote(layer)} holds ${value} at element ${index}; weights must be finite float32 values`),
   tfjsInvalidModel: entry('AXI820', (why: string) => `imported model fails verification: ${why}`),
-  tfjsBadInputShape: entry('AXI821', (layer: string, shape: string) => `input layer '${layer}' has shape ${shape}; an AXNet input is a flat vector, batch shape [null, N] with N ≥ 1`),
+  tfjsBadInputShape: entry('AXI821', (layer: string, shape: string) => `input layer ${quote(layer)} has shape ${shape}; an AXNet input is a flat vector, batch shape [null, N] with N ≥ 1`),
 
   // training (training/, axc train)
   trainBadOption: entry('AXT901', (why: string) => why, 'usage'),

@@ -1,7 +1,7 @@
 // A reported problem with its position, how it prints, and the error type that carries a batch of them.
 
 import type { SourceLoc } from '../ir/model.ts';
-import type { DiagEntry } from './catalog.ts';
+import { DIAG, type DiagEntry } from './catalog.ts';
 
 export type Severity = 'error' | 'warning';
 
@@ -14,6 +14,8 @@ export interface Diagnostic {
   file?: string;
   /** A usage error (the command line is wrong, exit 2), not bad input (exit 1). */
   usage?: boolean;
+  /** A note that explains the others (e.g. where reading stopped): kept whatever the per-file cap. */
+  summary?: boolean;
 }
 
 export function diag<E extends DiagEntry>(
@@ -33,6 +35,32 @@ export function diag<E extends DiagEntry>(
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.loc ? `${d.loc.file}:${d.loc.line}:${d.loc.col}: ` : d.file ? `${d.file}: ` : '';
   return `${where}${d.severity}: ${d.message} [${d.code}]`;
+}
+
+/** Diagnostics printed per file; past it one "N more errors" line stands for the rest (floods help nobody). */
+export const MAX_DIAGNOSTICS_PER_FILE = 20;
+
+/**
+ * The diagnostics to print: per file, the first `max` in order, then one line counting the ones left out,
+ * then the file's summary notes. Files keep the order in which they first appear.
+ */
+export function limitPerFile(ds: readonly Diagnostic[], max = MAX_DIAGNOSTICS_PER_FILE): Diagnostic[] {
+  const byFile = new Map<string, { shown: Diagnostic[]; hidden: number; notes: Diagnostic[] }>();
+  for (const d of ds) {
+    const file = d.loc?.file ?? d.file ?? '';
+    let group = byFile.get(file);
+    if (!group) byFile.set(file, (group = { shown: [], hidden: 0, notes: [] }));
+    if (d.summary) group.notes.push(d);
+    else if (group.shown.length < max) group.shown.push(d);
+    else group.hidden++;
+  }
+  const out: Diagnostic[] = [];
+  for (const [file, g] of byFile) {
+    out.push(...g.shown);
+    if (g.hidden > 0) out.push(diag(DIAG.moreErrors, file || undefined, g.hidden));
+    out.push(...g.notes);
+  }
+  return out;
 }
 
 export function hasErrors(ds: readonly Diagnostic[]): boolean {

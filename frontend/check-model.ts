@@ -34,6 +34,7 @@ import type {
   WeightTable,
   WeightValue,
 } from './ast.ts';
+import { quote } from '../diagnostics/quote.ts';
 
 /** Loads a `weights "FILE"` reference; supplied by parse-model.ts so this file stays free of I/O. */
 export type WeightsFileLoader = (path: StrLit, statementLoc: SourceLoc) => { table: WeightTable | null; diagnostics: Diagnostic[] };
@@ -115,7 +116,7 @@ export function checkModel(ast: ModelAst, file: string, loadWeightsFile: Weights
   /** Rows × cols within MAX_LAYER_WEIGHTS (reported at `loc` otherwise); checked before anything is allocated. */
   const weightCountOk = (name: string, rows: number, cols: number, loc: SourceLoc): boolean => {
     if (rows * cols > MAX_LAYER_WEIGHTS) {
-      report(diag(DIAG.widthTooLarge, loc, `layer '${name}' weight count (width × fan-in)`, rows * cols, MAX_LAYER_WEIGHTS));
+      report(diag(DIAG.widthTooLarge, loc, `layer ${quote(name)} weight count (width × fan-in)`, rows * cols, MAX_LAYER_WEIGHTS));
       return false;
     }
     return true;
@@ -164,7 +165,7 @@ export function checkModel(ast: ModelAst, file: string, loadWeightsFile: Weights
     let prev = inW;
     for (const l of layers) {
       const act = activation(l.activation);
-      const w = width(`layer '${l.name.name}' width`, l.width);
+      const w = width(`layer ${quote(l.name.name)} width`, l.width);
       let shape: Shape | null = null;
       if (w !== null && prev !== null && weightCountOk(l.name.name, w, prev, l.width.loc)) shape = { name: l.name.name, rows: w, cols: prev };
       checked.push({ ast: l, width: w, activation: act, shape });
@@ -205,13 +206,13 @@ export function checkModel(ast: ModelAst, file: string, loadWeightsFile: Weights
       report(diag(DIAG.decisionNotLast, decisions[0].loc, split.name.name, last.name.name));
     }
     for (const e of split.entries) {
-      if (e.kind === 'control') segments.push({ ast: e, width: width(`control '${e.name.name}' width`, e.width), activation: activation(e.activation) });
+      if (e.kind === 'control') segments.push({ ast: e, width: width(`control ${quote(e.name.name)} width`, e.width), activation: activation(e.activation) });
     }
     if (decisions[0]) decision = checkDecision(decisions[0], report);
     const total = segments.reduce<number | null>((acc, s) => (acc === null || s.width === null ? null : acc + s.width), decision ? (decision.kind === 'sigmoid' ? 1 : 2) : null);
     const inW = hidden.outW;
     if (total !== null && inW !== null) {
-      if (total > MAX_LAYER_WIDTH) report(diag(DIAG.widthTooLarge, split.name.loc, `split '${split.name.name}' width`, total, MAX_LAYER_WIDTH));
+      if (total > MAX_LAYER_WIDTH) report(diag(DIAG.widthTooLarge, split.name.loc, `split ${quote(split.name.name)} width`, total, MAX_LAYER_WIDTH));
       else if (weightCountOk(split.name.name, total, inW, split.name.loc)) splitShape = { name: split.name.name, rows: total, cols: inW };
     }
   }
@@ -258,7 +259,7 @@ export function checkModel(ast: ModelAst, file: string, loadWeightsFile: Weights
       for (const e of src.entries) {
         const f = e.field.name;
         if (f !== 'w' && f !== 'b') {
-          report(diag(DIAG.badArgument, e.field.loc, `unknown weight field '${f}' of '${e.layer.name}'; expected 'w' (weights) or 'b' (bias)`));
+          report(diag(DIAG.badArgument, e.field.loc, `unknown weight field ${quote(f)} of ${quote(e.layer.name)}; expected 'w' (weights) or 'b' (bias)`));
           continue;
         }
         let entry = table.layers.get(e.layer.name);
@@ -329,7 +330,7 @@ function checkDecision(d: DecisionAst, report: (d: Diagnostic) => void): Decisio
   let value: NumLit | null = null;
   for (const a of d.args) {
     if (a.name.name !== argName) {
-      report(diag(DIAG.badArgument, a.name.loc, `${kind} decision has no argument '${a.name.name}'; its only argument is '${argName}'`));
+      report(diag(DIAG.badArgument, a.name.loc, `${kind} decision has no argument ${quote(a.name.name)}; its only argument is ${quote(argName)}`));
     } else if (value) {
       report(diag(DIAG.duplicateDeclaration, a.name.loc, argName));
     } else value = a.value;

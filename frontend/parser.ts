@@ -1,8 +1,9 @@
 // The .axn grammar: one reused chevrotain CstParser (rules as class fields, error recovery on) and the
 // error-message provider that turns chevrotain's errors into "expected X after Y, found Z" text.
 
-import { CstParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import { CstParser, EOF, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
 import * as T from './tokens.ts';
+import { quote } from '../diagnostics/quote.ts';
 
 /** What each rule is, for error messages ("... in a layer declaration"). */
 const RULE_CONTEXT: Record<string, string> = {
@@ -33,12 +34,12 @@ function label(t: TokenType): string {
 
 function found(tok: IToken | undefined): string {
   if (!tok || tok.tokenType === EOF) return 'end of file';
-  return `'${tok.image}'`;
+  return quote(tok.image);
 }
 
 function after(prev: IToken | undefined): string {
   if (!prev || prev.tokenType === EOF || !prev.image) return '';
-  return ` after '${prev.image}'`;
+  return ` after ${quote(prev.image)}`;
 }
 
 function context(rule: string): string {
@@ -80,7 +81,30 @@ export const axnErrorMessages: IParserErrorMessageProvider = {
   },
 };
 
+/** Thrown out of the parser once it has kept `errorLimit` errors; parseModel catches it. */
+export class ParseStopped {
+  constructor(readonly at: IToken) {}
+}
+
+type SaveError = (this: CstParser, e: IRecognitionException) => IRecognitionException;
+const chevrotainSaveError = (CstParser.prototype as unknown as { SAVE_ERROR: SaveError }).SAVE_ERROR;
+
 export class AxnParser extends CstParser {
+  /** Errors kept per parse (set before each parse); the next one stops parsing, so junk costs bounded work. */
+  errorLimit = Infinity;
+  /** Where parsing stopped, when it did. */
+  stoppedAt: IToken | null = null;
+
+  /** Chevrotain's hook for every recognition error (not in its typings): kept, or parsing stops. */
+  SAVE_ERROR(e: IRecognitionException): IRecognitionException {
+    if (this.stoppedAt) return e; // unwinding after the stop: chevrotain may report once more on its way out
+    if (this.errors.length >= this.errorLimit) {
+      this.stoppedAt = e.token;
+      throw new ParseStopped(e.token);
+    }
+    return chevrotainSaveError.call(this, e);
+  }
+
   constructor() {
     super(T.allTokens, { recoveryEnabled: true, errorMessageProvider: axnErrorMessages, maxLookahead: 3 });
     this.performSelfAnalysis();

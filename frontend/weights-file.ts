@@ -10,6 +10,8 @@ import { DIAG } from '../diagnostics/catalog.ts';
 import { diag, type Diagnostic, lineIndex } from '../diagnostics/diagnostic.ts';
 import type { LayerWeightsAst, WeightTable, WeightValue } from './ast.ts';
 import { float32Text } from '../ir/float-text.ts';
+import { jsonDepthError } from '../input/json-depth.ts';
+import { clip } from '../diagnostics/quote.ts';
 
 export const WEIGHTS_FORMAT = 'axc-weights';
 export const WEIGHTS_VERSION = 1;
@@ -21,7 +23,7 @@ function describe(n: Node): string {
     case 'array':
       return 'an array';
     case 'string':
-      return `the string ${JSON.stringify(n.value)}`;
+      return `the string "${clip(String(n.value))}"`;
     case 'number':
       return `the number ${n.value}`;
     case 'boolean':
@@ -40,7 +42,7 @@ function properties(obj: Node, at: (n: Node) => SourceLoc, ds: Diagnostic[]): Ma
     const [key, value] = p.children ?? [];
     if (!key || !value) continue;
     const k = String(key.value);
-    if (m.has(k)) ds.push(diag(DIAG.weightsFileMalformed, at(key), `duplicate key ${JSON.stringify(k)}`));
+    if (m.has(k)) ds.push(diag(DIAG.weightsFileMalformed, at(key), `duplicate key "${clip(k)}"`));
     else m.set(k, { key, value });
   }
   return m;
@@ -49,6 +51,8 @@ function properties(obj: Node, at: (n: Node) => SourceLoc, ds: Diagnostic[]): Ma
 
 /** Parses a weights file's text. `file` is the name used in diagnostic positions. */
 export function readWeightsFile(text: string, file: string): { table: WeightTable | null; diagnostics: Diagnostic[] } {
+  const tooDeep = jsonDepthError(text, file, 'the weights file');
+  if (tooDeep) return { table: null, diagnostics: [tooDeep] };
   const ds: Diagnostic[] = [];
   const locOf = lineIndex(file, text);
   const at = (n: Node): SourceLoc => locOf(n.offset);
@@ -89,16 +93,16 @@ export function readWeightsFile(text: string, file: string): { table: WeightTabl
     const entry: LayerWeightsAst = { name: { name, loc: at(key) } };
     table.layers.set(name, entry);
     if (value.type !== 'object') {
-      ds.push(diag(DIAG.weightsFileMalformed, at(value), `layer "${name}" must be an object with "w" and "b", found ${describe(value)}`));
+      ds.push(diag(DIAG.weightsFileMalformed, at(value), `layer "${clip(name)}" must be an object with "w" and "b", found ${describe(value)}`));
       continue;
     }
     for (const [field, p] of properties(value, at, ds)) {
       if (field !== 'w' && field !== 'b') {
-        ds.push(diag(DIAG.weightsFileMalformed, at(p.key), `unknown key "${field}" in layer "${name}"; expected "w" and "b"`));
+        ds.push(diag(DIAG.weightsFileMalformed, at(p.key), `unknown key "${clip(field)}" in layer "${clip(name)}"; expected "w" and "b"`));
         continue;
       }
       if (p.value.type !== 'array') {
-        ds.push(diag(DIAG.weightsFileMalformed, at(p.value), `layer "${name}" "${field}" must be an array, found ${describe(p.value)}`));
+        ds.push(diag(DIAG.weightsFileMalformed, at(p.value), `layer "${clip(name)}" "${field}" must be an array, found ${describe(p.value)}`));
         continue;
       }
       const v = toWeightValue(p.value, text, at, ds);

@@ -5,8 +5,11 @@ import { parseTree, findNodeAtLocation, printParseErrorCode, type ParseError } f
 import { DIAG } from '../diagnostics/catalog.ts';
 import { AxcError, diag, fail, locAt, type Diagnostic, describeFsError } from '../diagnostics/diagnostic.ts';
 import { HardwareSchema, type Hardware } from './description.ts';
+import { jsonDepthError } from '../input/json-depth.ts';
 
 export function parseHardware(text: string, file: string): Hardware {
+  const tooDeep = jsonDepthError(text, file, 'the hardware description');
+  if (tooDeep) throw new AxcError(tooDeep);
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
   if (errors.length > 0 || !tree) {

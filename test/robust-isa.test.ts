@@ -313,7 +313,7 @@ function simulate(bin: Binary): void {
     let samples = 0;
     for (; samples < 2 && !sim.isHalted; samples++) sim.runSample(new Float32Array(sim.inputWidth).fill(0.5 + samples));
     sim.close();
-    buildReport(bin, sim, { samples, predicted: samples, invoked: 0, fallbacks: 0, setupInstructions: 0, invokeAll: false });
+    buildReport(bin, sim, { samples, predicted: samples, invoked: 0, fallbacks: 0, nonFinite: 0, setupInstructions: 0, invokeAll: false });
   } catch (e) {
     if (!(e instanceof AxcError)) throw e;
   }

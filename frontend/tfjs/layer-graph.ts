@@ -5,6 +5,7 @@ import type { SourceLoc } from '../../ir/model.ts';
 import { DIAG } from '../../diagnostics/catalog.ts';
 import { diag, type Diagnostic } from '../../diagnostics/diagnostic.ts';
 import { TensorRefSchema, type FunctionalConfig, type LayerJson } from './layers-model-schema.ts';
+import { quote } from '../../diagnostics/quote.ts';
 
 export interface TensorRef {
   layer: string;
@@ -68,12 +69,12 @@ function parseInbound(l: LayerJson, name: string, loc: SourceLoc, ds: Diagnostic
     first.forEach((r, k) => {
       const p = TensorRefSchema.safeParse(r);
       if (p.success) inbound.push({ layer: p.data[0], node: p.data[1], tensor: p.data[2] });
-      else ds.push(diag(DIAG.tfjsMalformed, loc, `layer '${name}' inbound_nodes[0][${k}]`, 'expected a tensor reference [layerName, nodeIndex, tensorIndex, kwargs]'));
+      else ds.push(diag(DIAG.tfjsMalformed, loc, `layer ${quote(name)} inbound_nodes[0][${k}]`, 'expected a tensor reference [layerName, nodeIndex, tensorIndex, kwargs]'));
     });
   } else if (isObject(first) && 'args' in first) {
-    if (!collectKerasTensors(first.args, inbound)) ds.push(diag(DIAG.tfjsMalformed, loc, `layer '${name}' inbound_nodes[0]`, 'a __keras_tensor__ has no valid keras_history [layerName, nodeIndex, tensorIndex]'));
+    if (!collectKerasTensors(first.args, inbound)) ds.push(diag(DIAG.tfjsMalformed, loc, `layer ${quote(name)} inbound_nodes[0]`, 'a __keras_tensor__ has no valid keras_history [layerName, nodeIndex, tensorIndex]'));
   } else {
-    ds.push(diag(DIAG.tfjsMalformed, loc, `layer '${name}' inbound_nodes[0]`, 'expected a list of tensor references or { "args": [...] }'));
+    ds.push(diag(DIAG.tfjsMalformed, loc, `layer ${quote(name)} inbound_nodes[0]`, 'expected a list of tensor references or { "args": [...] }'));
   }
   return { inbound, calls: nodes.length };
 }

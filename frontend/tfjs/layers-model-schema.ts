@@ -2,6 +2,7 @@
 // the Keras model config sits (tfjs writes `modelTopology` in three shapes; `locateTopology` finds the config).
 
 import { z } from 'zod';
+import { clip } from '../../diagnostics/quote.ts';
 
 /** A Keras 2 / tfjs reference to a layer's output tensor: [layerName, nodeIndex, tensorIndex, kwargs?]. */
 export const TensorRefSchema = z.tuple([z.string(), z.int().nonnegative(), z.int().nonnegative()], z.unknown());
@@ -103,7 +104,7 @@ export function locateTopology(topology: unknown): TopologyLocation | { error: s
     const cls = t.class_name;
     if (cls === 'Model' || cls === 'Functional') return { kind: 'functional', className: cls, config: t.config, path: [...path, 'config'] };
     if (cls === 'Sequential') return { kind: 'sequential', className: cls, config: t.config, path: [...path, 'config'] };
-    return { error: `modelTopology's class_name is ${JSON.stringify(cls)}; expected "Model", "Functional" or "Sequential"`, path: [...path, 'class_name'] };
+    return { error: `modelTopology's class_name is ${typeof cls === 'string' ? `"${clip(cls)}"` : clip(String(JSON.stringify(cls)))}; expected "Model", "Functional" or "Sequential"`, path: [...path, 'class_name'] };
   }
   if (Array.isArray(t)) return { kind: 'sequential', className: null, config: t, path };
   if (isObject(t) && 'layers' in t) return { kind: 'input_layers' in t || 'output_layers' in t ? 'functional' : 'sequential', className: null, config: t, path };

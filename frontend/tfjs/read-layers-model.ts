@@ -22,8 +22,11 @@ import {
   type WeightEntry,
   type WeightsGroup,
 } from './layers-model-schema.ts';
+import { jsonDepthError } from '../../input/json-depth.ts';
+import { wrongKindOfFile } from '../../input/file-kind.ts';
 import { functionalGraph, sequentialGraph, type LayerGraph } from './layer-graph.ts';
 import { planDenses, planToModel, recogniseAxNet, type DenseInfo, type DenseWeights, type Rename } from './recognise-axnet.ts';
+import { clip, quote } from '../../diagnostics/quote.ts';
 
 export interface ReadLayersModelOptions {
   /** Threshold of a 1-unit sigmoid decision, in (0, 1); default 0.5. Ignored for a softmax decision. */
@@ -75,7 +78,7 @@ function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') return 'an object';
-  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v)}`;
+  if (typeof v === 'string') return `the string "${clip(v)}"`;
   return `${typeof v} ${String(v)}`;
 }
 
@@ -110,15 +113,26 @@ export function readLayersModel(path: string, opts: ReadLayersModelOptions = {})
   checkOptions(opts.threshold ?? 0.5, opts.safeIndex ?? 1);
   if (ds.length) return result();
 
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(path, 'utf8');
+    bytes = fs.readFileSync(path);
   } catch (err) {
     ds.push(diag(DIAG.fileUnreadable, undefined, path, describeFsError(err)));
     return result();
   }
+  const wrongKind = wrongKindOfFile(bytes, path, 'a TensorFlow.js model.json', ['tfjs', 'text']);
+  if (wrongKind) {
+    ds.push(wrongKind);
+    return result();
+  }
+  const text = bytes.toString('utf8');
 
-  // JSON, with positions.
+  // JSON, with positions (after the nesting bound: the parser recurses once per level).
+  const tooDeep = jsonDepthError(text, path, 'model.json');
+  if (tooDeep) {
+    ds.push(tooDeep);
+    return result();
+  }
   const locOf = lineIndex(path, text);
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
@@ -149,7 +163,7 @@ export function readLayersModel(path: string, opts: ReadLayersModelOptions = {})
   const top = doc as Record<string, unknown>;
   if (typeof top.format === 'string' && top.format !== 'layers-model') {
     const hint = top.format === 'graph-model' ? ' (converted from a SavedModel or frozen graph); convert the Keras model instead: tensorflowjs_converter --input_format keras model.h5 out_dir/' : '';
-    ds.push(diag(DIAG.tfjsNotLayersModel, at(['format']), `its format is "${top.format}"${hint}; axc reads "layers-model" files`));
+    ds.push(diag(DIAG.tfjsNotLayersModel, at(['format']), `its format is "${clip(top.format)}"${hint}; axc reads "layers-model" files`));
     return result();
   }
   if (!('modelTopology' in top)) ds.push(diag(DIAG.tfjsNotLayersModel, at([]), 'model.json has no "modelTopology" (the Keras model architecture)'));
@@ -169,7 +183,7 @@ export function readLayersModel(path: string, opts: ReadLayersModelOptions = {})
     return result();
   }
   if (meta.data.benchmark !== undefined && !findBenchmark(meta.data.benchmark))
-    ds.push(diag(DIAG.tfjsMalformed, at(['userDefinedMetadata', 'axc', 'benchmark']), 'userDefinedMetadata.axc.benchmark', `'${meta.data.benchmark}' is not a known benchmark`));
+    ds.push(diag(DIAG.tfjsMalformed, at(['userDefinedMetadata', 'axc', 'benchmark']), 'userDefinedMetadata.axc.benchmark', `${quote(meta.data.benchmark)} is not a known benchmark`));
   const threshold = opts.threshold ?? meta.data.threshold ?? 0.5;
   const safeIndex = opts.safeIndex ?? meta.data.safeIndex ?? 1;
   checkOptions(threshold, safeIndex);
@@ -264,14 +278,14 @@ export function readLayersModel(path: string, opts: ReadLayersModelOptions = {})
       if (w.entry.shape.length !== want.length || w.entry.shape.some((n, i) => n !== want[i])) {
         const why =
           kind === 'kernel'
-            ? `a Dense kernel is [fan-in, units]; '${name}' has ${d.units} units and is fed ${d.inWidth} values`
-            : `a Dense bias is [units]; '${name}' has ${d.units} units`;
+            ? `a Dense kernel is [fan-in, units]; ${quote(name)} has ${d.units} units and is fed ${d.inWidth} values`
+            : `a Dense bias is [units]; ${quote(name)} has ${d.units} units`;
         ds.push(diag(DIAG.tfjsWeightShape, loc, wname, name, shapeText(w.entry.shape), shapeText(want), why));
         continue;
       }
       if (w.offset === null) {
         const blocker = manifest.find((m) => m.group === w.group && m.bytes === null)!;
-        ds.push(diag(DIAG.tfjsMalformed, at(blocker.path), pathText(blocker.path), `weight '${blocker.entry.name}' has dtype '${blocker.entry.quantization?.dtype ?? blocker.entry.dtype}', whose size axc cannot compute, so weight '${wname}' after it cannot be located in the shards`));
+        ds.push(diag(DIAG.tfjsMalformed, at(blocker.path), pathText(blocker.path), `weight ${quote(blocker.entry.name)} has dtype ${quote(blocker.entry.quantization?.dtype ?? blocker.entry.dtype)}, whose size axc cannot compute, so weight ${quote(wname)} after it cannot be located in the shards`));
         continue;
       }
       needed.push({ dense: d, kind, w });
@@ -324,13 +338,13 @@ export function readLayersModel(path: string, opts: ReadLayersModelOptions = {})
     if (have < need) {
       const last = parts[parts.length - 1];
       const cut = laidOut.find((m) => m.offset! + m.bytes! > have)!;
-      const sizes = parts.length > 1 ? ` (${parts.map((p) => `'${p.path}' ${p.data.length}`).join(', ')})` : '';
+      const sizes = parts.length > 1 ? ` (${parts.map((p) => `${quote(p.path)} ${p.data.length}`).join(', ')})` : '';
       ds.push(
         diag(
           DIAG.tfjsShardShort,
           at(last.jsonPath),
           last.path,
-          `the weightsManifest's group ${gi} lists ${need} bytes of weights, but its shard${parts.length > 1 ? 's hold' : ' holds'} ${have} bytes${sizes}; weight '${cut.entry.name}' needs bytes ${cut.offset} to ${cut.offset! + cut.bytes!}`,
+          `the weightsManifest's group ${gi} lists ${need} bytes of weights, but its shard${parts.length > 1 ? 's hold' : ' holds'} ${have} bytes${sizes}; weight ${quote(cut.entry.name)} needs bytes ${cut.offset} to ${cut.offset! + cut.bytes!}`,
         ),
       );
       continue;

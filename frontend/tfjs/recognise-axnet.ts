@@ -6,6 +6,7 @@ import { DIAG } from '../../diagnostics/catalog.ts';
 import { diag, type Diagnostic } from '../../diagnostics/diagnostic.ts';
 import { DenseConfigSchema, InputShapeConfigSchema } from './layers-model-schema.ts';
 import type { GraphLayer, LayerGraph } from './layer-graph.ts';
+import { clip, quote } from '../../diagnostics/quote.ts';
 
 export type KerasActivation = Activation | 'softmax';
 
@@ -52,7 +53,7 @@ function inputWidthOf(l: GraphLayer, ds: Diagnostic[]): number | null {
   const p = InputShapeConfigSchema.safeParse(l.config);
   const shape = p.success ? (p.data.batch_input_shape ?? p.data.batchInputShape ?? p.data.batch_shape) : undefined;
   if (!shape) {
-    const what = l.index < 0 ? `the Sequential model's first layer '${l.name.replace(/_input$/, '')}' declares no input shape` : `input layer '${l.name}' declares no batch_input_shape`;
+    const what = l.index < 0 ? `the Sequential model's first layer ${quote(l.name.replace(/_input$/, ''))} declares no input shape` : `input layer ${quote(l.name)} declares no batch_input_shape`;
     ds.push(diag(DIAG.tfjsLayerGraph, l.loc, `${what}; axc needs the input width (batch_input_shape [null, N])`));
     return null;
   }
@@ -75,25 +76,25 @@ export function recogniseAxNet(g: LayerGraph): { plan: AxNetPlan | null; diagnos
   // Layer classes, names, calls, and references.
   const byName = new Map<string, GraphLayer>();
   for (const l of g.layers) {
-    if (byName.has(l.name)) ds.push(diag(DIAG.tfjsLayerGraph, l.loc, `two layers are named '${l.name}'; Keras layer names are unique`));
+    if (byName.has(l.name)) ds.push(diag(DIAG.tfjsLayerGraph, l.loc, `two layers are named ${quote(l.name)}; Keras layer names are unique`));
     else byName.set(l.name, l);
     if (l.className !== 'InputLayer' && l.className !== 'Dense' && l.className !== 'Multiply') ds.push(diag(DIAG.tfjsUnsupportedLayer, l.loc, l.name, l.className));
-    if (l.calls > 1) ds.push(diag(DIAG.tfjsLayerGraph, l.loc, `layer '${l.name}' is applied ${l.calls} times; each layer of an AXNet model is applied once`));
+    if (l.calls > 1) ds.push(diag(DIAG.tfjsLayerGraph, l.loc, `layer ${quote(l.name)} is applied ${l.calls} times; each layer of an AXNet model is applied once`));
   }
   if (ds.length) return done();
   const refOk = (r: { layer: string; node: number; tensor: number }, where: string, loc: SourceLoc) => {
-    if (!byName.has(r.layer)) ds.push(diag(DIAG.tfjsLayerGraph, loc, `${where} refers to layer '${r.layer}', which is not in the model`));
-    else if (r.node !== 0 || r.tensor !== 0) ds.push(diag(DIAG.tfjsLayerGraph, loc, `${where} refers to output [${r.node}, ${r.tensor}] of layer '${r.layer}'; AXNet layers have one call and one output, [0, 0]`));
+    if (!byName.has(r.layer)) ds.push(diag(DIAG.tfjsLayerGraph, loc, `${where} refers to layer ${quote(r.layer)}, which is not in the model`));
+    else if (r.node !== 0 || r.tensor !== 0) ds.push(diag(DIAG.tfjsLayerGraph, loc, `${where} refers to output [${r.node}, ${r.tensor}] of layer ${quote(r.layer)}; AXNet layers have one call and one output, [0, 0]`));
   };
-  for (const l of g.layers) l.inbound.forEach((r) => refOk(r, `layer '${l.name}'`, l.loc));
+  for (const l of g.layers) l.inbound.forEach((r) => refOk(r, `layer ${quote(l.name)}`, l.loc));
   g.inputs.forEach((r) => refOk(r, 'input_layers', g.loc));
   g.outputs.forEach((r) => refOk(r, 'output_layers', g.loc));
   for (const l of g.layers) {
     const want = l.className === 'InputLayer' ? 0 : l.className === 'Dense' ? 1 : 2;
     if (l.inbound.length === want) continue;
     if (l.className === 'Multiply') ds.push(diag(DIAG.tfjsBadMultiply, l.loc, l.name, `multiplies ${l.inbound.length} tensors; an AXNet gate multiplies exactly two: a hidden Dense and its control Dense`));
-    else if (l.className === 'Dense') ds.push(diag(DIAG.tfjsLayerGraph, l.loc, `Dense layer '${l.name}' has ${l.inbound.length} inputs; expected 1`));
-    else ds.push(diag(DIAG.tfjsLayerGraph, l.loc, `input layer '${l.name}' has inbound tensors; expected none`));
+    else if (l.className === 'Dense') ds.push(diag(DIAG.tfjsLayerGraph, l.loc, `Dense layer ${quote(l.name)} has ${l.inbound.length} inputs; expected 1`));
+    else ds.push(diag(DIAG.tfjsLayerGraph, l.loc, `input layer ${quote(l.name)} has inbound tensors; expected none`));
   }
   if (ds.length) return done();
 
@@ -105,7 +106,7 @@ export function recogniseAxNet(g: LayerGraph): { plan: AxNetPlan | null; diagnos
   }
   const input = byName.get(g.inputs[0].layer)!;
   if (input.className !== 'InputLayer') {
-    ds.push(diag(DIAG.tfjsLayerGraph, input.loc, `input_layers names '${input.name}', a ${input.className}; expected the InputLayer`));
+    ds.push(diag(DIAG.tfjsLayerGraph, input.loc, `input_layers names ${quote(input.name)}, a ${clip(input.className)}; expected the InputLayer`));
     return done();
   }
   if (g.outputs.length !== 1 && g.outputs.length !== 2) {
@@ -124,7 +125,7 @@ export function recogniseAxNet(g: LayerGraph): { plan: AxNetPlan | null; diagnos
     if (computed.has(l.name)) return widths.get(l.name) ?? null;
     if (l === input) return inputWidth;
     if (visiting.has(l.name)) {
-      ds.push(diag(DIAG.tfjsLayerGraph, l.loc, `layer '${l.name}' feeds itself through a cycle`));
+      ds.push(diag(DIAG.tfjsLayerGraph, l.loc, `layer ${quote(l.name)} feeds itself through a cycle`));
       return null;
     }
     visiting.add(l.name);
@@ -134,7 +135,7 @@ export function recogniseAxNet(g: LayerGraph): { plan: AxNetPlan | null; diagnos
       const inW = widthOf(byName.get(l.inbound[0].layer)!);
       if (!c.success) {
         const issue = c.error.issues[0];
-        ds.push(diag(DIAG.tfjsMalformed, l.loc, `layer '${l.name}' config${issue.path.length ? `.${issue.path.join('.')}` : ''}`, issue.message));
+        ds.push(diag(DIAG.tfjsMalformed, l.loc, `layer ${quote(l.name)} config${issue.path.length ? `.${issue.path.join('.')}` : ''}`, issue.message));
       } else if (inW !== null) {
         const act = c.data.activation ?? 'linear';
         if (!KERAS_ACTIVATIONS.includes(act)) ds.push(diag(DIAG.tfjsUnsupportedActivation, l.loc, l.name, act, LAYER_ACTIVATIONS));
@@ -160,7 +161,7 @@ export function recogniseAxNet(g: LayerGraph): { plan: AxNetPlan | null; diagnos
   const assign = (l: GraphLayer, role: string): boolean => {
     const had = roles.get(l.name);
     if (had) {
-      ds.push(diag(DIAG.tfjsLayerGraph, l.loc, `layer '${l.name}' is used as ${had} and as ${role}; in an AXNet model each layer has one role (its output feeds one place)`));
+      ds.push(diag(DIAG.tfjsLayerGraph, l.loc, `layer ${quote(l.name)} is used as ${had} and as ${role}; in an AXNet model each layer has one role (its output feeds one place)`));
       return false;
     }
     roles.set(l.name, role);
@@ -181,7 +182,7 @@ export function recogniseAxNet(g: LayerGraph): { plan: AxNetPlan | null; diagnos
     }
     const d = dense.get(p.name);
     if (!d) {
-      ds.push(diag(DIAG.tfjsBadDecision, p.loc, p.name, `(output 1) is a ${p.className}`));
+      ds.push(diag(DIAG.tfjsBadDecision, p.loc, p.name, `(output 1) is a ${clip(p.className)}`));
       return done();
     }
     if (!isDecisionShaped(d)) {
@@ -195,7 +196,7 @@ export function recogniseAxNet(g: LayerGraph): { plan: AxNetPlan | null; diagnos
     for (let cur = predictorTensor; cur !== input; cur = src(cur)) {
       const hd = dense.get(cur.name);
       if (!hd) {
-        ds.push(diag(DIAG.tfjsLayerGraph, cur.loc, `the decision '${p.name}' is computed through ${cur.className} '${cur.name}'; the predictor is a chain of Dense layers from the input`));
+        ds.push(diag(DIAG.tfjsLayerGraph, cur.loc, `the decision ${quote(p.name)} is computed through ${clip(cur.className)} ${quote(cur.name)}; the predictor is a chain of Dense layers from the input`));
         return done();
       }
       if (hd.activation === 'softmax') ds.push(diag(DIAG.tfjsUnsupportedActivation, cur.loc, cur.name, 'softmax', LAYER_ACTIVATIONS));
@@ -208,7 +209,7 @@ export function recogniseAxNet(g: LayerGraph): { plan: AxNetPlan | null; diagnos
   const out0 = outs[0];
   const outDense = dense.get(out0.name);
   if (!outDense) {
-    const why = out0.className === 'Multiply' ? `output 0 '${out0.name}' is a Multiply; the approximator ends with an ungated Dense output layer` : `output 0 '${out0.name}' is the ${out0.className}; the approximator has at least one Dense layer`;
+    const why = out0.className === 'Multiply' ? `output 0 ${quote(out0.name)} is a Multiply; the approximator ends with an ungated Dense output layer` : `output 0 ${quote(out0.name)} is the ${clip(out0.className)}; the approximator has at least one Dense layer`;
     ds.push(diag(DIAG.tfjsLayerGraph, out0.loc, why));
     return done();
   }
@@ -235,21 +236,21 @@ export function recogniseAxNet(g: LayerGraph): { plan: AxNetPlan | null; diagnos
       return done();
     }
     const [a, b] = m.inbound.map((r) => byName.get(r.layer)!);
-    const pName = predictorTensor === input ? `the input '${input.name}'` : `the predictor's last hidden layer '${predictorTensor!.name}'`;
+    const pName = predictorTensor === input ? `the input ${quote(input.name)}` : `the predictor's last hidden layer ${quote(predictorTensor!.name)}`;
     const isControl = (l: GraphLayer) => dense.has(l.name) && src(l) === predictorTensor;
     let hiddenL: GraphLayer;
     let controlL: GraphLayer;
     if (isControl(b) && dense.has(a.name)) [hiddenL, controlL] = [a, b];
     else if (isControl(a) && dense.has(b.name)) [hiddenL, controlL] = [b, a];
     else {
-      const what = (l: GraphLayer) => (l === input ? `the input '${l.name}'` : dense.has(l.name) ? `Dense '${l.name}' (fed by '${src(l).name}')` : `${l.className} '${l.name}'`);
+      const what = (l: GraphLayer) => (l === input ? `the input ${quote(l.name)}` : dense.has(l.name) ? `Dense ${quote(l.name)} (fed by ${quote(src(l).name)})` : `${clip(l.className)} ${quote(l.name)}`);
       ds.push(diag(DIAG.tfjsBadMultiply, m.loc, m.name, `multiplies ${what(a)} by ${what(b)}; one operand must be an approximator hidden Dense and the other a control Dense fed by ${pName}`));
       return done();
     }
     const hidden = dense.get(hiddenL.name)!;
     const control = dense.get(controlL.name)!;
     if (roles.get(controlL.name) === 'a control vector') {
-      ds.push(diag(DIAG.tfjsBadMultiply, m.loc, m.name, `uses control Dense '${controlL.name}', which already gates another layer; each control Dense feeds exactly one Multiply`));
+      ds.push(diag(DIAG.tfjsBadMultiply, m.loc, m.name, `uses control Dense ${quote(controlL.name)}, which already gates another layer; each control Dense feeds exactly one Multiply`));
       return done();
     }
     if (control.units !== hidden.units) {
@@ -263,7 +264,7 @@ export function recogniseAxNet(g: LayerGraph): { plan: AxNetPlan | null; diagnos
     cur = src(hiddenL);
   }
   for (const l of g.layers) {
-    if (!roles.has(l.name)) ds.push(diag(DIAG.tfjsLayerGraph, l.loc, `layer '${l.name}' (${l.className}) is not part of the AXNet pattern: it is not on the approximator, predictor, control or decision path to the outputs`));
+    if (!roles.has(l.name)) ds.push(diag(DIAG.tfjsLayerGraph, l.loc, `layer ${quote(l.name)} (${clip(l.className)}) is not part of the AXNet pattern: it is not on the approximator, predictor, control or decision path to the outputs`));
   }
   if (ds.length) return done();
   return { plan: { name: g.name, input, inputWidth, approximator, predictorHidden, decision, loc: g.loc }, diagnostics: ds };
