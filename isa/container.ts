@@ -5,8 +5,9 @@ import { crc32 } from 'node:zlib';
 import { Packr } from 'msgpackr';
 import { z } from 'zod';
 import { DIAG } from '../diagnostics/catalog.ts';
-import { fail } from '../diagnostics/diagnostic.ts';
+import { AxcError, fail } from '../diagnostics/diagnostic.ts';
 import { HardwareSchema, type Hardware } from '../hardware/description.ts';
+import { decodeProgram } from './encoding.ts';
 import { INSTRUCTION_WORDS } from './table.ts';
 
 export const BINARY_MAGIC = 'AXNPU';
@@ -138,6 +139,14 @@ export function unpackBinary(bytes: Uint8Array, file?: string): Binary {
   if (!hw.success) fail(DIAG.binaryMalformed, file, `its hardware description is invalid (${hw.error.issues[0]?.path.join('.')}: ${hw.error.issues[0]?.message})`);
   const code = typed(body.code, 'u32', Uint32Array, 'code');
   if (code.length % INSTRUCTION_WORDS !== 0) fail(DIAG.binaryMalformed, file, 'code length is not a whole number of instructions');
+  // Every word must decode to an instruction before anything downstream (the disassembler, which trusts the
+  // loader, or the simulator) sees the code: an illegal instruction is a damaged binary, reported here.
+  try {
+    decodeProgram(code);
+  } catch (e) {
+    if (e instanceof AxcError) throw new AxcError(e.diagnostics.map((d) => (d.loc || d.file || file === undefined ? d : { ...d, file })));
+    throw e;
+  }
   const dram = typed(body.dram, 'f32', Float32Array, 'DRAM image');
   const sm = body.sourceMap;
   if (!sm || !Array.isArray(sm.files)) fail(DIAG.binaryMalformed, file, 'source map is missing');
