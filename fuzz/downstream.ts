@@ -2,13 +2,15 @@
 // that loads disassembles, passes the simulator's verification and simulates a few samples.
 
 import { compileModel } from '../compiler/pipeline.ts';
+import { DIAG } from '../diagnostics/catalog.ts';
+import type { AxcError } from '../diagnostics/diagnostic.ts';
 import type { Hardware } from '../hardware/description.ts';
 import type { AxModel } from '../ir/model.ts';
 import { packBinary, unpackBinary, type Binary } from '../isa/container.ts';
 import { disassemble } from '../isa/disassemble.ts';
 import { runSimulation } from '../simulator/run-simulation.ts';
 import { Simulator } from '../simulator/simulator.ts';
-import type { OnAxcError, Probe } from './outcome.ts';
+import type { AxcVerdict, Probe } from './outcome.ts';
 
 /** A few deterministic samples of the program's input width, values in [0, 1). */
 export function* fewSamples(width: number, count = 3): Generator<Float32Array> {
@@ -38,9 +40,12 @@ async function simulate(binary: Binary, samples: () => Iterable<Float32Array>): 
  * verification then judges the code (`onVerifyError`: a clean refusal for a mutated binary, a wrong accept
  * when an earlier stage vouched for the code); faults while running count as simulation faults.
  */
-export async function exerciseBinary(probe: Probe, binary: Binary, onVerifyError: OnAxcError): Promise<void> {
+export async function exerciseBinary(probe: Probe, binary: Binary, onVerifyError: AxcVerdict): Promise<void> {
   await probe.stage('disassemble', 'wrong-accept', () => disassemble(binary, { data: true }));
-  await probe.stage('verify', onVerifyError, () => new Simulator(binary).close());
+  // Constructing the simulator verifies the code and then runs the setup stage up to the first recv: a
+  // fault while running setup is a simulation fault, not a verification error.
+  const judge = (e: AxcError) => (e.diagnostics.some((d) => d.code === DIAG.simulationFault.code) ? 'sim-fault' : onVerifyError);
+  await probe.stage('verify', judge, () => new Simulator(binary, { maxInstructionsPerSample: PROBE_BUDGET }).close());
   await probe.stage('simulate', 'sim-fault', () => simulate(binary, () => fewSamples(binary.meta.inputWidth)));
 }
 

@@ -11,7 +11,9 @@ export const MESSAGE_LIMIT = 400;
 export const HANG_MS = 5000;
 
 /** How an AxcError thrown by a stage is judged: a clean refusal, a refusal that a previous stage should have made, or a fault at run time. */
-export type OnAxcError = 'rejected' | 'wrong-accept' | 'sim-fault';
+export type AxcVerdict = 'rejected' | 'wrong-accept' | 'sim-fault';
+/** The verdict for any AxcError of a stage, or one chosen per error (e.g. by diagnostic code). */
+export type OnAxcError = AxcVerdict | ((e: AxcError) => AxcVerdict);
 
 export interface CaseOutcome {
   verdict: Verdict;
@@ -70,7 +72,7 @@ export class Probe {
     } catch (e) {
       if (e instanceof AxcError) {
         this.measure(e);
-        throw new StageEnd(onAxcError, name, e);
+        throw new StageEnd(typeof onAxcError === 'function' ? onAxcError(e) : onAxcError, name, e);
       }
       throw new StageEnd('crash', name, e);
     }

@@ -8,6 +8,7 @@ import { describeCase, describeFinding, formatTable, loadSavedCase, saveFinding 
 import { HANG_MS, isFinding } from './outcome.ts';
 import { REPO_ROOT } from './seed-corpus.ts';
 import { FUZZ_TARGETS, findTarget } from './targets/all-targets.ts';
+import { Watchdog } from './watchdog.ts';
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -23,6 +24,7 @@ interface Options {
   hangMs: number;
   shrink?: boolean;
   replay?: string;
+  watchdogMs: number;
 }
 
 async function replay(where: string, hangMs: number): Promise<number> {
@@ -38,18 +40,24 @@ async function main(opts: Options): Promise<number> {
   if (opts.replay) return replay(opts.replay, opts.hangMs);
   const targets = opts.format ? opts.format.map((f) => findTarget(f)!) : FUZZ_TARGETS;
   const results: CampaignResult[] = [];
-  for (const target of targets) {
+  // Cases run in-process (a worker per case would cost a second of start-up each); the watchdog thread
+  // only ends the run, naming the case, if one never finishes.
+  const watchdog = opts.watchdogMs > 0 ? new Watchdog(targets.map((t) => t.name), opts.seed, opts.watchdogMs) : null;
+  for (const [t, target] of targets.entries()) {
     process.stderr.write(`fuzzing ${target.name}: ${opts.count} cases, seed ${opts.seed}\n`);
     const r = await runCampaign(target, {
       seed: opts.seed,
       count: opts.count,
       hangMs: opts.hangMs,
+      onStart: (i) => watchdog?.enter(t, i),
       onCase: (i) => {
+        watchdog?.leave();
         if ((i + 1) % 250 === 0) process.stderr.write(`  ${target.name}: ${i + 1}/${opts.count}\n`);
       },
     });
     results.push(r);
   }
+  await watchdog?.stop();
   process.stdout.write(`${formatTable(results)}\n`);
   const findings = results.flatMap((r) => r.findings);
   // Distinct signatures first, so a bug found a hundred times reads as one line with a count.
@@ -79,6 +87,7 @@ const program = new Command('run-fuzz')
   .addOption(new Option('-f, --format <name...>', 'only these formats').choices(FUZZ_TARGETS.map((t) => t.name)))
   .option('-o, --out <dir>', 'where findings are saved', path.join(REPO_ROOT, 'fuzz', 'findings'))
   .option('--hang-ms <ms>', 'a case slower than this is a hang', positiveInt, HANG_MS)
+  .option('--watchdog-ms <ms>', 'end the run if one case has not finished after this long (0: no watchdog)', positiveInt, 120_000)
   .option('--shrink', 'shrink the first case of each distinct finding with fast-check (slow)')
   .option('--replay <dir>', 'run one saved finding again (a folder written under --out)')
   .addHelpText('after', `\nFormats:\n${FUZZ_TARGETS.map((t) => `  ${t.name.padEnd(11)} ${t.about}`).join('\n')}\n`)
