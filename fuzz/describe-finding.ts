@@ -24,13 +24,13 @@ export function describeCase(c: FuzzCase): string {
 
 export function describeFinding(f: Finding): string {
   const o = f.outcome;
-  const lines = [`${f.format} #${f.index}: ${o.verdict} at ${o.stage ?? '(end)'} after ${Math.round(o.ms)} ms; ${describeCase(f.fuzzCase)}`];
+  const lines = [`${f.format} #${f.index}: ${o.verdict} at ${o.stage ?? '(end)'} after ${Math.round(o.ms)} ms CPU (${Math.round(o.wallMs)} ms wall); ${describeCase(f.fuzzCase)}`];
   if (o.error) lines.push(...o.error.split('\n').map((l) => `    ${l}`));
   if (o.longMessage) lines.push(`    message over the limit: ${o.longMessage}`);
   return lines.join('\n');
 }
 
-const COLUMNS = ['format', 'cases', 'accepted', 'rejected', 'sim-faults', 'crashes', 'hangs', 'wrong-accepts', 'long-msgs', 'max msg len', 'slowest ms', 'total s'] as const;
+const COLUMNS = ['format', 'cases', 'accepted', 'rejected', 'sim-faults', 'crashes', 'hangs', 'wrong-accepts', 'long-msgs', 'max msg len', 'slowest cpu ms', 'total s'] as const;
 
 export function formatTable(results: readonly CampaignResult[]): string {
   const rows = results.map((r) => [r.format, r.cases, r.accepted, r.rejected, r.simFaults, r.crashes, r.hangs, r.wrongAccepts, r.longMessages, r.maxMessageLength, Math.round(r.slowestMs), (r.ms / 1000).toFixed(1)].map(String));

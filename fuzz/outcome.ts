@@ -7,7 +7,11 @@ export type Verdict = 'accepted' | 'rejected' | 'sim-fault' | 'wrong-accept' | '
 
 /** A message longer than this is a finding: the issue caps quoted tokens at ~60 characters with an ellipsis. */
 export const MESSAGE_LIMIT = 400;
-/** A case slower than this is a hang (the toolchain has no legitimate reason to think this long on small inputs). */
+/**
+ * A case that uses more CPU than this is a hang (the toolchain has no legitimate reason to think this long on
+ * small inputs; the slowest valid seed takes about half a second). CPU time rather than wall time, so that a
+ * loaded machine (other test files, other processes) does not turn slow scheduling into findings.
+ */
 export const HANG_MS = 5000;
 
 /** How an AxcError thrown by a stage is judged: a clean refusal, a refusal that a previous stage should have made, or a fault at run time. */
@@ -24,7 +28,9 @@ export interface CaseOutcome {
   maxMessageLength: number;
   /** The first message over MESSAGE_LIMIT, cut to a readable length. */
   longMessage?: string;
+  /** CPU time of the case (user + system, this process), the measure hangs are judged by. */
   ms: number;
+  wallMs: number;
 }
 
 /** A case is a finding when the toolchain misbehaved, as opposed to refusing bad input cleanly. */
@@ -83,6 +89,7 @@ export class Probe {
 export async function runCase(body: (probe: Probe) => Promise<void>, hangMs = HANG_MS): Promise<CaseOutcome> {
   const probe = new Probe();
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   let verdict: Verdict = 'accepted';
   let stage: string | undefined;
   let error: string | undefined;
@@ -100,10 +107,12 @@ export async function runCase(body: (probe: Probe) => Promise<void>, hangMs = HA
       error = firstLines(e);
     }
   }
-  const ms = performance.now() - start;
+  const wallMs = performance.now() - start;
+  const cpu = process.cpuUsage(cpuStart);
+  const ms = (cpu.user + cpu.system) / 1000;
   if (ms > hangMs && verdict !== 'crash') {
-    error = `took ${Math.round(ms)} ms (bound ${hangMs} ms) and ended as ${verdict}${stage ? ` at ${stage}` : ''}`;
+    error = `took ${Math.round(ms)} ms of CPU (${Math.round(wallMs)} ms wall; bound ${hangMs} ms) and ended as ${verdict}${stage ? ` at ${stage}` : ''}`;
     verdict = 'hang';
   }
-  return { verdict, stage, error, maxMessageLength: probe.maxMessageLength, longMessage: probe.longMessage, ms };
+  return { verdict, stage, error, maxMessageLength: probe.maxMessageLength, longMessage: probe.longMessage, ms, wallMs };
 }
