@@ -4,6 +4,7 @@
 import { crc32 } from 'node:zlib';
 import { Packr } from 'msgpackr';
 import { z } from 'zod';
+import { findBenchmark } from '../benchmarks/registry.ts';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { AxcError, fail } from '../diagnostics/diagnostic.ts';
 import { HardwareSchema, type Hardware } from '../hardware/description.ts';
@@ -162,6 +163,15 @@ export function unpackBinary(bytes: Uint8Array, file?: string): Binary {
   if (!rest.success) {
     const issue = rest.error.issues[0];
     fail(DIAG.binaryMalformed, file, `its ${issue.path.join('.') || 'body'} is invalid (${issue.message})`);
+  }
+  // A named benchmark must be one this axc knows, with the program's widths: `axc sim` computes its exact
+  // function for rejected samples, so a mismatch would otherwise surface only once the run starts.
+  const meta = rest.data.meta;
+  if (meta.benchmark !== undefined) {
+    const bench = findBenchmark(meta.benchmark);
+    if (!bench) fail(DIAG.binaryMalformed, file, `it names benchmark '${meta.benchmark.length > 60 ? `${meta.benchmark.slice(0, 60)}...` : meta.benchmark}', which this axc does not know`);
+    if (bench.inputWidth !== meta.inputWidth || bench.outputWidth !== meta.outputWidth)
+      fail(DIAG.binaryMalformed, file, `it names benchmark '${bench.name}' (${bench.inputWidth} -> ${bench.outputWidth}) for a ${meta.inputWidth} -> ${meta.outputWidth} program`);
   }
   return { hardware: hw.data, code, dram, sourceMap, ...rest.data };
 }
