@@ -4,7 +4,7 @@
 import { crc32 } from 'node:zlib';
 import { Packr } from 'msgpackr';
 import { DIAG } from '../diagnostics/catalog.ts';
-import { AxcError, fail } from '../diagnostics/diagnostic.ts';
+import { fail } from '../diagnostics/diagnostic.ts';
 import { HardwareSchema, type Hardware } from '../hardware/description.ts';
 import { checkBinary } from './check-binary.ts';
 import { INSTRUCTION_WORDS } from './table.ts';
