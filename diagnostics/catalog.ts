@@ -80,10 +80,10 @@ export const DIAG = {
   dramNotFinite: entry('AXB425', (addr: number, value: number) => `DRAM word ${addr} holds ${value}; the image must hold finite float32 values`),
 
   // assembler
-  unknownMnemonic: entry('AXA501', (m: string) => `unknown mnemonic '${m}'`),
+  unknownMnemonic: entry('AXA501', (m: string) => `unknown mnemonic ${quote(m)}`),
   badOperand: entry('AXA502', (why: string) => why),
-  undefinedLabel: entry('AXA503', (l: string) => `undefined label '${l}'`),
-  duplicateLabel: entry('AXA504', (l: string) => `label '${l}' is defined twice`),
+  undefinedLabel: entry('AXA503', (l: string) => `undefined label ${quote(l)}`),
+  duplicateLabel: entry('AXA504', (l: string) => `label ${quote(l)} is defined twice`),
   badDirective: entry('AXA505', (why: string) => why),
 
   // simulator and its inputs
@@ -107,7 +107,7 @@ export const DIAG = {
   wrongKindOfFile: entry('AXU709', (what: string, expected: string, advice: string) => `this is ${what}, not ${expected}; ${advice}`),
 
   // data generators (benchmarks/generators/) and the `data` / `exact` commands
-  dataUnknownBenchmark: entry('AXD901', (name: string, known: string) => `unknown benchmark '${name}'; known benchmarks: ${known}`, 'usage'),
+  dataUnknownBenchmark: entry('AXD901', (name: string, known: string) => `unknown benchmark ${quote(name)}; known benchmarks: ${known}`, 'usage'),
   dataBadCount: entry('AXD902', (text: string, max: number) => `the sample count must be a whole number from 1 to ${max}, got '${text}'`, 'usage'),
   dataBadSeed: entry('AXD903', (text: string) => `the seed must be a whole number from 0 to 4294967295, got '${text}'`, 'usage'),
 

@@ -3,6 +3,7 @@
 // .stage NAME, .region NAME KIND mADDR LEN, .data dADDR v, v, ..., .model NAME, .schedule NAME,
 // .benchmark NAME and .cpu CYCLES.
 
+import { quote } from '../diagnostics/quote.ts';
 import { BENCHMARKS, findBenchmark } from '../benchmarks/registry.ts';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { AxcError, diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
@@ -132,7 +133,7 @@ export function assemble(text: string, file: string, hardware: Hardware = DEFAUL
           return;
         }
         default:
-          err(line, col, (l) => diag(DIAG.badDirective, l, `unknown directive '${head}'`));
+          err(line, col, (l) => diag(DIAG.badDirective, l, `unknown directive ${quote(head)}`));
           return;
       }
     }

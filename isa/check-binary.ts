@@ -3,6 +3,7 @@
 // proves no path runs off the end). The loader runs them on every binary it reads, the simulator on every
 // binary it is handed, and the assembler before it writes, so what `axc asm` writes always loads.
 
+import { quote } from '../diagnostics/quote.ts';
 import { z } from 'zod';
 import { findBenchmark } from '../benchmarks/registry.ts';
 import { DIAG } from '../diagnostics/catalog.ts';
@@ -52,7 +53,7 @@ export interface CheckedProgram {
  *  The assembler applies it to each `.data` directive before it allocates the image. */
 export function dramImageDiagnostic(words: number, hw: Hardware, where: SourceLoc | string | undefined): Diagnostic | undefined {
   if (words <= Math.min(hw.dramWords, MAX_DRAM_IMAGE_WORDS)) return undefined;
-  if (hw.dramWords <= MAX_DRAM_IMAGE_WORDS) return diag(DIAG.dramImageTooLarge, where, words, hw.dramWords, `the DRAM of hardware '${hw.name}'`);
+  if (hw.dramWords <= MAX_DRAM_IMAGE_WORDS) return diag(DIAG.dramImageTooLarge, where, words, hw.dramWords, `the DRAM of hardware ${quote(hw.name)}`);
   return diag(DIAG.dramImageTooLarge, where, words, MAX_DRAM_IMAGE_WORDS, 'a binary');
 }
 
@@ -92,7 +93,7 @@ export function checkBinary(bin: Binary, at: BinaryPositions = {}): CheckedProgr
   }
   bin.regions.forEach((r, i) => {
     // The disassembly writes `.region NAME ...`; a name that is not one token would not read back.
-    if (!/^[^\s;]+$/.test(r.name)) diags.push(diag(DIAG.binaryMalformed, at.region?.(i) ?? at.file, `region name '${r.name}' is not one word`));
+    if (!/^[^\s;]+$/.test(r.name)) diags.push(diag(DIAG.binaryMalformed, at.region?.(i) ?? at.file, `region name ${quote(r.name)} is not one word`));
     const mem = memoryOf(r.space, hw);
     const fits = Number.isSafeInteger(r.addr) && Number.isSafeInteger(r.len) && r.addr >= 0 && r.len >= 0 && r.addr + r.len <= mem.size;
     if (!fits) diags.push(diag(DIAG.regionOutOfRange, at.region?.(i) ?? at.file, r.name, `${mem.prefix}${r.addr}`, r.len, mem.size, mem.name));
@@ -107,9 +108,9 @@ export function checkBinary(bin: Binary, at: BinaryPositions = {}): CheckedProgr
   const names = new Set<string>();
   bin.symbols.forEach((s, i) => {
     const where = at.symbol?.(i) ?? at.file;
-    if (!LABEL_SYNTAX.test(s.name)) diags.push(diag(DIAG.badSymbol, where, `'${s.name}' is not a label name`));
-    else if (names.has(s.name)) diags.push(diag(DIAG.badSymbol, where, `'${s.name}' is defined twice`));
-    else if (s.pc > program.length) diags.push(diag(DIAG.badSymbol, where, `'${s.name}' is at pc ${s.pc}, past the end of the program (${program.length} instructions)`));
+    if (!LABEL_SYNTAX.test(s.name)) diags.push(diag(DIAG.badSymbol, where, `${quote(s.name)} is not a label name`));
+    else if (names.has(s.name)) diags.push(diag(DIAG.badSymbol, where, `${quote(s.name)} is defined twice`));
+    else if (s.pc > program.length) diags.push(diag(DIAG.badSymbol, where, `${quote(s.name)} is at pc ${s.pc}, past the end of the program (${program.length} instructions)`));
     names.add(s.name);
   });
   const { meta } = bin;
@@ -118,7 +119,7 @@ export function checkBinary(bin: Binary, at: BinaryPositions = {}): CheckedProgr
   if (meta.benchmark !== undefined) {
     const where = at.meta?.('benchmark') ?? at.file;
     const b = findBenchmark(meta.benchmark);
-    if (!b) diags.push(diag(DIAG.binaryMalformed, where, `it names benchmark '${meta.benchmark}', which this axc does not know`));
+    if (!b) diags.push(diag(DIAG.binaryMalformed, where, `it names benchmark ${quote(meta.benchmark)}, which this axc does not know`));
     else if (b.inputWidth !== inputWidth || b.outputWidth !== outputWidth) diags.push(diag(DIAG.benchmarkWidths, where, b.name, b.inputWidth, b.outputWidth, inputWidth, outputWidth));
   }
   if (diags.length) throw new AxcError(diags);

@@ -1,5 +1,6 @@
 // How each operand kind is written in assembly: the one place both the assembler and disassembler read.
 
+import { quote } from '../diagnostics/quote.ts';
 import { ACTIVATIONS } from '../ir/model.ts';
 import type { OperandKind } from './table.ts';
 import { float32Text } from '../ir/float-text.ts';
@@ -30,24 +31,24 @@ export function formatOperand(kind: OperandKind, value: number, labelOf: (pc: nu
 export function parseOperand(kind: OperandKind, text: string): { value: number } | { label: string } | { error: string } {
   const prefix = PREFIX[kind];
   if (prefix) {
-    if (!text.startsWith(prefix) || !/^\d+$/.test(text.slice(prefix.length))) return { error: `expected ${describeKind(kind)} like '${prefix}0', got '${text}'` };
+    if (!text.startsWith(prefix) || !/^\d+$/.test(text.slice(prefix.length))) return { error: `expected ${describeKind(kind)} like '${prefix}0', got ${quote(text)}` };
     return { value: Number(text.slice(prefix.length)) };
   }
   switch (kind) {
     case 'uint':
-      return /^(\d+|0x[0-9a-fA-F]+)$/.test(text) ? { value: Number(text) } : { error: `expected an unsigned integer, got '${text}'` };
+      return /^(\d+|0x[0-9a-fA-F]+)$/.test(text) ? { value: Number(text) } : { error: `expected an unsigned integer, got ${quote(text)}` };
     case 'act': {
       const i = (ACTIVATIONS as readonly string[]).indexOf(text);
-      return i >= 0 ? { value: i } : { error: `expected an activation (${ACTIVATIONS.join(', ')}), got '${text}'` };
+      return i >= 0 ? { value: i } : { error: `expected an activation (${ACTIVATIONS.join(', ')}), got ${quote(text)}` };
     }
     case 'f32': {
       const v = Number(text);
-      if (text.trim() === '' || Number.isNaN(v) || !Number.isFinite(Math.fround(v))) return { error: `expected a finite float32 number, got '${text}'` };
+      if (text.trim() === '' || Number.isNaN(v) || !Number.isFinite(Math.fround(v))) return { error: `expected a finite float32 number, got ${quote(text)}` };
       return { value: Math.fround(v) };
     }
     case 'label':
       if (/^\d+$/.test(text)) return { value: Number(text) };
-      return LABEL_SYNTAX.test(text) ? { label: text } : { error: `expected a label or instruction index, got '${text}'` };
+      return LABEL_SYNTAX.test(text) ? { label: text } : { error: `expected a label or instruction index, got ${quote(text)}` };
     default:
       return { error: `unknown operand kind ${kind}` };
   }

@@ -33,7 +33,7 @@ function workDir(t: ExecutionContext): string {
   const dir = tempDir(t);
   for (const f of ['sobel.axn', 'sobel.weights.json', 'sobel.x', 'tiny.axn', 'npu-small.json']) fs.copyFileSync(example(f), path.join(dir, f));
   fs.writeFileSync(path.join(dir, 'sobel.bin'), SOBEL_BIN);
-  fs.writeFileSync(path.join(dir, 'a.s'), 'recv m0, 1\nsend m0, 1\n');
+  fs.writeFileSync(path.join(dir, 'a.s'), 'recv m0, 1\nsend m0, 1\nhalt\n');
   return dir;
 }
 
@@ -294,7 +294,7 @@ test('every command that writes a file confirms it on stderr, and -q silences it
   const dir = workDir(t);
   const runs: [string[], RegExp][] = [
     [['compile', 'tiny.axn', '-o', 'tiny.bin'], /^axc: wrote tiny\.bin: tiny, static schedule/],
-    [['asm', 'a.s', '-o', 'a.bin'], /^axc: wrote a\.bin: 2 instructions/],
+    [['asm', 'a.s', '-o', 'a.bin'], /^axc: wrote a\.bin: 3 instructions/],
     [['disasm', 'sobel.bin', '-o', 'sobel.s'], /^axc: wrote sobel\.s\n$/],
     [['exact', 'sobel', '--input', 'sobel.x', '--output', 'sobel.y'], /^axc: wrote sobel\.y: 64 sobel outputs\n$/],
     [['data', 'sobel', '-n', '10', '-o', 'gen'], /^axc: wrote gen\/train\.x and gen\/train\.y: 10 sobel samples, seed 0\n$/],

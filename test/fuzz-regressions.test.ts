@@ -38,7 +38,7 @@ test('fuzz bin: an instruction with stray reserved bits is refused by the loader
   t.notThrows(() => disassemble(unpackBinary(packBinary(TINY), 'prog.bin')));
 });
 
-test('fuzz asm/bin: a binary naming a benchmark of other widths, or an unknown one, is refused by the loader (AXB404), not when the simulation starts', (t) => {
+test('fuzz asm/bin: a binary naming a benchmark of other widths, or an unknown one, is refused by the loader and the assembler (AXB423), not when the simulation starts', (t) => {
   // Found as an asm "simulation fault": `.benchmark inversek2j` on a 2 -> 0 program assembled and loaded, and
   // only runSimulation refused it. The loader now checks what the simulator would; that the assembler accepts
   // such a program is reported to the assembler's owner (the second half of this test documents the loader side).
@@ -46,17 +46,17 @@ test('fuzz asm/bin: a binary naming a benchmark of other widths, or an unknown o
   const e = t.throws(() => unpackBinary(mismatched, 'prog.bin'), { instanceOf: AxcError }) as AxcError;
   t.deepEqual(
     e.diagnostics.map((d) => [d.code, d.file, d.message]),
-    [['AXB404', 'prog.bin', "binary is malformed: it names benchmark 'sobel' (9 -> 1) for a 2 -> 1 program"]],
+    [['AXB423', 'prog.bin', "the program names benchmark 'sobel' (9 -> 1) for a 2 -> 1 program"]],
   );
   const unknown = packBinary({ ...TINY, meta: { ...TINY.meta, benchmark: 'x'.repeat(5000) } });
   const u = t.throws(() => unpackBinary(unknown, 'prog.bin'), { instanceOf: AxcError }) as AxcError;
-  t.is(u.diagnostics[0].code, 'AXB404');
-  t.regex(u.diagnostics[0].message, /names benchmark 'x{60}\.\.\.', which this axc does not know$/);
+  t.true(u.diagnostics[0].message.length < 200, u.diagnostics[0].message);
+  t.regex(u.diagnostics[0].message, /benchmark 'x{1,60}(…|\.\.\.)'/);
   // A matching benchmark still loads (sobel is 9 -> 1).
   const { model } = loadModelFile(path.join(repoRoot, 'examples', 'sobel.axn'));
   const sobel = compileModel(model!);
   t.is(unpackBinary(packBinary(sobel)).meta.benchmark, 'sobel');
-  // The assembler path that found it: accepted by `assemble`, now refused at load.
+  // The assembler path that found it: `assemble` applies the loader's checks, so it refuses it too.
   const asm = disassemble(TINY, { data: true }).replace('.schedule static', '.schedule static\n.benchmark sobel');
-  t.throws(() => unpackBinary(packBinary(assemble(asm, 'prog.s'))), { instanceOf: AxcError, message: /names benchmark 'sobel'/ });
+  t.throws(() => assemble(asm, 'prog.s'), { instanceOf: AxcError, message: /names benchmark 'sobel'/ });
 });

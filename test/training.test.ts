@@ -167,7 +167,7 @@ test('axc train rejects bad options with one clear error and no output', (t) => 
   try {
     const out = path.join(dir, 'm.axn');
     const layer = runAxc(['train', '--bench', 'sobel', '--data', sobelDir, '--control', '3', '-o', out]);
-    t.is(layer.status, 1);
+    t.is(layer.status, 2, 'a bad option is a usage error');
     t.regex(layer.stderr, /error: --control must be 'all' or a hidden layer from 1 to 1 .*\[AXT901\]/);
     t.notRegex(layer.stderr, /\n\s+at /);
     const topo = runAxc(['train', '--bench', 'sobel', '--approx', '9-x-1', '-o', out]);
