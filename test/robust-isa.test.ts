@@ -194,7 +194,7 @@ test('regions must fit their memory, in the assembler and the loader alike', (t)
   t.deepEqual(diagnosticsOf(t, () => unpackBinary(packBinary({ ...TINY, regions }), 'p.bin')), ["p.bin: region 'w' at d268435456 with 1 words does not fit the 268435456-word DRAM [AXB421]"]);
   // Its name is written as one word in the disassembly's `.region` line.
   const named = [{ ...TINY.regions[0], name: 'x\nrecv m0, 9' }];
-  t.deepEqual(diagnosticsOf(t, () => unpackBinary(packBinary({ ...TINY, regions: named }), 'p.bin')), ["p.bin: binary is malformed: region name 'x\nrecv m0, 9' is not one word [AXB404]"]);
+  t.deepEqual(diagnosticsOf(t, () => unpackBinary(packBinary({ ...TINY, regions: named }), 'p.bin')), ["p.bin: binary is malformed: region name 'x\\nrecv m0, 9' is not one word [AXB404]"]);
 });
 
 test('symbols must be unique label names within the program (disasm prints them as labels)', (t) => {
