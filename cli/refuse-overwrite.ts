@@ -16,26 +16,24 @@ export interface NamedFile {
 /** `-` (stdin/stdout) and absent options name no file. */
 const namesAFile = (f: NamedFile): f is NamedFile & { path: string } => f.path !== undefined && f.path !== '-';
 
-/** Device and inode of an existing file; for one that does not exist, its absolute path with symlinked parents resolved. */
-function identity(path: string): string | null {
-  try {
-    const s = statSync(path);
-    return `${s.dev}:${s.ino}`;
-  } catch {
-    try {
-      return `path:${join(realpathSync(dirname(resolve(path))), basename(path))}`;
-    } catch {
-      return `path:${resolve(path)}`;
-    }
-  }
-}
-
+/** Device and inode of an existing file, or null when it does not exist (a missing input is the reader's to report). */
 function existingIdentity(path: string): string | null {
   try {
     const s = statSync(path);
     return `${s.dev}:${s.ino}`;
   } catch {
-    return null; // a missing input is the reader's to report
+    return null;
+  }
+}
+
+/** An output's identity: its device and inode if it exists, else its absolute path with symlinked parents resolved. */
+function outputIdentity(path: string): string {
+  const existing = existingIdentity(path);
+  if (existing) return existing;
+  try {
+    return `path:${join(realpathSync(dirname(resolve(path))), basename(path))}`;
+  } catch {
+    return `path:${resolve(path)}`;
   }
 }
 
@@ -44,9 +42,9 @@ const describe = (f: NamedFile & { path: string }) => `${f.role} '${f.path}'`;
 /** Throws a usage error (exit 2) when an output would overwrite an input or another output. */
 export function refuseOverwrite(inputs: readonly NamedFile[], outputs: readonly NamedFile[]): void {
   const ins = inputs.filter(namesAFile).map((f) => ({ f, id: existingIdentity(f.path) }));
-  const seen: { f: NamedFile & { path: string }; id: string | null }[] = [];
+  const seen: { f: NamedFile & { path: string }; id: string }[] = [];
   for (const out of outputs.filter(namesAFile)) {
-    const id = identity(out.path);
+    const id = outputIdentity(out.path);
     const input = ins.find((i) => i.id !== null && i.id === id);
     if (input) fail(DIAG.outputIsInput, undefined, describe(out), describe(input.f));
     const other = seen.find((o) => o.id === id);

@@ -7,6 +7,7 @@ import { ChromeTrace } from '../../simulator/chrome-trace.ts';
 import { formatReport } from '../../simulator/format-report.ts';
 import { readSamples } from '../../simulator/read-samples.ts';
 import { csvHeader, runSimulation, type RunReport } from '../../simulator/run-simulation.ts';
+import { confirmWritten } from '../confirm-written.ts';
 import { releaseInputOnInterrupt } from '../interrupt.ts';
 import { readBinaryFile } from '../load-binary.ts';
 import { simulationProgress } from '../progress.ts';
@@ -90,9 +91,9 @@ export function simCommand(): Command {
       }
       if (!opts.quiet) {
         (toStdout ? process.stderr : process.stdout).write(formatReport(report));
-        const files = [opts.output && !toStdout ? `${opts.output} (${report.samples} rows)` : null, opts.report ?? null, opts.trace ?? null].filter((f) => f !== null);
-        if (files.length) process.stderr.write(`axc: wrote ${files.join(', ')}\n`);
       }
+      const files = [opts.output && !toStdout ? `${opts.output} (${report.samples} rows)` : null, opts.report ?? null, opts.trace ?? null].filter((f) => f !== null);
+      if (files.length) confirmWritten(opts, files.join(', '));
     });
 }
 
