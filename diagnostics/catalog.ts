@@ -104,6 +104,7 @@ export const DIAG = {
   stdoutUnwritable: entry('AXU707', (why: string) => `cannot write to standard output: ${why}`),
   // reading bounds and file kinds (issue 8)
   jsonTooDeep: entry('AXU708', (what: string, max: number) => `${what} nests arrays and objects more than ${max} deep; this bracket opens level ${max + 1}`),
+  jsonArrayTooLong: entry('AXU710', (what: string, max: number) => `${what} has an array of more than ${max.toLocaleString('en-US')} elements; this value is element ${(max + 1).toLocaleString('en-US')}`),
   wrongKindOfFile: entry('AXU709', (what: string, expected: string, advice: string) => `this is ${what}, not ${expected}; ${advice}`),
 
   // data generators (benchmarks/generators/) and the `data` / `exact` commands

@@ -5,10 +5,10 @@ import { parseTree, findNodeAtLocation, printParseErrorCode, type ParseError } f
 import { DIAG } from '../diagnostics/catalog.ts';
 import { AxcError, diag, fail, locAt, type Diagnostic, describeFsError } from '../diagnostics/diagnostic.ts';
 import { HardwareSchema, type Hardware } from './description.ts';
-import { jsonDepthError } from '../input/json-depth.ts';
+import { jsonDepthError, MAX_SCHEMA_ARRAY_LENGTH } from '../input/json-depth.ts';
 
 export function parseHardware(text: string, file: string): Hardware {
-  const tooDeep = jsonDepthError(text, file, 'the hardware description');
+  const tooDeep = jsonDepthError(text, file, 'the hardware description', MAX_SCHEMA_ARRAY_LENGTH);
   if (tooDeep) throw new AxcError(tooDeep);
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });

@@ -2,10 +2,14 @@
 // in the reader concerned; each test names the finding and rebuilds its input by hand.
 
 import test from 'ava';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { compileModel } from '../compiler/pipeline.ts';
 import { AxcError } from '../diagnostics/diagnostic.ts';
 import { loadModelFile } from '../frontend/parse-model.ts';
+import { readLayersModel } from '../frontend/tfjs/read-layers-model.ts';
+import { MAX_SCHEMA_ARRAY_LENGTH } from '../input/json-depth.ts';
 import { packBinary, unpackBinary } from '../isa/container.ts';
 import { disassemble } from '../isa/disassemble.ts';
 import { decodeProgram } from '../isa/encoding.ts';
@@ -59,4 +63,25 @@ test('fuzz asm/bin: a binary naming a benchmark of other widths, or an unknown o
   // The assembler path that found it: `assemble` applies the loader's checks, so it refuses it too.
   const asm = disassemble(TINY, { data: true }).replace('.schedule static', '.schedule static\n.benchmark sobel');
   t.throws(() => assemble(asm, 'prog.s'), { instanceOf: AxcError, message: /names benchmark 'sobel'/ });
+});
+
+test('fuzz tfjs: a model.json array of 200,000 wrong elements overflowed zod; arrays past 10,000 elements are AXU710 at the element past the limit', (t) => {
+  // Found as `RangeError: Maximum call stack size exceeded` in zod: weightsManifest[0].paths held 199,988
+  // numbers, each an issue, and zod spreads an array's issues into its parent's in one call.
+  const dir = mkdtempSync(path.join(tmpdir(), 'axc-fuzz-long-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'model.json');
+  const withPaths = (n: number) => `{"modelTopology": {}, "weightsManifest": [{"paths": [${new Array(n).fill('1e39').join(',')}], "weights": []}]}`;
+  const head = '{"modelTopology": {}, "weightsManifest": [{"paths": [';
+  writeFileSync(file, withPaths(200_000));
+  const ds = readLayersModel(file).diagnostics;
+  t.deepEqual(
+    ds.map((d) => [d.code, d.loc?.line, d.loc?.col, d.message]),
+    [['AXU710', 1, head.length + MAX_SCHEMA_ARRAY_LENGTH * 5 - 1 + 1, 'model.json has an array of more than 10,000 elements; this value is element 10,001']],
+  );
+  // At the limit the scan lets the file through, and the schema reports the paths as the wrong type, cleanly.
+  writeFileSync(file, withPaths(MAX_SCHEMA_ARRAY_LENGTH));
+  const atLimit = readLayersModel(file).diagnostics;
+  t.true(atLimit.length > 0);
+  t.false(atLimit.some((d) => d.code === 'AXU710'));
 });

@@ -131,6 +131,16 @@ test('AXI807: a kernel whose manifest shape is not [fan-in, units] names the wei
   t.regex(expectError(t, w2, DIAG.tfjsWeightShape.code, manifestEntryAt(w2.text, 'dec/bias')).message, /'dec\/bias' of layer 'dec' has shape \[2\].*expected \[1\]/);
 });
 
+test('AXI807: a shape thousands of dimensions long is shown cut at 60 characters (a fuzz finding: 296,200-character messages)', (t) => {
+  const f = axnet();
+  weightOf(f, 'h2/kernel').shape = new Array(9000).fill(1);
+  const w = write(f);
+  const d = expectError(t, w, DIAG.tfjsWeightShape.code, manifestEntryAt(w.text, 'h2/kernel'));
+  t.true(d.message.length < 300, `${d.message.length} characters`);
+  t.true(d.message.startsWith(`weight 'h2/kernel' of layer 'h2' has shape [${new Array(19).fill(1).join(', ')}`), d.message);
+  t.regex(d.message, /…/);
+});
+
 test('AXI808: a missing shard file names the shard', (t) => {
   const w = write(axnet(), { shard: null });
   const d = expectError(t, w, DIAG.tfjsShardUnreadable.code, lineCol(w.text, w.text.indexOf('"group1-shard1of1.bin"')));

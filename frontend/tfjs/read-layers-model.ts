@@ -22,7 +22,7 @@ import {
   type WeightEntry,
   type WeightsGroup,
 } from './layers-model-schema.ts';
-import { jsonDepthError } from '../../input/json-depth.ts';
+import { jsonDepthError, MAX_SCHEMA_ARRAY_LENGTH } from '../../input/json-depth.ts';
 import { wrongKindOfFile } from '../../input/file-kind.ts';
 import { functionalGraph, sequentialGraph, type LayerGraph } from './layer-graph.ts';
 import { planDenses, planToModel, recogniseAxNet, type DenseInfo, type DenseWeights, type Rename } from './recognise-axnet.ts';
@@ -83,7 +83,8 @@ function describeValue(v: unknown): string {
 }
 
 function shapeText(s: readonly number[]): string {
-  return `[${s.join(', ')}]`;
+  // A mutated manifest can give a shape thousands of dimensions long; a message shows its start.
+  return clip(`[${s.join(', ')}]`);
 }
 
 interface ManifestWeight {
@@ -128,7 +129,7 @@ export function readLayersModel(path: string, opts: ReadLayersModelOptions = {})
   const text = bytes.toString('utf8');
 
   // JSON, with positions (after the nesting bound: the parser recurses once per level).
-  const tooDeep = jsonDepthError(text, path, 'model.json');
+  const tooDeep = jsonDepthError(text, path, 'model.json', MAX_SCHEMA_ARRAY_LENGTH);
   if (tooDeep) {
     ds.push(tooDeep);
     return result();

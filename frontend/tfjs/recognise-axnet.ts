@@ -59,7 +59,7 @@ function inputWidthOf(l: GraphLayer, ds: Diagnostic[]): number | null {
   }
   const n = shape[1];
   if (shape.length !== 2 || typeof n !== 'number') {
-    ds.push(diag(DIAG.tfjsBadInputShape, l.loc, l.name, JSON.stringify(shape)));
+    ds.push(diag(DIAG.tfjsBadInputShape, l.loc, l.name, clip(JSON.stringify(shape))));
     return null;
   }
   return n;
