@@ -70,7 +70,7 @@ export function textMutationsArbitrary(keywords: readonly string[]): fc.Arbitrar
   return fc.array(textMutationArbitrary(keywords), { minLength: 1, maxLength: 4 });
 }
 
-const NUMBER_TOKEN = /-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/g;
+const NUMBER_TOKEN = /-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/g;
 
 export function applyTextMutation(text: string, m: TextMutation): string {
   const pos = (n: number) => (text.length === 0 ? 0 : n % (text.length + 1));

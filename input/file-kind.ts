@@ -12,7 +12,7 @@ export type FileKind = 'binary' | 'axn' | 'tfjs' | 'weights' | 'hardware' | 'sam
 const HEAD_BYTES = 64 * 1024;
 
 const HARDWARE_KEY = new RegExp(`^\\s*\\{\\s*"(?:${Object.keys(HardwareFields.shape).join('|')})"\\s*:`);
-const NUMBER_LINE = /^[\s,]*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?(?:[\s,]+[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)*[\s,]*$/;
+const NUMBER_LINE = /^[\s,]*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?(?:[\s,]+[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)*[\s,]*$/;
 
 /** The text after leading blank lines and whole-line comments starting with one of `marks`. */
 function firstMeaningfulLine(head: string, marks: readonly string[]): string {

@@ -7,7 +7,7 @@ import { DIAG } from '../diagnostics/catalog.ts';
 import { AxcError, describeFsError, diag, fail } from '../diagnostics/diagnostic.ts';
 
 /** Plain decimal numbers only: no hex, binary, octal or Infinity spellings sneak in through Number(). */
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 const isSpace = (c: number) => c === 32 || c === 9 || c === 13;
 const COMMA = 44;

@@ -9,7 +9,9 @@ import { compileModel } from '../compiler/pipeline.ts';
 import { AxcError } from '../diagnostics/diagnostic.ts';
 import { loadModelFile } from '../frontend/parse-model.ts';
 import { readLayersModel } from '../frontend/tfjs/read-layers-model.ts';
+import { sniffFileKind } from '../input/file-kind.ts';
 import { MAX_SCHEMA_ARRAY_LENGTH } from '../input/json-depth.ts';
+import { parseSampleLine } from '../simulator/read-samples.ts';
 import { packBinary, unpackBinary } from '../isa/container.ts';
 import { disassemble } from '../isa/disassemble.ts';
 import { decodeProgram } from '../isa/encoding.ts';
@@ -84,4 +86,17 @@ test('fuzz tfjs: a model.json array of 200,000 wrong elements overflowed zod; ar
   const atLimit = readLayersModel(file).diagnostics;
   t.true(atLimit.length > 0);
   t.false(atLimit.some((d) => d.code === 'AXU710'));
+});
+
+test('fuzz samples: a 100,000-digit token that is not a number is refused at once (the decimal pattern backtracked quadratically: 22 s for 128k digits)', (t) => {
+  const token = `${'9'.repeat(100_000)}x`;
+  const started = process.hrtime.bigint();
+  const e = t.throws(() => parseSampleLine(`1 ${token}`, 1, 'x.x', new Float32Array(2)), { instanceOf: AxcError }) as AxcError;
+  t.is(e.diagnostics[0].code, 'AXS601');
+  t.is(e.diagnostics[0].loc?.col, 3);
+  // The same kind of line must not stall the file-kind sniffing that runs before readers (it sees 64 KiB).
+  t.is(sniffFileKind(Buffer.from(`${'9'.repeat(60_000)}x\n`)), 'text');
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  // Linear work is well under a millisecond here; the quadratic pattern took seconds. A generous bound, as the fuzz suite's.
+  t.true(ms < 2000, `${ms.toFixed(0)} ms`);
 });
