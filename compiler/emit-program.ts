@@ -146,6 +146,7 @@ export function emitProgram(a: AllocatedModel, hw: Hardware): Binary {
       outputWidth: m.outputWidth,
       ...(m.benchmark ? { benchmark: m.benchmark } : {}),
       ...(cpuCycles !== undefined ? { cpuCyclesPerEvaluation: cpuCycles } : {}),
+      ...(m.quality ? { quality: { metric: m.quality.metric, bound: m.quality.bound } } : {}),
     },
   };
 }

@@ -93,11 +93,17 @@ export const DIAG = {
   inputEmpty: entry('AXS604', () => `input has no samples`),
   inputEmptyValue: entry('AXS605', () => `empty value between separators`),
   inputRange: entry('AXS606', (tok: string) => `${quote(tok)} is outside the float32 range`),
+  referenceWidth: entry('AXS607', (got: number, want: number) => `reference row has ${got} value${got === 1 ? '' : 's'}, the program sends ${want}`),
+  referenceShort: entry('AXS608', (rows: number) => `the reference ends after ${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'}, but the input has more samples; give one reference row per input sample`),
+  referenceLong: entry('AXS609', (samples: number) => `the reference has more rows than the input's ${samples.toLocaleString('en-US')} sample${samples === 1 ? '' : 's'}; this is the first extra row`),
+  referenceEmpty: entry('AXS610', () => `reference has no rows`),
 
   // command line and files
   fileUnreadable: entry('AXU701', (path: string, why: string) => `cannot read '${path}': ${why}`),
   fileUnwritable: entry('AXU702', (path: string, why: string) => `cannot write '${path}': ${why}`),
   badOption: entry('AXU703', (why: string) => why, 'usage'),
+  referenceNoBenchmark: entry('AXU720', (model: string) => `--reference exact computes the reference with the benchmark the model names, and model ${quote(model)} names none; give a file of exact outputs, or add \`benchmark NAME\` to the model`, 'usage'),
+  noQualityMetric: entry('AXU721', (model: string) => `model ${quote(model)} has no \`quality\` line, so there is no metric to judge its outputs by; give --metric abs|rel|rmse and --bound B`, 'usage'),
   moreErrors: entry('AXU704', (n: number) => `${n} more error${n === 1 ? '' : 's'} like these not shown`),
   outputIsInput: entry('AXU705', (output: string, input: string) => `${output} is the same file as ${input}; an output never overwrites an input`, 'usage'),
   outputsCollide: entry('AXU706', (first: string, second: string) => `${first} and ${second} are the same file; give each output its own path`, 'usage'),

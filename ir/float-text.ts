@@ -1,5 +1,10 @@
-// Decimal text for float32 values: the shortest decimal that reads back (via Math.fround) as the same float32,
-// shared by the .axn printer, the weights-file writer, the disassembler and the simulator's CSV output.
+// Decimal text for float values: the shortest decimal that reads back (via Math.fround) as the same float32,
+// shared by the .axn printer, the weights-file writer, the disassembler and the simulator's CSV output;
+// and the one pattern of plain decimal numbers that sample files, directives and options accept.
+
+/** Plain decimal numbers only: no hex, binary, octal or Infinity spellings sneak in through Number().
+ *  Unambiguous (no nested or overlapping repeats), so it runs in linear time on long digit runs. */
+export const DECIMAL_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Shortest decimal string s with Math.fround(Number(s)) identical to v (a float32 value); keeps -0. */
 export function float32Text(v: number): string {

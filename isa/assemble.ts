@@ -1,14 +1,15 @@
 // Assembly text -> Binary, for hand-written programs and for round-tripping disassembly.
 // Syntax: one instruction per line, `label:` prefixes, `;` comments, and the directives
 // .stage NAME, .region NAME KIND mADDR LEN, .data dADDR v, v, ..., .model NAME, .schedule NAME,
-// .benchmark NAME and .cpu CYCLES.
+// .benchmark NAME, .cpu CYCLES and .quality METRIC BOUND.
 
 import { quote } from '../diagnostics/quote.ts';
 import { BENCHMARKS, findBenchmark } from '../benchmarks/registry.ts';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { AxcError, diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { DEFAULT_HARDWARE, type Hardware } from '../hardware/description.ts';
-import type { SourceLoc } from '../ir/model.ts';
+import { DECIMAL_NUMBER } from '../ir/float-text.ts';
+import { METRICS, type Metric, type Quality, type SourceLoc } from '../ir/model.ts';
 import { checkBinary, dramImageDiagnostic } from './check-binary.ts';
 import type { Binary, BinaryMeta, Region, RegionKind } from './container.ts';
 import { encodeProgram, type Instruction } from './encoding.ts';
@@ -44,6 +45,7 @@ export function assemble(text: string, file: string, hardware: Hardware = DEFAUL
   let stage = 0;
   let schedule: Binary['meta']['schedule'] = 'assembled';
   let benchmark: string | undefined;
+  let quality: Quality | undefined;
   let cpuCycles: number | undefined;
   const err = (line: number, col: number, d: (loc: { file: string; line: number; col: number }) => Diagnostic) => diags.push(d({ file, line, col }));
 
@@ -99,6 +101,16 @@ export function assemble(text: string, file: string, hardware: Hardware = DEFAUL
             metaLocs.cpuCyclesPerEvaluation = here;
           }
           return;
+        case '.quality': {
+          const bound = parts.length === 2 && DECIMAL_NUMBER.test(parts[1]) ? Number(parts[1]) : NaN;
+          if (!METRICS.includes(parts[0] as Metric) || !(Number.isFinite(bound) && bound > 0))
+            err(line, col, (l) => diag(DIAG.badDirective, l, `.quality takes METRIC BOUND with METRIC one of ${METRICS.join(', ')} and a positive decimal BOUND`));
+          else {
+            quality = { metric: parts[0] as Metric, bound };
+            metaLocs.quality = here;
+          }
+          return;
+        }
         case '.schedule':
           if (parts.length !== 1 || (parts[0] !== 'static' && parts[0] !== 'dynamic' && parts[0] !== 'assembled')) err(line, col, (l) => diag(DIAG.badDirective, l, '.schedule takes static, dynamic or assembled'));
           else {
@@ -183,7 +195,7 @@ export function assemble(text: string, file: string, hardware: Hardware = DEFAUL
     regions,
     symbols: [...labels].map(([name, pc]) => ({ name, pc })),
     sourceMap,
-    meta: { model, schedule, inputWidth, outputWidth, ...(benchmark ? { benchmark } : {}), ...(cpuCycles !== undefined ? { cpuCyclesPerEvaluation: cpuCycles } : {}) },
+    meta: { model, schedule, inputWidth, outputWidth, ...(benchmark ? { benchmark } : {}), ...(cpuCycles !== undefined ? { cpuCyclesPerEvaluation: cpuCycles } : {}), ...(quality ? { quality } : {}) },
   };
   // The loader's own checks, so that every binary `asm` writes loads, simulates and disassembles.
   checkBinary(bin, { file, region: (i) => regionLocs[i], symbol: (i) => labelLocs[i], meta: (field) => metaLocs[field] });

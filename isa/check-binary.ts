@@ -6,6 +6,7 @@
 import { quote } from '../diagnostics/quote.ts';
 import { z } from 'zod';
 import { findBenchmark } from '../benchmarks/registry.ts';
+import { METRICS } from '../ir/model.ts';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { AxcError, diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { Hardware } from '../hardware/description.ts';
@@ -30,6 +31,7 @@ const PartsSchema = z.object({
       outputWidth: count,
       benchmark: z.string().optional(),
       cpuCyclesPerEvaluation: z.number().int().min(1).max(1e9).optional(),
+      quality: z.object({ metric: z.enum(METRICS), bound: z.number().finite().positive() }).strict().optional(),
     })
     .strict(),
 });

@@ -6,6 +6,7 @@ import { Packr } from 'msgpackr';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { fail } from '../diagnostics/diagnostic.ts';
 import { HardwareSchema, type Hardware } from '../hardware/description.ts';
+import type { Quality } from '../ir/model.ts';
 import { checkBinary } from './check-binary.ts';
 import { INSTRUCTION_WORDS } from './table.ts';
 
@@ -52,6 +53,8 @@ export interface BinaryMeta {
   benchmark?: string;
   /** CPU cycles of one exact evaluation, when the model or its benchmark says; otherwise the hardware's default applies. */
   cpuCyclesPerEvaluation?: number;
+  /** The model's quality line (metric and bound), which `axc sim --reference` and `axc tune` judge outputs by. */
+  quality?: Quality;
 }
 
 const packr = new Packr({ useRecords: false, moreTypes: false });

@@ -1,7 +1,7 @@
 // Binary -> assembly text. The output re-assembles to the same code (and, with data, the same binary).
 
 import { formatOperand } from './operands.ts';
-import { float32Text } from '../ir/float-text.ts';
+import { float32Text, float64Text } from '../ir/float-text.ts';
 import { decodeProgram } from './encoding.ts';
 import { OP_BY_CODE, STAGE_NAMES } from './table.ts';
 import type { Binary } from './container.ts';
@@ -39,6 +39,7 @@ export function disassemble(bin: Binary, opts: DisassembleOptions = {}): string 
   out.push(`.schedule ${bin.meta.schedule}`);
   if (bin.meta.benchmark) out.push(`.benchmark ${bin.meta.benchmark}`);
   if (bin.meta.cpuCyclesPerEvaluation !== undefined) out.push(`.cpu ${bin.meta.cpuCyclesPerEvaluation}`);
+  if (bin.meta.quality) out.push(`.quality ${bin.meta.quality.metric} ${float64Text(bin.meta.quality.bound)}`);
   for (const r of bin.regions) out.push(`.region ${r.name} ${r.kind} ${r.space === 'ocm' ? 'm' : 'd'}${r.addr} ${r.len}`);
   let stage = -1;
   // A loop, not Math.max(...program): spreading a long program overflows the call stack.

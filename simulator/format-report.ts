@@ -2,6 +2,7 @@
 
 import { COMPONENTS } from './actions.ts';
 import { formatCount as count, formatDuration, formatEdp, formatEnergy, formatPercent as pct, formatRatio as ratio } from './format-quantities.ts';
+import { formatQuality } from './format-quality.ts';
 import { cpuCostIsPlaceholder } from './report-warnings.ts';
 import type { RunReport } from './report.ts';
 
@@ -21,11 +22,12 @@ export function describeSpeedup(speedup: number): string {
   return `${ratio(speedup)} — a ${ratio(1 / speedup)} slowdown against CPU-only`;
 }
 
-/** Normalised energy (E / E_cpu-only) read the right way round: above 1 the NPU run uses more. */
+/** Normalised energy (E / E_cpu-only) read the right way round: the factor is always at least 1, and says "more" or "less". */
 export function describeEnergy(normalizedEnergy: number): string {
-  if (normalizedEnergy > 1) return `${ratio(normalizedEnergy)} the energy of CPU-only (${pct(normalizedEnergy - 1)} more)`;
-  if (normalizedEnergy === 1) return `${ratio(1)} the energy of CPU-only (the same)`;
-  return `${ratio(normalizedEnergy)} the energy of CPU-only (${ratio(1 / normalizedEnergy)} less)`;
+  const exact = `E / E_cpu-only = ${normalizedEnergy.toFixed(3)}`;
+  if (normalizedEnergy > 1) return `${ratio(normalizedEnergy)} more energy than CPU-only (${exact})`;
+  if (normalizedEnergy === 1) return `the same energy as CPU-only (${exact})`;
+  return `${ratio(1 / normalizedEnergy)} less energy than CPU-only (${exact})`;
 }
 
 /** Energy efficiency (speedup ÷ normalised energy) is the improvement in energy-delay product. */
@@ -45,6 +47,7 @@ export function formatReport(r: RunReport): string {
   out.push(`samples      ${count(r.samples)}`);
   out.push(`invocation   predicted ${count(inv.predicted)} (${pct(inv.predictedRate)}), on the NPU ${count(inv.invoked)} (${pct(inv.invokedRate)})${r.invokeMode === 'all' ? ' [--invoke all]' : ''}, CPU ${count(inv.cpuFallbacks)}`);
   out.push(`outputs      ${r.outputs.nonFinite === 0 ? 'every NPU output finite' : `${count(r.outputs.nonFinite)} sample${r.outputs.nonFinite === 1 ? '' : 's'} with NaN or infinite NPU outputs  [see warning]`}`);
+  if (r.quality) out.push(...formatQuality(r.quality, inv.invoked));
   out.push(`instructions ${count(r.instructions.executed)} (${count(r.instructions.perSample)} per sample) + ${count(r.instructions.setup)} setup`);
   const ps = r.cycles.perSample;
   // The run's time includes the CPU fallbacks, so it too rests on the CPU cost when there were any.

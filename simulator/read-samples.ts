@@ -5,9 +5,8 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { AxcError, describeFsError, diag, fail } from '../diagnostics/diagnostic.ts';
+import { DECIMAL_NUMBER } from '../ir/float-text.ts';
 
-/** Plain decimal numbers only: no hex, binary, octal or Infinity spellings sneak in through Number(). */
-const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 const isSpace = (c: number) => c === 32 || c === 9 || c === 13;
 const COMMA = 44;
@@ -29,7 +28,7 @@ export function parseSampleLine(line: string, lineNo: number, file: string, out:
     const start = pos;
     while (pos < line.length && !isSpace(line.charCodeAt(pos)) && line.charCodeAt(pos) !== COMMA) pos++;
     const tok = line.slice(start, pos);
-    if (!DECIMAL.test(tok)) fail(DIAG.inputNumber, at(start), tok);
+    if (!DECIMAL_NUMBER.test(tok)) fail(DIAG.inputNumber, at(start), tok);
     const v = Math.fround(Number(tok));
     if (!Number.isFinite(v)) fail(DIAG.inputRange, at(start), tok);
     if (n < out.length) out[n] = v;
@@ -47,11 +46,20 @@ export function parseSampleLine(line: string, lineNo: number, file: string, out:
 /** How messages name standard input, which `-` stands for. */
 export const STDIN_NAME = '<stdin>';
 
+/** Where a reader has got to: characters consumed (for a progress bar) and the line of the last row. */
+export interface SampleCursor {
+  bytes: number;
+  line?: number;
+}
+
+/** Input samples, or the rows of exact outputs a run is judged against (`axc sim --reference`). */
+export type SampleRole = 'input' | 'reference';
+
 /**
  * Yields each sample as a Float32Array of `width` values. The same array is reused for every sample:
  * consume it before asking for the next. Memory stays flat whatever the file's length. `-` reads stdin.
  */
-export async function* readSamples(path: string, width: number, progress?: { bytes: number }): AsyncGenerator<Float32Array> {
+export async function* readSamples(path: string, width: number, cursor?: SampleCursor, role: SampleRole = 'input'): AsyncGenerator<Float32Array> {
   const fromStdin = path === '-';
   const file = fromStdin ? STDIN_NAME : path;
   const stream = fromStdin ? process.stdin.setEncoding('utf8') : createReadStream(path, { encoding: 'utf8' });
@@ -62,11 +70,14 @@ export async function* readSamples(path: string, width: number, progress?: { byt
   try {
     for await (const line of lines) {
       lineNo++;
-      if (progress) progress.bytes += line.length + 1; // characters, not bytes: close enough for a progress bar
+      if (cursor) {
+        cursor.bytes += line.length + 1; // characters, not bytes: close enough for a progress bar
+        cursor.line = lineNo;
+      }
       const t = line.trimStart();
       if (t === '' || t.startsWith('#')) continue;
       const n = parseSampleLine(line, lineNo, file, x);
-      if (n !== width) throw new AxcError(diag(DIAG.inputWidth, { file, line: lineNo, col: 1 }, n, width));
+      if (n !== width) throw new AxcError(diag(role === 'input' ? DIAG.inputWidth : DIAG.referenceWidth, { file, line: lineNo, col: 1 }, n, width));
       samples++;
       yield x;
     }
@@ -78,5 +89,5 @@ export async function* readSamples(path: string, width: number, progress?: { byt
     lines.close();
     if (!fromStdin) stream.destroy();
   }
-  if (samples === 0) fail(DIAG.inputEmpty, file);
+  if (samples === 0) fail(role === 'input' ? DIAG.inputEmpty : DIAG.referenceEmpty, file);
 }

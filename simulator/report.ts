@@ -2,6 +2,7 @@
 
 import { canonicalHardware, totalPes } from '../hardware/description.ts';
 import type { Binary } from '../isa/container.ts';
+import type { QualitySummary } from '../quality/quality-tally.ts';
 import { INSTRUCTION_WORDS, STAGE_NAMES } from '../isa/table.ts';
 import { priceActions, type Component } from './actions.ts';
 import { reportWarnings, type ReportFacts } from './report-warnings.ts';
@@ -38,6 +39,8 @@ export interface RunReport {
   invocation: { predicted: number; predictedRate: number; invoked: number; invokedRate: number; cpuFallbacks: number };
   /** Samples whose delivered NPU output (H(x)) holds a NaN or infinite value. */
   outputs: { nonFinite: number };
+  /** How good the outputs were against `axc sim --reference` (quality/quality-tally.ts); null without a reference. */
+  quality: QualitySummary | null;
   instructions: { setup: number; executed: number; perSample: number };
   cycles: { total: number; setup: number; perSample: Distribution; byStage: Record<Stage, number> };
   seconds: number;
@@ -95,7 +98,7 @@ export interface RunCounts {
   invokeAll: boolean;
 }
 
-export function buildReport(binary: Binary, sim: Simulator, counts: RunCounts): RunReport {
+export function buildReport(binary: Binary, sim: Simulator, counts: RunCounts, quality: QualitySummary | null = null): RunReport {
   const hw = binary.hardware;
   const timing = sim.machine.timing;
   const total = timing.end;
@@ -137,6 +140,7 @@ export function buildReport(binary: Binary, sim: Simulator, counts: RunCounts): 
     samples: n,
     invocation: { predicted: counts.predicted, predictedRate: rate(counts.predicted), invoked: counts.invoked, invokedRate: rate(counts.invoked), cpuFallbacks: counts.fallbacks },
     outputs: { nonFinite: counts.nonFinite },
+    quality,
     instructions: { setup: counts.setupInstructions, executed, perSample: n ? executed / n : 0 },
     cycles: { total, setup: timing.setupCycles, perSample: distribution(timing.sampleCycles), byStage },
     seconds,
@@ -165,4 +169,13 @@ function fingerprint(text: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
   return h.toString(16).padStart(8, '0');
+}
+
+/**
+ * The report as JSON text. JSON has no Infinity or NaN, and JSON.stringify would write them as null, which
+ * already means "no value" here (an approximation error with no delivered sample); they are written as the
+ * strings "Infinity", "-Infinity" and "NaN" instead, as the CSV writes them.
+ */
+export function reportJson(report: RunReport): string {
+  return JSON.stringify(report, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n';
 }

@@ -1,11 +1,15 @@
 // Runs a binary over a stream of samples: one CSV row per sample, an optional bounded Chrome trace,
-// and the run report from the timing and energy model.
+// the run report from the timing and energy model and, given a reference, the quality of the outputs.
 
 import { findBenchmark } from '../benchmarks/registry.ts';
 import { float32Text } from '../ir/float-text.ts';
+import type { Quality } from '../ir/model.ts';
 import type { Binary } from '../isa/container.ts';
+import { sampleQuality } from '../quality/error-metric.ts';
+import { QualityTally } from '../quality/quality-tally.ts';
 import { ChromeTrace } from './chrome-trace.ts';
 import { buildReport, type RunReport } from './report.ts';
+import type { ReferenceRows } from './reference-rows.ts';
 import { Simulator } from './simulator.ts';
 
 export type { RunReport } from './report.ts';
@@ -18,13 +22,23 @@ export interface RunOptions {
   onProgress?: (samples: number) => void;
   /** Trace samples [from, to) into this trace. */
   trace?: { sink: ChromeTrace; from: number; to: number };
+  /** Judge every sample's H(x) against these rows by this metric: the CSV's err and safe, the report's quality. */
+  reference?: { rows: ReferenceRows; quality: Quality };
 }
 
-export function csvHeader(outputWidth: number): string {
+/** The CSV header: H(x) (or the CPU's exact output), P(x), invoked and, with a reference, err and safe. */
+export function csvHeader(outputWidth: number, withQuality = false): string {
   const cols = [];
   for (let j = 0; j < outputWidth; j++) cols.push(`y${j}`);
   cols.push('p', 'invoked');
+  if (withQuality) cols.push('err', 'safe');
   return cols.join(',') + '\n';
+}
+
+/** True when every value of y is finite. */
+function allFinite(y: Float32Array): boolean {
+  for (let j = 0; j < y.length; j++) if (!Number.isFinite(y[j])) return false;
+  return true;
 }
 
 export async function runSimulation(binary: Binary, samples: AsyncIterable<Float32Array> | Iterable<Float32Array>, opts: RunOptions = {}): Promise<RunReport> {
@@ -37,7 +51,13 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
   // The Simulator has checked the benchmark is known and matches the program's widths (isa/check-binary.ts).
   const exact = binary.meta.benchmark ? findBenchmark(binary.meta.benchmark) : undefined;
   const exactY = new Float64Array(sim.outputWidth);
-  if (opts.onRow) await opts.onRow(csvHeader(sim.outputWidth));
+  const ref = opts.reference;
+  const tally = ref ? new QualityTally(ref.quality) : null;
+  // A sample the controller sends to the CPU is still judged on the H(x) the approximator would have given.
+  // A second machine that always invokes computes it, bit for bit the reference interpreter's H(x)
+  // (test/differential.test.ts), and its cycles and energy are thrown away: the run's own stay as they are.
+  const shadow = ref && !opts.invokeAll ? new Simulator(binary, { invokeAll: true }) : null;
+  if (opts.onRow) await opts.onRow(csvHeader(sim.outputWidth, ref !== undefined));
   let n = 0;
   let predicted = 0;
   let invoked = 0;
@@ -56,17 +76,21 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
     if (traced) open = { index: n, start: timing.sampleStart, path: r.invoked ? 'npu' : 'cpu' };
     n++;
     if (r.predicted) predicted++;
+    // r.y is a view into machine state: scanned in place, nothing allocated per sample.
+    const finite = !r.invoked || allFinite(r.y);
     if (r.invoked) {
       invoked++;
-      // r.y is a view into machine state: scanned in place, nothing allocated per sample.
-      for (let j = 0; j < r.y.length; j++) {
-        if (!Number.isFinite(r.y[j])) {
-          nonFinite++;
-          break;
-        }
-      }
+      if (!finite) nonFinite++;
     }
     if (r.fallback) fallbacks++;
+    let judged = '';
+    if (ref) {
+      const y = await ref.rows.next(x);
+      const h = r.invoked ? r.y : shadow!.runSample(x).y;
+      const q = sampleQuality(ref.quality, h, 0, y, 0, y.length);
+      tally!.add(q.error, q.safe, r.predicted, r.invoked, finite);
+      judged = `,${q.error},${q.safe ? 1 : 0}`;
+    }
     if (opts.onRow) {
       let row = '';
       if (r.invoked) for (let j = 0; j < r.y.length; j++) row += float32Text(r.y[j]) + ',';
@@ -74,11 +98,13 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
         exact.exact(x, exactY);
         for (let j = 0; j < exactY.length; j++) row += `${exactY[j]},`;
       } else row = emptyY;
-      await opts.onRow(`${row}${float32Text(r.p)},${r.invoked ? 1 : 0}\n`);
+      await opts.onRow(`${row}${float32Text(r.p)},${r.invoked ? 1 : 0}${judged}\n`);
     }
     if (opts.onProgress && (n & 1023) === 0) opts.onProgress(n);
   }
+  await ref?.rows.finish(n);
   sim.close();
   if (open) tr!.sink.sample(open.index, open.start, timing.end, open.path);
-  return buildReport(binary, sim, { samples: n, predicted, invoked, fallbacks, nonFinite, setupInstructions, invokeAll: opts.invokeAll ?? false });
+  const quality = tally ? tally.summary(ref!.rows.name) : null;
+  return buildReport(binary, sim, { samples: n, predicted, invoked, fallbacks, nonFinite, setupInstructions, invokeAll: opts.invokeAll ?? false }, quality);
 }

@@ -1,10 +1,11 @@
 // The paper's evaluation metrics (§V) on held-out data, computed with the float32 reference interpreter on
-// the exported AxModel, so they are exactly what the NPU simulator reports for the same samples.
+// the exported AxModel and tallied by quality/quality-tally.ts, exactly as `axc sim --reference` tallies them.
 
 import type { Dataset } from '../benchmarks/dataset.ts';
 import { interpretModel } from '../ir/interpret-model.ts';
 import { parameterCount, type AxModel, type Quality } from '../ir/model.ts';
-import { sampleQuality } from './error-metric.ts';
+import { sampleQuality } from '../quality/error-metric.ts';
+import { QualityTally } from '../quality/quality-tally.ts';
 
 export interface Metrics {
   samples: number;
@@ -20,41 +21,41 @@ export interface Metrics {
   predictedInvocation: number;
   /** invokedSafe / samples (the paper's "prediction accuracy"). */
   accuracy: number;
-  /** Mean Err over the invoked samples (DESIGN.md §1; per-sample Err as in error-metric.ts); null when none is invoked. */
+  /** Mean Err over the invoked samples (DESIGN.md §1; per-sample Err as in quality/error-metric.ts); null when none is invoked. */
   error: number | null;
   /** Weights and biases of the whole model (ir/model.ts parameterCount). */
   parameters: number;
 }
 
-/** Evaluates `model` on every sample of `data` against `quality` (default: the model's own). */
-export function evaluateModel(model: AxModel, data: Dataset, quality: Quality | null = model.quality): Metrics {
-  if (!quality) throw new Error(`model '${model.name}' has no quality metric to evaluate against`);
-  let safe = 0;
-  let invoked = 0;
-  let invokedSafe = 0;
-  let errorSum = 0;
+/** The tally of `model` on every sample of `data` against `quality`: the NPU delivers what the predictor invokes. */
+export function tallyModel(model: AxModel, data: Dataset, quality: Quality): QualityTally {
+  const tally = new QualityTally(quality);
   const x = new Float32Array(data.inputWidth);
   for (let i = 0; i < data.n; i++) {
     x.set(data.x.subarray(i * data.inputWidth, (i + 1) * data.inputWidth));
     const ev = interpretModel(model, x);
     const q = sampleQuality(quality, ev.y, 0, data.y, i * data.outputWidth, data.outputWidth);
-    if (q.safe) safe++;
-    if (ev.invoke) {
-      invoked++;
-      errorSum += q.error;
-      if (q.safe) invokedSafe++;
-    }
+    let finite = true;
+    for (let j = 0; j < ev.y.length; j++) if (!Number.isFinite(ev.y[j])) finite = false;
+    tally.add(q.error, q.safe, ev.invoke, ev.invoke, finite);
   }
-  const n = Math.max(1, data.n);
+  return tally;
+}
+
+/** Evaluates `model` on every sample of `data` against `quality` (default: the model's own). */
+export function evaluateModel(model: AxModel, data: Dataset, quality: Quality | null = model.quality): Metrics {
+  if (!quality) throw new Error(`model '${model.name}' has no quality metric to evaluate against`);
+  const t = tallyModel(model, data, quality);
+  const n = Math.max(1, t.samples);
   return {
-    samples: data.n,
-    safe,
-    invoked,
-    invokedSafe,
-    trueInvocation: safe / n,
-    predictedInvocation: invoked / n,
-    accuracy: invokedSafe / n,
-    error: invoked ? errorSum / invoked : null,
+    samples: t.samples,
+    safe: t.safe,
+    invoked: t.predicted,
+    invokedSafe: t.predictedSafe,
+    trueInvocation: t.safe / n,
+    predictedInvocation: t.predicted / n,
+    accuracy: t.predictedSafe / n,
+    error: t.approximationError(),
     parameters: parameterCount(model),
   };
 }

@@ -4,7 +4,7 @@
 
 import type { Scalar, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { SeededRandom } from '../ir/seeded-random.ts';
-import { safeLabels, safeMask } from './error-metric.ts';
+import { safeLabels } from './safe-labels.ts';
 import { decisionLoss, mseLoss } from './losses.ts';
 import { forEachBatch, forEachChunk, type Rows } from './minibatch.ts';
 import type { AxNet } from './network.ts';
@@ -23,7 +23,6 @@ export interface PhaseOptions {
 /** Trains the (uncontrolled) approximator alone on MSE over `rows`. */
 export function trainApproximatorAlone(ctx: TrainerContext, net: AxNet, rows: Rows, p: PhaseOptions): EpochRecord[] {
   const { tf } = ctx;
-  const labelsOf = safeLabels(tf, ctx.quality);
   const opt = tf.train.adam(ctx.learningRate);
   const history: EpochRecord[] = [];
   try {
@@ -32,7 +31,7 @@ export function trainApproximatorAlone(ctx: TrainerContext, net: AxNet, rows: Ro
       forEachBatch(tf, rows, ctx.batchSize, p.rng, (b) => {
         const r = optimizerStep(tf, opt, net.approxVariables(), () => {
           const h = net.approximate(b.x, []);
-          return { loss: mseLoss(tf, b.y, h), stats: [tf.mean(labelsOf(h, b.y)) as Scalar] };
+          return { loss: mseLoss(tf, b.y, h), stats: [tf.mean(safeLabels(tf, ctx.quality, h, b.y)) as Scalar] };
         });
         means.add(r, b.size);
       });
@@ -51,7 +50,7 @@ export function labelRows(ctx: TrainerContext, net: AxNet, rows: Rows): Float32A
   const { tf } = ctx;
   const out = new Float32Array(rows.n);
   forEachChunk(tf, rows, 4096, (x, y, from) => {
-    const m = tf.tidy(() => safeMask(tf, ctx.quality, net.approximate(x, []), y));
+    const m = tf.tidy(() => safeLabels(tf, ctx.quality, net.approximate(x, []), y));
     out.set(m.dataSync(), from);
     m.dispose();
   });

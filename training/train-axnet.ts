@@ -3,7 +3,7 @@
 // J = MSE(y, H) + CE(plabel, P(x)) updates both subnets (La reaches the predictor through the controls).
 
 import type { Scalar, Tensor2D } from '@tensorflow/tfjs';
-import { safeLabels } from './error-metric.ts';
+import { safeLabels } from './safe-labels.ts';
 import { decisionLoss, mseLoss } from './losses.ts';
 import { forEachBatch } from './minibatch.ts';
 import { AxNet } from './network.ts';
@@ -15,7 +15,6 @@ import { EpochMeans, optimizerStep, shuffleRandom, type EpochRecord, type Traine
  */
 export function trainJoint(ctx: TrainerContext, net: AxNet, phase = 'joint', firstEpoch = 1): EpochRecord[] {
   const { tf } = ctx;
-  const labelsOf = safeLabels(tf, ctx.quality);
   const opt = tf.train.adam(ctx.learningRate);
   const vars = net.variables();
   const rng = shuffleRandom(ctx.seed);
@@ -26,7 +25,7 @@ export function trainJoint(ctx: TrainerContext, net: AxNet, phase = 'joint', fir
       forEachBatch(tf, ctx.train, ctx.batchSize, rng, (b) => {
         const r = optimizerStep(tf, opt, vars, () => {
           const { h, logits } = net.forward(b.x);
-          const plabel = labelsOf(h, b.y); // from the current approximator; zero gradient
+          const plabel = safeLabels(tf, ctx.quality, h as Tensor2D, b.y); // from the current approximator; a constant
           const la = mseLoss(tf, b.y, h);
           const lp = decisionLoss(tf, logits, plabel);
           return { loss: tf.add(la, lp) as Scalar, stats: [la, lp, tf.mean(plabel) as Scalar, tf.mean(net.invokes(logits as Tensor2D)) as Scalar] };

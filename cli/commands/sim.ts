@@ -6,11 +6,14 @@ import { fail } from '../../diagnostics/diagnostic.ts';
 import { ChromeTrace } from '../../simulator/chrome-trace.ts';
 import { formatReport } from '../../simulator/format-report.ts';
 import { readSamples } from '../../simulator/read-samples.ts';
+import { referenceRows } from '../../simulator/reference-rows.ts';
+import { reportJson } from '../../simulator/report.ts';
 import { csvHeader, runSimulation, type RunReport } from '../../simulator/run-simulation.ts';
 import { confirmWritten } from '../confirm-written.ts';
 import { releaseInputOnInterrupt } from '../interrupt.ts';
 import { readBinaryFile } from '../load-binary.ts';
 import { simulationProgress } from '../progress.ts';
+import { referenceOptions, resolveReference, type ReferenceCliOptions } from '../reference-options.ts';
 import { refuseOverwrite } from '../refuse-overwrite.ts';
 import { AtomicWriter, drainOrError } from '../write-atomic.ts';
 
@@ -29,75 +32,80 @@ function writeStdout(row: string): Promise<void> | void {
 }
 
 export function simCommand(): Command {
-  return new Command('sim')
+  const cmd = new Command('sim')
     .description('simulate an NPU binary over input samples: outputs, cycles, bus conflicts, energy')
     .argument('<prog.bin>', 'the binary')
     .requiredOption('-i, --input <file>', "samples: one per line, values separated by commas or white space (AxBench .x files work); '-' reads stdin")
-    .option('-o, --output <out.csv>', `per-sample results, header ${csvHeader(2).trim().replace('y1', '...')}; '-' for stdout`)
+    .option('-o, --output <out.csv>', `per-sample results, header ${csvHeader(2).trim().replace('y1', '...')} (with --reference also err,safe); '-' for stdout`)
     .option('--report <report.json>', 'write the run report as JSON (schema axc-sim-report/2, see README)')
     .option('--trace <trace.json>', 'write a Chrome trace (open in https://ui.perfetto.dev or chrome://tracing)')
     .option('--trace-samples <range>', 'samples to trace: A:B (A to B-1), :B, A: or N (the first N)', '0:100')
     .addOption(new Option('--invoke <mode>', 'model: the predictor decides; all: run the approximator on every sample').choices(['model', 'all']).default('model'))
     .option('--npu <hw.json>', 'refuse the binary unless it was compiled for this hardware')
     .option('-q, --quiet', 'print no report table and no confirmation of the files written')
-    .addHelpText('after', '\nExample:\n  axc sim sobel.bin --input examples/sobel.x --output out.csv --report report.json --trace trace.json')
-    .action(async (binPath: string, opts: SimCliOptions, cmd: Command) => {
-      const traceSamplesGiven = cmd.getOptionValueSource('traceSamples') === 'cli';
-      if (traceSamplesGiven && !opts.trace) fail(DIAG.badOption, undefined, '--trace-samples chooses which samples go into the trace; give --trace <trace.json> too');
-      if (opts.quiet && !opts.output && !opts.report && !opts.trace) fail(DIAG.badOption, undefined, '-q hides the report table, and no --output, --report or --trace was given: the run would show nothing');
-      const range = parseSampleRange(opts.traceSamples);
-      refuseOverwrite(
-        [{ role: 'the binary', path: binPath }, { role: '--input', path: opts.input }, { role: '--npu', path: opts.npu }],
-        [{ role: '--output', path: opts.output }, { role: '--report', path: opts.report }, { role: '--trace', path: opts.trace }],
-      );
-      const bin = readBinaryFile(binPath, opts.npu);
-      const toStdout = opts.output === '-';
-      // Every output is opened before the run, so an unwritable path fails before any work is done.
-      const writers: AtomicWriter[] = [];
-      const open = (path: string | undefined) => {
-        if (!path) return null;
-        const w = new AtomicWriter(path);
-        writers.push(w);
-        return w;
-      };
-      let report: RunReport;
-      const releaseInput = releaseInputOnInterrupt(opts.input);
-      const progress = simulationProgress(opts.input);
-      try {
-        const csv = toStdout ? null : open(opts.output);
-        const reportOut = open(opts.report);
-        const traceOut = open(opts.trace);
-        const sink = traceOut ? new ChromeTrace(bin.hardware, `${bin.meta.model} (${binPath})`) : null;
-        report = await runSimulation(bin, readSamples(opts.input, bin.meta.inputWidth, progress?.consumed), {
-          invokeAll: opts.invoke === 'all',
-          onRow: csv ? (row) => csv.write(row) : toStdout ? writeStdout : undefined,
-          onProgress: progress ? (n) => progress.update(n) : undefined,
-          trace: sink ? { sink, ...range } : undefined,
-        });
-        progress?.stop();
-        await reportOut?.write(JSON.stringify(report, null, 2) + '\n');
-        if (sink) await traceOut!.write(sink.toJSON());
-        for (const w of writers) await w.commit();
-      } catch (e) {
-        progress?.stop();
-        for (const w of writers) w.abort();
-        throw e;
-      } finally {
-        releaseInput();
-      }
-      if (opts.trace && range.to > report.samples) {
-        const traced = range.from >= report.samples ? 'holds no sample' : `holds samples ${range.from} to ${report.samples - 1} only`;
-        process.stderr.write(`axc: warning: --trace-samples ${opts.traceSamples} reaches past the input's ${report.samples} sample${report.samples === 1 ? '' : 's'}; the trace ${traced}\n`);
-      }
-      if (!opts.quiet) {
-        (toStdout ? process.stderr : process.stdout).write(formatReport(report));
-      }
-      const files = [opts.output && !toStdout ? `${opts.output} (${report.samples} rows)` : null, opts.report ?? null, opts.trace ?? null].filter((f) => f !== null);
-      if (files.length) confirmWritten(opts, files.join(', '));
-    });
+    .addHelpText('after', '\nExamples:\n  axc sim sobel.bin --input examples/sobel.x --output out.csv --report report.json --trace trace.json\n  axc sim sobel.bin --input train.x --reference train.y --report report.json');
+  for (const o of referenceOptions(false)) cmd.addOption(o);
+  return cmd.action(async (binPath: string, opts: SimCliOptions, cmd: Command) => {
+    const traceSamplesGiven = cmd.getOptionValueSource('traceSamples') === 'cli';
+    if (traceSamplesGiven && !opts.trace) fail(DIAG.badOption, undefined, '--trace-samples chooses which samples go into the trace; give --trace <trace.json> too');
+    if (opts.quiet && !opts.output && !opts.report && !opts.trace) fail(DIAG.badOption, undefined, '-q hides the report table, and no --output, --report or --trace was given: the run would show nothing');
+    const range = parseSampleRange(opts.traceSamples);
+    refuseOverwrite(
+      [{ role: 'the binary', path: binPath }, { role: '--input', path: opts.input }, { role: '--npu', path: opts.npu }, { role: '--reference', path: opts.reference === 'exact' ? undefined : opts.reference }],
+      [{ role: '--output', path: opts.output }, { role: '--report', path: opts.report }, { role: '--trace', path: opts.trace }],
+    );
+    const bin = readBinaryFile(binPath, opts.npu);
+    const judge = resolveReference(bin.meta, opts);
+    const toStdout = opts.output === '-';
+    // Every output is opened before the run, so an unwritable path fails before any work is done.
+    const writers: AtomicWriter[] = [];
+    const open = (path: string | undefined) => {
+      if (!path) return null;
+      const w = new AtomicWriter(path);
+      writers.push(w);
+      return w;
+    };
+    let report: RunReport;
+    const releaseInput = releaseInputOnInterrupt(opts.input);
+    const releaseReference = judge?.source.kind === 'file' ? releaseInputOnInterrupt(judge.source.path) : () => {};
+    const progress = simulationProgress(opts.input);
+    try {
+      const csv = toStdout ? null : open(opts.output);
+      const reportOut = open(opts.report);
+      const traceOut = open(opts.trace);
+      const sink = traceOut ? new ChromeTrace(bin.hardware, `${bin.meta.model} (${binPath})`) : null;
+      report = await runSimulation(bin, readSamples(opts.input, bin.meta.inputWidth, progress?.consumed), {
+        invokeAll: opts.invoke === 'all',
+        onRow: csv ? (row) => csv.write(row) : toStdout ? writeStdout : undefined,
+        onProgress: progress ? (n) => progress.update(n) : undefined,
+        trace: sink ? { sink, ...range } : undefined,
+        reference: judge ? { rows: referenceRows(judge.source, bin.meta.outputWidth), quality: judge.quality } : undefined,
+      });
+      progress?.stop();
+      await reportOut?.write(reportJson(report));
+      if (sink) await traceOut!.write(sink.toJSON());
+      for (const w of writers) await w.commit();
+    } catch (e) {
+      progress?.stop();
+      for (const w of writers) w.abort();
+      throw e;
+    } finally {
+      releaseInput();
+      releaseReference();
+    }
+    if (opts.trace && range.to > report.samples) {
+      const traced = range.from >= report.samples ? 'holds no sample' : `holds samples ${range.from} to ${report.samples - 1} only`;
+      process.stderr.write(`axc: warning: --trace-samples ${opts.traceSamples} reaches past the input's ${report.samples} sample${report.samples === 1 ? '' : 's'}; the trace ${traced}\n`);
+    }
+    if (!opts.quiet) {
+      (toStdout ? process.stderr : process.stdout).write(formatReport(report));
+    }
+    const files = [opts.output && !toStdout ? `${opts.output} (${report.samples} rows)` : null, opts.report ?? null, opts.trace ?? null].filter((f) => f !== null);
+    if (files.length) confirmWritten(opts, files.join(', '));
+  });
 }
 
-interface SimCliOptions {
+interface SimCliOptions extends ReferenceCliOptions {
   input: string;
   output?: string;
   report?: string;
