@@ -1,22 +1,16 @@
 // Bar charts in the style of the paper's figures, rendered to SVG with vega-lite (no browser needed).
 
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import { renderSvg } from '../plot/render-svg.ts';
 import type { RunResult } from './results.ts';
 
 const METHOD_ORDER = ['axnet', 'iterative', 'onepass', 'shared'];
 
-async function render(spec: TopLevelSpec): Promise<string> {
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
-  const svg = await view.toSVG();
-  view.finalize();
-  return svg;
-}
 
 /** Grouped bars: one group per benchmark, one bar per method (or control placement). */
 export function groupedBars(rows: RunResult[], field: keyof RunResult, title: string, yTitle: string, group: 'method' | 'control' = 'method', percent = true): Promise<string> {
   const values = rows.filter((r) => Number.isFinite(r[field] as number)).map((r) => ({ bench: r.bench, series: r[group], value: r[field] }));
-  return render({
+  return renderSvg({
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title,
     width: { step: 16 },
@@ -39,7 +33,7 @@ export function invocationChart(rows: RunResult[]): Promise<string> {
     { bench: r.bench, method: r.method, kind: 'true', value: r.trueInvocation },
     { bench: r.bench, method: r.method, kind: 'predicted', value: r.predictedInvocation },
   ]);
-  return render({
+  return renderSvg({
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: 'True invocation (solid) and predicted invocation (light) on test data',
     width: { step: 14 },

@@ -1,0 +1,142 @@
+// `axc tune`: picks the predictor's decision threshold that invokes the NPU most while meeting a quality
+// target on calibration data, judges it on held-out rows, and writes the binary with only that threshold changed.
+
+import { Command } from 'commander';
+import { DIAG } from '../../diagnostics/catalog.ts';
+import { fail } from '../../diagnostics/diagnostic.ts';
+import { DECIMAL_NUMBER } from '../../ir/float-text.ts';
+import { packBinary } from '../../isa/container.ts';
+import { decisionInstructions, withDecisionThreshold } from '../../isa/decision-threshold.ts';
+import { chooseThreshold, judgeThreshold, meetsTarget, type ThresholdOutcome, type TuneTarget } from '../../quality/choose-threshold.ts';
+import { splitHoldout } from '../../quality/holdout-split.ts';
+import { formatError, describeBound } from '../../simulator/format-quality.ts';
+import { formatCount as count, formatPercent as pct } from '../../simulator/format-quantities.ts';
+import { readSamples } from '../../simulator/read-samples.ts';
+import { referenceRows } from '../../simulator/reference-rows.ts';
+import { scoreSamples } from '../../simulator/score-samples.ts';
+import { confirmWritten, quietOption } from '../confirm-written.ts';
+import { releaseInputOnInterrupt } from '../interrupt.ts';
+import { readBinaryFile } from '../load-binary.ts';
+import { simulationProgress } from '../progress.ts';
+import { referenceOptions, resolveReference, type ReferenceCliOptions } from '../reference-options.ts';
+import { refuseOverwrite } from '../refuse-overwrite.ts';
+import { AtomicWriter, writeFileAtomic } from '../write-atomic.ts';
+
+interface TuneCliOptions extends ReferenceCliOptions {
+  target: string;
+  output: string;
+  holdout: string;
+  seed: string;
+  plot?: string;
+  npu?: string;
+  quiet?: boolean;
+}
+
+/** `violations<=R` or `error<=E`. */
+export function parseTarget(text: string): TuneTarget {
+  const m = /^\s*(violations|error)\s*<=\s*(\S+)\s*$/.exec(text);
+  const max = m && DECIMAL_NUMBER.test(m[2]) ? Number(m[2]) : NaN;
+  if (!m || !Number.isFinite(max) || max < 0 || (m[1] === 'violations' && max > 1))
+    fail(DIAG.badOption, undefined, `--target takes violations<=R (the violation rate of delivered outputs, R in [0, 1]) or error<=E (their mean error, E >= 0); got '${text}'`);
+  return { kind: m[1] as TuneTarget['kind'], max };
+}
+
+function parseHoldout(text: string): number {
+  const f = DECIMAL_NUMBER.test(text) ? Number(text) : NaN;
+  if (!(f >= 0 && f < 1)) fail(DIAG.badOption, undefined, `--holdout takes the fraction of rows to hold out, from 0 up to (not including) 1; got '${text}'`);
+  return f;
+}
+
+function parseSeed(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > 0xffffffff) fail(DIAG.badOption, undefined, `--seed takes a whole number from 0 to 4294967295; got '${text}'`);
+  return Number(text);
+}
+
+/** One line of figures for a set of rows under a threshold. */
+function describeOutcome(o: ThresholdOutcome, rows: number): string {
+  const rate = o.violationRate === null ? 'n/a' : pct(o.violationRate);
+  const error = o.error === null ? 'n/a' : formatError(o.error);
+  return `${count(rows)} rows: invocation ${pct(o.invocation)} (${count(o.invoked)}), violation rate ${rate} (${count(o.violations)}), mean error ${error}`;
+}
+
+export function tuneCommand(): Command {
+  const cmd = new Command('tune')
+    .description("choose the predictor's decision threshold that invokes the NPU most while meeting a quality target")
+    .argument('<prog.bin>', 'the binary to tune')
+    .requiredOption('-i, --input <file>', "calibration samples, one per line (AxBench .x files work); '-' reads stdin")
+    .requiredOption('--target <spec>', 'violations<=R: at most a fraction R of delivered outputs break the bound; error<=E: their mean error is at most E')
+    .requiredOption('-o, --output <tuned.bin>', 'the tuned binary: the input binary with only the threshold changed')
+    .option('--holdout <F>', 'fraction of the rows (seeded) kept out of the choice and used to judge it', '0.2')
+    .option('--seed <N>', 'seed of the holdout split', '1')
+    .option('--plot <curve.svg>', 'draw invocation and the target figure against the threshold (SVG)')
+    .option('--npu <hw.json>', 'refuse the binary unless it was compiled for this hardware')
+    .addOption(quietOption())
+    .addHelpText('after', '\nExample:\n  axc tune sobel.bin --input train.x --reference train.y --target "violations<=0.05" -o sobel-tuned.bin --plot curve.svg');
+  for (const o of referenceOptions(true)) cmd.addOption(o);
+  return cmd.action(async (binPath: string, opts: TuneCliOptions) => {
+    const target = parseTarget(opts.target);
+    const holdout = parseHoldout(opts.holdout);
+    const seed = parseSeed(opts.seed);
+    refuseOverwrite(
+      [{ role: 'the binary', path: binPath }, { role: '--input', path: opts.input }, { role: '--npu', path: opts.npu }, { role: '--reference', path: opts.reference === 'exact' ? undefined : opts.reference }],
+      [{ role: '--output', path: opts.output }, { role: '--plot', path: opts.plot }],
+    );
+    const bin = readBinaryFile(binPath, opts.npu);
+    const decisions = decisionInstructions(bin);
+    if (decisions.length === 0) fail(DIAG.badOption, undefined, `${binPath} has no decision instruction (decs or decm): the NPU runs on every sample, so there is no threshold to tune`);
+    const kind = decisions[0].kind;
+    if (decisions.some((d) => d.kind !== kind)) fail(DIAG.badOption, undefined, `${binPath} mixes sigmoid (decs) and softmax (decm) decisions; axc tune sets one threshold for one kind of decision`);
+    const judge = resolveReference(bin.meta, opts)!;
+    const releaseInput = releaseInputOnInterrupt(opts.input);
+    const releaseReference = judge.source.kind === 'file' ? releaseInputOnInterrupt(judge.source.path) : () => {};
+    const progress = simulationProgress(opts.input);
+    let scored;
+    try {
+      scored = await scoreSamples(bin, readSamples(opts.input, bin.meta.inputWidth, progress?.consumed), { rows: referenceRows(judge.source, bin.meta.outputWidth), quality: judge.quality }, progress ? (n) => progress.update(n) : undefined);
+    } finally {
+      progress?.stop();
+      releaseInput();
+      releaseReference();
+    }
+    const n = scored.scores.length;
+    const { calibration, holdout: held } = splitHoldout(n, holdout, seed);
+    if (calibration.length === 0) fail(DIAG.badOption, undefined, `--holdout ${opts.holdout} leaves no calibration rows out of ${n}`);
+    const { chosen, best, curve } = chooseThreshold(kind, scored, calibration, target);
+    const was = decisions.map((d) => d.threshold);
+    const out: string[] = [];
+    const targetText = `${target.kind}<=${target.max}`;
+    out.push(`target       ${targetText} (${target.kind === 'violations' ? 'violation rate' : 'mean error'} of the delivered outputs), judged by ${describeBound(judge.quality)}`);
+    if (!chosen) {
+      const figure = target.kind === 'violations' ? 'violation rate' : 'mean error';
+      const value = best ? (target.kind === 'violations' ? best.violationRate : best.error) : null;
+      const bestText = best && value !== null ? `the best achievable ${figure} is ${target.kind === 'violations' ? pct(value) : formatError(value)}, at threshold ${best.threshold} (invocation ${pct(best.invocation)})` : 'no threshold invokes any sample';
+      process.stderr.write(`${out.join('\n')}\naxc: no threshold meets ${targetText} on the ${count(calibration.length)} calibration rows: ${bestText}; nothing written\n`);
+      process.exitCode = 1;
+      return;
+    }
+    const t = chosen.threshold;
+    out.push(`threshold    ${t} (${kind} decision; was ${[...new Set(was)].join(', ')})`);
+    out.push(`calibration  ${describeOutcome(chosen, calibration.length)}`);
+    if (held.length > 0) {
+      const h = judgeThreshold(kind, t, scored, held);
+      out.push(`holdout      ${describeOutcome(h, held.length)}${h.invoked > 0 && !meetsTarget(h, target) ? `  [misses the target on held-out rows]` : ''}`);
+    } else out.push('holdout      none (--holdout 0): the figures above are judged on the rows the threshold was chosen on');
+    const tuned = packBinary(withDecisionThreshold(bin, t));
+    if (opts.plot) {
+      const { renderSvg } = await import('../../plot/render-svg.ts');
+      const { thresholdCurveSpec } = await import('../../plot/threshold-curve.ts');
+      const svg = await renderSvg(thresholdCurveSpec(curve, target, t, `${bin.meta.model}: threshold against ${targetText} (${count(calibration.length)} calibration rows)`));
+      const plot = new AtomicWriter(opts.plot);
+      try {
+        await plot.write(svg);
+        writeFileAtomic(opts.output, tuned);
+        await plot.commit();
+      } catch (e) {
+        plot.abort();
+        throw e;
+      }
+    } else writeFileAtomic(opts.output, tuned);
+    process.stdout.write(out.join('\n') + '\n');
+    confirmWritten(opts, [opts.output, opts.plot].filter(Boolean).join(', '));
+  });
+}

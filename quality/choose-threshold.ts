@@ -1,0 +1,152 @@
+// Choosing the predictor's decision threshold for a quality target (`axc tune`): one pass over the samples
+// sorted by their decision score, so every threshold that changes the invoked set is judged without
+// re-simulating. The controller invokes when score > cut(T) (ir/numerics.ts); this module only ever asks
+// that rule, so the sets it judges are exactly the sets the simulator invokes.
+
+import { decisionCut, isUsableThreshold } from '../ir/numerics.ts';
+
+export type DecisionKind = 'sigmoid' | 'softmax';
+
+/** `violations<=R`: violationRate at most R; `error<=E`: mean Err of the delivered samples at most E. */
+export type TuneTarget = { kind: 'violations'; max: number } | { kind: 'error'; max: number };
+
+/** Per sample, in input order: the decision score (P(x), or the softmax margin), its Err and whether it is safe. */
+export interface ScoredSamples {
+  scores: Float64Array;
+  errors: Float64Array;
+  safe: Uint8Array;
+}
+
+/** The delivered samples' figures under one threshold. */
+export interface ThresholdOutcome {
+  threshold: number;
+  invoked: number;
+  /** invoked / samples. */
+  invocation: number;
+  violations: number;
+  /** violations / invoked; null when nothing is invoked. */
+  violationRate: number | null;
+  /** Mean Err of the invoked samples; null when nothing is invoked. */
+  error: number | null;
+}
+
+const f32 = Math.fround;
+const F32 = new Float32Array(1);
+const U32 = new Uint32Array(F32.buffer);
+const bitsOf = (v: number) => ((F32[0] = v), U32[0]);
+const fromBits = (b: number) => ((U32[0] = b), F32[0]);
+/** The usable thresholds are the positive float32 values below 1, whose bit patterns are in numeric order. */
+const LOWEST = 1;
+const HIGHEST = bitsOf(1) - 1;
+
+/** What the controller compares a score with, for a threshold of this kind. */
+export function cutOf(kind: DecisionKind, t: number): number {
+  return decisionCut(kind, t);
+}
+
+/** The score a threshold would sit at before rounding: P(x) itself, or the logit of the probability. */
+function thresholdForScore(kind: DecisionKind, score: number): number {
+  return kind === 'sigmoid' ? f32(score) : f32(1 / (1 + Math.exp(-score)));
+}
+
+/** The smallest usable threshold whose cut is at least `lo` (cut is non-decreasing in T), or null. */
+function lowestAtLeast(kind: DecisionKind, lo: number): number | null {
+  let a = LOWEST;
+  let b = HIGHEST;
+  if (!(cutOf(kind, fromBits(b)) >= lo)) return null;
+  while (a < b) {
+    const m = a + Math.floor((b - a) / 2);
+    if (cutOf(kind, fromBits(m)) >= lo) b = m;
+    else a = m + 1;
+  }
+  return fromBits(a);
+}
+
+/**
+ * A usable threshold T with lo <= cut(T) < hi, so that exactly the samples scoring above lo (and so at
+ * least hi) are invoked; or null when no float32 threshold falls there. Prefers the middle of the gap in
+ * score, so the choice does not hug the calibration data; lo = -Infinity means "invoke every sample".
+ */
+export function thresholdBetween(kind: DecisionKind, lo: number, hi: number): number | null {
+  const inGap = (t: number) => isUsableThreshold(t) && cutOf(kind, t) >= lo && cutOf(kind, t) < hi;
+  const middle = lo === -Infinity ? (kind === 'sigmoid' ? hi / 2 : hi - 1) : lo + (hi - lo) / 2;
+  const preferred = thresholdForScore(kind, middle);
+  if (inGap(preferred)) return preferred;
+  const lowest = lo === -Infinity ? fromBits(LOWEST) : lowestAtLeast(kind, lo);
+  return lowest !== null && inGap(lowest) ? lowest : null;
+}
+
+/** The figures of `rows` (indices into the samples) under threshold t, by the controller's own rule. */
+export function judgeThreshold(kind: DecisionKind, t: number, s: ScoredSamples, rows: ArrayLike<number>): ThresholdOutcome {
+  const cut = cutOf(kind, t);
+  let invoked = 0;
+  let violations = 0;
+  let errorSum = 0;
+  for (let k = 0; k < rows.length; k++) {
+    const i = rows[k];
+    if (!(s.scores[i] > cut)) continue;
+    invoked++;
+    if (!s.safe[i]) violations++;
+    errorSum += s.errors[i];
+  }
+  return outcome(t, invoked, rows.length, violations, errorSum);
+}
+
+function outcome(threshold: number, invoked: number, samples: number, violations: number, errorSum: number): ThresholdOutcome {
+  return {
+    threshold,
+    invoked,
+    invocation: samples ? invoked / samples : 0,
+    violations,
+    violationRate: invoked ? violations / invoked : null,
+    error: invoked ? errorSum / invoked : null,
+  };
+}
+
+export function meetsTarget(o: ThresholdOutcome, target: TuneTarget): boolean {
+  const v = target.kind === 'violations' ? o.violationRate : o.error;
+  return v !== null && v <= target.max;
+}
+
+/**
+ * Every distinct invoked set a threshold can give on `rows`, from the fewest samples to all of them, each
+ * with a threshold that gives it: the curve of invocation against threshold. Sets no float32 threshold can
+ * give (scores too close to 1, or a margin past the float32 probabilities) are left out.
+ */
+export function sweepThresholds(kind: DecisionKind, s: ScoredSamples, rows: ArrayLike<number>): ThresholdOutcome[] {
+  // A NaN score is never above a cut, so it is never invoked and takes no part.
+  const order = Array.from(rows).filter((i) => !Number.isNaN(s.scores[i]));
+  // Descending; a comparison rather than a difference, which infinite margins would make NaN.
+  order.sort((a, b) => (s.scores[b] > s.scores[a] ? 1 : s.scores[b] < s.scores[a] ? -1 : 0));
+  const points: ThresholdOutcome[] = [];
+  let invoked = 0;
+  let violations = 0;
+  let errorSum = 0;
+  for (let k = 0; k < order.length; ) {
+    const hi = s.scores[order[k]];
+    // Take the whole group of equal scores: no threshold separates them.
+    while (k < order.length && s.scores[order[k]] === hi) {
+      const i = order[k++];
+      invoked++;
+      if (!s.safe[i]) violations++;
+      errorSum += s.errors[i];
+    }
+    const lo = k < order.length ? s.scores[order[k]] : -Infinity;
+    const t = thresholdBetween(kind, lo, hi);
+    if (t !== null) points.push(outcome(t, invoked, rows.length, violations, errorSum));
+  }
+  return points;
+}
+
+/** The threshold with the most invocation that meets the target on `rows`, and the best the target's figure gets if none does. */
+export function chooseThreshold(kind: DecisionKind, s: ScoredSamples, rows: ArrayLike<number>, target: TuneTarget): { chosen: ThresholdOutcome | null; best: ThresholdOutcome | null; curve: ThresholdOutcome[] } {
+  const curve = sweepThresholds(kind, s, rows);
+  let chosen: ThresholdOutcome | null = null;
+  let best: ThresholdOutcome | null = null;
+  const figure = (o: ThresholdOutcome) => (target.kind === 'violations' ? o.violationRate : o.error) ?? Infinity;
+  for (const o of curve) {
+    if (meetsTarget(o, target) && (!chosen || o.invoked > chosen.invoked)) chosen = o;
+    if (!best || figure(o) < figure(best)) best = o;
+  }
+  return { chosen, best, curve };
+}

@@ -1,0 +1,154 @@
+// `axc sim --reference`: the report's quality section checked against an independent computation from the
+// CSVs (H(x) of every row from `--invoke all`, the model-mode decisions) and the AxBench .y files; the
+// run's other figures unchanged by judging it; and the reference's bad inputs.
+
+import test from 'ava';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { RunReport } from '../simulator/report.ts';
+import { runAxc } from './support/run-axc.ts';
+
+const axbench = path.resolve('../shared/data/axbench');
+const dir = mkdtempSync(path.join(tmpdir(), 'axc-quality-'));
+test.after.always(() => rmSync(dir, { recursive: true, force: true }));
+
+type Metric = 'abs' | 'rel' | 'rmse';
+
+/** Err of one sample and whether it is safe, written from DESIGN.md §1 apart from quality/error-metric.ts. */
+function judge(metric: Metric, bound: number, h: number[], y: number[]): { err: number; safe: boolean } {
+  const diffs = h.map((v, j) => v - y[j]);
+  if (metric === 'rmse') {
+    const err = Math.sqrt(diffs.reduce((s, d) => s + d * d, 0) / diffs.length);
+    return { err, safe: err < bound };
+  }
+  const errs = diffs.map((d, j) => (metric === 'abs' ? Math.abs(d) : d === 0 ? 0 : Math.abs(d) / Math.abs(y[j])));
+  return { err: errs.reduce((s, e) => s + e, 0) / errs.length, safe: errs.every((e) => e < bound) };
+}
+
+/** The rows of a CSV written by `axc sim -o`, as objects keyed by the header. */
+function readCsv(file: string): Record<string, string>[] {
+  const [header, ...rows] = readFileSync(file, 'utf8').trimEnd().split('\n');
+  const cols = header.split(',');
+  return rows.map((r) => Object.fromEntries(r.split(',').map((v, i) => [cols[i], v])));
+}
+
+/** The rows of an AxBench .y file, rounded to float32 as the simulator and the trainers hold references. */
+function readRows(file: string, limit: number): number[][] {
+  return readFileSync(file, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .slice(0, limit)
+    .map((l) => l.trim().split(/\s+/).map((v) => Math.fround(Number(v))));
+}
+
+interface Case {
+  bench: string;
+  metric: Metric;
+  bound: number;
+  rows: number;
+}
+
+const prepared = new Map<Case, ReturnType<typeof prepareCase>>();
+const prepare = (c: Case) => prepared.get(c) ?? prepared.set(c, prepareCase(c)).get(c)!;
+
+/** Trains a small model on the first `rows` AxBench rows, compiles it, and simulates it with and without a reference. */
+function prepareCase(c: Case) {
+  const data = path.join(dir, `${c.bench}-${c.metric}`);
+  const x = path.join(data, 'train.x');
+  const yFile = path.join(data, 'train.y');
+  const src = path.join(axbench, c.bench);
+  const cut = (f: string) => readFileSync(path.join(src, f), 'utf8').split('\n').slice(0, c.rows).join('\n') + '\n';
+  mkdirSync(data, { recursive: true });
+  for (const f of ['train.x', 'train.y']) writeFileSync(path.join(data, f), cut(f));
+  const model = path.join(data, 'm.axn');
+  const bin = path.join(data, 'm.bin');
+  const train = runAxc(['train', '--bench', c.bench, '--data', data, '--epochs', '3', '--seed', '7', '--metric', c.metric, '--bound', String(c.bound), '-q', '-o', model]);
+  if (train.status !== 0) throw new Error(train.stderr);
+  const compile = runAxc(['compile', model, '-q', '-o', bin]);
+  if (compile.status !== 0) throw new Error(compile.stderr);
+  const out = (name: string) => path.join(data, name);
+  const judged = runAxc(['sim', bin, '--input', x, '--reference', yFile, '-o', out('judged.csv'), '--report', out('judged.json'), '-q']);
+  if (judged.status !== 0) throw new Error(judged.stderr);
+  const plain = runAxc(['sim', bin, '--input', x, '-o', out('plain.csv'), '--report', out('plain.json'), '-q']);
+  const all = runAxc(['sim', bin, '--input', x, '--invoke', 'all', '-o', out('all.csv'), '-q']);
+  if (plain.status !== 0 || all.status !== 0) throw new Error(plain.stderr + all.stderr);
+  const report = (name: string) => JSON.parse(readFileSync(out(name), 'utf8')) as RunReport;
+  return { x, yFile, bin, judged: report('judged.json'), plain: report('plain.json'), judgedCsv: readCsv(out('judged.csv')), plainCsv: readCsv(out('plain.csv')), allCsv: readCsv(out('all.csv')) };
+}
+
+const CASES: Case[] = [
+  { bench: 'sobel', metric: 'rmse', bound: 0.02, rows: 7820 },
+  { bench: 'inversek2j', metric: 'abs', bound: 0.05, rows: 3000 },
+  { bench: 'inversek2j', metric: 'rel', bound: 0.1, rows: 3000 },
+];
+
+for (const c of CASES) {
+  test(`${c.bench} (${c.metric} < ${c.bound}): every quality field equals an independent computation from the CSVs and the .y file`, (t) => {
+    const r = prepare(c);
+    const ys = readRows(r.yFile, c.rows);
+    const width = ys[0].length;
+    const h = (row: Record<string, string>) => Array.from({ length: width }, (_, j) => Math.fround(Number(row[`y${j}`])));
+    t.is(r.allCsv.length, ys.length);
+    t.is(r.judgedCsv.length, ys.length);
+    let safe = 0, predicted = 0, predictedSafe = 0, agree = 0, delivered = 0, violations = 0, errSum = 0, nonFinite = 0;
+    let maxError = -Infinity;
+    r.allCsv.forEach((row, i) => {
+      const { err, safe: ok } = judge(c.metric, c.bound, h(row), ys[i]);
+      const decided = r.judgedCsv[i];
+      const pred = decided.invoked === '1'; // model mode: what the NPU delivered is what the predictor chose
+      // The judged CSV's own columns agree with the independent judgement of H(x) for every row.
+      t.is(Number(decided.err), err, `row ${i}`);
+      t.is(decided.safe, ok ? '1' : '0', `row ${i}`);
+      if (ok) safe++;
+      if (pred) {
+        predicted++;
+        if (ok) predictedSafe++;
+        delivered++;
+        if (!ok) violations++;
+        errSum += err;
+        maxError = Math.max(maxError, err);
+        if (h(row).some((v) => !Number.isFinite(v))) nonFinite++;
+      }
+      if (pred === ok) agree++;
+    });
+    const n = ys.length;
+    const q = r.judged.quality!;
+    t.truthy(q);
+    t.is(q.metric, c.metric);
+    t.is(q.bound, c.bound);
+    t.is(q.reference, r.yFile);
+    t.is(q.samples, n);
+    t.is(q.safe, safe);
+    t.is(q.predicted, predicted);
+    t.is(q.violations, violations);
+    t.is(q.nonFinite, nonFinite);
+    const close = (got: number | null, want: number, what: string) => t.true(got !== null && Math.abs(got - want) <= 1e-12 * Math.max(1, Math.abs(want)), `${what}: ${got} vs ${want}`);
+    close(q.trueInvocation, safe / n, 'trueInvocation');
+    close(q.predictedInvocation, predicted / n, 'predictedInvocation');
+    close(q.predictionAccuracy, predictedSafe / n, 'predictionAccuracy');
+    close(q.agreement, agree / n, 'agreement');
+    close(q.precision, predictedSafe / predicted, 'precision');
+    close(q.recall, predictedSafe / safe, 'recall');
+    close(q.approximationError, errSum / delivered, 'approximationError');
+    close(q.violationRate, violations / delivered, 'violationRate');
+    close(q.finalError, errSum / n, 'finalError');
+    close(q.maxError, maxError, 'maxError');
+    // The model was trained so that some samples are delivered and some are not: the check is not vacuous.
+    t.true(delivered > 0 && delivered < n, `delivered ${delivered} of ${n}`);
+    t.true(violations > 0 || safe < n, 'the bound separates samples');
+  });
+}
+
+test('judging a run changes none of its other figures: the report outside quality and the CSV outside err/safe are byte-identical', (t) => {
+  const r = prepare(CASES[0]);
+  const { quality: q1, ...judged } = r.judged;
+  const { quality: q0, ...plain } = r.plain;
+  t.is(q0, null);
+  t.truthy(q1);
+  t.is(JSON.stringify(judged, null, 2), JSON.stringify(plain, null, 2));
+  t.deepEqual(
+    r.judgedCsv.map(({ err: _e, safe: _s, ...rest }) => rest),
+    r.plainCsv,
+  );
+});
