@@ -17,7 +17,7 @@ export const THRESHOLD_HELP =
 export function parseThresholdOption(text: string): number {
   if (!PLAIN_DECIMAL.test(text)) fail(DIAG.simBadThreshold, undefined, text, 'is not a plain decimal number');
   const t = Number(text);
-  if (!isUsableThreshold(t)) fail(DIAG.simBadThreshold, undefined, text, 'is not strictly between 0 and 1');
+  if (!isUsableThreshold(t)) fail(DIAG.simBadThreshold, undefined, text, 'is not strictly between 0 and 1 (as a float32)');
   return t;
 }
 

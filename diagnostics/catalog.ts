@@ -107,7 +107,7 @@ export const DIAG = {
   jsonArrayTooLong: entry('AXU710', (what: string, max: number) => `${what} has an array of more than ${max.toLocaleString('en-US')} elements; this value is element ${(max + 1).toLocaleString('en-US')}`),
   wrongKindOfFile: entry('AXU709', (what: string, expected: string, advice: string) => `this is ${what}, not ${expected}; ${advice}`),
   // `axc sim --threshold T` (cli/threshold-option.ts)
-  simBadThreshold: entry('AXU711', (text: string, why: string) => `--threshold ${quote(text)} ${why}; T is a plain decimal strictly between 0 and 1 (as a float32), such as 0.7`, 'usage'),
+  simBadThreshold: entry('AXU711', (text: string, why: string) => `--threshold ${quote(text)} ${why}; T is a plain decimal number in (0, 1), such as 0.7`, 'usage'),
   simNoDecision: entry('AXU712', (bin: string) => `--threshold has nothing to change: '${bin}' has no decision instruction (decs or decm), so it invokes the approximator on every sample`, 'usage'),
 
   // data generators (benchmarks/generators/) and the `data` / `exact` commands
