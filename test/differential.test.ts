@@ -20,6 +20,8 @@ const DEFAULT = HardwareSchema.parse({});
 /** Small enough that random models split across tiles and chunks, and rarely fit statically. */
 const SMALL: Hardware = HardwareSchema.parse({ name: 'small', tiles: 2, pesPerTile: 3, weightBufferWords: 48, inputBufferWords: 64, outputBufferWords: 4 });
 
+const EXTREME_THRESHOLDS = [2 ** -149, 1e-30, 1e-6, 0.999999, Math.fround(1 - 2 ** -24)];
+
 const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 const f32Bits = (v: number) => bits(Float32Array.of(v))[0];
 
@@ -69,7 +71,9 @@ test('simulator equals the reference interpreter bit for bit on 250 random model
       const p = model.predictor;
       if (p) {
         // The binary retargeted to another threshold behaves as the model compiled with it.
-        const t2 = new SeededRandom(inputSeed + 1).uniform(0.01, 0.99);
+        // Half the time an extreme: softmax cuts near ±69, and the float32 values next to 0 and 1.
+        const r2 = new SeededRandom(inputSeed + 1);
+        const t2 = r2.uniform(0, 1) < 0.5 ? r2.uniform(0.01, 0.99) : EXTREME_THRESHOLDS[Math.floor(r2.uniform(0, EXTREME_THRESHOLDS.length))];
         const retargeted = { ...model, predictor: { ...p, output: { ...p.output, decision: { ...p.output.decision, threshold: t2 } } } };
         const bin2 = withDecisionThreshold(auto, t2);
         assert.deepEqual(decisionInstructions(bin2).map((d) => d.threshold), [Math.fround(t2)]);

@@ -56,12 +56,9 @@ export function buildModel(s: ModelShape): AxModel {
 }
 
 const act = fc.constantFrom(...ACTIVATIONS);
-/** Decision thresholds: the default, the middle of the range, and values near 0 and 1 (softmax cuts near ±69). */
-const threshold = fc.oneof(
-  fc.constant(0.5),
-  fc.double({ min: 0.05, max: 0.95, noNaN: true }),
-  fc.constantFrom(1e-30, 1e-6, 0.01, 0.99, 0.999999, Math.fround(1 - 2 ** -24)),
-);
+/** Decision thresholds, either kind: the default or the middle of the range, so that both paths run (timing
+ *  properties rely on the approximator running); the differential test retargets to extremes as well. */
+const threshold = fc.oneof(fc.constant(0.5), fc.double({ min: 0.05, max: 0.95, noNaN: true }));
 const width = fc.integer({ min: 1, max: 24 });
 
 export const modelShapeArb: fc.Arbitrary<ModelShape> = fc
