@@ -78,8 +78,8 @@ export function softmaxMargin(safeLogit: number, otherLogit: number): number {
 /**
  * The softmax decision's cut for threshold T: f32(log(t / (1 - t))) with t = f32(T), finite for a usable T.
  * At T = 0.5 the cut is exactly 0, and margin > 0 is exactly the old rule "the safe logit strictly wins":
- * two distinct float32 values differ by a nonzero multiple of 2^-149 (the smallest subnormal), so their
- * difference never rounds to zero (it may round to ±Infinity, which keeps its sign); equal logits give
+ * two distinct float32 values differ by a nonzero multiple of 2^-149 (the smallest subnormal), and rounding
+ * is monotonic, so their difference never rounds to zero (it may round to ±Infinity, which keeps its sign); equal logits give
  * +0 (or NaN for equal infinities) and a NaN logit gives NaN, and none of those exceeds 0.
  */
 export function softmaxCut(threshold: number): number {
