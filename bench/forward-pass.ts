@@ -47,7 +47,7 @@ export function makeForwardPass(model: AxModel): (x: Float32Array) => boolean {
       for (const l of hidden) h = run(l, h, null);
       for (const s of segs.values()) run(s, h, null);
       const z = run(dec, h, null);
-      invoke = d.kind === 'sigmoid' ? sigmoidInvokes(z[0], d.threshold) : softmaxInvokes(z[d.safeIndex], z[1 - d.safeIndex]);
+      invoke = d.kind === 'sigmoid' ? sigmoidInvokes(z[0], d.threshold) : softmaxInvokes(z[d.safeIndex], z[1 - d.safeIndex], d.threshold);
     }
     if (invoke) {
       let h = x;

@@ -20,7 +20,7 @@ function parseThreshold(v: string): number {
 /** The options that only apply to a TensorFlow.js model.json. */
 export function tfjsOptions(): Option[] {
   return [
-    new Option('--threshold <T>', 'model.json only: threshold of a 1-unit sigmoid decision, in (0, 1) (default 0.5)').argParser(parseThreshold),
+    new Option('--threshold <T>', 'model.json only: the decision threshold, in (0, 1): a 1-unit sigmoid invokes when P(x) > T, a 2-unit softmax when the safe probability exceeds T (default 0.5)').argParser(parseThreshold),
     new Option('--safe-index <I>', 'model.json only: which logit of a 2-unit softmax decision means "approximate" (default 1)').choices(['0', '1']),
   ];
 }

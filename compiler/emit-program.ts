@@ -112,7 +112,7 @@ export function emitProgram(a: AllocatedModel, hw: Hardware): Binary {
   const d = a.decision;
   if (d) {
     if (d.kind === 'sigmoid') e.emit('decs', STAGE.decide, [d.at.addr, Math.fround(d.threshold), 'cpu_fallback'], d.loc);
-    else e.emit('decm', STAGE.decide, [d.at.addr, d.safeIndex, 'cpu_fallback'], d.loc);
+    else e.emit('decm', STAGE.decide, [d.at.addr, d.safeIndex, Math.fround(d.threshold), 'cpu_fallback'], d.loc);
     // The approximator reloads its inputs rather than relying on what the predictor left in the tiles:
     // it costs a transfer at most once per tile, and it makes the approximator's timing independent of
     // the predictor's placement, which the placement tuner relies on (compiler/tune-placement.ts).

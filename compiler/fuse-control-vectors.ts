@@ -63,7 +63,7 @@ export function fuseControlVectors(model: AxModel): FusedModel {
     const dw = d.kind === 'sigmoid' ? 1 : 2;
     const at = place(d.kind === 'sigmoid' ? 'P(x)' : 'logits', 'decision', dw);
     ops.push({ name: `${o.name}.decision`, subnet: 'predictor', role: 'decision', fanIn: o.inWidth, width: dw, activation: d.kind === 'sigmoid' ? 'sigmoid' : 'linear', rows: rowsOf(o.weights, o.bias, o.inWidth, row, dw), input: prev, output: at, control: null, loc: d.loc ?? o.loc });
-    decision = d.kind === 'sigmoid' ? { kind: 'sigmoid', threshold: d.threshold, at, loc: d.loc } : { kind: 'softmax', safeIndex: d.safeIndex, at, loc: d.loc };
+    decision = d.kind === 'sigmoid' ? { kind: 'sigmoid', threshold: d.threshold, at, loc: d.loc } : { kind: 'softmax', safeIndex: d.safeIndex, threshold: d.threshold, at, loc: d.loc };
   }
 
   let prev = input;

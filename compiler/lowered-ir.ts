@@ -24,7 +24,7 @@ export interface NeuronOp {
 
 export type DecisionOp =
   | { kind: 'sigmoid'; threshold: number; at: Region; loc?: SourceLoc }
-  | { kind: 'softmax'; safeIndex: 0 | 1; at: Region; loc?: SourceLoc };
+  | { kind: 'softmax'; safeIndex: 0 | 1; threshold: number; at: Region; loc?: SourceLoc };
 
 export interface FusedModel {
   model: AxModel;

@@ -1,8 +1,8 @@
 // Readable dumps of the IR after each pass, for `axc compile --dump-after PASS`.
 
-import { predictorOutputWidth, type AxModel } from '../ir/model.ts';
+import { predictorOutputWidth, type AxModel, type Decision } from '../ir/model.ts';
 import type { Region } from '../isa/container.ts';
-import type { AllocatedModel, FusedModel, NeuronOp, ScheduledModel } from './lowered-ir.ts';
+import type { AllocatedModel, DecisionOp, FusedModel, NeuronOp, ScheduledModel } from './lowered-ir.ts';
 
 const reg = (r: Region) => `${r.space === 'ocm' ? 'm' : 'd'}[${r.addr}..${r.addr + r.len})`;
 const named = (r: Region) => `${r.name}:${reg(r)}`;
@@ -18,10 +18,21 @@ export function printAxModel(m: AxModel): string {
     lines.push('  predictor:');
     for (const l of p.hidden) lines.push(`    ${l.name} = dense(${l.inWidth} -> ${l.width}, ${l.activation})`);
     const o = p.output;
-    const d = o.decision.kind === 'sigmoid' ? `sigmoid(threshold: ${o.decision.threshold})` : `softmax(safe: ${o.decision.safeIndex})`;
+    const d = decisionText(o.decision);
     lines.push(`    split ${o.name} (${o.inWidth} -> ${predictorOutputWidth(o)}): ${o.segments.map((s) => `${s.name}[${s.width}, ${s.activation}]`).join(' ')} decision ${d}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** The softmax threshold shows only when it is not the default 0.5, as in the .axn printer. */
+function decisionText(d: Decision): string {
+  if (d.kind === 'sigmoid') return `sigmoid(threshold: ${d.threshold})`;
+  return d.threshold === 0.5 ? `softmax(safe: ${d.safeIndex})` : `softmax(safe: ${d.safeIndex}, threshold: ${d.threshold})`;
+}
+
+function invokeRule(d: DecisionOp): string {
+  if (d.kind === 'sigmoid') return `invoke when P(x) > ${d.threshold}`;
+  return d.threshold === 0.5 ? `invoke when logit ${d.safeIndex} wins` : `invoke when P(logit ${d.safeIndex}) > ${d.threshold}`;
 }
 
 function opLine(op: NeuronOp): string {
@@ -35,7 +46,7 @@ export function printFused(f: FusedModel): string {
   lines.push('ops:');
   for (const op of f.ops) lines.push(`  ${opLine(op)}`);
   const d = f.decision;
-  lines.push(d ? `decision: ${d.kind} at ${reg(d.at)}${d.kind === 'sigmoid' ? ` invoke when P(x) > ${d.threshold}` : ` invoke when logit ${d.safeIndex} wins`}` : 'decision: none (always invoke)');
+  lines.push(d ? `decision: ${d.kind} at ${reg(d.at)} ${invokeRule(d)}` : 'decision: none (always invoke)');
   return lines.join('\n') + '\n';
 }
 

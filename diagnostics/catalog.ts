@@ -50,7 +50,7 @@ export const DIAG = {
   weightsMissing: entry('AXN127', () => `model has no 'weights' declaration; give a file, an inline block, or 'weights seed N'`),
   controlInPredictor: entry('AXN128', (layer: string) => `predictor layer ${quote(layer)} cannot be 'controlled by' a control vector; only approximator hidden layers are gated`),
   decisionNotLast: entry('AXN129', (split: string, after: string) => `the decision must be the last entry of split ${quote(split)}; move it after ${quote(after)}`),
-  unknownDecision: entry('AXN130', (kind: string) => `unknown decision ${quote(kind)}; expected sigmoid(threshold: T) or softmax(safe: I)`),
+  unknownDecision: entry('AXN130', (kind: string) => `unknown decision ${quote(kind)}; expected sigmoid(threshold: T) or softmax(safe: I, threshold: T)`),
   missingSplit: entry('AXN131', () => `predictor has no 'split' output block; add 'split NAME { ... decision = softmax(safe: 1) }'`),
 
   // compiler
@@ -112,6 +112,9 @@ export const DIAG = {
   jsonTooDeep: entry('AXU708', (what: string, max: number) => `${what} nests arrays and objects more than ${max} deep; this bracket opens level ${max + 1}`),
   jsonArrayTooLong: entry('AXU710', (what: string, max: number) => `${what} has an array of more than ${max.toLocaleString('en-US')} elements; this value is element ${(max + 1).toLocaleString('en-US')}`),
   wrongKindOfFile: entry('AXU709', (what: string, expected: string, advice: string) => `this is ${what}, not ${expected}; ${advice}`),
+  // `axc sim --threshold T` (cli/threshold-option.ts)
+  simBadThreshold: entry('AXU711', (text: string, why: string) => `--threshold ${quote(text)} ${why}; T is a plain decimal number in (0, 1), such as 0.7`, 'usage'),
+  simNoDecision: entry('AXU712', (bin: string) => `--threshold has nothing to change: '${bin}' has no decision instruction (decs or decm), so it invokes the approximator on every sample`, 'usage'),
 
   // data generators (benchmarks/generators/) and the `data` / `exact` commands
   dataUnknownBenchmark: entry('AXD901', (name: string, known: string) => `unknown benchmark ${quote(name)}; known benchmarks: ${known}`, 'usage'),

@@ -326,29 +326,28 @@ function checkDecision(d: DecisionAst, report: (d: Diagnostic) => void): Decisio
     report(diag(DIAG.unknownDecision, d.fn.loc, kind));
     return null;
   }
-  const argName = kind === 'sigmoid' ? 'threshold' : 'safe';
-  let value: NumLit | null = null;
+  const argNames = kind === 'sigmoid' ? ['threshold'] : ['safe', 'threshold'];
+  const values = new Map<string, NumLit>();
   for (const a of d.args) {
-    if (a.name.name !== argName) {
-      report(diag(DIAG.badArgument, a.name.loc, `${kind} decision has no argument ${quote(a.name.name)}; its only argument is ${quote(argName)}`));
-    } else if (value) {
-      report(diag(DIAG.duplicateDeclaration, a.name.loc, argName));
-    } else value = a.value;
+    if (!argNames.includes(a.name.name)) {
+      const takes = argNames.length === 1 ? `its only argument is ${quote(argNames[0])}` : `its arguments are ${argNames.map((n) => quote(n)).join(' and ')}`;
+      report(diag(DIAG.badArgument, a.name.loc, `${kind} decision has no argument ${quote(a.name.name)}; ${takes}`));
+    } else if (values.has(a.name.name)) {
+      report(diag(DIAG.duplicateDeclaration, a.name.loc, a.name.name));
+    } else values.set(a.name.name, a.value);
   }
-  if (kind === 'sigmoid') {
-    const t = value ? value.value : 0.5;
-    if (!isUsableThreshold(t)) {
-      report(diag(DIAG.badThreshold, value!.loc, t));
-      return null;
-    }
-    return { kind: 'sigmoid', threshold: t, loc: d.loc };
-  }
-  const i = value ? value.value : 1;
+  const tv = values.get('threshold');
+  const t = tv ? tv.value : 0.5;
+  const thresholdOk = isUsableThreshold(t);
+  if (!thresholdOk) report(diag(DIAG.badThreshold, tv!.loc, t));
+  if (kind === 'sigmoid') return thresholdOk ? { kind: 'sigmoid', threshold: t, loc: d.loc } : null;
+  const sv = values.get('safe');
+  const i = sv ? sv.value : 1;
   if (i !== 0 && i !== 1) {
-    report(diag(DIAG.badSafeIndex, value!.loc, i));
+    report(diag(DIAG.badSafeIndex, sv!.loc, i));
     return null;
   }
-  return { kind: 'softmax', safeIndex: i, loc: d.loc };
+  return thresholdOk ? { kind: 'softmax', safeIndex: i, threshold: t, loc: d.loc } : null;
 }
 
 /** Rounds a literal to float32, reporting values that overflow to ±Infinity or are NaN. */

@@ -16,7 +16,9 @@ function layerLine(l: DenseLayer, control: string | null): string {
 }
 
 function decisionText(d: Decision): string {
-  return d.kind === 'sigmoid' ? `sigmoid(threshold: ${float64Text(d.threshold)})` : `softmax(safe: ${d.safeIndex})`;
+  if (d.kind === 'sigmoid') return `sigmoid(threshold: ${float64Text(d.threshold)})`;
+  // The default threshold is left out, so models that never set one print as they always have.
+  return d.threshold === 0.5 ? `softmax(safe: ${d.safeIndex})` : `softmax(safe: ${d.safeIndex}, threshold: ${float64Text(d.threshold)})`;
 }
 
 function matrixText(name: string, w: Float32Array, rows: number, cols: number): string {

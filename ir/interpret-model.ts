@@ -2,7 +2,7 @@
 // summation order of ir/numerics.ts. The simulator must equal it bit for bit.
 
 import { decisionOffset, type AxModel, type DenseLayer } from './model.ts';
-import { applyActivation, dotBias, gate, sigmoidInvokes, softmaxInvokes, softmaxSafeProbability } from './numerics.ts';
+import { applyActivation, decisionCut, decisionInvokes, dotBias, gate, softmaxMargin, softmaxSafeProbability } from './numerics.ts';
 
 export interface Evaluation {
   /** H(x), computed whether or not the predictor invokes. */
@@ -13,6 +13,10 @@ export interface Evaluation {
   decision: Float32Array;
   /** P(x): the sigmoid output or the softmax probability of the safe logit; 1 with no predictor. */
   p: number;
+  /** What the controller compares with the decision's cut (ir/numerics.ts): P(x) for sigmoid, the safe
+   *  logit's margin for softmax; +Infinity with no predictor, which every cut lets through. */
+  score: number;
+  /** score > decisionCut(kind, threshold). */
   invoke: boolean;
 }
 
@@ -27,6 +31,7 @@ export function interpretModel(model: AxModel, x: Float32Array): Evaluation {
   const byName = new Map<string, Float32Array>();
   let decision: Float32Array = new Float32Array(0);
   let p = 1;
+  let score = Infinity;
   let invoke = true;
   const pr = model.predictor;
   if (pr) {
@@ -44,14 +49,15 @@ export function interpretModel(model: AxModel, x: Float32Array): Evaluation {
     if (d.kind === 'sigmoid') {
       decision = dense(o, h, (_, a) => applyActivation('sigmoid', a), decisionOffset(o), 1);
       p = decision[0];
-      invoke = sigmoidInvokes(p, d.threshold);
+      score = p;
     } else {
       decision = dense(o, h, (_, a) => a, decisionOffset(o), 2);
       const safe = decision[d.safeIndex];
       const other = decision[1 - d.safeIndex];
       p = softmaxSafeProbability(safe, other);
-      invoke = softmaxInvokes(safe, other);
+      score = softmaxMargin(safe, other);
     }
+    invoke = decisionInvokes(score, decisionCut(d.kind, d.threshold));
   }
   let h: Float32Array = x;
   for (const l of model.approximator) {
@@ -61,5 +67,5 @@ export function interpretModel(model: AxModel, x: Float32Array): Evaluation {
       return c ? gate(v, c[j]) : v;
     }, 0, l.width);
   }
-  return { y: h, controls, decision, p, invoke };
+  return { y: h, controls, decision, p, score, invoke };
 }

@@ -39,9 +39,13 @@ export interface ControlSegment {
   loc?: SourceLoc;
 }
 
+/** Both kinds invoke when their score exceeds the cut their threshold gives (ir/numerics.ts, decisionCut):
+ *  sigmoid when P(x) > threshold, softmax when the safe logit's probability does (0.5: the safe logit wins). */
 export type Decision =
   | { kind: 'sigmoid'; threshold: number; loc?: SourceLoc }
-  | { kind: 'softmax'; safeIndex: 0 | 1; loc?: SourceLoc };
+  | { kind: 'softmax'; safeIndex: 0 | 1; threshold: number; loc?: SourceLoc };
+
+export type DecisionKind = Decision['kind'];
 
 /** The predictor's single output dense layer, split into [c(1) .. c(k), decision]. */
 export interface PredictorOutput {

@@ -52,7 +52,7 @@ export function verifyModel(m: AxModel): Diagnostic[] {
   if (o.inWidth !== w) bad(`predictor output '${o.name}' takes ${o.inWidth} inputs but is fed ${w}`, o.loc);
   const ow = predictorOutputWidth(o);
   if (o.weights.length !== ow * o.inWidth || o.bias.length !== ow) bad(`predictor output '${o.name}' has the wrong number of weights for width ${ow}`, o.loc);
-  if (o.decision.kind === 'sigmoid' && !isUsableThreshold(o.decision.threshold)) bad('sigmoid threshold outside (0, 1) as a float32', o.decision.loc);
+  if (!isUsableThreshold(o.decision.threshold)) bad(`${o.decision.kind} threshold outside (0, 1) as a float32`, o.decision.loc);
   if (o.decision.kind === 'softmax' && o.decision.safeIndex !== 0 && o.decision.safeIndex !== 1) bad('softmax safe index is not 0 or 1', o.decision.loc);
   if (decisionWidth(o.decision) < 1) bad('decision has no width');
   for (const s of o.segments) {

@@ -11,7 +11,9 @@ import { checkBinary } from './check-binary.ts';
 import { INSTRUCTION_WORDS } from './table.ts';
 
 export const BINARY_MAGIC = 'AXNPU';
-export const BINARY_VERSION = 1;
+/** 2: `decm` gained its threshold field. A version-1 binary is refused rather than decoded: its `decm`
+ *  would be read with a different field layout, and the controller would take the wrong decisions. */
+export const BINARY_VERSION = 2;
 
 export type RegionKind = 'input' | 'hidden' | 'control' | 'decision' | 'output' | 'weights';
 

@@ -107,15 +107,21 @@ export const OPS: readonly OpDecl[] = [
     opcode: 7,
     summary: 'Stage 3, sigmoid decision: the controller reads P(x) from its fixed address and, unless it exceeds the threshold, branches to the CPU path.',
     fields: [f('ocm', B.ocmAddr, 'ocm', 'address of P(x)'), f('threshold', B.f32, 'f32', 'invoke when P(x) > threshold'), target],
-    loop: 'P = OCM[ocm]; invoke = P > threshold\nif not invoke: pc = target',
+    loop: 'P = OCM[ocm]; score = P\ninvoke = score > threshold\nif not invoke: pc = target',
     flow: 'branch',
   },
   {
     mnemonic: 'decm',
     opcode: 8,
-    summary: 'Stage 3, softmax decision: the controller reads the two logits and, unless the safe one strictly wins, branches to the CPU path.',
-    fields: [f('ocm', B.ocmAddr, 'ocm', 'address of the two logits'), f('safe', B.flag, 'uint', 'index of the safe logit'), target],
-    loop: 's = OCM[ocm + safe]; o = OCM[ocm + 1 - safe]\nP = f32(1 / (1 + exp(f32(o - s)))); invoke = s > o\nif not invoke: pc = target',
+    summary: "Stage 3, softmax decision: the controller reads the two logits and, unless the safe one's probability exceeds the threshold, branches to the CPU path.",
+    fields: [
+      f('ocm', B.ocmAddr, 'ocm', 'address of the two logits'),
+      f('safe', B.flag, 'uint', 'index of the safe logit'),
+      f('threshold', B.f32, 'f32', 'invoke when the safe probability > threshold (0.5: when the safe logit strictly wins)'),
+      target,
+    ],
+    // The comparison is in logit space (ir/numerics.ts: softmaxMargin, softmaxCut), so no exp decides.
+    loop: 's = OCM[ocm + safe]; o = OCM[ocm + 1 - safe]\nP = f32(1 / (1 + exp(f32(o - s)))); score = f32(s - o)\nt = threshold; invoke = score > f32(log(t / (1 - t)))\nif not invoke: pc = target',
     flow: 'branch',
   },
   {

@@ -6,6 +6,7 @@ import { DIAG } from '../diagnostics/catalog.ts';
 import { AxcError, diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { Hardware } from '../hardware/description.ts';
 import type { SourceLoc } from '../ir/model.ts';
+import { isUsableThreshold } from '../ir/numerics.ts';
 import type { Instruction } from './encoding.ts';
 import { checkControlFlow } from './control-flow.ts';
 import { MAX_PROGRAM_LENGTH } from './limits.ts';
@@ -72,11 +73,11 @@ export function verifyProgram(
         within('on-chip memory range', a.ocm, a.len, hw.onChipMemoryWords, 'on-chip memory');
         break;
       case 'decs':
-        within('P(x) address', a.ocm, 1, hw.onChipMemoryWords, 'on-chip memory');
-        if (!Number.isFinite(a.threshold)) bad('threshold is not finite');
-        break;
       case 'decm':
-        within('logit pair', a.ocm, 2, hw.onChipMemoryWords, 'on-chip memory');
+        if (op.mnemonic === 'decs') within('P(x) address', a.ocm, 1, hw.onChipMemoryWords, 'on-chip memory');
+        else within('logit pair', a.ocm, 2, hw.onChipMemoryWords, 'on-chip memory');
+        // Outside (0, 1) a decision is constant (or, for softmax, its cut is not even a number): refused as the frontends refuse it.
+        if (!isUsableThreshold(a.threshold)) bad(`threshold ${a.threshold} is not strictly between 0 and 1 (as a float32)`);
         break;
     }
     if ('target' in a && a.target >= program.length) bad(`branch target ${a.target} is past the end of the program (${program.length} instructions)`);

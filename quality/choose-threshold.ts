@@ -5,7 +5,8 @@
 
 import { decisionCut, isUsableThreshold } from '../ir/numerics.ts';
 
-export type DecisionKind = 'sigmoid' | 'softmax';
+export type { DecisionKind } from '../ir/model.ts';
+import type { DecisionKind } from '../ir/model.ts';
 
 /** `violations<=R`: violationRate at most R; `error<=E`: mean Err of the delivered samples at most E. */
 export type TuneTarget = { kind: 'violations'; max: number } | { kind: 'error'; max: number };

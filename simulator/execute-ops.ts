@@ -1,7 +1,7 @@
 // One executor per opcode, and the dispatch table built once from the ISA table.
 // Executors read operands from the flat decoded program and return the next pc; they allocate nothing.
 
-import { applyActivationCode, dotBias, gate, sigmoidInvokes, softmaxInvokes, softmaxSafeProbability } from '../ir/numerics.ts';
+import { applyActivationCode, decisionCut, decisionInvokes, dotBias, gate, softmaxMargin, softmaxSafeProbability } from '../ir/numerics.ts';
 import { bitsToF32 } from '../isa/encoding.ts';
 import { fieldSlot, OP_BY_CODE, OP_LAYOUTS } from '../isa/table.ts';
 import type { Machine } from './machine.ts';
@@ -93,19 +93,23 @@ const DECS = { ocm: S('decs', 'ocm'), threshold: S('decs', 'threshold'), target:
 export function execDecideSigmoid(m: Machine, c: Uint32Array, at: number, pc: number): number {
   const p = m.ocm[c[at + DECS.ocm]];
   m.p = p;
-  m.predicted = sigmoidInvokes(p, bitsToF32(c[at + DECS.threshold]));
+  m.score = p;
+  m.predicted = decisionInvokes(p, decisionCut('sigmoid', bitsToF32(c[at + DECS.threshold])));
   m.timing.decide(c[at + DECS.ocm], 1, false, c[at + 1]);
   return (m.predicted || m.invokeAll) && !m.invokeNone ? pc + 1 : c[at + DECS.target];
 }
 
-const DECM = { ocm: S('decm', 'ocm'), safe: S('decm', 'safe'), target: S('decm', 'target') };
+const DECM = { ocm: S('decm', 'ocm'), safe: S('decm', 'safe'), threshold: S('decm', 'threshold'), target: S('decm', 'target') };
+/** The cut is recomputed per decision (one Math.log) rather than cached: nothing to invalidate when a
+ *  program holds several decm, and the cost is noise beside the neuron ops. */
 export function execDecideSoftmax(m: Machine, c: Uint32Array, at: number, pc: number): number {
   const base = c[at + DECM.ocm];
   const safeIndex = c[at + DECM.safe];
   const safe = m.ocm[base + safeIndex];
   const other = m.ocm[base + 1 - safeIndex];
   m.p = softmaxSafeProbability(safe, other);
-  m.predicted = softmaxInvokes(safe, other);
+  m.score = softmaxMargin(safe, other);
+  m.predicted = decisionInvokes(m.score, decisionCut('softmax', bitsToF32(c[at + DECM.threshold])));
   m.timing.decide(base, 2, true, c[at + 1]);
   return (m.predicted || m.invokeAll) && !m.invokeNone ? pc + 1 : c[at + DECM.target];
 }

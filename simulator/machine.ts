@@ -23,6 +23,8 @@ export class Machine {
   pending: Float32Array | null = null;
   /** Controller registers for the current sample. */
   p = 1;
+  /** What the decision compared with its cut (P(x), or the softmax margin); +Infinity when none ran. */
+  score = Infinity;
   predicted = true;
   invoked = false;
   fallback = false;
@@ -43,6 +45,7 @@ export class Machine {
 
   resetSampleRegisters(): void {
     this.p = 1;
+    this.score = Infinity;
     this.predicted = true;
     this.invoked = false;
     this.fallback = false;

@@ -25,6 +25,9 @@ export interface SimulatorOptions {
 /** What one sample did. The arrays are views into machine state, valid until the next sample. */
 export interface SampleResult {
   p: number;
+  /** What the controller compared with the decision's cut (ir/numerics.ts): P(x) for `decs`, the safe
+   *  logit's margin for `decm`; +Infinity when no decision ran (the sample is always invoked). */
+  score: number;
   /** The predictor's decision, whatever the controller was told to do. */
   predicted: boolean;
   /** The approximation subnet ran and H(x) was sent (y is valid). */
@@ -71,7 +74,7 @@ export class Simulator {
     this.machine.invokeAll = opts.invokeAll === true || opts.invoke === 'all';
     this.machine.invokeNone = opts.invoke === 'none';
     this.budget = opts.maxInstructionsPerSample ?? 50_000_000;
-    this.result = { p: 1, predicted: true, invoked: false, fallback: false, y: this.machine.y, ocm: this.machine.ocm, instructions: 0 };
+    this.result = { p: 1, score: Infinity, predicted: true, invoked: false, fallback: false, y: this.machine.y, ocm: this.machine.ocm, instructions: 0 };
     this.run(); // the setup stage: runs until the first recv blocks
   }
 
@@ -121,6 +124,7 @@ export class Simulator {
     if (m.pending !== null) fail(DIAG.simulationFault, undefined, m.pc, 'the program halted before taking this sample');
     const r = this.result;
     r.p = m.p;
+    r.score = m.score;
     r.predicted = m.predicted;
     r.invoked = m.invoked;
     r.fallback = m.fallback;

@@ -189,17 +189,21 @@ test('a truncated binary is AXB404 and says so, not "bad magic"', (t) => {
   expectOnly(t, dir, ['prog.bin']);
 });
 
-test('a binary of another format version is AXB402', (t) => {
+test('a binary of another format version is AXB402: a version-1 binary (decm without its threshold) and a future one', (t) => {
   const outer = unpack(SOBEL_BIN) as { magic: string; version: number; crc32: number; body: Uint8Array };
   t.is(outer.magic, 'AXNPU');
-  t.is(outer.version, 1);
-  const repacked = pack({ ...outer, version: 99 });
-  const back = unpack(repacked) as typeof outer;
-  t.is(back.version, 99);
+  t.is(outer.version, 2);
+  // Version 1 through the CLI: its decm would decode with another field layout, so it must not load.
+  const v1 = pack({ ...outer, version: 1 });
+  const back = unpack(v1) as typeof outer;
+  t.is(back.version, 1);
   t.is(back.crc32, outer.crc32);
-  const { dir, r } = simBinary(t, repacked);
-  expectOneDiag(t, r, { code: 'AXB402', where: 'prog.bin', says: ['version 99', 'version 1'] });
+  const { dir, r } = simBinary(t, v1);
+  expectOneDiag(t, r, { code: 'AXB402', where: 'prog.bin', says: ['version 1 is not supported', 'expects version 2', 'recompile'] });
   expectOnly(t, dir, ['prog.bin']);
+  // A future version, in-process (same check, no second spawn).
+  const e = t.throws(() => unpackBinary(pack({ ...outer, version: 99 }), 'p.bin'));
+  t.regex(e!.message, /version 99 is not supported .*expects version 2/);
 });
 
 test('a binary whose program does not fit its own hardware is AXB405, no CSV or report', (t) => {

@@ -56,7 +56,7 @@ test('a single-control model gets exactly one control segment and pays for no ot
 test('all-layer control fuses one gate into every hidden layer', (t) => {
   const m = buildModel({
     input: 3, approxHidden: [{ width: 4, activation: 'relu' }, { width: 5, activation: 'tanh' }], output: 2, outputActivation: 'linear',
-    predictorHidden: [{ width: 3, activation: 'relu' }], control: 'all', controlActivations: ['sigmoid'], decision: { kind: 'softmax', safeIndex: 0 },
+    predictorHidden: [{ width: 3, activation: 'relu' }], control: 'all', controlActivations: ['sigmoid'], decision: { kind: 'softmax', safeIndex: 0, threshold: 0.5 },
     hasPredictor: true, seed: 3, scale: 1,
   });
   const f = fuseControlVectors(m);

@@ -1,6 +1,7 @@
-// Differential test: on random AXNets (widths, depths, activations, control placement, decision kind)
-// and random inputs, the simulator running the compiled binary equals the reference interpreter bit
-// for bit: H(x), every control vector, the decision outputs, P(x) and the decision itself.
+// Differential test: on random AXNets (widths, depths, activations, control placement, decision kind and
+// threshold) and random inputs, the simulator running the compiled binary equals the reference interpreter
+// bit for bit: H(x), every control vector, the decision outputs, P(x), the score and the decision itself;
+// also after withDecisionThreshold retargets the binary, against the interpreter at the new threshold.
 
 import assert from 'node:assert/strict';
 import test from 'ava';
@@ -11,12 +12,15 @@ import { interpretModel } from '../ir/interpret-model.ts';
 import type { AxModel } from '../ir/model.ts';
 import { SeededRandom } from '../ir/seeded-random.ts';
 import { packBinary, unpackBinary, type Binary } from '../isa/container.ts';
+import { decisionInstructions, withDecisionThreshold } from '../isa/decision-threshold.ts';
 import { Simulator } from '../simulator/simulator.ts';
 import { buildModel, modelShapeArb, randomInput } from './support/random-model.ts';
 
 const DEFAULT = HardwareSchema.parse({});
 /** Small enough that random models split across tiles and chunks, and rarely fit statically. */
 const SMALL: Hardware = HardwareSchema.parse({ name: 'small', tiles: 2, pesPerTile: 3, weightBufferWords: 48, inputBufferWords: 64, outputBufferWords: 4 });
+
+const EXTREME_THRESHOLDS = [2 ** -149, 1e-30, 1e-6, 0.999999, Math.fround(1 - 2 ** -24)];
 
 const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 const f32Bits = (v: number) => bits(Float32Array.of(v))[0];
@@ -34,6 +38,7 @@ function checkAgainstInterpreter(model: AxModel, bin: Binary, inputs: Float32Arr
     const e = interpretModel(model, x);
     const r = byModel.runSample(x);
     assert.equal(f32Bits(r.p), f32Bits(e.p), 'P(x)');
+    assert.ok(Object.is(r.score, e.score), `score: ${r.score} vs ${e.score}`);
     assert.equal(r.predicted, e.invoke, 'decision');
     assert.equal(r.invoked, e.invoke, 'invoked follows the decision');
     assert.equal(r.fallback, !e.invoke, 'CPU fallback recorded exactly when not invoked');
@@ -52,7 +57,7 @@ function checkAgainstInterpreter(model: AxModel, bin: Binary, inputs: Float32Arr
 }
 
 test('simulator equals the reference interpreter bit for bit on 250 random models', (t) => {
-  const tally = { models: 0, static: 0, dynamic: 0, multiChunk: 0, single: 0, all: 0, sigmoid: 0, softmax: 0, none: 0, samples: 0, invoked: 0 };
+  const tally = { models: 0, static: 0, dynamic: 0, multiChunk: 0, single: 0, all: 0, sigmoid: 0, softmax: 0, none: 0, softmaxNotHalf: 0, samples: 0, invoked: 0 };
   fc.assert(
     fc.property(modelShapeArb, fc.nat(), (shape, inputSeed) => {
       const model = buildModel(shape);
@@ -63,13 +68,24 @@ test('simulator equals the reference interpreter bit for bit on 250 random model
       const auto = compileModel(model, { hardware: SMALL });
       builds.push(auto);
       for (const bin of builds) checkAgainstInterpreter(model, bin, inputs);
+      const p = model.predictor;
+      if (p) {
+        // The binary retargeted to another threshold behaves as the model compiled with it.
+        // Half the time an extreme: softmax cuts near ±69, and the float32 values next to 0 and 1.
+        const r2 = new SeededRandom(inputSeed + 1);
+        const t2 = r2.uniform(0, 1) < 0.5 ? r2.uniform(0.01, 0.99) : EXTREME_THRESHOLDS[Math.floor(r2.uniform(0, EXTREME_THRESHOLDS.length))];
+        const retargeted = { ...model, predictor: { ...p, output: { ...p.output, decision: { ...p.output.decision, threshold: t2 } } } };
+        const bin2 = withDecisionThreshold(auto, t2);
+        assert.deepEqual(decisionInstructions(bin2).map((d) => d.threshold), [Math.fround(t2)]);
+        checkAgainstInterpreter(retargeted, bin2, inputs);
+      }
       tally.models++;
       tally[auto.meta.schedule as 'static' | 'dynamic']++;
       if (model.approximator.some((l) => l.width > 6) || (model.predictor?.output.segments.some((s) => s.width > 6) ?? false)) tally.multiChunk++;
-      const p = model.predictor;
       if (!p) tally.none++;
       else {
         tally[p.output.decision.kind]++;
+        if (p.output.decision.kind === 'softmax' && p.output.decision.threshold !== 0.5) tally.softmaxNotHalf++;
         const hidden = model.approximator.length - 1;
         if (p.output.segments.length === hidden && hidden > 1) tally.all++;
         else if (p.output.segments.length === 1) tally.single++;
@@ -82,6 +98,6 @@ test('simulator equals the reference interpreter bit for bit on 250 random model
   t.log(JSON.stringify(tally));
   t.is(tally.models, 250);
   // The generator must actually cover what the claim says it covers.
-  for (const k of ['static', 'dynamic', 'multiChunk', 'single', 'all', 'sigmoid', 'softmax', 'none'] as const) t.true(tally[k] >= 10, `${k}: ${tally[k]}`);
+  for (const k of ['static', 'dynamic', 'multiChunk', 'single', 'all', 'sigmoid', 'softmax', 'none', 'softmaxNotHalf'] as const) t.true(tally[k] >= 10, `${k}: ${tally[k]}`);
   t.true(tally.invoked > 0 && tally.invoked < tally.samples - tally.none * 7, 'both the NPU and the CPU paths are exercised');
 });

@@ -188,9 +188,11 @@ test('AXN114 duplicate declaration', (t) => {
   expectDiag(t, src2, DIAG.duplicateDeclaration.code, at(src2, 'decision', 1));
 });
 
-test('AXN115 bad threshold', (t) => {
+test('AXN115 bad threshold, for either decision kind', (t) => {
   const src = edit(BASE, 'threshold: 0.5', 'threshold: 1.5');
   expectDiag(t, src, DIAG.badThreshold.code, at(src, '1.5'));
+  const soft = edit(BASE, 'sigmoid(threshold: 0.5)', 'softmax(safe: 1, threshold: 0)');
+  expectDiag(t, soft, DIAG.badThreshold.code, at(soft, '0)'));
 });
 
 test('AXN116 bad bound', (t) => {
@@ -215,6 +217,9 @@ test('AXN119 bad argument: seed, decision argument name, weight field', (t) => {
   expectDiag(t, src2, DIAG.badArgument.code, at(src2, 'safe'));
   const src3 = edit(INLINE, 'out.b', 'out.bias');
   expectDiag(t, src3, DIAG.badArgument.code, at(src3, 'bias'));
+  const src4 = edit(BASE, 'sigmoid(threshold: 0.5)', 'softmax(safe: 1, bound: 0.5)');
+  const d = expectDiag(t, src4, DIAG.badArgument.code, at(src4, 'bound'));
+  t.regex(d.message, /its arguments are 'safe' and 'threshold'/);
 });
 
 test('AXN120 missing weights for a layer', (t) => {

@@ -156,10 +156,16 @@ test('single-control model: predictor output is L2 + 1 (sigmoid) or L2 + 2 (soft
   t.is(predictorOutputWidth(soft.predictor!.output), 5);
   t.is(soft.predictor!.output.bias.length, 5);
   t.is(soft.predictor!.output.weights.length, 5 * 4);
-  t.like(soft.predictor!.output.decision, { kind: 'softmax', safeIndex: 0 });
+  t.like(soft.predictor!.output.decision, { kind: 'softmax', safeIndex: 0, threshold: 0.5 });
 
   const dflt = parseOk(t, SINGLE('softmax'));
-  t.like(dflt.predictor!.output.decision, { kind: 'softmax', safeIndex: 1 });
+  t.like(dflt.predictor!.output.decision, { kind: 'softmax', safeIndex: 1, threshold: 0.5 });
+
+  // A softmax threshold, in either argument order; print-model shows it only when it is not 0.5.
+  const thr = parseOk(t, SINGLE('softmax(threshold: 0.7, safe: 0)'));
+  t.like(thr.predictor!.output.decision, { kind: 'softmax', safeIndex: 0, threshold: 0.7 });
+  t.regex(printModel(thr), /decision = softmax\(safe: 0, threshold: 0\.7\)\n/);
+  t.regex(printModel(soft), /decision = softmax\(safe: 0\)\n/);
 });
 
 const PLAIN = `model plain {
@@ -276,6 +282,7 @@ test('printModel round trip reproduces the IR exactly', (t) => {
     parseOk(t, FULL, 'rt.axn'),
     parseOk(t, FULL.replace(/weights \{[\s\S]*\}\n\}/, 'weights seed 99\n}'), 'rt.axn'),
     parseOk(t, SINGLE('softmax(safe: 0)'), 'rt.axn'),
+    parseOk(t, SINGLE('softmax(safe: 1, threshold: 0.1234567890123)'), 'rt.axn'),
     parseOk(t, SINGLE('sigmoid(threshold: 0.1234567890123)'), 'rt.axn'),
     parseOk(t, PLAIN, 'rt.axn'),
     odd,

@@ -2,7 +2,8 @@
 // and left-to-right summation, with the bias added last. Cases are chosen so other orders differ.
 
 import test from 'ava';
-import { applyActivation, dotBias, gate, sigmoidInvokes, softmaxInvokes, softmaxSafeProbability } from '../ir/numerics.ts';
+import fc from 'fast-check';
+import { applyActivation, decisionCut, dotBias, gate, sigmoidInvokes, softmaxCut, softmaxInvokes, softmaxMargin, softmaxSafeProbability } from '../ir/numerics.ts';
 
 const f = Math.fround;
 
@@ -43,8 +44,32 @@ test('the Hadamard gate is a float32 multiply', (t) => {
 test('decisions: sigmoid invokes strictly above the threshold; softmax when the safe logit strictly wins', (t) => {
   t.false(sigmoidInvokes(f(0.5), 0.5));
   t.true(sigmoidInvokes(f(0.50000006), 0.5));
-  t.false(softmaxInvokes(1, 1));
-  t.true(softmaxInvokes(1.5, 1));
+  t.false(softmaxInvokes(1, 1, 0.5));
+  t.true(softmaxInvokes(1.5, 1, 0.5));
   t.is(softmaxSafeProbability(2, 0), f(1 / (1 + Math.exp(-2))));
   t.is(softmaxSafeProbability(0, 0), 0.5);
+});
+
+test('decision cuts: f32(T) for sigmoid; for softmax the logit of T, exactly 0 at T = 0.5', (t) => {
+  t.is(decisionCut('sigmoid', 0.3), f(0.3));
+  t.true(Object.is(softmaxCut(0.5), 0));
+  t.is(decisionCut('softmax', 0.7), f(Math.log(f(0.7) / (1 - f(0.7)))));
+  t.true(softmaxCut(0.7) > 0 && softmaxCut(0.3) < 0);
+  // The cut is finite for every usable threshold, the extremes included.
+  for (const T of [2 ** -149, 1e-30, Math.fround(1 - 2 ** -24)]) t.true(Number.isFinite(softmaxCut(T)), `cut of ${T}`);
+  // Above the cut means the safe probability exceeds T (away from rounding at the boundary).
+  t.true(softmaxInvokes(1, 0, 0.7)); // P = 0.731
+  t.false(softmaxInvokes(0.8, 0, 0.7)); // P = 0.690
+  t.is(softmaxMargin(3, 1), 2);
+});
+
+test('softmax at T = 0.5 is exactly "the safe logit strictly wins", for every pair of float32 values', (t) => {
+  const special = [0, -0, 2 ** -149, -(2 ** -149), 2 ** -126, 3.4028234663852886e38, -3.4028234663852886e38, Infinity, -Infinity, NaN, 1, f(1 + 2 ** -23)];
+  for (const s of special) for (const o of special) t.is(softmaxInvokes(s, o, 0.5), s > o, `${s} vs ${o}`);
+  // Random pairs, and each value against its float32 neighbour, where the difference is one ulp.
+  const next = (v: number) => new Float32Array(Uint32Array.of(new Uint32Array(Float32Array.of(v).buffer)[0] + 1).buffer)[0];
+  fc.assert(
+    fc.property(fc.float(), fc.float(), (s, o) => softmaxInvokes(s, o, 0.5) === s > o && softmaxInvokes(next(s), s, 0.5) === next(s) > s && softmaxInvokes(s, next(s), 0.5) === s > next(s)),
+    { seed: 7, numRuns: 20000 },
+  );
 });

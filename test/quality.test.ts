@@ -152,3 +152,60 @@ test('judging a run changes none of its other figures: the report outside qualit
     r.plainCsv,
   );
 });
+
+// ---- the reference's bad inputs: one clear line, the right exit code, nothing written ----
+
+test('a reference that does not fit the input is refused with its position, and nothing is written', (t) => {
+  const d = path.join(dir, 'bad-reference');
+  mkdirSync(d, { recursive: true });
+  const bin = path.join(d, 'tiny.bin');
+  t.is(runAxc(['compile', 'examples/tiny.axn', '-q', '-o', bin]).status, 0);
+  const samples = readFileSync('examples/tiny.x', 'utf8').trimEnd().split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+  const width = Number(readFileSync('examples/tiny.axn', 'utf8').match(/output (\d+)/)![1]);
+  const row = Array(width).fill('0.5').join(' ');
+  const write = (name: string, rows: string[]) => {
+    const f = path.join(d, name);
+    writeFileSync(f, rows.join('\n') + '\n');
+    return f;
+  };
+  const csv = path.join(d, 'out.csv');
+  const cases: [string, string, RegExp][] = [
+    ['short', write('short.y', Array(samples.length - 1).fill(row)), new RegExp(`short\\.y: error AXS608: the reference ends after ${samples.length - 1} rows, but the input has more samples`)],
+    ['long', write('long.y', Array(samples.length + 2).fill(row)), new RegExp(`long\\.y:${samples.length + 1}:1: error AXS609: the reference has more rows than the input's ${samples.length} samples`)],
+    ['wide', write('wide.y', [row, `${row} 1`, ...Array(samples.length - 2).fill(row)]), new RegExp(`wide\\.y:2:1: error AXS607: reference row has ${width + 1} values, the program sends ${width}`)],
+    ['text', write('text.y', [row, row.replace('0.5', 'x1')]), /text\.y:2:1: error AXS601: 'x1' is not a number/],
+  ];
+  for (const [what, ref, message] of cases) {
+    const r = runAxc(['sim', bin, '--input', 'examples/tiny.x', '--reference', ref, '-o', csv]);
+    t.is(r.status, 1, what);
+    t.regex(r.stderr, message, what);
+    t.is(r.stderr.trim().split('\n').length, 1, `${what}: one line: ${r.stderr}`);
+    t.throws(() => readFileSync(csv), undefined, `${what}: no CSV`);
+  }
+});
+
+test('a reference that cannot be resolved is a usage error (exit 2) that says what to give instead', (t) => {
+  const d = path.join(dir, 'bad-options');
+  mkdirSync(d, { recursive: true });
+  const bin = path.join(d, 'tiny.bin');
+  const noQuality = path.join(d, 'plain.axn');
+  writeFileSync(noQuality, readFileSync('examples/tiny.axn', 'utf8').replace(/^\s*quality .*$/m, '').replace('weights "', `weights "${path.resolve('examples')}/`));
+  const plainBin = path.join(d, 'plain.bin');
+  t.is(runAxc(['compile', 'examples/tiny.axn', '-q', '-o', bin]).status, 0);
+  const c = runAxc(['compile', noQuality, '-q', '-o', plainBin]);
+  t.is(c.status, 0, c.stderr);
+  const sim = (b: string, ...args: string[]) => runAxc(['sim', b, '--input', 'examples/tiny.x', ...args]);
+  const cases: [string, ReturnType<typeof runAxc>, RegExp][] = [
+    ['exact without a benchmark', sim(bin, '--reference', 'exact'), /AXU720: --reference exact computes the reference with the benchmark the model names, and model 'tiny' names none/],
+    ['no quality line', sim(plainBin, '--reference', 'examples/tiny.x'), /AXU721: model 'tiny' has no `quality` line.*give --metric abs\|rel\|rmse and --bound B/],
+    ['metric without bound', sim(plainBin, '--reference', 'examples/tiny.x', '--metric', 'abs'), /no `quality` line to take the bound from; give --bound B too/],
+    ['--metric alone', sim(bin, '--metric', 'abs'), /--metric and --bound say how outputs are judged against a reference; give --reference/],
+    ['bad bound', sim(bin, '--reference', 'exact', '--bound', '-1'), /--bound takes a positive decimal number; got '-1'/],
+    ['bad metric', sim(bin, '--reference', 'exact', '--metric', 'mse'), /argument 'mse' is invalid/],
+  ];
+  for (const [what, r, message] of cases) {
+    t.is(r.status, 2, `${what}: ${r.stderr}`);
+    t.regex(r.stderr, message, what);
+    t.false(r.stderr.includes('    at '), `${what}: no stack trace`);
+  }
+});

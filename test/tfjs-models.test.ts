@@ -141,6 +141,21 @@ for (const name of ['sobel', 'inversek2j', 'jpeg', 'single-control', 'tiny']) {
   });
 }
 
+test('a softmax threshold travels through export and import like the sigmoid one', async (t) => {
+  const { model } = loadModelFile('examples/sobel.axn');
+  const p = model!.predictor!;
+  const at07: AxModel = { ...model!, predictor: { ...p, output: { ...p.output, decision: { kind: 'softmax', safeIndex: 1, threshold: 0.7 } } } };
+  const dir = mkdtempSync(join(tmpdir(), 'axc-softmax-meta-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const exported = await exportLayersModel(at07);
+  writeFileSync(join(dir, 'group1-shard1of1.bin'), exported.weights);
+  writeFileSync(join(dir, 'model.json'), exported.modelJson);
+  t.like(JSON.parse(exported.modelJson).userDefinedMetadata.axc, { threshold: 0.7, safeIndex: 1 });
+  const back = readLayersModel(join(dir, 'model.json')).model!;
+  t.deepEqual(withoutLocs(back), withoutLocs(at07));
+  t.like(readLayersModel(join(dir, 'model.json'), { threshold: 0.6 }).model!.predictor!.output.decision, { kind: 'softmax', threshold: 0.6 });
+});
+
 test('importer options win over the metadata export keeps; bad metadata is a positioned error', async (t) => {
   const { model } = loadModelFile('examples/tiny.axn');
   const dir = mkdtempSync(join(tmpdir(), 'axc-meta-'));

@@ -10,6 +10,7 @@ export const WEIGHTS_FILE = 'group1-shard1of1.bin';
 
 /** What a tfjs model cannot say in its layers, kept in model.json's userDefinedMetadata under `axc`. */
 export interface AxcMetadata {
+  /** The decision's threshold, either kind (ir/model.ts Decision). */
   threshold?: number;
   safeIndex?: 0 | 1;
   quality?: AxModel['quality'];
@@ -80,7 +81,7 @@ export async function exportLayersModel(model: AxModel): Promise<ExportedModel> 
   const { tfModel, backend } = await buildLayersModel(model);
   const d = model.predictor?.output.decision;
   const meta: AxcMetadata = {
-    ...(d?.kind === 'sigmoid' ? { threshold: d.threshold } : {}),
+    ...(d ? { threshold: d.threshold } : {}),
     ...(d?.kind === 'softmax' ? { safeIndex: d.safeIndex } : {}),
     ...(model.quality ? { quality: model.quality } : {}),
     ...(model.benchmark ? { benchmark: model.benchmark } : {}),

@@ -200,7 +200,7 @@ export class AxNet {
     this.spec.approxHidden.forEach((width, i) => {
       if (this.controlled[i]) segments.push({ name: `c${i + 1}`, width, activation: 'linear' });
     });
-    const decision: Decision = this.spec.decision === 'softmax' ? { kind: 'softmax', safeIndex: SAFE_INDEX } : { kind: 'sigmoid', threshold: 0.5 };
+    const decision: Decision = this.spec.decision === 'softmax' ? { kind: 'softmax', safeIndex: SAFE_INDEX, threshold: 0.5 } : { kind: 'sigmoid', threshold: 0.5 };
     const o = irDense(this.predictOut, 'pout', 'linear');
     return {
       name: meta.name,

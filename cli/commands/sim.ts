@@ -15,6 +15,7 @@ import { readBinaryFile } from '../load-binary.ts';
 import { simulationProgress } from '../progress.ts';
 import { referenceOptions, resolveReference, type ReferenceCliOptions } from '../reference-options.ts';
 import { refuseOverwrite } from '../refuse-overwrite.ts';
+import { applyThresholdOption, parseThresholdOption, THRESHOLD_HELP } from '../threshold-option.ts';
 import { AtomicWriter, drainOrError } from '../write-atomic.ts';
 
 /** `A:B` (samples A to B-1), `:B`, `A:` or `N` (the first N). */
@@ -41,6 +42,7 @@ export function simCommand(): Command {
     .option('--trace <trace.json>', 'write a Chrome trace (open in https://ui.perfetto.dev or chrome://tracing)')
     .option('--trace-samples <range>', 'samples to trace: A:B (A to B-1), :B, A: or N (the first N)', '0:100')
     .addOption(new Option('--invoke <mode>', 'model: the predictor decides; all: run the approximator on every sample').choices(['model', 'all']).default('model'))
+    .option('--threshold <T>', THRESHOLD_HELP, parseThresholdOption)
     .option('--npu <hw.json>', 'refuse the binary unless it was compiled for this hardware')
     .option('-q, --quiet', 'print no report table and no confirmation of the files written')
     .addHelpText('after', '\nExamples:\n  axc sim sobel.bin --input examples/sobel.x --output out.csv --report report.json --trace trace.json\n  axc sim sobel.bin --input train.x --reference train.y --report report.json');
@@ -54,7 +56,7 @@ export function simCommand(): Command {
       [{ role: 'the binary', path: binPath }, { role: '--input', path: opts.input }, { role: '--npu', path: opts.npu }, { role: '--reference', path: opts.reference === 'exact' ? undefined : opts.reference }],
       [{ role: '--output', path: opts.output }, { role: '--report', path: opts.report }, { role: '--trace', path: opts.trace }],
     );
-    const bin = readBinaryFile(binPath, opts.npu);
+    const bin = applyThresholdOption(readBinaryFile(binPath, opts.npu), opts.threshold, binPath);
     const judge = resolveReference(bin.meta, opts);
     const toStdout = opts.output === '-';
     // Every output is opened before the run, so an unwritable path fails before any work is done.
@@ -112,6 +114,7 @@ interface SimCliOptions extends ReferenceCliOptions {
   trace?: string;
   traceSamples: string;
   invoke: 'model' | 'all';
+  threshold?: number;
   npu?: string;
   quiet?: boolean;
 }

@@ -29,7 +29,8 @@ import { planDenses, planToModel, recogniseAxNet, type DenseInfo, type DenseWeig
 import { clip, quote } from '../../diagnostics/quote.ts';
 
 export interface ReadLayersModelOptions {
-  /** Threshold of a 1-unit sigmoid decision, in (0, 1); default 0.5. Ignored for a softmax decision. */
+  /** The decision's threshold, in (0, 1); default 0.5. Sigmoid: invoke when P(x) > T; softmax: when the safe
+   *  logit's probability exceeds T (0.5: when it wins). */
   threshold?: number;
   /** Which softmax logit means "safe to approximate"; default 1. Ignored for a sigmoid decision. */
   safeIndex?: 0 | 1;

@@ -361,7 +361,7 @@ export function planToModel(plan: AxNetPlan, weightsOf: (d: DenseInfo) => DenseW
       row += x.units;
     }
     const decision: Decision =
-      plan.decision.kind === 'sigmoid' ? { kind: 'sigmoid', threshold: opts.threshold, loc: d.layer.loc } : { kind: 'softmax', safeIndex: opts.safeIndex, loc: d.layer.loc };
+      plan.decision.kind === 'sigmoid' ? { kind: 'sigmoid', threshold: opts.threshold, loc: d.layer.loc } : { kind: 'softmax', safeIndex: opts.safeIndex, threshold: opts.threshold, loc: d.layer.loc };
     predictor = { hidden, output: { name: splitName, inWidth, segments, decision, weights, bias, loc: d.layer.loc } };
   }
   const outputWidth = plan.approximator[plan.approximator.length - 1].dense.units;

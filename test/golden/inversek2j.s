@@ -4,6 +4,7 @@
 .schedule static
 .benchmark inversek2j
 .cpu 620
+.quality rel 0.1
 .region x input m0 2
 .region p1 hidden m2 8
 .region c1 control m10 8

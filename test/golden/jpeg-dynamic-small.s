@@ -4,6 +4,7 @@
 .schedule dynamic
 .benchmark jpeg
 .cpu 2848
+.quality rmse 0.05
 .region x input m0 64
 .region p1 hidden m64 16
 .region c1 control m80 16
@@ -57,7 +58,7 @@ sample:
     sto  t1, @0, m92, 4                                  ; examples/jpeg.axn:17:7
     sto  t0, @0, m96, 2                                  ; examples/jpeg.axn:18:7
 .stage decide
-    decm m96, 1, cpu_fallback                            ; examples/jpeg.axn:18:7
+    decm m96, 1, 0.5, cpu_fallback                       ; examples/jpeg.axn:18:7
 .stage approximate
     ldw  t0, p0, 4, @0, d1346, 65                        ; examples/jpeg.axn:10:5
     ldw  t1, p0, 4, @0, d1606, 65                        ; examples/jpeg.axn:10:5

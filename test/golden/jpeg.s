@@ -4,6 +4,7 @@
 .schedule static
 .benchmark jpeg
 .cpu 2848
+.quality rmse 0.05
 .region x input m0 64
 .region p1 hidden m64 16
 .region c1 control m80 16
@@ -52,7 +53,7 @@ sample:
     sto  t3, @0, m88, 8                                  ; examples/jpeg.axn:17:7
     sto  t2, @0, m96, 2                                  ; examples/jpeg.axn:18:7
 .stage decide
-    decm m96, 1, cpu_fallback                            ; examples/jpeg.axn:18:7
+    decm m96, 1, 0.5, cpu_fallback                       ; examples/jpeg.axn:18:7
 .stage approximate
     ldi  t0, @0, m0, 64                                  ; examples/jpeg.axn:10:5
     ldi  t0, @64, m80, 8                                 ; examples/jpeg.axn:10:5

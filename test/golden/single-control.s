@@ -2,6 +2,7 @@
 ; hardware axnpu-default: 4 tiles x 8 PEs, weight buffer 512 words/PE
 .model single_control
 .schedule static
+.quality abs 0.05
 .region x input m0 6
 .region p1 hidden m6 8
 .region c2 control m14 12

@@ -4,6 +4,7 @@
 .schedule static
 .benchmark sobel
 .cpu 210
+.quality rmse 0.1
 .region x input m0 9
 .region p1 hidden m9 8
 .region c1 control m17 8
@@ -35,7 +36,7 @@ sample:
     sto  t1, @0, m17, 8                                  ; examples/sobel.axn:18:7
     sto  t2, @0, m25, 2                                  ; examples/sobel.axn:19:7
 .stage decide
-    decm m25, 1, cpu_fallback                            ; examples/sobel.axn:19:7
+    decm m25, 1, 0.5, cpu_fallback                       ; examples/sobel.axn:19:7
 .stage approximate
     ldi  t0, @0, m0, 9                                   ; examples/sobel.axn:11:5
     ldi  t0, @9, m17, 8                                  ; examples/sobel.axn:11:5

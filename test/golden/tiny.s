@@ -2,6 +2,7 @@
 ; hardware axnpu-default: 4 tiles x 8 PEs, weight buffer 512 words/PE
 .model tiny
 .schedule static
+.quality abs 0.1
 .region x input m0 2
 .region c control m2 2
 .region P(x) decision m4 1

@@ -1,5 +1,5 @@
 // Builds random AXNet models for differential tests: random widths, depths, activations, control
-// placement (all hidden layers, one, or none) and decision kind, with seeded weights.
+// placement (all hidden layers, one, or none), decision kind and threshold, with seeded weights.
 
 import fc from 'fast-check';
 import { ACTIVATIONS, type Activation, type ApproxLayer, type AxModel, type DenseLayer } from '../../ir/model.ts';
@@ -15,7 +15,7 @@ export interface ModelShape {
   /** 'all', 'none', or the index of the single controlled hidden layer. */
   control: 'all' | 'none' | number;
   controlActivations: Activation[];
-  decision: { kind: 'sigmoid'; threshold: number } | { kind: 'softmax'; safeIndex: 0 | 1 };
+  decision: { kind: 'sigmoid'; threshold: number } | { kind: 'softmax'; safeIndex: 0 | 1; threshold: number };
   hasPredictor: boolean;
   seed: number;
   /** Scale of the weights, so that saturating and near-zero activations both occur. */
@@ -56,6 +56,9 @@ export function buildModel(s: ModelShape): AxModel {
 }
 
 const act = fc.constantFrom(...ACTIVATIONS);
+/** Decision thresholds, either kind: the default or the middle of the range, so that both paths run (timing
+ *  properties rely on the approximator running); the differential test retargets to extremes as well. */
+const threshold = fc.oneof(fc.constant(0.5), fc.double({ min: 0.05, max: 0.95, noNaN: true }));
 const width = fc.integer({ min: 1, max: 24 });
 
 export const modelShapeArb: fc.Arbitrary<ModelShape> = fc
@@ -69,8 +72,8 @@ export const modelShapeArb: fc.Arbitrary<ModelShape> = fc
     controlKind: fc.constantFrom('all', 'single', 'single', 'none'),
     controlActivations: fc.array(act, { minLength: 1, maxLength: 3 }),
     decision: fc.oneof(
-      fc.record({ kind: fc.constant('sigmoid' as const), threshold: fc.double({ min: 0.05, max: 0.95, noNaN: true }) }),
-      fc.record({ kind: fc.constant('softmax' as const), safeIndex: fc.constantFrom(0 as const, 1 as const) }),
+      fc.record({ kind: fc.constant('sigmoid' as const), threshold }),
+      fc.record({ kind: fc.constant('softmax' as const), safeIndex: fc.constantFrom(0 as const, 1 as const), threshold }),
     ),
     hasPredictor: fc.integer({ min: 0, max: 6 }).map((n) => n > 0),
     seed: fc.nat(),

@@ -1,0 +1,29 @@
+// `axc sim --threshold T`: the value's check, and the binary with every decision's threshold set to T,
+// so one compiled binary can be simulated at other operating points without recompiling.
+
+import { DIAG } from '../diagnostics/catalog.ts';
+import { fail } from '../diagnostics/diagnostic.ts';
+import type { Binary } from '../isa/container.ts';
+import { decisionInstructions, withDecisionThreshold } from '../isa/decision-threshold.ts';
+import { isUsableThreshold } from '../ir/numerics.ts';
+
+/** Digits with an optional fraction: no sign, exponent, hex or spaces. Unambiguous, so linear on long input. */
+const PLAIN_DECIMAL = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
+
+export const THRESHOLD_HELP =
+  'set every decision threshold of the binary to T, in (0, 1): a sigmoid decision (decs) invokes when P(x) > T, a softmax decision (decm) when the safe logit\'s probability exceeds T (0.5: when the safe logit wins); default: the thresholds compiled in';
+
+/** commander's parser for the option: a usage error (exit 2) unless T is a plain decimal usable as a threshold. */
+export function parseThresholdOption(text: string): number {
+  if (!PLAIN_DECIMAL.test(text)) fail(DIAG.simBadThreshold, undefined, text, 'is not a plain decimal number');
+  const t = Number(text);
+  if (!isUsableThreshold(t)) fail(DIAG.simBadThreshold, undefined, text, 'is not strictly between 0 and 1 (as a float32)');
+  return t;
+}
+
+/** The binary to simulate: unchanged without --threshold; otherwise a copy with T in every decs/decm. */
+export function applyThresholdOption(bin: Binary, threshold: number | undefined, binPath: string): Binary {
+  if (threshold === undefined) return bin;
+  if (decisionInstructions(bin).length === 0) fail(DIAG.simNoDecision, undefined, binPath);
+  return withDecisionThreshold(bin, threshold);
+}
