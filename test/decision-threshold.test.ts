@@ -17,10 +17,9 @@ import { disassemble } from '../isa/disassemble.ts';
 import { decodeProgram } from '../isa/encoding.ts';
 import { OP_BY_CODE } from '../isa/table.ts';
 import { simCommand } from '../cli/commands/sim.ts';
-import { main } from '../cli/main.ts';
 import { parseThresholdOption } from '../cli/threshold-option.ts';
 import { AxcError } from '../diagnostics/diagnostic.ts';
-import { repoRoot, runAxcAsync } from './support/run-axc.ts';
+import { repoRoot, runAxcAsync, runAxcInProcess } from './support/run-axc.ts';
 
 const example = (name: string) => path.join(repoRoot, 'examples', name);
 
@@ -133,21 +132,6 @@ test('axc sim --threshold: 0.5 gives the same CSV bytes as the compiled default;
   t.true(atT < atHalf, `sobel: --threshold 0.55 invokes fewer samples (${atT}) than 0.5 (${atHalf})`);
 });
 
-/** The CLI's entry point in this process, with its output captured: what bin/axc.js runs, without a spawn. */
-async function axcInProcess(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  const out = { stdout: '', stderr: '' };
-  const { stdout, stderr } = process;
-  const capture = (key: 'stdout' | 'stderr') => ((chunk: string | Uint8Array) => ((out[key] += String(chunk)), true)) as typeof process.stdout.write;
-  const saved = [stdout.write, stderr.write] as const;
-  stdout.write = capture('stdout');
-  stderr.write = capture('stderr');
-  try {
-    return { status: await main(args), ...out };
-  } finally {
-    [stdout.write, stderr.write] = saved;
-  }
-}
-
 test.serial('axc sim --threshold: bad values and a binary without a decision are usage errors (exit 2, one line)', async (t) => {
   const dir = tempDir(t);
   const sobel = path.join(dir, 'sobel.bin');
@@ -165,17 +149,17 @@ test.serial('axc sim --threshold: bad values and a binary without a decision are
   const spawned = runAxcAsync(args(sobel, 'abc'));
   const bad = ['abc', '0', '1', '1.5', '0x1'];
   for (const v of bad) {
-    const r = await axcInProcess(args(sobel, v));
+    const r = await runAxcInProcess(args(sobel, v));
     oneLine(r, 'AXU711');
     t.true(r.stderr.includes(`--threshold '${v}'`), r.stderr);
     t.regex(r.stderr, /abc|0x1/.test(v) ? /is not a plain decimal number/ : /is not strictly between 0 and 1/);
   }
-  const noDecision = await axcInProcess(args(plain, '0.5'));
+  const noDecision = await runAxcInProcess(args(plain, '0.5'));
   oneLine(noDecision, 'AXU712');
   t.regex(noDecision.stderr, /--threshold has nothing to change: .*plain\.bin' has no decision instruction/);
   const real = await spawned;
   oneLine(real, 'AXU711');
-  t.is(real.stderr, (await axcInProcess(args(sobel, 'abc'))).stderr, 'the process prints what the entry point does');
+  t.is(real.stderr, (await runAxcInProcess(args(sobel, 'abc'))).stderr, 'the process prints what the entry point does');
   t.false(fs.existsSync(path.join(dir, 'out.csv')));
   // Signs, exponents and spaces are not plain decimals either.
   for (const v of ['-0.5', '1e-3', ' 0.5', '0.5 ', '']) t.throws(() => parseThresholdOption(v), { instanceOf: AxcError }, `'${v}'`);

@@ -103,17 +103,18 @@ export function tuneCommand(): Command {
     if (calibration.length === 0) fail(DIAG.badOption, undefined, `--holdout ${opts.holdout} leaves no calibration rows out of ${n}`);
     const { chosen, best, curve } = chooseThreshold(kind, scored, calibration, target);
     const was = decisions.map((d) => d.threshold);
-    const out: string[] = [];
     const targetText = `${target.kind}<=${target.max}`;
-    out.push(`target       ${targetText} (${target.kind === 'violations' ? 'violation rate' : 'mean error'} of the delivered outputs), judged by ${describeBound(judge.quality)}`);
     if (!chosen) {
       const figure = target.kind === 'violations' ? 'violation rate' : 'mean error';
       const value = best ? (target.kind === 'violations' ? best.violationRate : best.error) : null;
-      const bestText = best && value !== null ? `the best achievable ${figure} is ${target.kind === 'violations' ? pct(value) : formatError(value)}, at threshold ${best.threshold} (invocation ${pct(best.invocation)})` : 'no threshold invokes any sample';
-      process.stderr.write(`${out.join('\n')}\naxc: no threshold meets ${targetText} on the ${count(calibration.length)} calibration rows: ${bestText}; nothing written\n`);
-      process.exitCode = 1;
-      return;
+      const bestText =
+        best && value !== null
+          ? `the best achievable ${figure} is ${target.kind === 'violations' ? pct(value) : formatError(value)} (threshold ${best.threshold}, invocation ${pct(best.invocation)}), judged by ${describeBound(judge.quality)}`
+          : 'no threshold invokes any sample';
+      fail(DIAG.targetUnreachable, undefined, targetText, calibration.length, bestText);
     }
+    const out: string[] = [];
+    out.push(`target       ${targetText}: the ${target.kind === 'violations' ? 'violation rate' : 'mean error'} of the delivered outputs, judged by ${describeBound(judge.quality)}`);
     const t = chosen.threshold;
     out.push(`threshold    ${t} (${kind} decision; was ${[...new Set(was)].join(', ')})`);
     out.push(`calibration  ${describeOutcome(chosen, calibration.length)}`);

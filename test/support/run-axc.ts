@@ -79,3 +79,23 @@ export async function runAxcAsync(args: string[], opts: RunOptions & { stdio?: S
     waiting.shift()?.();
   }
 }
+
+/**
+ * The CLI's entry point in this process, with its output captured: what bin/axc.js runs, without a spawn
+ * (each spawn costs about two seconds of CPU). For quick refusals; callers must run serially, since
+ * stdout and stderr are borrowed while it runs.
+ */
+export async function runAxcInProcess(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  const { main } = await import('../../cli/main.ts');
+  const out = { stdout: '', stderr: '' };
+  const { stdout, stderr } = process;
+  const capture = (key: 'stdout' | 'stderr') => ((chunk: string | Uint8Array) => ((out[key] += String(chunk)), true)) as typeof process.stdout.write;
+  const saved = [stdout.write, stderr.write] as const;
+  stdout.write = capture('stdout');
+  stderr.write = capture('stderr');
+  try {
+    return { status: await main(args), ...out };
+  } finally {
+    [stdout.write, stderr.write] = saved;
+  }
+}
