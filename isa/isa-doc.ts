@@ -87,6 +87,7 @@ export function renderIsaDoc(): string {
   out.push('| `.model NAME`, `.schedule static\\|dynamic\\|assembled` | metadata carried into the binary |');
   out.push('| `.benchmark NAME` | the exact function the CPU computes for samples the predictor rejects |');
   out.push('| `.cpu CYCLES` | CPU cycles of one exact evaluation (default: the benchmark\'s estimate, then the hardware\'s) |');
+  out.push('| `.quality METRIC BOUND` | the model\'s quality line (`abs`, `rel` or `rmse`, and a positive bound): what `axc sim --reference` and `axc tune` judge outputs by unless `--metric`/`--bound` say otherwise |');
   out.push('');
   out.push('## Field widths');
   out.push('');

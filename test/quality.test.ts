@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { RunReport } from '../simulator/report.ts';
-import { runAxc, runAxcInProcess } from './support/run-axc.ts';
+import { runAxcInProcess } from './support/run-axc.ts';
 
 const axbench = path.resolve('../shared/data/axbench');
 const dir = mkdtempSync(path.join(tmpdir(), 'axc-quality-'));
@@ -57,11 +57,11 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-const prepared = new Map<Case, ReturnType<typeof prepareCase>>();
+const prepared = new Map<Case, ReturnType<typeof prepareCase>>(); // promises, so each case is prepared once
 const prepare = (c: Case) => prepared.get(c) ?? prepared.set(c, prepareCase(c)).get(c)!;
 
 /** Trains a small model on the first `rows` AxBench rows, compiles it, and simulates it with and without a reference. */
-function prepareCase(c: Case) {
+async function prepareCase(c: Case) {
   const data = path.join(dir, `${c.bench}-${c.metric}`);
   const x = path.join(data, 'train.x');
   const yFile = path.join(data, 'train.y');
@@ -71,19 +71,19 @@ function prepareCase(c: Case) {
   for (const f of ['train.x', 'train.y']) writeFileSync(path.join(data, f), cut(f));
   const model = path.join(data, 'm.axn');
   const bin = path.join(data, 'm.bin');
-  const train = runAxc(['train', '--bench', c.bench, '--data', data, '--epochs', String(c.epochs), '--seed', '7', '--metric', c.metric, '--bound', String(c.bound), '-q', '-o', model]);
+  const train = await runAxcInProcess(['train', '--bench', c.bench, '--data', data, '--epochs', String(c.epochs), '--seed', '7', '--metric', c.metric, '--bound', String(c.bound), '-q', '-o', model]);
   if (train.status !== 0) throw new Error(train.stderr);
-  const compile = runAxc(['compile', model, '-q', '-o', bin]);
+  const compile = await runAxcInProcess(['compile', model, '-q', '-o', bin]);
   if (compile.status !== 0) throw new Error(compile.stderr);
   const out = (name: string) => path.join(data, name);
-  const all = runAxc(['sim', bin, '--input', x, '--invoke', 'all', '-o', out('all.csv'), '-q']);
+  const all = await runAxcInProcess(['sim', bin, '--input', x, '--invoke', 'all', '-o', out('all.csv'), '-q']);
   if (all.status !== 0) throw new Error(all.stderr);
   const allCsv = readCsv(out('all.csv'));
   // A short training can leave a predictor that invokes every sample or none; a threshold at the median
   // P(x) then makes the model-mode run deliver about half, so every field is exercised.
   const threshold = c.medianThreshold ? ['--threshold', String(median(allCsv.map((r) => Number(r.p))))] : [];
-  const judged = runAxc(['sim', bin, '--input', x, ...threshold, '--reference', yFile, '-o', out('judged.csv'), '--report', out('judged.json'), '-q']);
-  const plain = runAxc(['sim', bin, '--input', x, ...threshold, '-o', out('plain.csv'), '--report', out('plain.json'), '-q']);
+  const judged = await runAxcInProcess(['sim', bin, '--input', x, ...threshold, '--reference', yFile, '-o', out('judged.csv'), '--report', out('judged.json'), '-q']);
+  const plain = await runAxcInProcess(['sim', bin, '--input', x, ...threshold, '-o', out('plain.csv'), '--report', out('plain.json'), '-q']);
   if (judged.status !== 0 || plain.status !== 0) throw new Error(judged.stderr + plain.stderr);
   const report = (name: string) => JSON.parse(readFileSync(out(name), 'utf8')) as RunReport;
   return { x, yFile, bin, judged: report('judged.json'), plain: report('plain.json'), judgedCsv: readCsv(out('judged.csv')), plainCsv: readCsv(out('plain.csv')), allCsv };
@@ -96,8 +96,8 @@ const CASES: Case[] = [
 ];
 
 for (const c of CASES) {
-  test(`${c.bench} (${c.metric} < ${c.bound}): every quality field equals an independent computation from the CSVs and the .y file`, (t) => {
-    const r = prepare(c);
+  test.serial(`${c.bench} (${c.metric} < ${c.bound}): every quality field equals an independent computation from the CSVs and the .y file`, async (t) => {
+    const r = await prepare(c);
     const ys = readRows(r.yFile, c.rows);
     const width = ys[0].length;
     const h = (row: Record<string, string>) => Array.from({ length: width }, (_, j) => Math.fround(Number(row[`y${j}`])));
@@ -152,8 +152,8 @@ for (const c of CASES) {
   });
 }
 
-test('judging a run changes none of its other figures: the report outside quality and the CSV outside err/safe are byte-identical', (t) => {
-  const r = prepare(CASES[0]);
+test.serial('judging a run changes none of its other figures: the report outside quality and the CSV outside err/safe are byte-identical', async (t) => {
+  const r = await prepare(CASES[0]);
   const { quality: q1, ...judged } = r.judged;
   const { quality: q0, ...plain } = r.plain;
   t.is(q0, null);

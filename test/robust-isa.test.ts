@@ -232,6 +232,16 @@ test('asm wrote binaries the loader refused (.benchmark of other widths, .cpu ov
   t.deepEqual(diagnosticsOf(t, () => assemble('recv m0, 1\njmp 0\n.data d0 1,,2\n', 'd.s')), ['d.s:3:1: .data takes dADDR then comma-separated finite float32 values [AXA505]']);
 });
 
+test('.quality records the metric and bound a run is judged by; a bad one is refused at the directive, and the loader refuses a bad one in a binary', (t) => {
+  const bin = assemble('.quality rel 0.05\nrecv m0, 1\njmp 0\n', 'q.s');
+  t.deepEqual(bin.meta.quality, { metric: 'rel', bound: 0.05 });
+  t.true(disassemble(bin).includes('\n.quality rel 0.05\n'));
+  for (const bad of ['.quality mse 0.1', '.quality rel 0', '.quality rel -1', '.quality rel 0x1', '.quality rel', '.quality abs 0.1 2'])
+    t.deepEqual(diagnosticsOf(t, () => assemble(`${bad}\nrecv m0, 1\njmp 0\n`, 'q.s')), ['q.s:1:1: .quality takes METRIC BOUND with METRIC one of abs, rel, rmse and a positive decimal BOUND [AXA505]'], bad);
+  const forged = { ...bin, meta: { ...bin.meta, quality: { metric: 'rel' as const, bound: -1 } } };
+  t.deepEqual(diagnosticsOf(t, () => unpackBinary(packBinary(forged), 'q.bin')), ['q.bin: binary is malformed: its meta.quality.bound is invalid (Too small: expected number to be >0) [AXB404]']);
+});
+
 test("a source map naming a file the binary does not list was loaded as file 'undefined'", (t) => {
   const packr = new Packr({ useRecords: false, moreTypes: false });
   const outer = packr.unpack(packBinary(TINY)) as { magic: string; version: number; crc32: number; body: Uint8Array };

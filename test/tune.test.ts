@@ -13,7 +13,7 @@ import { decodeProgram } from '../isa/encoding.ts';
 import { OP_BY_CODE } from '../isa/table.ts';
 import { sweepThresholds } from '../quality/choose-threshold.ts';
 import type { RunReport } from '../simulator/report.ts';
-import { runAxc, runAxcInProcess } from './support/run-axc.ts';
+import { runAxcInProcess } from './support/run-axc.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'axc-tune-'));
 test.after.always(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,20 +25,20 @@ const f = (name: string) => path.join(dir, name);
 /** A sigmoid-decision inversek2j model (abs < 0.2, two outputs) trained briefly on the first AxBench rows, and its --invoke all CSV. */
 const prepared = (() => {
   let cache: { bin: string; x: string; y: string; p: number[]; safe: boolean[]; err: number[] } | null = null;
-  return () => {
+  return async () => {
     if (cache) return cache;
     const src = path.resolve('../shared/data/axbench/inversek2j');
     const data = f('data');
     mkdirSync(data, { recursive: true });
     for (const name of ['train.x', 'train.y']) writeFileSync(path.join(data, name), readFileSync(path.join(src, name), 'utf8').split('\n').slice(0, ROWS).join('\n') + '\n');
-    const check = (r: ReturnType<typeof runAxc>) => {
+    const check = (r: { status: number; stderr: string }) => {
       if (r.status !== 0) throw new Error(r.stderr);
     };
-    check(runAxc(['train', '--bench', 'inversek2j', '--data', data, '--epochs', '10', '--seed', '7', '--decision', 'sigmoid', '--metric', 'abs', '--bound', String(BOUND), '-q', '-o', f('m.axn')]));
-    check(runAxc(['compile', f('m.axn'), '-q', '-o', f('m.bin')]));
+    check(await runAxcInProcess(['train', '--bench', 'inversek2j', '--data', data, '--epochs', '10', '--seed', '7', '--decision', 'sigmoid', '--metric', 'abs', '--bound', String(BOUND), '-q', '-o', f('m.axn')]));
+    check(await runAxcInProcess(['compile', f('m.axn'), '-q', '-o', f('m.bin')]));
     const x = path.join(data, 'train.x');
     const y = path.join(data, 'train.y');
-    check(runAxc(['sim', f('m.bin'), '--input', x, '--invoke', 'all', '-o', f('all.csv'), '-q']));
+    check(await runAxcInProcess(['sim', f('m.bin'), '--input', x, '--invoke', 'all', '-o', f('all.csv'), '-q']));
     const [header, ...lines] = readFileSync(f('all.csv'), 'utf8').trimEnd().split('\n');
     const cols = header.split(',');
     const refs = readFileSync(y, 'utf8').trimEnd().split('\n').slice(0, ROWS);
@@ -79,8 +79,8 @@ function bruteForce(p: number[], safe: boolean[], maxRate: number): number {
   return best;
 }
 
-test('axc tune reaches exactly the invocation of the best threshold by brute force, and the tuned binary meets the target', (t) => {
-  const m = prepared();
+test.serial('axc tune reaches exactly the invocation of the best threshold by brute force, and the tuned binary meets the target', async (t) => {
+  const m = await prepared();
   // The target is the violation rate of the quarter with the highest P(x): reachable, and (this predictor
   // ranks samples better than chance) not by invoking everything, so the choice is neither trivial nor impossible.
   const sorted = m.p.map((v, i) => ({ v, safe: m.safe[i] })).sort((a, b) => b.v - a.v);
@@ -88,14 +88,14 @@ test('axc tune reaches exactly the invocation of the best threshold by brute for
   const target = Math.round((top.filter((s) => !s.safe).length / top.length) * 1000) / 1000;
   const want = bruteForce(m.p, m.safe, target);
   t.true(want > 0 && want < ROWS, `brute force invokes ${want} of ${ROWS} at violations<=${target}`);
-  const r = runAxc(['tune', m.bin, '--input', m.x, '--reference', m.y, '--target', `violations<=${target}`, '--holdout', '0', '-o', f('tuned.bin')]);
+  const r = await runAxcInProcess(['tune', m.bin, '--input', m.x, '--reference', m.y, '--target', `violations<=${target}`, '--holdout', '0', '-o', f('tuned.bin')]);
   t.is(r.status, 0, r.stderr);
   const line = r.stdout.split('\n').find((l) => l.startsWith('calibration'))!;
   t.regex(line, new RegExp(`^calibration  3,000 rows: invocation [\\d.]+% \\(${want.toLocaleString('en-US')}\\)`), r.stdout);
   t.regex(r.stdout, /^holdout      none \(--holdout 0\)/m);
   const threshold = Number(/^threshold +(\S+)/m.exec(r.stdout)![1]);
   // Simulated with the reference, the tuned binary delivers exactly that many samples and meets the target.
-  const sim = runAxc(['sim', f('tuned.bin'), '--input', m.x, '--reference', m.y, '--report', f('tuned.json'), '-q']);
+  const sim = await runAxcInProcess(['sim', f('tuned.bin'), '--input', m.x, '--reference', m.y, '--report', f('tuned.json'), '-q']);
   t.is(sim.status, 0, sim.stderr);
   const q = (JSON.parse(readFileSync(f('tuned.json'), 'utf8')) as RunReport).quality!;
   t.is(q.predicted, want);
@@ -104,9 +104,9 @@ test('axc tune reaches exactly the invocation of the best threshold by brute for
   t.is(m.p.filter((v) => v > Math.fround(threshold)).length, want);
 });
 
-test('the tuned binary differs from its input only in the decision threshold', (t) => {
-  const m = prepared();
-  const r = runAxc(['tune', m.bin, '--input', m.x, '--reference', m.y, '--target', 'violations<=1', '-q', '-o', f('any.bin')]);
+test.serial('the tuned binary differs from its input only in the decision threshold', async (t) => {
+  const m = await prepared();
+  const r = await runAxcInProcess(['tune', m.bin, '--input', m.x, '--reference', m.y, '--target', 'violations<=1', '-q', '-o', f('any.bin')]);
   t.is(r.status, 0, r.stderr);
   const before = unpackBinary(readFileSync(m.bin));
   const after = unpackBinary(readFileSync(f('any.bin')));
@@ -127,9 +127,9 @@ test('the tuned binary differs from its input only in the decision threshold', (
   t.is(changed, 1, 'the one decs instruction has a new threshold');
 });
 
-test('a held-out share is judged apart, and --plot draws the curve with the target and the choice marked', (t) => {
-  const m = prepared();
-  const r = runAxc(['tune', m.bin, '--input', m.x, '--reference', m.y, '--target', 'violations<=0.9', '--holdout', '0.25', '--seed', '3', '-o', f('held.bin'), '--plot', f('curve.svg')]);
+test.serial('a held-out share is judged apart, and --plot draws the curve with the target and the choice marked', async (t) => {
+  const m = await prepared();
+  const r = await runAxcInProcess(['tune', m.bin, '--input', m.x, '--reference', m.y, '--target', 'violations<=0.9', '--holdout', '0.25', '--seed', '3', '-o', f('held.bin'), '--plot', f('curve.svg')]);
   t.is(r.status, 0, r.stderr);
   t.regex(r.stdout, /^calibration  2,250 rows: invocation /m);
   t.regex(r.stdout, /^holdout      750 rows: invocation [\d.]+% \([\d,]+\), violation rate [\d.]+% \([\d,]+\), mean error /m);
@@ -140,7 +140,7 @@ test('a held-out share is judged apart, and --plot draws the curve with the targ
 });
 
 test.serial('an unreachable target says the best achievable figure, exits 1 and writes nothing; bad options exit 2', async (t) => {
-  const m = prepared();
+  const m = await prepared();
   const out = f('never.bin');
   const plot = f('never.svg');
   const r = await runAxcInProcess(['tune', m.bin, '--input', m.x, '--reference', m.y, '--target', 'error<=0.000001', '-o', out, '--plot', plot]);
@@ -160,7 +160,7 @@ test.serial('an unreachable target says the best achievable figure, exits 1 and 
   t.false(existsSync(out));
 });
 
-test('every point of the sweep, for both decision kinds, is a usable threshold whose invoked set the controller reproduces; none is missed', (t) => {
+test.serial('every point of the sweep, for both decision kinds, is a usable threshold whose invoked set the controller reproduces; none is missed', async (t) => {
   // Scores as the controller sees them: float32 P(x) in [0, 1], or float32 logit margins, with ties and extremes.
   const sigmoidScore = fc.oneof(fc.constantFrom(0, 1, 0.5, Math.fround(1 - 2 ** -24), 2 ** -149), fc.float({ min: 0, max: 1, noNaN: true }));
   const softmaxScore = fc.oneof(fc.constantFrom(0, -0, 16, 17, -104, Infinity, -Infinity), fc.float({ min: -30, max: 30, noNaN: true }));
