@@ -1,10 +1,11 @@
 // The options that judge a run's outputs, shared by `axc sim` and `axc tune`: --reference, --metric, --bound,
 // and how they resolve against what the binary records of its model (benchmark and quality line).
 
+import { statSync } from 'node:fs';
 import { Option } from 'commander';
 import { findBenchmark } from '../benchmarks/registry.ts';
 import { DIAG } from '../diagnostics/catalog.ts';
-import { fail } from '../diagnostics/diagnostic.ts';
+import { describeFsError, fail } from '../diagnostics/diagnostic.ts';
 import { DECIMAL_NUMBER } from '../ir/float-text.ts';
 import { METRICS, type Metric, type Quality } from '../ir/model.ts';
 import type { BinaryMeta } from '../isa/container.ts';
@@ -53,5 +54,16 @@ export function resolveReference(meta: BinaryMeta, opts: ReferenceCliOptions): {
     return { source: { kind: 'exact', benchmark }, quality: { metric, bound } };
   }
   if (opts.reference === '-' && opts.input === '-') fail(DIAG.badOption, undefined, "--input and --reference cannot both read standard input ('-')");
+  if (opts.reference !== '-') {
+    // Found before the run, not at the first sample, when rows may already have gone to stdout. (A stat does
+    // not open the file, so a FIFO is not blocked on here.)
+    let isDirectory = false;
+    try {
+      isDirectory = statSync(opts.reference).isDirectory();
+    } catch (e) {
+      fail(DIAG.fileUnreadable, undefined, opts.reference, describeFsError(e));
+    }
+    if (isDirectory) fail(DIAG.fileUnreadable, undefined, opts.reference, 'it is a directory');
+  }
   return { source: { kind: 'file', path: opts.reference }, quality: { metric, bound } };
 }

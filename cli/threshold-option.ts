@@ -5,17 +5,16 @@ import { DIAG } from '../diagnostics/catalog.ts';
 import { fail } from '../diagnostics/diagnostic.ts';
 import type { Binary } from '../isa/container.ts';
 import { decisionInstructions, withDecisionThreshold } from '../isa/decision-threshold.ts';
+import { DECIMAL_NUMBER } from '../ir/float-text.ts';
 import { isUsableThreshold } from '../ir/numerics.ts';
 
-/** Digits with an optional fraction: no sign, exponent, hex or spaces. Unambiguous, so linear on long input. */
-const PLAIN_DECIMAL = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
-
 export const THRESHOLD_HELP =
-  'set every decision threshold of the binary to T, in (0, 1): a sigmoid decision (decs) invokes when P(x) > T, a softmax decision (decm) when the safe logit\'s probability exceeds T (0.5: when the safe logit wins); default: the thresholds compiled in';
+  'set every decision threshold of the binary to T, in (0, 1): a sigmoid decision (decs) invokes when P(x) > T; a softmax decision (decm) when the safe logit\'s probability exceeds T, compared in logit space (f32(safe - other) > f32(ln(T/(1-T))), so equal to the CSV\'s p > T up to float32 rounding at the boundary; 0.5: exactly when the safe logit wins); default: the thresholds in the binary';
 
 /** commander's parser for the option: a usage error (exit 2) unless T is a plain decimal usable as a threshold. */
 export function parseThresholdOption(text: string): number {
-  if (!PLAIN_DECIMAL.test(text)) fail(DIAG.simBadThreshold, undefined, text, 'is not a plain decimal number');
+  // Exponents are accepted: axc tune can choose thresholds like 1.6e-18, and prints them that way.
+  if (!DECIMAL_NUMBER.test(text)) fail(DIAG.simBadThreshold, undefined, text, 'is not a plain decimal number');
   const t = Number(text);
   if (!isUsableThreshold(t)) fail(DIAG.simBadThreshold, undefined, text, 'is not strictly between 0 and 1 (as a float32)');
   return t;

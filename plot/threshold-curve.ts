@@ -1,5 +1,5 @@
-// The chart `axc tune --plot` draws: invocation and the target's figure (violation rate or mean error)
-// against the decision threshold on the calibration rows, with the target and the chosen threshold marked.
+// The chart `axc tune --plot` draws: invocation and violation rate (and, for an error target, the mean
+// error) against the decision threshold on the calibration rows, with the target and the chosen threshold marked.
 
 import type { TopLevelSpec } from 'vega-lite';
 import type { ThresholdOutcome, TuneTarget } from '../quality/choose-threshold.ts';
@@ -7,9 +7,9 @@ import type { ThresholdOutcome, TuneTarget } from '../quality/choose-threshold.t
 export function thresholdCurveSpec(curve: ThresholdOutcome[], target: TuneTarget, chosen: number | null, title: string): TopLevelSpec {
   const figure = target.kind === 'violations' ? 'violation rate' : 'mean error';
   const values = curve.flatMap((o) => {
-    const v = target.kind === 'violations' ? o.violationRate : o.error;
     const rows = [{ threshold: o.threshold, series: 'invocation', value: o.invocation }];
-    if (v !== null && Number.isFinite(v)) rows.push({ threshold: o.threshold, series: figure, value: v });
+    if (o.violationRate !== null) rows.push({ threshold: o.threshold, series: 'violation rate', value: o.violationRate });
+    if (target.kind === 'error' && o.error !== null && Number.isFinite(o.error)) rows.push({ threshold: o.threshold, series: 'mean error', value: o.error });
     return rows;
   });
   const layers: unknown[] = [
@@ -18,7 +18,7 @@ export function thresholdCurveSpec(curve: ThresholdOutcome[], target: TuneTarget
       mark: { type: 'line', interpolate: 'step-after', point: false },
       encoding: {
         x: { field: 'threshold', type: 'quantitative', title: 'decision threshold T', scale: { domain: [0, 1] } },
-        y: { field: 'value', type: 'quantitative', title: target.kind === 'violations' ? 'fraction of samples / of delivered outputs' : 'fraction invoked / mean Err' },
+        y: { field: 'value', type: 'quantitative', title: target.kind === 'violations' ? 'fraction of samples / of delivered outputs' : 'fraction of samples / of outputs; mean Err' },
         color: { field: 'series', type: 'nominal', title: null },
       },
     },

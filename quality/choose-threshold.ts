@@ -139,15 +139,21 @@ export function sweepThresholds(kind: DecisionKind, s: ScoredSamples, rows: Arra
   return points;
 }
 
-/** The threshold with the most invocation that meets the target on `rows`, and the best the target's figure gets if none does. */
+/**
+ * The threshold with the most invocation that meets the target on `rows`, and the best the target's figure
+ * gets (with the most invocation among equals) if none does. The chosen point is judged again in input
+ * order, as the simulator sums, so the figures reported are the simulator's to the last bit; a point the
+ * sweep's summation order let through by an ulp is passed over for the next.
+ */
 export function chooseThreshold(kind: DecisionKind, s: ScoredSamples, rows: ArrayLike<number>, target: TuneTarget): { chosen: ThresholdOutcome | null; best: ThresholdOutcome | null; curve: ThresholdOutcome[] } {
   const curve = sweepThresholds(kind, s, rows);
-  let chosen: ThresholdOutcome | null = null;
-  let best: ThresholdOutcome | null = null;
   const figure = (o: ThresholdOutcome) => (target.kind === 'violations' ? o.violationRate : o.error) ?? Infinity;
-  for (const o of curve) {
-    if (meetsTarget(o, target) && (!chosen || o.invoked > chosen.invoked)) chosen = o;
-    if (!best || figure(o) < figure(best)) best = o;
+  let best: ThresholdOutcome | null = null;
+  for (const o of curve) if (!best || figure(o) < figure(best) || (figure(o) === figure(best) && o.invoked > best.invoked)) best = o;
+  const meeting = curve.filter((o) => meetsTarget(o, target)).sort((a, b) => b.invoked - a.invoked);
+  for (const o of meeting) {
+    const judged = judgeThreshold(kind, o.threshold, s, rows);
+    if (meetsTarget(judged, target)) return { chosen: judged, best, curve };
   }
-  return { chosen, best, curve };
+  return { chosen: null, best, curve };
 }

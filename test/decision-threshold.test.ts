@@ -162,13 +162,15 @@ test.serial('axc sim --threshold: bad values and a binary without a decision are
   t.is(real.stderr, (await runAxcInProcess(args(sobel, 'abc'))).stderr, 'the process prints what the entry point does');
   t.false(fs.existsSync(path.join(dir, 'out.csv')));
   // Signs, exponents and spaces are not plain decimals either.
-  for (const v of ['-0.5', '1e-3', ' 0.5', '0.5 ', '']) t.throws(() => parseThresholdOption(v), { instanceOf: AxcError }, `'${v}'`);
+  for (const v of ['-0.5', '1e3', ' 0.5', '0.5 ', '']) t.throws(() => parseThresholdOption(v), { instanceOf: AxcError }, `'${v}'`);
   t.is(parseThresholdOption('.25'), 0.25);
+  // axc tune prints what it chose in JavaScript's shortest form, which can have an exponent.
+  t.is(parseThresholdOption('1.6543107670886896e-18'), 1.6543107670886896e-18);
   t.is(parseThresholdOption('0.999'), 0.999);
 });
 
 test('axc sim --help says what T means for each decision kind', (t) => {
   // commander's own help text for the command, as `axc sim --help` prints it (no spawn).
   const help = simCommand().helpInformation().replace(/\s+/g, ' ');
-  t.regex(help, /--threshold <T> .*a sigmoid decision \(decs\) invokes when P\(x\) > T, a softmax decision \(decm\) when the safe logit's probability exceeds T/);
+  t.regex(help, /--threshold <T> .*a sigmoid decision \(decs\) invokes when P\(x\) > T; a softmax decision \(decm\) when the safe logit's probability exceeds T, compared in logit space/);
 });

@@ -6,7 +6,8 @@ import test from 'ava';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { RunReport } from '../simulator/report.ts';
+import type { QualitySummary } from '../quality/quality-tally.ts';
+import { reportJson, type RunReport } from '../simulator/report.ts';
 import { runAxcInProcess } from './support/run-axc.ts';
 
 const axbench = path.resolve('../shared/data/axbench');
@@ -84,9 +85,13 @@ async function prepareCase(c: Case) {
   const threshold = c.medianThreshold ? ['--threshold', String(median(allCsv.map((r) => Number(r.p))))] : [];
   const judged = await runAxcInProcess(['sim', bin, '--input', x, ...threshold, '--reference', yFile, '-o', out('judged.csv'), '--report', out('judged.json'), '-q']);
   const plain = await runAxcInProcess(['sim', bin, '--input', x, ...threshold, '-o', out('plain.csv'), '--report', out('plain.json'), '-q']);
-  if (judged.status !== 0 || plain.status !== 0) throw new Error(judged.stderr + plain.stderr);
+  const judgedAll = await runAxcInProcess(['sim', bin, '--input', x, ...threshold, '--invoke', 'all', '--reference', yFile, '--report', out('judged-all.json'), '-q']);
+  if (judged.status !== 0 || plain.status !== 0 || judgedAll.status !== 0) throw new Error(judged.stderr + plain.stderr + judgedAll.stderr);
+  const text = (name: string) => readFileSync(out(name), 'utf8');
   const report = (name: string) => JSON.parse(readFileSync(out(name), 'utf8')) as RunReport;
-  return { x, yFile, bin, judged: report('judged.json'), plain: report('plain.json'), judgedCsv: readCsv(out('judged.csv')), plainCsv: readCsv(out('plain.csv')), allCsv };
+  return { x, yFile, bin, judged: report('judged.json'), plain: report('plain.json'), judgedAll: report('judged-all.json'),
+    plainText: { report: text('plain.json'), csv: text('plain.csv') },
+    judgedText: { csv: text('judged.csv') }, judgedCsv: readCsv(out('judged.csv')), plainCsv: readCsv(out('plain.csv')), allCsv };
 }
 
 const CASES: Case[] = [
@@ -96,73 +101,67 @@ const CASES: Case[] = [
 ];
 
 for (const c of CASES) {
-  test.serial(`${c.bench} (${c.metric} < ${c.bound}): every quality field equals an independent computation from the CSVs and the .y file`, async (t) => {
+  test.serial(`${c.bench} (${c.metric} < ${c.bound}): every quality field equals an independent computation from the CSVs and the .y file, in model mode and with --invoke all`, async (t) => {
     const r = await prepare(c);
     const ys = readRows(r.yFile, c.rows);
     const width = ys[0].length;
-    const h = (row: Record<string, string>) => Array.from({ length: width }, (_, j) => Math.fround(Number(row[`y${j}`])));
-    t.is(r.allCsv.length, ys.length);
-    t.is(r.judgedCsv.length, ys.length);
-    let safe = 0, predicted = 0, predictedSafe = 0, agree = 0, delivered = 0, violations = 0, errSum = 0, nonFinite = 0;
-    let maxError = -Infinity;
-    r.allCsv.forEach((row, i) => {
-      const { err, safe: ok } = judge(c.metric, c.bound, h(row), ys[i]);
-      const decided = r.judgedCsv[i];
-      const pred = decided.invoked === '1'; // model mode: what the NPU delivered is what the predictor chose
-      // The judged CSV's own columns agree with the independent judgement of H(x) for every row.
-      t.is(Number(decided.err), err, `row ${i}`);
-      t.is(decided.safe, ok ? '1' : '0', `row ${i}`);
-      if (ok) safe++;
-      if (pred) {
-        predicted++;
-        if (ok) predictedSafe++;
-        delivered++;
-        if (!ok) violations++;
-        errSum += err;
-        maxError = Math.max(maxError, err);
-        if (h(row).some((v) => !Number.isFinite(v))) nonFinite++;
-      }
-      if (pred === ok) agree++;
-    });
     const n = ys.length;
-    const q = r.judged.quality!;
-    t.truthy(q);
-    t.is(q.metric, c.metric);
-    t.is(q.bound, c.bound);
-    t.is(q.reference, r.yFile);
-    t.is(q.samples, n);
-    t.is(q.safe, safe);
-    t.is(q.predicted, predicted);
-    t.is(q.violations, violations);
-    t.is(q.nonFinite, nonFinite);
-    const close = (got: number | null, want: number, what: string) => t.true(got !== null && Math.abs(got - want) <= 1e-12 * Math.max(1, Math.abs(want)), `${what}: ${got} vs ${want}`);
-    close(q.trueInvocation, safe / n, 'trueInvocation');
-    close(q.predictedInvocation, predicted / n, 'predictedInvocation');
-    close(q.predictionAccuracy, predictedSafe / n, 'predictionAccuracy');
-    close(q.agreement, agree / n, 'agreement');
-    close(q.precision, predictedSafe / predicted, 'precision');
-    close(q.recall, predictedSafe / safe, 'recall');
-    close(q.approximationError, errSum / delivered, 'approximationError');
-    close(q.violationRate, violations / delivered, 'violationRate');
-    close(q.finalError, errSum / n, 'finalError');
-    close(q.maxError, maxError, 'maxError');
-    // The model was trained so that some samples are delivered and some are not: the check is not vacuous.
-    t.true(delivered > 0 && delivered < n, `delivered ${delivered} of ${n}`);
-    t.true(violations > 0 || safe < n, 'the bound separates samples');
+    const h = (row: Record<string, string>) => Array.from({ length: width }, (_, j) => Math.fround(Number(row[`y${j}`])));
+    t.is(r.allCsv.length, n);
+    t.is(r.judgedCsv.length, n);
+    // Per row, from the --invoke all CSV (H(x) of every row) and the .y file; the predictor's choice from the model-mode CSV.
+    const rows = r.allCsv.map((row, i) => ({ ...judge(c.metric, c.bound, h(row), ys[i]), finite: h(row).every(Number.isFinite), predicted: r.judgedCsv[i].invoked === '1' }));
+    rows.forEach((row, i) => {
+      // The judged CSV's own columns agree with the independent judgement of H(x) for every row.
+      t.is(Number(r.judgedCsv[i].err), row.err, `row ${i}`);
+      t.is(r.judgedCsv[i].safe, row.safe ? '1' : '0', `row ${i}`);
+    });
+    const check = (q: QualitySummary | null, delivered: (i: number) => boolean, mode: string) => {
+      if (!q) return t.fail(`${mode}: no quality section`);
+      let safe = 0, predicted = 0, predictedSafe = 0, agree = 0, count = 0, violations = 0, errSum = 0, nonFinite = 0;
+      let maxError = -Infinity;
+      rows.forEach((row, i) => {
+        if (row.safe) safe++;
+        if (row.predicted) predicted++;
+        if (row.predicted && row.safe) predictedSafe++;
+        if (row.predicted === row.safe) agree++;
+        if (!delivered(i)) return;
+        count++;
+        if (!row.safe) violations++;
+        if (!row.finite) nonFinite++;
+        errSum += row.err;
+        maxError = Math.max(maxError, row.err);
+      });
+      t.like(q, { metric: c.metric, bound: c.bound, reference: r.yFile, samples: n, safe, predicted, violations, nonFinite }, mode);
+      const close = (got: number | null, want: number, what: string) => t.true(got !== null && Math.abs(got - want) <= 1e-12 * Math.max(1, Math.abs(want)), `${mode} ${what}: ${got} vs ${want}`);
+      close(q.trueInvocation, safe / n, 'trueInvocation');
+      close(q.predictedInvocation, predicted / n, 'predictedInvocation');
+      close(q.predictionAccuracy, predictedSafe / n, 'predictionAccuracy');
+      close(q.agreement, agree / n, 'agreement');
+      close(q.precision, predictedSafe / predicted, 'precision');
+      close(q.recall, predictedSafe / safe, 'recall');
+      close(q.approximationError, errSum / count, 'approximationError');
+      close(q.violationRate, violations / count, 'violationRate');
+      close(q.finalError, errSum / n, 'finalError');
+      close(q.maxError, maxError, 'maxError');
+      return count;
+    };
+    // Model mode: the NPU delivers what the predictor chose. The model is such that the check is not vacuous.
+    const delivered = check(r.judged.quality, (i) => rows[i].predicted, 'model mode');
+    t.true(delivered! > 0 && delivered! < n, `delivered ${delivered} of ${n}`);
+    t.true(rows.some((row) => row.safe) && rows.some((row) => !row.safe), 'the bound separates samples');
+    // --invoke all: every sample is delivered, and the predictor's choice is still what it was.
+    t.is(check(r.judgedAll.quality, () => true, '--invoke all'), n);
   });
 }
 
-test.serial('judging a run changes none of its other figures: the report outside quality and the CSV outside err/safe are byte-identical', async (t) => {
+test.serial('judging a run changes none of its other figures: the report outside quality and the CSV outside err,safe are byte-identical', async (t) => {
   const r = await prepare(CASES[0]);
-  const { quality: q1, ...judged } = r.judged;
-  const { quality: q0, ...plain } = r.plain;
-  t.is(q0, null);
-  t.truthy(q1);
-  t.is(JSON.stringify(judged, null, 2), JSON.stringify(plain, null, 2));
-  t.deepEqual(
-    r.judgedCsv.map(({ err: _e, safe: _s, ...rest }) => rest),
-    r.plainCsv,
-  );
+  t.is(r.plain.quality, null);
+  t.truthy(r.judged.quality);
+  // The plain report's bytes are the judged report's with its quality section emptied.
+  t.is(r.plainText.report, reportJson({ ...r.judged, quality: null }));
+  t.is(r.plainText.csv, r.judgedText.csv.replace(/,[^,\n]*,[^,\n]*$/gm, ''));
 });
 
 // ---- the reference's bad inputs: one clear line, the right exit code, nothing written ----
@@ -193,6 +192,19 @@ test.serial('a reference that does not fit the input is refused with its positio
     t.regex(r.stderr, message, what);
     t.is(r.stderr.trim().split('\n').length, 1, `${what}: one line: ${r.stderr}`);
     t.throws(() => readFileSync(csv), undefined, `${what}: no CSV`);
+  }
+});
+
+test.serial('a missing or directory reference is refused before the run, so nothing reaches stdout', async (t) => {
+  const d = path.join(dir, 'early');
+  mkdirSync(d, { recursive: true });
+  const bin = path.join(d, 'tiny.bin');
+  t.is((await runAxcInProcess(['compile', 'examples/tiny.axn', '-q', '-o', bin])).status, 0);
+  for (const [ref, why] of [[d, 'it is a directory'], [path.join(d, 'missing.y'), 'no such file or directory']]) {
+    const r = await runAxcInProcess(['sim', bin, '--input', 'examples/tiny.x', '--reference', ref, '-o', '-']);
+    t.is(r.status, 1, r.stderr);
+    t.is(r.stdout, '', 'no CSV header before the refusal');
+    t.is(r.stderr, `error: cannot read '${ref}': ${why} [AXU701]\n`);
   }
 });
 

@@ -7,6 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
+import { loadModelFile } from '../frontend/parse-model.ts';
+import { interpretModel } from '../ir/interpret-model.ts';
 import { decisionCut, decisionInvokes, isUsableThreshold } from '../ir/numerics.ts';
 import { unpackBinary } from '../isa/container.ts';
 import { decodeProgram } from '../isa/encoding.ts';
@@ -194,4 +196,56 @@ test.serial('every point of the sweep, for both decision kinds, is a usable thre
       { seed: 20261130, numRuns: 150 },
     );
   }
+});
+
+test.serial('with a softmax decision too, axc tune reaches the brute force over every cut between logit margins, computed with the reference interpreter', async (t) => {
+  const data = path.resolve('../shared/data/axbench/sobel');
+  const x = path.join(data, 'train.x');
+  const y = path.join(data, 'train.y');
+  const model = f('sobel.axn');
+  for (const args of [
+    ['train', '--bench', 'sobel', '--data', data, '--seed', '2', '-q', '-o', model],
+    ['compile', model, '-q', '-o', f('sobel.bin')],
+  ]) {
+    const r = await runAxcInProcess(args);
+    t.is(r.status, 0, r.stderr);
+  }
+  // Margins from the reference interpreter and the rule as the ISA reference states it: invoke when
+  // f32(safe - other) > f32(ln(t / (1 - t))), t = f32(T). Err (rmse) from DESIGN.md §1.
+  const { model: m } = loadModelFile(model);
+  const d = m!.predictor!.output.decision;
+  t.is(d.kind, 'softmax');
+  const safeIndex = d.kind === 'softmax' ? d.safeIndex : 0;
+  const xs = readFileSync(x, 'utf8').trimEnd().split('\n');
+  const ys = readFileSync(y, 'utf8').trimEnd().split('\n');
+  const margins: number[] = [];
+  const safe: boolean[] = [];
+  xs.forEach((line, i) => {
+    const ev = interpretModel(m!, Float32Array.from(line.trim().split(/\s+/).map(Number)));
+    margins.push(Math.fround(ev.decision[safeIndex] - ev.decision[1 - safeIndex]));
+    const want = Math.fround(Number(ys[i].trim()));
+    safe.push(Math.abs(ev.y[0] - want) < m!.quality!.bound);
+  });
+  // The target: the violation rate of the tenth with the highest margins.
+  const order = margins.map((_, i) => i).sort((a, b) => margins[b] - margins[a]);
+  const top = order.slice(0, Math.round(order.length / 10));
+  const target = Math.round((top.filter((i) => !safe[i]).length / top.length) * 1000) / 1000;
+  // Every distinct margin is a candidate lowest-invoked margin: the set {margin >= it}.
+  let want = 0;
+  for (const cut of new Set(margins)) {
+    const invoked = order.filter((i) => margins[i] >= cut);
+    if (invoked.filter((i) => !safe[i]).length / invoked.length <= target) want = Math.max(want, invoked.length);
+  }
+  t.true(want > 0 && want < xs.length, `brute force invokes ${want} of ${xs.length} at violations<=${target}`);
+  const r = await runAxcInProcess(['tune', f('sobel.bin'), '--input', x, '--reference', y, '--target', `violations<=${target}`, '--holdout', '0', '-o', f('sobel-tuned.bin')]);
+  t.is(r.status, 0, r.stderr);
+  t.regex(r.stdout, new RegExp(`^calibration  [\\d,]+ rows: invocation [\\d.]+% \\(${want.toLocaleString('en-US')}\\)`, 'm'), r.stdout);
+  const threshold = Math.fround(Number(/^threshold +(\S+)/m.exec(r.stdout)![1]));
+  const cut = Math.fround(Math.log(threshold / (1 - threshold)));
+  t.is(margins.filter((v) => v > cut).length, want);
+  const sim = await runAxcInProcess(['sim', f('sobel-tuned.bin'), '--input', x, '--reference', y, '--report', f('sobel-tuned.json'), '-q']);
+  t.is(sim.status, 0, sim.stderr);
+  const q = (JSON.parse(readFileSync(f('sobel-tuned.json'), 'utf8')) as RunReport).quality!;
+  t.is(q.predicted, want);
+  t.true(q.violationRate! <= target);
 });

@@ -22,6 +22,9 @@ import { referenceOptions, resolveReference, type ReferenceCliOptions } from '..
 import { refuseOverwrite } from '../refuse-overwrite.ts';
 import { AtomicWriter, writeFileAtomic } from '../write-atomic.ts';
 
+/** Below this many calibration rows, the choice is warned about. */
+const FEW_CALIBRATION_ROWS = 100;
+
 interface TuneCliOptions extends ReferenceCliOptions {
   target: string;
   output: string;
@@ -101,6 +104,9 @@ export function tuneCommand(): Command {
     const n = scored.scores.length;
     const { calibration, holdout: held } = splitHoldout(n, holdout, seed);
     if (calibration.length === 0) fail(DIAG.badOption, undefined, `--holdout ${opts.holdout} leaves no calibration rows out of ${n}`);
+    // A handful of rows can be met by luck; say so rather than refuse, since a small set may be all there is.
+    if (calibration.length < FEW_CALIBRATION_ROWS)
+      process.stderr.write(`axc: warning: the threshold is chosen on only ${calibration.length} calibration row${calibration.length === 1 ? '' : 's'}; its figures say little about other data\n`);
     const { chosen, best, curve } = chooseThreshold(kind, scored, calibration, target);
     const was = decisions.map((d) => d.threshold);
     const targetText = `${target.kind}<=${target.max}`;
