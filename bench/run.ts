@@ -10,7 +10,7 @@ import { loadModelFile } from '../frontend/parse-model.ts';
 import { AxcError } from '../diagnostics/diagnostic.ts';
 import { SeededRandom } from '../ir/seeded-random.ts';
 import { packBinary } from '../isa/container.ts';
-import { Simulator } from '../simulator/simulator.ts';
+import { Simulator } from '../machine/simulator.ts';
 import { makeForwardPass } from './forward-pass.ts';
 import { writeFileSync } from 'node:fs';
 

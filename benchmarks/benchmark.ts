@@ -1,17 +1,11 @@
-// The interface every AxBench target function implements: its exact (CPU) evaluation, its shape,
-// its data folder, its estimated CPU cost and how closely it reproduces the published outputs.
+// The interface every AxBench target function implements: its metadata from the catalog (shape, data
+// folder, estimated CPU cost), its exact (CPU) evaluation and how closely it reproduces the published outputs.
 
-export interface Benchmark {
-  /** 'sobel', 'inversek2j', ... ('bessel' for the bessel_Jnu data folder). */
-  name: string;
-  /** Folder name under shared/data/axbench ('bessel_Jnu' for bessel). */
-  dataDir: string;
-  inputWidth: number;
-  outputWidth: number;
+import type { BenchmarkInfo } from './catalog.ts';
+
+export interface Benchmark extends BenchmarkInfo {
   /** Writes f(x) into out (length outputWidth). x holds inputWidth values. Must not allocate per call where avoidable. */
   exact(x: Float32Array | Float64Array, out: Float64Array): void;
-  /** Estimated cycles of one exact evaluation on a scalar in-order CPU core, from an operation count (document the count in a comment). */
-  cpuCycles: number;
   /** Max abs difference tolerated vs the real AxBench outputs, and why (precision of the original / of the data files). */
   tolerance: { abs: number; why: string };
 }

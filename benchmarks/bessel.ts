@@ -2,7 +2,7 @@
 // power series in double precision, with Gamma(1 + nu) from the Stirling series.
 
 import type { Benchmark } from './benchmark.ts';
-import { LIBM, addCounts, estimateCycles, times } from './cpu-cost.ts';
+import { BENCHMARK_INFO } from './catalog.ts';
 
 const HALF_LN_2PI = 0.5 * Math.log(2 * Math.PI);
 /** Stirling's shift: Gamma(z) is evaluated at z + SHIFT >= 9, where the asymptotic series below is accurate to ~3e-15. */
@@ -48,25 +48,11 @@ export function besselJ(nu: number, x: number): number {
 }
 
 export const bessel: Benchmark = {
-  name: 'bessel',
-  dataDir: 'bessel_Jnu',
-  inputWidth: 2,
-  outputWidth: 1,
+  ...BENCHMARK_INFO.bessel,
   exact(x, out) {
     // Column 0 is nu, column 1 is x.
     out[0] = besselJ(x[0], x[1]);
   },
-  // 2 loads, 1 store. Gamma(1+nu): 8-factor product (8 fadd, 8 fmul), Stirling series (1 div, 8 fmul,
-  // 8 fadd, 1 log, 1 exp, 4 fmul/fadd more), 1 div. pow(x/2, nu) = exp(nu log(x/2)) (1 log, 1 exp, 2 fmul).
-  // Series: for x < 1 about 8 terms to converge, each 3 fmul, 2 fadd, 1 fdiv, 1 fabs + compare + branch.
-  cpuCycles: estimateCycles(
-    addCounts(
-      { mem: 3, fadd: 16, fmul: 22, fdiv: 2 },
-      times(2, LIBM.log),
-      times(2, LIBM.exp),
-      times(8, { fmul: 3, fadd: 4, fdiv: 1, branch: 2, int: 1 }),
-    ),
-  ),
   tolerance: {
     abs: 5e-7 + 1e-9,
     why: 'the data file prints J_nu with 6 decimals (rounding <= 5e-7; the inputs have 4 decimals and are exact); this series is accurate to ~1e-15, the 1e-9 is margin',

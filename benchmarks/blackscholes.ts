@@ -2,8 +2,8 @@
 // approximation, in float32 with the same double-precision steps as the original.
 
 import type { Benchmark } from './benchmark.ts';
+import { BENCHMARK_INFO } from './catalog.ts';
 import { PRINTED_12_DIGITS_BELOW_1 } from './benchmark.ts';
-import { LIBM, addCounts, estimateCycles, times } from './cpu-cost.ts';
 import { f32 } from './float32.ts';
 import { logf } from './libm-f32.ts';
 
@@ -39,10 +39,7 @@ function cndf(input: number): number {
 }
 
 export const blackscholes: Benchmark = {
-  name: 'blackscholes',
-  dataDir: 'blackscholes',
-  inputWidth: 6,
-  outputWidth: 1,
+  ...BENCHMARK_INFO.blackscholes,
   exact(v, out) {
     // Inputs [S/120, K/120, r, sigma, T, type (0 call, 1 put)]. The price is homogeneous of degree 1 in
     // (S, K), so evaluating at S/120, K/120 gives price/120; the data were computed on the scaled values
@@ -70,18 +67,6 @@ export const blackscholes: Benchmark = {
       ? f32(f32(futureValue * f32(1.0 - n2)) - f32(S * f32(1.0 - n1)))
       : f32(f32(S * n1) - f32(futureValue * n2));
   },
-  // Body: 6 loads, 1 store; sqrt, log, exp; d1/d2: 4 fmul, 4 fadd, 1 fdiv; future value 2 fmul;
-  // price 2 fmul + 3 fadd; 1 compare + branch on the type. Each CNDF: 1 exp, 1 compare + branch, 1 fabs,
-  // 2 fmul for -x^2/2, 1 fmul phi, 1 fmul + 1 fadd + 1 fdiv for k, 4 fmul powers, 5 fmul + 4 fadd for the
-  // polynomial, 1 fmul + 1 fadd for 1 - poly phi, 1 fadd for the sign: 14 fmul, 8 fadd, 1 fdiv, 1 branch, 1 call.
-  cpuCycles: estimateCycles(
-    addCounts(
-      { mem: 7, fsqrt: 1, fmul: 8, fadd: 8, fdiv: 1, branch: 1 },
-      LIBM.log,
-      LIBM.exp,
-      times(2, addCounts(LIBM.exp, { call: 1, fmul: 14, fadd: 8, fdiv: 1, branch: 1 })),
-    ),
-  ),
   tolerance: {
     abs: PRINTED_12_DIGITS_BELOW_1,
     why: 'reproduced bit for bit (float32 statements, double exp, the C library logf emulated); prices are below 1 and the data file prints 12 significant digits (rounding <= 5e-13)',

@@ -2,15 +2,12 @@
 // computed in double precision and stored as floats, as the original does.
 
 import type { Benchmark } from './benchmark.ts';
+import { BENCHMARK_INFO } from './catalog.ts';
 import { PRINTED_12_DIGITS_BELOW_1 } from './benchmark.ts';
-import { LIBM, addCounts, estimateCycles, times } from './cpu-cost.ts';
 import { f32 } from './float32.ts';
 
 export const fft: Benchmark = {
-  name: 'fft',
-  dataDir: 'fft',
-  inputWidth: 1,
-  outputWidth: 2,
+  ...BENCHMARK_INFO.fft,
   exact(x, out) {
     // Column 0 is the sine, column 1 the cosine (the data confirm the order). The angle and the
     // trigonometric functions are double precision; each result is rounded to float32 when stored.
@@ -18,8 +15,6 @@ export const fft: Benchmark = {
     out[0] = f32(Math.sin(angle));
     out[1] = f32(Math.cos(angle));
   },
-  // 1 load, 2 fmul for the angle, one sin and one cos call, 2 conversions to float (fadd class), 2 stores.
-  cpuCycles: estimateCycles(addCounts({ mem: 3, fmul: 2, fadd: 2 }, times(2, LIBM.sincos))),
   tolerance: {
     abs: PRINTED_12_DIGITS_BELOW_1,
     why: 'reproduced exactly (double-precision sin/cos rounded to float32); outputs are in [-1, 1] and the data file prints 12 significant digits (rounding <= 5e-13)',

@@ -2,8 +2,8 @@
 // (x, y) -> (theta1, theta2), in float32 with the C library's acosf/asinf as the original computes it.
 
 import type { Benchmark } from './benchmark.ts';
+import { BENCHMARK_INFO } from './catalog.ts';
 import { PRINTED_12_DIGITS_BELOW_10 } from './benchmark.ts';
-import { LIBM, addCounts, estimateCycles, times } from './cpu-cost.ts';
 import { f32 } from './float32.ts';
 import { acosf, asinf } from './libm-f32.ts';
 
@@ -11,10 +11,7 @@ const L1 = 0.5;
 const L2 = 0.5;
 
 export const inversek2j: Benchmark = {
-  name: 'inversek2j',
-  dataDir: 'inversek2j',
-  inputWidth: 2,
-  outputWidth: 2,
+  ...BENCHMARK_INFO.inversek2j,
   exact(xy, out) {
     // Law of cosines for the elbow, then the shoulder angle from
     //   sin(theta1) = (y (l1 + l2 cos theta2) - x l2 sin theta2) / (x^2 + y^2),
@@ -33,11 +30,6 @@ export const inversek2j: Benchmark = {
     out[0] = theta1;
     out[1] = theta2;
   },
-  // 2 loads; x^2 + y^2 (2 fmul, 1 fadd); the acos argument (2 fadd, 1 fdiv; l1^2, l2^2, 2 l1 l2 are
-  // constants); acos; cos and sin; the asin argument (3 fmul, 2 fadd, 1 fdiv; x^2 + y^2 reused); asin; 2 stores.
-  cpuCycles: estimateCycles(
-    addCounts({ mem: 4, fmul: 5, fadd: 5, fdiv: 2 }, times(2, LIBM.asincos), times(2, LIBM.sincos)),
-  ),
   tolerance: {
     abs: PRINTED_12_DIGITS_BELOW_10,
     why: 'reproduced bit for bit (float32 arithmetic, the C library acosf/asinf emulated); angles are in [0, pi/2] and the data file prints 12 significant digits (rounding <= 5e-12 above 1)',

@@ -2,7 +2,7 @@
 // vertices, in float32 as the original; (0.8, 0.2) if they intersect, else (0.2, 0.8).
 
 import type { Benchmark } from './benchmark.ts';
-import { estimateCycles } from './cpu-cost.ts';
+import { BENCHMARK_INFO } from './catalog.ts';
 import { f32 } from './float32.ts';
 
 /** Signed plane distances below this magnitude count as 0 (the original's coplanarity robustness test). */
@@ -144,10 +144,7 @@ function trianglesIntersect(): boolean {
 }
 
 export const jmeint: Benchmark = {
-  name: 'jmeint',
-  dataDir: 'jmeint',
-  inputWidth: 18,
-  outputWidth: 2,
+  ...BENCHMARK_INFO.jmeint,
   exact(x, out) {
     // Inputs: V0, V1, V2, U0, U1, U2, each (x, y, z), as floats.
     for (let i = 0; i < 18; i++) P[i] = f32(x[i]);
@@ -155,14 +152,6 @@ export const jmeint: Benchmark = {
     out[0] = hit ? 0.8 : 0.2;
     out[1] = hit ? 0.2 : 0.8;
   },
-  // Full path (no early rejection; the common case for nearby triangles): 18 loads, 2 stores.
-  // 2 planes: 6 fsub edges, cross 6 fmul + 3 fsub, d = -N.V0 3 fmul + 3 fadd -> fadd 24, fmul 18.
-  // 6 vertex-plane distances (dot + d): fmul 18, fadd 18. 6 epsilon tests (fabs + compare + branch):
-  // fadd 12, branch 6. 4 sign products and tests: fmul 4, fadd 4, branch 4. Line direction: fmul 6, fadd 3.
-  // Largest axis: 3 fabs + 2 compares + 2 branches. 2 intervals (2 sign tests, then 4 fsub, 2 fmul,
-  // 2 fdiv, 2 fadd each): fmul 8, fadd 16, fdiv 4, branch 4. 2 sorts and the overlap test: fadd 4, branch 4.
-  // Totals: fadd 86, fmul 54, fdiv 4, branch 20, mem 20, ~10 int (axis index, addressing).
-  cpuCycles: estimateCycles({ mem: 20, fadd: 86, fmul: 54, fdiv: 4, branch: 20, int: 10 }),
   tolerance: {
     abs: 0,
     why: 'a classification: every sample must match exactly (0.2 and 0.8 as printed are the nearest doubles, so an error would be 0.6)',

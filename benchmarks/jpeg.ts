@@ -2,7 +2,7 @@
 // quantization by reciprocal multiplication with the Annex K luminance table, in zigzag order.
 
 import type { Benchmark } from './benchmark.ts';
-import { estimateCycles } from './cpu-cost.ts';
+import { BENCHMARK_INFO } from './catalog.ts';
 import { LUMINANCE_QUANT, ZIGZAG } from './jpeg-tables.ts';
 
 /** c[k] = round(sqrt(2) cos(k pi / 16) * 2^10), k = 1..7 (index 0 unused): 1420, 1338, 1204, 1024, 805, 554, 283. */
@@ -42,10 +42,7 @@ function dctPass(block: Int32Array, start: number, step: number, dcShift: number
 const block = new Int32Array(64);
 
 export const jpeg: Benchmark = {
-  name: 'jpeg',
-  dataDir: 'jpeg',
-  inputWidth: 64,
-  outputWidth: 64,
+  ...BENCHMARK_INFO.jpeg,
   exact(x, out) {
     // Input: the block row-major as (gray - 128) / 256, so each value times 256 is an integer in [-128, 127].
     for (let i = 0; i < 64; i++) block[i] = Math.round(x[i] * 256);
@@ -61,13 +58,6 @@ export const jpeg: Benchmark = {
       out[k] = ((block[n] * RECIPROCAL[n] + 0x4000) >> 15) / 256;
     }
   },
-  // The original's integer work per block (the /256 scalings are the data format's, not counted):
-  // level shift 64 x (load, sub, store): mem 128, int 64. 16 DCT passes, each 8 loads + 8 stores,
-  // 28 add/sub (8 sums/differences, 4 even butterflies, 2 DC/Nyquist, 2 even-part, 12 odd-part), 20 imul
-  // (4 even, 16 odd), 8 shifts: mem 256, int 576, imul 320. Quantization 64 x (load coefficient, load
-  // reciprocal, imul, add, shift, store): mem 256, imul 64, int 128. Zigzag stores are the quantization
-  // stores (indexed). Loop overhead for 144 iterations: int 144, branch 144.
-  cpuCycles: estimateCycles({ mem: 640, int: 912, imul: 384, branch: 144 }),
   tolerance: {
     abs: 0,
     why: 'reproduced exactly: inputs and outputs are multiples of 1/256 (exact in binary), and the integer DCT and quantization match the original bit for bit',

@@ -2,15 +2,12 @@
 // distance summed in float32 and its square root taken in double, as in the published outputs.
 
 import type { Benchmark } from './benchmark.ts';
+import { BENCHMARK_INFO } from './catalog.ts';
 import { PRINTED_12_DIGITS_BELOW_10 } from './benchmark.ts';
-import { estimateCycles } from './cpu-cost.ts';
 import { f32 } from './float32.ts';
 
 export const kmeans: Benchmark = {
-  name: 'kmeans',
-  dataDir: 'kmeans',
-  inputWidth: 6,
-  outputWidth: 1,
+  ...BENCHMARK_INFO.kmeans,
   exact(x, out) {
     // Inputs [r, g, b, centroid r, centroid g, centroid b], all in [0, 1]. The squared distance is
     // accumulated in float32 in r, g, b order; the root is not rounded back to float32 (the data's outputs
@@ -21,8 +18,6 @@ export const kmeans: Benchmark = {
     const sum = f32(f32(f32(dr * dr) + f32(dg * dg)) + f32(db * db));
     out[0] = Math.sqrt(sum);
   },
-  // 6 loads, 3 fadd (differences), 3 fmul + 2 fadd (sum of squares), 1 sqrt, 1 store.
-  cpuCycles: estimateCycles({ mem: 7, fadd: 5, fmul: 3, fsqrt: 1 }),
   tolerance: {
     abs: PRINTED_12_DIGITS_BELOW_10,
     why: 'reproduced exactly; distances are in [0, sqrt(3)] and the data file prints 12 significant digits (rounding <= 5e-12 above 1)',

@@ -2,8 +2,8 @@
 // original C code does, clipped at 255/sqrt(2 * 256^2).
 
 import type { Benchmark } from './benchmark.ts';
+import { BENCHMARK_INFO } from './catalog.ts';
 import { PRINTED_12_DIGITS_BELOW_1 } from './benchmark.ts';
-import { estimateCycles } from './cpu-cost.ts';
 import { f32 } from './float32.ts';
 
 /** Horizontal-gradient kernel, row-major: weight of window[r][c] is KX[3r + c]. The vertical kernel is its transpose. */
@@ -12,10 +12,7 @@ const KX = [-1, 0, 1, -2, 0, 2, -1, 0, 1] as const;
 const CLIP = f32(255 / Math.sqrt(256 * 256 + 256 * 256));
 
 export const sobel: Benchmark = {
-  name: 'sobel',
-  dataDir: 'sobel',
-  inputWidth: 9,
-  outputWidth: 1,
+  ...BENCHMARK_INFO.sobel,
   exact(x, out) {
     // x is the window row-major: w[r][c] = x[3r + c]. The original accumulates both convolutions in
     // float32 column by column (for c: for r: acc += w[r][c] * k), starting from 0; that order is what
@@ -32,9 +29,6 @@ export const sobel: Benchmark = {
     const s = f32(Math.sqrt(f32(f32(gx * gx) + f32(gy * gy))));
     out[0] = s > CLIP ? CLIP : s;
   },
-  // Per window: 9 loads; 2 x 9 multiply-adds in the naive loop (18 fmul + 18 fadd); 2 fmul + 1 fadd for
-  // gx^2 + gy^2; 1 sqrt; 1 compare + 1 branch for the clip; loop overhead 12 int + 12 branches; 1 store.
-  cpuCycles: estimateCycles({ mem: 10, fmul: 20, fadd: 20, fsqrt: 1, int: 12, branch: 13 }),
   tolerance: {
     abs: PRINTED_12_DIGITS_BELOW_1,
     why: 'reproduced bit for bit in float32; outputs are in [0, 0.705) and the data file prints 12 significant digits (rounding <= 5e-13)',

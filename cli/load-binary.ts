@@ -6,7 +6,7 @@ import { AxcError, fail, describeFsError } from '../diagnostics/diagnostic.ts';
 import { canonicalHardware } from '../hardware/description.ts';
 import { loadHardwareFile } from '../hardware/load-hardware.ts';
 import { unpackBinary, type Binary } from '../isa/container.ts';
-import { wrongKindOfFile } from '../input/file-kind.ts';
+import { wrongKindOfFile } from '../frontend/file-kind.ts';
 
 export function readBinaryFile(path: string, npu?: string): Binary {
   let bytes: Uint8Array;

@@ -1,7 +1,7 @@
 // Pass: emission. Turns the allocated model into the instruction stream of the paper's five stages:
 // predict (1), store the control vectors and P(x) (2), decide NPU or CPU (3), approximate (4), output (5).
 
-import { findBenchmark } from '../benchmarks/registry.ts';
+import { findBenchmarkInfo } from '../benchmarks/catalog.ts';
 import type { SourceLoc } from '../ir/model.ts';
 import type { Binary } from '../isa/container.ts';
 import { encodeProgram, type Instruction } from '../isa/encoding.ts';
@@ -131,7 +131,7 @@ export function emitProgram(a: AllocatedModel, hw: Hardware): Binary {
   e.resolve();
   const sourceMap = e.locs.map((l) => (l ? { file: l.file, line: l.line, col: l.col } : null));
   verifyProgram(e.code, hw, a.dram.length);
-  const cpuCycles = m.cpuCycles ?? (m.benchmark ? findBenchmark(m.benchmark)?.cpuCycles : undefined);
+  const cpuCycles = m.cpuCycles ?? (m.benchmark ? findBenchmarkInfo(m.benchmark)?.cpuCycles : undefined);
   return {
     hardware: hw,
     code: encodeProgram(e.code),

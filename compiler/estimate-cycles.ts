@@ -2,7 +2,7 @@
 // down each path, after the setup stage. Timing depends only on the path a sample takes, not its values.
 
 import type { Hardware } from '../hardware/description.ts';
-import { Simulator } from '../simulator/simulator.ts';
+import { Simulator } from '../machine/simulator.ts';
 import { allocateMemory } from './allocate-memory.ts';
 import { emitProgram } from './emit-program.ts';
 import type { Chunk, FusedModel } from './lowered-ir.ts';

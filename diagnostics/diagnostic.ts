@@ -1,6 +1,6 @@
 // A reported problem with its position, how it prints, and the error type that carries a batch of them.
 
-import type { SourceLoc } from '../ir/model.ts';
+import type { SourceLoc } from './source-loc.ts';
 import { DIAG, type DiagEntry } from './catalog.ts';
 
 export type Severity = 'error' | 'warning';

@@ -12,7 +12,7 @@ import { datasetFromSamples, type Dataset } from '../benchmarks/dataset.ts';
 import { generateDataset } from '../benchmarks/generators/generate.ts';
 import { readFann, readXY } from '../benchmarks/read-axbench.ts';
 import { compileModel } from '../compiler/pipeline.ts';
-import { Simulator } from '../simulator/simulator.ts';
+import { Simulator } from '../machine/simulator.ts';
 import { BENCH_DEFAULTS } from '../training/defaults.ts';
 import { splitTrainTest } from '../training/split-dataset.ts';
 import { trainModel, type TrainOptions } from '../training/train.ts';

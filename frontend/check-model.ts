@@ -14,11 +14,11 @@ import {
   type Predictor,
   type SourceLoc,
 } from '../ir/model.ts';
-import { BENCHMARKS, findBenchmark } from '../benchmarks/registry.ts';
+import { BENCHMARK_CATALOG, findBenchmarkInfo } from '../benchmarks/catalog.ts';
 import { isUsableThreshold } from '../ir/numerics.ts';
 import { glorotUniform } from '../ir/seeded-init.ts';
 import { SeededRandom } from '../ir/seeded-random.ts';
-import { MAX_LAYER_WEIGHTS, MAX_LAYER_WIDTH } from '../isa/limits.ts';
+import { MAX_LAYER_WEIGHTS, MAX_LAYER_WIDTH } from '../arch/limits.ts';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import type {
@@ -143,8 +143,8 @@ export function checkModel(ast: ModelAst, file: string, loadWeightsFile: Weights
 
   // ---- the CPU fallback: which exact function, and what one evaluation costs
   if (benchmarkDecl) {
-    const b = findBenchmark(benchmarkDecl.name.name);
-    if (!b) report(diag(DIAG.unknownBenchmark, benchmarkDecl.name.loc, benchmarkDecl.name.name, BENCHMARKS.map((x) => x.name).join(', ')));
+    const b = findBenchmarkInfo(benchmarkDecl.name.name);
+    if (!b) report(diag(DIAG.unknownBenchmark, benchmarkDecl.name.loc, benchmarkDecl.name.name, BENCHMARK_CATALOG.map((x) => x.name).join(', ')));
     else if (inputWidth !== null && outputWidth !== null && (b.inputWidth !== inputWidth || b.outputWidth !== outputWidth))
       report(diag(DIAG.benchmarkWidth, benchmarkDecl.name.loc, b.name, b.inputWidth, b.outputWidth, inputWidth, outputWidth));
   }

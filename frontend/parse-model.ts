@@ -12,7 +12,7 @@ import { axnParser, ParseStopped } from './parser.ts';
 import { cstToAst } from './cst-to-ast.ts';
 import { checkModel, type WeightsFileLoader } from './check-model.ts';
 import { readWeightsFile } from './weights-file.ts';
-import { wrongKindOfFile } from '../input/file-kind.ts';
+import { wrongKindOfFile } from './file-kind.ts';
 
 export interface ParseOptions {
   /**

@@ -9,7 +9,7 @@ import type { AxModel } from '../ir/model.ts';
 import { packBinary, unpackBinary, type Binary } from '../isa/container.ts';
 import { disassemble } from '../isa/disassemble.ts';
 import { runSimulation } from '../simulator/run-simulation.ts';
-import { Simulator } from '../simulator/simulator.ts';
+import { Simulator } from '../machine/simulator.ts';
 import type { AxcVerdict, Probe } from './outcome.ts';
 
 /** A few deterministic samples of the program's input width, values in [0, 1). */

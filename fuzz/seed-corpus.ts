@@ -10,7 +10,7 @@ import { parseModel } from '../frontend/parse-model.ts';
 import { DEFAULT_HARDWARE } from '../hardware/description.ts';
 import { packBinary, type Binary } from '../isa/container.ts';
 import { disassemble } from '../isa/disassemble.ts';
-import { axnet, mlp, removeFixtures, write, type Fixture } from '../test/support/tfjs-fixtures.ts';
+import { axnet, mlp, removeFixtures, write, type Fixture } from '../examples/tfjs-fixtures.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const EXAMPLES = path.join(REPO_ROOT, 'examples');

@@ -2,7 +2,7 @@
 // with its bounds, default and meaning) and the built-in default machine.
 
 import { z } from 'zod';
-import { MAX_BUFFER_WORDS, MAX_OCM_WORDS, MAX_PES_PER_TILE, MAX_TILES } from '../isa/limits.ts';
+import { MAX_BUFFER_WORDS, MAX_OCM_WORDS, MAX_PES_PER_TILE, MAX_TILES } from '../arch/limits.ts';
 
 const count = (max: number, what: string) =>
   z.number({ error: `${what} must be a number` }).int(`${what} must be a whole number`).min(1, `${what} must be at least 1`).max(max, `${what} must be at most ${max}`);

@@ -1,18 +1,16 @@
 // The AXNet graph: the typed IR that every frontend produces and every compiler pass starts from.
 // Semantics are those of DESIGN.md §1; numerics are fixed by ir/numerics.ts.
 
+import type { SourceLoc } from '../diagnostics/source-loc.ts';
+
 export const ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 
 export const METRICS = ['abs', 'rel', 'rmse'] as const;
 export type Metric = (typeof METRICS)[number];
 
-/** 1-based line and column, as editors show them. */
-export interface SourceLoc {
-  file: string;
-  line: number;
-  col: number;
-}
+/** Where a layer or segment was declared; defined with the diagnostics (the lowest layer), re-exported here. */
+export type { SourceLoc };
 
 export interface DenseLayer {
   name: string;

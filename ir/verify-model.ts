@@ -2,7 +2,7 @@
 
 import { DIAG } from '../diagnostics/catalog.ts';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
-import { MAX_LAYER_WIDTH } from '../isa/limits.ts';
+import { MAX_LAYER_WIDTH } from '../arch/limits.ts';
 import { isUsableThreshold } from './numerics.ts';
 import { ACTIVATIONS, decisionWidth, predictorOutputWidth, type AxModel, type DenseLayer } from './model.ts';
 

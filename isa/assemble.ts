@@ -4,7 +4,7 @@
 // .benchmark NAME, .cpu CYCLES and .quality METRIC BOUND.
 
 import { quote } from '../diagnostics/quote.ts';
-import { BENCHMARKS, findBenchmark } from '../benchmarks/registry.ts';
+import { BENCHMARK_CATALOG, findBenchmarkInfo } from '../benchmarks/catalog.ts';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { AxcError, diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { DEFAULT_HARDWARE, type Hardware } from '../hardware/description.ts';
@@ -88,7 +88,7 @@ export function assemble(text: string, file: string, hardware: Hardware = DEFAUL
           }
           return;
         case '.benchmark':
-          if (parts.length !== 1 || !findBenchmark(parts[0])) err(line, col, (l) => diag(DIAG.badDirective, l, `.benchmark takes one of ${BENCHMARKS.map((b) => b.name).join(', ')}`));
+          if (parts.length !== 1 || !findBenchmarkInfo(parts[0])) err(line, col, (l) => diag(DIAG.badDirective, l, `.benchmark takes one of ${BENCHMARK_CATALOG.map((b) => b.name).join(', ')}`));
           else {
             benchmark = parts[0];
             metaLocs.benchmark = here;

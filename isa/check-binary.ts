@@ -5,7 +5,7 @@
 
 import { quote } from '../diagnostics/quote.ts';
 import { z } from 'zod';
-import { findBenchmark } from '../benchmarks/registry.ts';
+import { findBenchmarkInfo } from '../benchmarks/catalog.ts';
 import { METRICS } from '../ir/model.ts';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { AxcError, diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
@@ -13,7 +13,7 @@ import type { Hardware } from '../hardware/description.ts';
 import type { SourceLoc } from '../ir/model.ts';
 import type { Binary, BinaryMeta } from './container.ts';
 import { decodeProgram, type Instruction } from './encoding.ts';
-import { MAX_DRAM_IMAGE_WORDS } from './limits.ts';
+import { MAX_DRAM_IMAGE_WORDS } from '../arch/limits.ts';
 import { LABEL_SYNTAX } from './operands.ts';
 import { verifyProgram } from './verify-program.ts';
 
@@ -120,7 +120,7 @@ export function checkBinary(bin: Binary, at: BinaryPositions = {}): CheckedProgr
     diags.push(diag(DIAG.binaryMalformed, at.file, `its metadata says ${meta.inputWidth} -> ${meta.outputWidth} but its program receives ${inputWidth} and sends ${outputWidth} words`));
   if (meta.benchmark !== undefined) {
     const where = at.meta?.('benchmark') ?? at.file;
-    const b = findBenchmark(meta.benchmark);
+    const b = findBenchmarkInfo(meta.benchmark);
     if (!b) diags.push(diag(DIAG.binaryMalformed, where, `it names benchmark ${quote(meta.benchmark)}, which this axc does not know`));
     else if (b.inputWidth !== inputWidth || b.outputWidth !== outputWidth) diags.push(diag(DIAG.benchmarkWidths, where, b.name, b.inputWidth, b.outputWidth, inputWidth, outputWidth));
   }

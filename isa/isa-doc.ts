@@ -1,6 +1,6 @@
 // Renders the ISA reference (isa/README.md) from the instruction table; a test keeps the file current.
 
-import { FIELD_BITS, MAX_DRAM_IMAGE_WORDS } from './limits.ts';
+import { FIELD_BITS, MAX_DRAM_IMAGE_WORDS } from '../arch/limits.ts';
 import { INSTRUCTION_BITS, OPCODE_BITS, OP_LAYOUTS, STAGE_BITS, STAGE_NAMES, type OperandKind } from './table.ts';
 
 const SYNTAX: Record<OperandKind, string> = {
@@ -91,7 +91,7 @@ export function renderIsaDoc(): string {
   out.push('');
   out.push('## Field widths');
   out.push('');
-  out.push('Architectural limits come from `isa/limits.ts`; the hardware-description schema bounds its parameters by them.');
+  out.push('Architectural limits come from `arch/limits.ts`; the hardware-description schema bounds its parameters by them.');
   out.push('');
   out.push('| field | bits |');
   out.push('| --- | --- |');

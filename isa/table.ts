@@ -1,7 +1,7 @@
 // The NPU instruction set, declared once. Encoder, decoder, assembler, disassembler, the ISA
 // reference (isa/README.md) and the simulator's dispatch are all derived from this table.
 
-import { FIELD_BITS } from './limits.ts';
+import { FIELD_BITS } from '../arch/limits.ts';
 
 /** How an operand is written in assembly: plain number, tile `t3`, PE `p5`, buffer `@12`,
  *  memory `m40`, DRAM `d1024`, activation name, float32 literal, or a code label. */

@@ -9,7 +9,7 @@ import type { SourceLoc } from '../ir/model.ts';
 import { isUsableThreshold } from '../ir/numerics.ts';
 import type { Instruction } from './encoding.ts';
 import { checkControlFlow } from './control-flow.ts';
-import { MAX_PROGRAM_LENGTH } from './limits.ts';
+import { MAX_PROGRAM_LENGTH } from '../arch/limits.ts';
 import { OP_BY_CODE } from './table.ts';
 
 /** A binary built for other hardware can fault on every instruction; a few lines say it as well as all. */

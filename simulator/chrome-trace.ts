@@ -3,7 +3,7 @@
 
 import type { Hardware } from '../hardware/description.ts';
 import { STAGE_NAMES } from '../isa/table.ts';
-import type { TraceSink } from './timing-model.ts';
+import type { TraceSink } from '../machine/timing-model.ts';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { fail } from '../diagnostics/diagnostic.ts';
 

@@ -1,6 +1,6 @@
 // The run report as a readable table for the terminal.
 
-import { COMPONENTS } from './actions.ts';
+import { COMPONENTS } from '../machine/actions.ts';
 import { formatCount as count, formatDuration, formatEdp, formatEnergy, formatPercent as pct, formatRatio as ratio } from './format-quantities.ts';
 import { formatQuality } from './format-quality.ts';
 import { cpuCostIsPlaceholder } from './report-warnings.ts';

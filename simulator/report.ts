@@ -4,9 +4,9 @@ import { canonicalHardware, totalPes } from '../hardware/description.ts';
 import type { Binary } from '../isa/container.ts';
 import type { QualitySummary } from '../quality/quality-tally.ts';
 import { INSTRUCTION_WORDS, STAGE_NAMES } from '../isa/table.ts';
-import { priceActions, type Component } from './actions.ts';
+import { priceActions, type Component } from '../machine/actions.ts';
 import { reportWarnings, type ReportFacts } from './report-warnings.ts';
-import type { CpuCostSource, Simulator } from './simulator.ts';
+import type { CpuCostSource, Simulator } from '../machine/simulator.ts';
 
 export const REPORT_SCHEMA = 'axc-sim-report/2';
 

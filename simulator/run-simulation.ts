@@ -10,7 +10,7 @@ import { QualityTally } from '../quality/quality-tally.ts';
 import { ChromeTrace } from './chrome-trace.ts';
 import { buildReport, type RunReport } from './report.ts';
 import type { ReferenceRows } from './reference-rows.ts';
-import { Simulator } from './simulator.ts';
+import { Simulator } from '../machine/simulator.ts';
 
 export type { RunReport } from './report.ts';
 

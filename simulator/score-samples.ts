@@ -7,7 +7,7 @@ import type { Binary } from '../isa/container.ts';
 import type { ScoredSamples } from '../quality/choose-threshold.ts';
 import { sampleQuality } from '../quality/error-metric.ts';
 import type { ReferenceRows } from './reference-rows.ts';
-import { Simulator } from './simulator.ts';
+import { Simulator } from '../machine/simulator.ts';
 
 /** A growable Float64Array: samples arrive from a stream of unknown length. */
 class Column {

@@ -13,7 +13,7 @@ import type { AxModel } from '../ir/model.ts';
 import { SeededRandom } from '../ir/seeded-random.ts';
 import { packBinary, unpackBinary, type Binary } from '../isa/container.ts';
 import { decisionInstructions, withDecisionThreshold } from '../isa/decision-threshold.ts';
-import { Simulator } from '../simulator/simulator.ts';
+import { Simulator } from '../machine/simulator.ts';
 import { buildModel, modelShapeArb, randomInput } from './support/random-model.ts';
 
 const DEFAULT = HardwareSchema.parse({});

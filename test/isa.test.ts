@@ -12,7 +12,7 @@ import { decodeInstruction, encodeInstruction, encodeProgram, type Instruction }
 import { disassemble } from '../isa/disassemble.ts';
 import { renderIsaDoc } from '../isa/isa-doc.ts';
 import { INSTRUCTION_WORDS, OP_LAYOUTS, OPCODE_BITS, STAGE_NAMES } from '../isa/table.ts';
-import { DISPATCH } from '../simulator/execute-ops.ts';
+import { DISPATCH } from '../machine/execute-ops.ts';
 
 const EXAMPLES = ['sobel', 'inversek2j', 'jpeg', 'single-control', 'tiny'];
 
@@ -157,7 +157,7 @@ test('a binary whose metadata is invalid or contradicts its program is refused, 
   }
   t.deepEqual(codeOf(t.throws(() => unpackBinary(packBinary({ ...bin, symbols: [null as never] }), 'p.bin'))), ['AXB404']);
   // Valid on its own, but the program receives 2 words, not 3.
-  const { Simulator } = await import('../simulator/simulator.ts');
+  const { Simulator } = await import('../machine/simulator.ts');
   t.regex((t.throws(() => new Simulator(unpackBinary(packBinary({ ...bin, meta: { ...bin.meta, inputWidth: 3 } })))) as Error).message, /metadata says 3 -> 1 but its program receives 2/);
   // A benchmark whose widths differ from the program's.
   const { runSimulation } = await import('../simulator/run-simulation.ts');

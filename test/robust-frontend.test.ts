@@ -16,7 +16,7 @@ import { loadModelFile, MAX_WEIGHT_NESTING, parseModel } from '../frontend/parse
 import { readLayersModel } from '../frontend/tfjs/read-layers-model.ts';
 import { readWeightsFile } from '../frontend/weights-file.ts';
 import { parseHardware } from '../hardware/load-hardware.ts';
-import { sniffFileKind } from '../input/file-kind.ts';
+import { sniffFileKind } from '../frontend/file-kind.ts';
 import { MAX_JSON_DEPTH, tooDeepOffset } from '../input/json-depth.ts';
 import { packBinary } from '../isa/container.ts';
 import { parseSampleLine } from '../simulator/read-samples.ts';

@@ -19,10 +19,10 @@ import { assemble } from '../isa/assemble.ts';
 import { packBinary, unpackBinary, type Binary } from '../isa/container.ts';
 import { decodeProgram, encodeProgram, type Instruction } from '../isa/encoding.ts';
 import { disassemble } from '../isa/disassemble.ts';
-import { MAX_DRAM_IMAGE_WORDS } from '../isa/limits.ts';
+import { MAX_DRAM_IMAGE_WORDS } from '../arch/limits.ts';
 import { opcodeOf, OP_LAYOUTS, STAGE_NAMES, type FieldLayout } from '../isa/table.ts';
 import { buildReport } from '../simulator/report.ts';
-import { Simulator } from '../simulator/simulator.ts';
+import { Simulator } from '../machine/simulator.ts';
 import { repoRoot, runAxc, type AxcResult } from './support/run-axc.ts';
 
 // ---- helpers ----

@@ -13,7 +13,7 @@ import { loadModelFile } from '../frontend/parse-model.ts';
 import { readLayersModel } from '../frontend/tfjs/read-layers-model.ts';
 import type { AxModel } from '../ir/model.ts';
 import { SeededRandom } from '../ir/seeded-random.ts';
-import { Simulator } from '../simulator/simulator.ts';
+import { Simulator } from '../machine/simulator.ts';
 import { exportLayersModel } from '../tfjs/export-layers-model.ts';
 import { loadTfjs, type Tfjs } from '../tfjs/load-tfjs.ts';
 

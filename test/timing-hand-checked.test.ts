@@ -1,5 +1,5 @@
 // Hand-checked timing and energy: three tiny hand-written programs whose cycles, bus conflicts and
-// energy were computed by hand, instruction by instruction, from the rules in simulator/timing-model.ts.
+// energy were computed by hand, instruction by instruction, from the rules in machine/timing-model.ts.
 // Every figure below is derived in the comments; the code only checks the simulator agrees.
 //
 // Latencies are the defaults: mac 1 cycle/word, bias 1, relu 1, lut 4, buffer 1, on-chip memory 2,

@@ -6,7 +6,7 @@ import { compileModel } from '../compiler/pipeline.ts';
 import { HardwareSchema, type Hardware } from '../hardware/description.ts';
 import type { AxModel } from '../ir/model.ts';
 import { SeededRandom } from '../ir/seeded-random.ts';
-import { COMPONENTS } from '../simulator/actions.ts';
+import { COMPONENTS } from '../machine/actions.ts';
 import { runSimulation, type RunReport } from '../simulator/run-simulation.ts';
 import { buildModel, modelShapeArb, randomInput } from './support/random-model.ts';
 

@@ -15,7 +15,7 @@ import { printModel } from '../frontend/print-model.ts';
 import { writeWeightsFile } from '../frontend/weights-file.ts';
 import type { AxModel } from '../ir/model.ts';
 import { verifyModel } from '../ir/verify-model.ts';
-import { Simulator } from '../simulator/simulator.ts';
+import { Simulator } from '../machine/simulator.ts';
 import { loadTfjs } from '../tfjs/load-tfjs.ts';
 import { evaluateModel } from '../training/metrics.ts';
 import { AxNet } from '../training/network.ts';

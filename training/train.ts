@@ -5,7 +5,7 @@ import type { Dataset } from '../benchmarks/dataset.ts';
 import { findBenchmark } from '../benchmarks/registry.ts';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { fail } from '../diagnostics/diagnostic.ts';
-import { MAX_LAYER_WIDTH } from '../isa/limits.ts';
+import { MAX_LAYER_WIDTH } from '../arch/limits.ts';
 import { METRICS, type AxModel, type Metric, type Quality } from '../ir/model.ts';
 import { loadTfjs } from '../tfjs/load-tfjs.ts';
 import { BENCH_DEFAULTS, DEFAULT_LEARNING_RATE, DEFAULT_SEED } from './defaults.ts';

@@ -6,7 +6,7 @@ import * as nodePath from 'node:path';
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { z } from 'zod';
 import type { AxModel, SourceLoc } from '../../ir/model.ts';
-import { findBenchmark } from '../../benchmarks/registry.ts';
+import { findBenchmarkInfo } from '../../benchmarks/catalog.ts';
 import { isUsableThreshold } from '../../ir/numerics.ts';
 import { verifyModel } from '../../ir/verify-model.ts';
 import { DIAG } from '../../diagnostics/catalog.ts';
@@ -23,7 +23,7 @@ import {
   type WeightsGroup,
 } from './layers-model-schema.ts';
 import { jsonDepthError, MAX_SCHEMA_ARRAY_LENGTH } from '../../input/json-depth.ts';
-import { wrongKindOfFile } from '../../input/file-kind.ts';
+import { wrongKindOfFile } from '../file-kind.ts';
 import { functionalGraph, sequentialGraph, type LayerGraph } from './layer-graph.ts';
 import { planDenses, planToModel, recogniseAxNet, type DenseInfo, type DenseWeights, type Rename } from './recognise-axnet.ts';
 import { clip, quote } from '../../diagnostics/quote.ts';
@@ -184,7 +184,7 @@ export function readLayersModel(path: string, opts: ReadLayersModelOptions = {})
     schemaIssues(meta.error.issues, ['userDefinedMetadata', 'axc']);
     return result();
   }
-  if (meta.data.benchmark !== undefined && !findBenchmark(meta.data.benchmark))
+  if (meta.data.benchmark !== undefined && !findBenchmarkInfo(meta.data.benchmark))
     ds.push(diag(DIAG.tfjsMalformed, at(['userDefinedMetadata', 'axc', 'benchmark']), 'userDefinedMetadata.axc.benchmark', `${quote(meta.data.benchmark)} is not a known benchmark`));
   const threshold = opts.threshold ?? meta.data.threshold ?? 0.5;
   const safeIndex = opts.safeIndex ?? meta.data.safeIndex ?? 1;

@@ -1,5 +1,5 @@
-// Architectural limits: the largest values the ISA's fields can carry. Field widths in isa/table.ts,
-// the hardware-description schema's maxima and the frontend's width checks all derive from these.
+// Architectural limits: the largest values the NPU's instruction fields can carry. A layer of its own, below
+// everything, because the IR, the hardware schema, the frontend and the ISA table (isa/table.ts) all bound values by them.
 
 export const FIELD_BITS = {
   tile: 8,

@@ -1,5 +1,7 @@
 // What kind of file the user gave, judged from its first bytes, so that a loader handed the wrong kind says
 // so in one line (what the file is and which command takes it) instead of hundreds of lexer errors.
+// It belongs to the frontend, above isa/ and hardware/, because it recognises their formats by their own
+// definitions (the binary's magic, the hardware description's field names).
 
 import { DIAG } from '../diagnostics/catalog.ts';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
