@@ -17,8 +17,8 @@ const LAYERS = [
   'machine', //     the NPU engine: decode, execute, time and price one sample
   'compiler', //    passes from the IR to a binary (times placements on the machine)
   'frontend', //    .axn and tfjs readers, file-kind sniffing
+  'simulator', //   the run loop, CPU fallback, samples, reports, traces (handed the exact function by its caller)
   'benchmarks', //  the AxBench function library, datasets, generators
-  'simulator', //   the run loop, CPU fallback, samples, reports, traces
   'tfjs', //        loading tfjs and exporting Layers models
   'training', //    trainers
   'plot', //        Vega-Lite figures

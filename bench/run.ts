@@ -62,10 +62,12 @@ async function liveHeap(binPath: string, input: string, output: string): Promise
   const { unpackBinary } = await import('../isa/container.ts');
   const { readSamples } = await import('../simulator/read-samples.ts');
   const { runSimulation } = await import('../simulator/run-simulation.ts');
+  const { findBenchmark } = await import('../benchmarks/registry.ts');
   const out = createWriteStream(output);
   const rows: string[] = [];
   const bin = unpackBinary(readFileSync(binPath));
   await runSimulation(bin, readSamples(input, 9), {
+    exact: bin.meta.benchmark ? findBenchmark(bin.meta.benchmark) : undefined,
     onRow: (row) => {
       if (!out.write(row)) return new Promise<void>((r) => out.once('drain', () => r()));
     },

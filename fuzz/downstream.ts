@@ -1,6 +1,7 @@
 // What happens to an input after its reader accepts it: a model compiles (or fails cleanly), and a binary
 // that loads disassembles, passes the simulator's verification and simulates a few samples.
 
+import { findBenchmark } from '../benchmarks/registry.ts';
 import { compileModel } from '../compiler/pipeline.ts';
 import { DIAG } from '../diagnostics/catalog.ts';
 import type { AxcError } from '../diagnostics/diagnostic.ts';
@@ -31,7 +32,8 @@ async function simulate(binary: Binary, samples: () => Iterable<Float32Array>): 
     for (const x of samples()) probe.runSample(x);
     probe.close();
     let bytes = 0;
-    await runSimulation(binary, samples(), { invokeAll, onRow: (row) => void (bytes += row.length) });
+    const exact = binary.meta.benchmark ? findBenchmark(binary.meta.benchmark) : undefined;
+    await runSimulation(binary, samples(), { invokeAll, exact, onRow: (row) => void (bytes += row.length) });
   }
 }
 

@@ -2,12 +2,12 @@
 // as they are) or computed by the benchmark's exact function. Rows are float32, as the trainers' data
 // sets hold them, so a simulation and `axc train` measure Err on the same numbers.
 
-import type { Benchmark } from '../benchmarks/benchmark.ts';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { fail } from '../diagnostics/diagnostic.ts';
+import type { ExactFunction } from './exact-function.ts';
 import { readSamples, STDIN_NAME, type SampleCursor } from './read-samples.ts';
 
-export type ReferenceSource = { kind: 'file'; path: string } | { kind: 'exact'; benchmark: Benchmark };
+export type ReferenceSource = { kind: 'file'; path: string } | { kind: 'exact'; benchmark: ExactFunction };
 
 /** Hands out reference rows in step with the input; the row is a view, valid until the next call. */
 export interface ReferenceRows {

@@ -1,13 +1,13 @@
 // Runs a binary over a stream of samples: one CSV row per sample, an optional bounded Chrome trace,
 // the run report from the timing and energy model and, given a reference, the quality of the outputs.
 
-import { findBenchmark } from '../benchmarks/registry.ts';
 import { float32Text } from '../ir/float-text.ts';
 import type { Quality } from '../ir/model.ts';
 import type { Binary } from '../isa/container.ts';
 import { sampleQuality } from '../quality/error-metric.ts';
 import { QualityTally } from '../quality/quality-tally.ts';
 import { ChromeTrace } from './chrome-trace.ts';
+import type { ExactFunction } from './exact-function.ts';
 import { buildReport, type RunReport } from './report.ts';
 import type { ReferenceRows } from './reference-rows.ts';
 import { Simulator } from '../machine/simulator.ts';
@@ -24,6 +24,9 @@ export interface RunOptions {
   trace?: { sink: ChromeTrace; from: number; to: number };
   /** Judge every sample's H(x) against these rows by this metric: the CSV's err and safe, the report's quality. */
   reference?: { rows: ReferenceRows; quality: Quality };
+  /** The exact function of the binary's `.benchmark` (benchmarks/registry.ts, findBenchmark): the CSV rows of
+   *  samples the CPU computes carry its result. Without it those rows are empty, as for a binary naming none. */
+  exact?: ExactFunction;
 }
 
 /** The CSV header: H(x) (or the CPU's exact output), P(x), invoked and, with a reference, err and safe. */
@@ -47,9 +50,9 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
   const timing = sim.machine.timing;
   const setupInstructions = sim.machine.instructions;
   const emptyY = ','.repeat(sim.outputWidth);
-  // With a benchmark named, samples handed to the CPU carry its exact result.
+  // With a benchmark named, samples handed to the CPU carry its exact result; the caller looked the function up.
   // The Simulator has checked the benchmark is known and matches the program's widths (isa/check-binary.ts).
-  const exact = binary.meta.benchmark ? findBenchmark(binary.meta.benchmark) : undefined;
+  const exact = binary.meta.benchmark ? opts.exact : undefined;
   const exactY = new Float64Array(sim.outputWidth);
   const ref = opts.reference;
   const tally = ref ? new QualityTally(ref.quality) : null;

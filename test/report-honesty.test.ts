@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import test, { type ExecutionContext } from 'ava';
+import { findBenchmark } from '../benchmarks/registry.ts';
 import { compileModel } from '../compiler/pipeline.ts';
 import { AxcError } from '../diagnostics/diagnostic.ts';
 import { parseModel } from '../frontend/parse-model.ts';
@@ -37,7 +38,8 @@ async function simulate(source: string, samples: number[][] | string, hw: Hardwa
   const bin = compileModel(model, { hardware: hw });
   const rows: string[] = [];
   const inputs = typeof samples === 'string' ? readSamples(samples, model.inputWidth) : samples.map((s) => Float32Array.from(s));
-  const report = await runSimulation(bin, inputs, { onRow: (r) => void rows.push(r) });
+  const exact = bin.meta.benchmark ? findBenchmark(bin.meta.benchmark) : undefined;
+  const report = await runSimulation(bin, inputs, { exact, onRow: (r) => void rows.push(r) });
   return { report, table: formatReport(report), rows: rows.slice(1) };
 }
 

@@ -1,6 +1,7 @@
 // `axc sim`: runs prog.bin over input samples; writes the per-sample CSV, the run report and a trace.
 
 import { Command, Option } from 'commander';
+import { findBenchmark } from '../../benchmarks/registry.ts';
 import { DIAG } from '../../diagnostics/catalog.ts';
 import { fail } from '../../diagnostics/diagnostic.ts';
 import { ChromeTrace } from '../../simulator/chrome-trace.ts';
@@ -82,6 +83,7 @@ export function simCommand(): Command {
         onProgress: progress ? (n) => progress.update(n) : undefined,
         trace: sink ? { sink, ...range } : undefined,
         reference: judge ? { rows: referenceRows(judge.source, bin.meta.outputWidth), quality: judge.quality } : undefined,
+        exact: bin.meta.benchmark ? findBenchmark(bin.meta.benchmark) : undefined,
       });
       progress?.stop();
       await reportOut?.write(reportJson(report));

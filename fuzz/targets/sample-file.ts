@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
+import { findBenchmark } from '../../benchmarks/registry.ts';
 import { readSamples } from '../../simulator/read-samples.ts';
 import { runSimulation } from '../../simulator/run-simulation.ts';
 import type { FuzzTarget } from '../fuzz-target.ts';
@@ -26,6 +27,6 @@ export const sampleFileTarget: FuzzTarget = {
     fs.writeFileSync(file, c.files[c.main]);
     // Reading and simulating interleave (the reader is a stream), so they are one stage: a refusal from
     // either is clean, as with `axc sim`.
-    await probe.stage('read+simulate', 'rejected', () => runSimulation(program, readSamples(file, program.meta.inputWidth), { onRow: () => {} }));
+    await probe.stage('read+simulate', 'rejected', () => runSimulation(program, readSamples(file, program.meta.inputWidth), { onRow: () => {}, exact: program.meta.benchmark ? findBenchmark(program.meta.benchmark) : undefined }));
   },
 };
