@@ -17,7 +17,7 @@ const LAYERS = [
   'isa', //         the instruction table, encoding, container, assembler, disassembler
   'quality', //     error metrics, tallies, threshold choice
   'machine', //     the NPU engine: decode, execute, time and price one sample
-  'compiler', //    passes from the IR to a binary (times placements on the machine)
+  'compiler', //    passes from the IR to a binary (times placements through machine/time-paths.ts)
   'frontend', //    .axn and tfjs readers, file-kind sniffing
   'simulator', //   the run loop, CPU fallback, samples, reports, traces (handed the exact function by its caller)
   'benchmarks', //  the AxBench function library, datasets, generators

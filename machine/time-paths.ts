@@ -1,0 +1,33 @@
+// The timing summary placement tuning needs from the machine: the setup stage's cycles and one steady-state
+// sample's cycles down each path. The compiler asks for this, not for the Simulator and its timing state.
+
+import type { Binary } from '../isa/container.ts';
+import { Simulator } from './simulator.ts';
+
+export interface PathCycles {
+  /** Cycles of the setup stage (weights to the tiles), before the first sample. */
+  setup: number;
+  /** One steady-state sample that the controller sends to the NPU. */
+  npuSample: number;
+  /** One steady-state sample that the controller sends to the CPU. */
+  cpuSample: number;
+}
+
+/** Runs two samples down each path and times the second, after the setup stage. Timing depends only on the
+ *  path a sample takes, not its values, so zeros will do. */
+export function timeSamplePaths(bin: Binary): PathCycles {
+  const x = new Float32Array(bin.meta.inputWidth);
+  const cycles: PathCycles = { setup: 0, npuSample: 0, cpuSample: 0 };
+  for (const invoke of ['all', 'none'] as const) {
+    const sim = new Simulator(bin, { invoke });
+    sim.runSample(x);
+    sim.runSample(x);
+    const t = sim.machine.timing;
+    const start = t.sampleStart;
+    sim.close();
+    cycles.setup = t.setupCycles;
+    if (invoke === 'all') cycles.npuSample = t.end - start;
+    else cycles.cpuSample = t.end - start;
+  }
+  return cycles;
+}
