@@ -79,7 +79,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: ['^(node_modules|test/golden)/', '^[^/]+\\.[a-z]+$'] }, // root files (this one, configs) are not code
+    // Root files (this one, configs) are not code; dot-folders (a .scratch of one's own, editor state) are not the project's.
+    exclude: { path: ['^(node_modules|test/golden|dist)/', '^\\.[^/]+/', '^[^/]+\\.[a-z]+$'] },
     tsPreCompilationDeps: true, // type-only imports count: a type from a higher layer is still a dependency on it
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
