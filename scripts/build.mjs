@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // npm run build (also run by `npm ci`/`npm install` through `prepare`, and before `npm test` and `npm run
 // bench`): bundles the CLI's TypeScript into dist/ with esbuild, so `axc` starts without compiling TypeScript.
-// node_modules packages stay external (imported from node_modules at run time, as before), with one
-// exception below, and dynamic imports (axc tune's plot: vega, vega-lite) become separate chunks loaded only
+// node_modules packages stay external (imported from node_modules at run time, as before), with the
+// exceptions below, and dynamic imports (axc tune's plot: vega, vega-lite) become separate chunks loaded only
 // when reached.
 // Plain JavaScript, so it runs before anything else is built.
 
@@ -56,9 +56,10 @@ try {
     logLevel: 'warning',
     tsconfig: 'tsconfig.json',
   });
-  // The sources the bundle was made from, for bin/axc.js's check that the build is not older than them; of
-  // a bundled package, its package.json (which a reinstall rewrites) stands for its files.
-  const inputs = new Set();
+  // The sources the bundle was made from (and this script and the tsconfig that made it), for bin/axc.js's
+  // check that the build is not older than them; of a bundled package, its package.json (which a reinstall
+  // rewrites) stands for its files.
+  const inputs = new Set(['scripts/build.mjs', 'tsconfig.json']);
   for (const file of Object.keys(result.metafile.inputs)) {
     const pkg = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(file);
     inputs.add(pkg ? `${pkg[1]}/package.json` : file);
