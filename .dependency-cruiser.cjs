@@ -32,6 +32,7 @@ const LAYERS = [
   'fuzz',
   'test',
   'bin', // the installed launcher: starts cli/
+  'scripts', // the build: bundles cli/ into dist/ with esbuild (by path, importing none of it)
 ];
 
 const FOLDERS = LAYERS.filter((l) => l !== 'benchmark-catalog');

@@ -1,5 +1,6 @@
-// npm run bench: simulator throughput as a ratio to a plain float32 forward pass of the same model,
-// measured in the same run, and the simulator's memory over 10k and 1M streamed samples.
+// npm run bench: the CLI's start-up time as a ratio to a bare `node -e 0`, simulator throughput as a ratio to a
+// plain float32 forward pass of the same model, both measured in the same run, and the simulator's memory
+// over 10k and 1M streamed samples.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, rmSync, writeSync, closeSync } from 'node:fs';
@@ -50,6 +51,55 @@ function throughput(name: string, n: number): string {
   const simulated = rate(xs, 3, (x) => sim.runSample(x));
   const ratio = base / simulated;
   return `| ${name} | ${model.inputWidth} -> ${model.outputWidth} | ${n} | ${Math.round(base).toLocaleString('en-US')} | ${Math.round(simulated).toLocaleString('en-US')} | ${ratio.toFixed(2)}x |`;
+}
+
+/** Goals for the start-up of the built CLI (bin/axc.js running dist/), as multiples of `node -e 0`. */
+const STARTUP_GOALS = { version: 5, compile: 8 };
+const STARTUP_REPEATS = 11;
+
+/** Wall time of one run of `node args`, in seconds; the run must succeed. */
+function wallTime(args: string[]): number {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { cwd: repo, encoding: 'utf8' });
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return secs;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Median wall times of `node -e 0`, `axc --version` and `axc compile`, taken in turn so load hits all alike. */
+function startup(): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'axc-bench-'));
+  try {
+    const bin = join(repo, 'bin/axc.js');
+    const runs = {
+      node: ['-e', '0'],
+      version: [bin, '--version'],
+      compile: [bin, 'compile', 'examples/sobel.axn', '-o', join(dir, 'x.bin')],
+    };
+    const times: Record<keyof typeof runs, number[]> = { node: [], version: [], compile: [] };
+    for (const args of Object.values(runs)) wallTime(args); // warm the file cache
+    for (let i = 0; i < STARTUP_REPEATS; i++) for (const [k, args] of Object.entries(runs)) times[k as keyof typeof runs].push(wallTime(args));
+    const base = median(times.node);
+    const row = (what: string, k: keyof typeof runs, goal?: number) => {
+      const t = median(times[k]);
+      const ratio = t / base;
+      const verdict = goal === undefined ? '' : ratio <= goal ? `≤ ${goal}×: met` : `≤ ${goal}×: NOT met`;
+      return `| ${what} | ${(t * 1000).toFixed(0)} ms | ${ratio.toFixed(2)}× | ${verdict} |`;
+    };
+    return [
+      row('`node -e 0`', 'node'),
+      row('`axc --version`', 'version', STARTUP_GOALS.version),
+      row('`axc compile examples/sobel.axn -o x.bin`', 'compile', STARTUP_GOALS.compile),
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const heap: string[] = [];
@@ -118,6 +168,17 @@ async function memory(): Promise<string[]> {
 
 const lines: string[] = [];
 lines.push(`machine: ${cpus()[0]?.model ?? 'unknown cpu'} x ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+lines.push('');
+lines.push(`Start-up of the built CLI (bin/axc.js running dist/), median wall time of ${STARTUP_REPEATS} runs each, taken in turn, as a multiple of \`node -e 0\`:`);
+lines.push('');
+lines.push('| command | median | ratio | goal |');
+lines.push('| --- | --- | --- | --- |');
+lines.push(...startup());
+if (process.argv.includes('--startup')) {
+  // npm run bench -- --startup: this table only
+  console.log(lines.join('\n'));
+  process.exit(0);
+}
 lines.push('');
 lines.push('Throughput on the default NPU (static schedule, timing and energy model on), samples already in memory:');
 lines.push('');

@@ -82,7 +82,7 @@ export async function runAxcAsync(args: string[], opts: RunOptions & { stdio?: S
 
 /**
  * The CLI's entry point in this process, with its output captured: what bin/axc.js runs, without a spawn
- * (each spawn costs about two seconds of CPU). For quick refusals; callers must run serially, since
+ * (each spawn costs about half a second of CPU, more under tsx). For quick refusals; callers must run serially, since
  * stdout and stderr are borrowed while it runs.
  */
 export async function runAxcInProcess(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
