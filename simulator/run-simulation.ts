@@ -98,7 +98,8 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
         exact.exact(x, exactY);
         for (let j = 0; j < exactY.length; j++) row += `${exactY[j]},`;
       } else row = emptyY;
-      await opts.onRow(`${row}${float32Text(r.p)},${r.invoked ? 1 : 0}${judged}\n`);
+      const written = opts.onRow(`${row}${float32Text(r.p)},${r.invoked ? 1 : 0}${judged}\n`);
+      if (written) await written; // a sink that batches rows returns nothing most of the time: no await then
     }
     if (opts.onProgress && (n & 1023) === 0) opts.onProgress(n);
   }
