@@ -166,79 +166,141 @@ export interface SampleCursor {
 export type SampleRole = 'input' | 'reference';
 
 /**
- * Yields each sample as a Float32Array of `width` values. The same array is reused for every sample:
- * consume it before asking for the next. Memory stays flat whatever the file's length (a single line is
- * held whole while it spans chunks). `-` reads stdin.
+ * Splits chunks of text into lines as node:readline does (\n, \r\n or a lone \r; a \r ending one chunk
+ * and a \n starting the next are one line end) and parses each line into `x`.
  */
-export async function* readSamples(path: string, width: number, cursor?: SampleCursor, role: SampleRole = 'input'): AsyncGenerator<Float32Array> {
-  const fromStdin = path === '-';
-  const file = fromStdin ? STDIN_NAME : path;
-  const stream = fromStdin ? process.stdin.setEncoding('utf8') : createReadStream(path, { encoding: 'utf8' });
-  const x = new Float32Array(width);
-  const widthCode = role === 'input' ? DIAG.inputWidth : DIAG.referenceWidth;
-  let lineNo = 0;
-  let samples = 0;
+class LineParser {
+  readonly x: Float32Array;
+  lineNo = 0;
+  samples = 0;
+  private s = '';
+  private i = 0;
+  private nl = -1;
+  private cr = -1;
   /** The start of a line that began in an earlier chunk (without its end). */
-  let carry = '';
-  /** The last chunk ended with '\r': a '\n' starting this one belongs to it. */
-  let sawReturn = false;
+  private carry = '';
+  /** The last chunk ended with '\r': a '\n' starting the next one belongs to it. */
+  private sawReturn = false;
+  private readonly widthCode: typeof DIAG.inputWidth;
+
+  constructor(
+    private readonly width: number,
+    private readonly file: string,
+    private readonly cursor: SampleCursor | undefined,
+    role: SampleRole,
+  ) {
+    this.x = new Float32Array(width);
+    this.widthCode = role === 'input' ? DIAG.inputWidth : DIAG.referenceWidth;
+  }
+
+  /** Takes the next chunk; call when next() has returned false. */
+  feed(s: string): void {
+    let i = 0;
+    if (this.sawReturn) {
+      this.sawReturn = false;
+      if (s.charCodeAt(0) === 10) i = 1;
+    }
+    this.s = s;
+    this.i = i;
+    this.cr = s.indexOf('\r', i);
+    this.nl = s.indexOf('\n', i);
+  }
+
+  /** Parses complete lines of the current chunk until one holds a sample (true: it is in x) or the chunk is done. */
+  next(): boolean {
+    const s = this.s;
+    while (this.nl !== -1 || this.cr !== -1) {
+      const i = this.i;
+      let stop: number;
+      let next: number;
+      if (this.cr === -1 || (this.nl !== -1 && this.nl < this.cr)) {
+        stop = this.nl;
+        next = stop + 1;
+        this.nl = s.indexOf('\n', next);
+      } else {
+        stop = this.cr;
+        next = stop + 1;
+        if (next === s.length) this.sawReturn = true;
+        else if (s.charCodeAt(next) === 10) {
+          next++;
+          this.nl = s.indexOf('\n', next);
+        }
+        this.cr = s.indexOf('\r', next);
+      }
+      this.i = next;
+      if (this.carry !== '') {
+        const whole = this.carry + s.slice(i, stop);
+        this.carry = '';
+        if (this.line(whole, 0, whole.length)) return true;
+      } else if (this.line(s, i, stop)) return true;
+    }
+    if (this.i < s.length) {
+      this.carry += s.slice(this.i);
+      this.i = s.length;
+    }
+    return false;
+  }
+
+  /** At the end of the input: parses an unterminated last line; true when it holds a sample. */
+  finish(): boolean {
+    const whole = this.carry;
+    this.carry = '';
+    this.s = '';
+    this.i = 0;
+    return whole !== '' && this.line(whole, 0, whole.length);
+  }
+
   /** Parses one line; true when it holds a sample (now in x). */
-  const line = (s: string, begin: number, end: number): boolean => {
-    lineNo++;
+  private line(s: string, begin: number, end: number): boolean {
+    const lineNo = ++this.lineNo;
+    const cursor = this.cursor;
     if (cursor) {
       cursor.bytes += end - begin + 1; // characters, not bytes: close enough for a progress bar
       cursor.line = lineNo;
     }
     if (skipLine(s, begin, end)) return false;
-    const n = parseSampleRange(s, begin, end, lineNo, file, x);
-    if (n !== width) throw new AxcError(diag(widthCode, { file, line: lineNo, col: 1 }, n, width));
-    samples++;
+    const n = parseSampleRange(s, begin, end, lineNo, this.file, this.x);
+    if (n !== this.width) throw new AxcError(diag(this.widthCode, { file: this.file, line: lineNo, col: 1 }, n, this.width));
+    this.samples++;
     return true;
-  };
+  }
+}
+
+/**
+ * The reader's synchronous side door, for a consumer that wants to avoid an await per sample
+ * (runSimulation): while the generator is suspended after yielding, this returns the next sample when
+ * it lies in the chunk already read, or null — then ask the generator (which reads on). Use only between
+ * the generator's start and its end; an error it throws leaves the generator to be closed with return().
+ */
+export const TAKE_BUFFERED: unique symbol = Symbol('take a buffered sample');
+
+export type SampleGenerator = AsyncGenerator<Float32Array> & { [TAKE_BUFFERED]?: () => Float32Array | null };
+
+/**
+ * Yields each sample as a Float32Array of `width` values. The same array is reused for every sample:
+ * consume it before asking for the next. Memory stays flat whatever the file's length (a single line is
+ * held whole while it spans chunks). `-` reads stdin.
+ */
+export function readSamples(path: string, width: number, cursor?: SampleCursor, role: SampleRole = 'input'): SampleGenerator {
+  const file = path === '-' ? STDIN_NAME : path;
+  const parser = new LineParser(width, file, cursor, role);
+  const gen: SampleGenerator = generateSamples(path, file, parser, role);
+  gen[TAKE_BUFFERED] = () => (parser.next() ? parser.x : null);
+  return gen;
+}
+
+async function* generateSamples(path: string, file: string, parser: LineParser, role: SampleRole): AsyncGenerator<Float32Array> {
+  const fromStdin = path === '-';
+  const stream = fromStdin ? process.stdin.setEncoding('utf8') : createReadStream(path, { encoding: 'utf8' });
+  const x = parser.x;
   try {
     // stdin is left open on an early return (as node:readline left it); a file's stream is destroyed below.
     const chunks = fromStdin ? stream.iterator({ destroyOnReturn: false }) : stream;
     for await (const chunk of chunks) {
-      const s = chunk as string;
-      const len = s.length;
-      let i = 0;
-      if (sawReturn) {
-        sawReturn = false;
-        if (s.charCodeAt(0) === 10) i = 1;
-      }
-      let cr = s.indexOf('\r', i);
-      let nl = s.indexOf('\n', i);
-      while (nl !== -1 || cr !== -1) {
-        let stop: number;
-        let next: number;
-        if (cr === -1 || (nl !== -1 && nl < cr)) {
-          stop = nl;
-          next = nl + 1;
-          nl = s.indexOf('\n', next);
-        } else {
-          stop = cr;
-          next = cr + 1;
-          if (next === len) sawReturn = true;
-          else if (s.charCodeAt(next) === 10) {
-            next++;
-            nl = s.indexOf('\n', next);
-          }
-          cr = s.indexOf('\r', next);
-        }
-        if (carry !== '') {
-          const whole = carry + s.slice(i, stop);
-          carry = '';
-          if (line(whole, 0, whole.length)) yield x;
-        } else if (line(s, i, stop)) yield x;
-        i = next;
-      }
-      if (i < len) carry += s.slice(i);
+      parser.feed(chunk as string);
+      while (parser.next()) yield x;
     }
-    if (carry !== '') {
-      const whole = carry;
-      carry = '';
-      if (line(whole, 0, whole.length)) yield x;
-    }
+    if (parser.finish()) yield x;
   } catch (e) {
     if (e instanceof AxcError) throw e;
     // Opening or reading failed (missing file, a directory, permissions): a message, not a crash.
@@ -246,5 +308,5 @@ export async function* readSamples(path: string, width: number, cursor?: SampleC
   } finally {
     if (!fromStdin) stream.destroy();
   }
-  if (samples === 0) fail(role === 'input' ? DIAG.inputEmpty : DIAG.referenceEmpty, file);
+  if (parser.samples === 0) fail(role === 'input' ? DIAG.inputEmpty : DIAG.referenceEmpty, file);
 }
