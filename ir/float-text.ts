@@ -157,7 +157,7 @@ function float32TextByCounting(v: number): string {
  * round v at least as closely as p digits do: once p digits read back, every longer count does. So the
  * smallest count is found by bisection, trying 8 and 7 first (where most values end). Powers of two (a
  * lopsided interval), subnormals and non-float32 inputs are counted one by one as before.
- * test/float-text.test.ts checks both against each other on random bit patterns and edge cases.
+ * test/csv-path-differential.test.ts checks both against each other on random bit patterns and edge cases.
  */
 export function float32Text(v: number): string {
   if (v === 0) return Object.is(v, -0) ? '-0' : '0';

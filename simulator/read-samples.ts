@@ -4,7 +4,7 @@
 // The file is read in chunks and every line is parsed where it lies in its chunk: no per-line strings,
 // closures or regular expressions on the common path. Lines end as node:readline ends them (\n, \r\n or
 // a lone \r), numbers are accepted exactly as ir/float-text.ts's DECIMAL_NUMBER accepts them, and each
-// value is Math.fround(Number(token)) bit for bit (test/read-samples-differential.test.ts checks all three
+// value is Math.fround(Number(token)) bit for bit (test/csv-path-differential.test.ts checks all three
 // against the readline-and-regex reader this replaced).
 
 import { createReadStream } from 'node:fs';
@@ -33,34 +33,27 @@ function scanNumber(s: string, start: number, end: number): number {
     negative = c === 45;
     c = ++i < end ? s.charCodeAt(i) : -1;
   }
-  let mantissa = 0;
-  let digits = 0; // significant digits in mantissa (leading zeros not counted)
+  let mantissa = 0; // the first 15 significant digits (leading zeros add nothing), exact below 1e15
   let scale = 0; // decimal exponent of the mantissa's last digit, before the explicit exponent
-  let seen = 0; // digits seen before and after the point
   let exact = true;
+  const intStart = i;
   while (c >= 48 && c <= 57) {
-    if (digits < 15) {
-      mantissa = mantissa * 10 + (c - 48);
-      if (mantissa !== 0) digits++;
-    } else {
-      exact = false;
-    }
-    seen++;
+    if (mantissa < 1e14) mantissa = mantissa * 10 + (c - 48);
+    else exact = false;
     c = ++i < end ? s.charCodeAt(i) : -1;
   }
+  let seen = i - intStart; // digits before and after the point
   if (c === 46) {
-    c = ++i < end ? s.charCodeAt(i) : -1;
+    const fracStart = ++i;
+    c = i < end ? s.charCodeAt(i) : -1;
     while (c >= 48 && c <= 57) {
-      if (digits < 15) {
+      if (mantissa < 1e14) {
         mantissa = mantissa * 10 + (c - 48);
-        if (mantissa !== 0) digits++;
         scale--;
-      } else if (c !== 48) {
-        exact = false;
-      }
-      seen++;
+      } else if (c !== 48) exact = false;
       c = ++i < end ? s.charCodeAt(i) : -1;
     }
+    seen += i - fracStart;
   }
   let ok = seen > 0;
   if (ok && (c === 101 || c === 69)) {
@@ -167,9 +160,10 @@ export type SampleRole = 'input' | 'reference';
 
 /**
  * Splits chunks of text into lines as node:readline does (\n, \r\n or a lone \r; a \r ending one chunk
- * and a \n starting the next are one line end) and parses each line into `x`.
+ * and a \n starting the next are one line end) and parses each line into `x`. Exported for
+ * test/csv-path-differential.test.ts, which feeds it chunks split at random.
  */
-class LineParser {
+export class LineParser {
   readonly x: Float32Array;
   lineNo = 0;
   samples = 0;
