@@ -19,13 +19,16 @@ const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e1
 
 /**
  * Scans one number of the DECIMAL_NUMBER grammar starting at `start` and ending at a separator (white space,
- * comma) or `end`. Returns Number(token) — NaN when the token is not a plain decimal number. Up to 15
+ * comma) or `end`. Leaves Number(token) in scanned[0] and returns true, or false when the token is not a
+ * plain decimal number. Up to 15
  * significant digits and a decimal exponent within ±22 are converted exactly in double arithmetic
  * (Clinger's fast path: both operands are exact, so the one rounding is the correct one); anything else
  * goes to Number() on the token's text. The token's end is left in `scanEnd`.
  */
 let scanEnd = 0;
-function scanNumber(s: string, start: number, end: number): number {
+/** scanNumber's value, kept unboxed (a returned double would be allocated when the call is not inlined). */
+const scanned = new Float64Array(1);
+function scanNumber(s: string, start: number, end: number): boolean {
   let i = start;
   let c = i < end ? s.charCodeAt(i) : -1;
   let negative = false;
@@ -78,15 +81,15 @@ function scanNumber(s: string, start: number, end: number): number {
     // Not a number: the token runs to the next separator, as the reader reports it.
     while (i < end && !isSpace((c = s.charCodeAt(i))) && c !== COMMA) i++;
     scanEnd = i;
-    return NaN;
+    return false;
   }
   scanEnd = i;
-  if (mantissa === 0 && exact) return negative ? -0 : 0;
-  if (exact && scale >= -22 && scale <= 22) {
+  if (mantissa === 0 && exact) scanned[0] = negative ? -0 : 0;
+  else if (exact && scale >= -22 && scale <= 22) {
     const v = scale >= 0 ? mantissa * POW10[scale] : mantissa / POW10[-scale];
-    return negative ? -v : v;
-  }
-  return Number(s.slice(start, i));
+    scanned[0] = negative ? -v : v;
+  } else scanned[0] = Number(s.slice(start, i));
+  return true;
 }
 
 /**
@@ -101,10 +104,10 @@ function parseSampleRange(s: string, begin: number, end: number, lineNo: number,
   while (pos < end) {
     if (s.charCodeAt(pos) === COMMA) fail(DIAG.inputEmptyValue, { file, line: lineNo, col: pos - begin + 1 });
     const start = pos;
-    const number = scanNumber(s, start, end);
+    const ok = scanNumber(s, start, end);
     pos = scanEnd;
-    if (number !== number) fail(DIAG.inputNumber, { file, line: lineNo, col: start - begin + 1 }, s.slice(start, pos));
-    const v = Math.fround(number);
+    if (!ok) fail(DIAG.inputNumber, { file, line: lineNo, col: start - begin + 1 }, s.slice(start, pos));
+    const v = Math.fround(scanned[0]);
     if (v === Infinity || v === -Infinity) fail(DIAG.inputRange, { file, line: lineNo, col: start - begin + 1 }, s.slice(start, pos));
     if (n < out.length) out[n] = v;
     n++;
