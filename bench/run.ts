@@ -3,7 +3,7 @@
 // over 10k and 1M streamed samples.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { compileModel } from '../compiler/pipeline.ts';
@@ -131,6 +131,46 @@ async function liveHeap(binPath: string, input: string, output: string): Promise
   return rows;
 }
 
+const fileRows: string[] = [];
+
+/** The sobel input the file -> CSV measurement streams: AxBench's training inputs repeated to 500k samples
+ *  (12-digit decimals as AxBench writes them), or seeded random 6-digit values when the data set is absent. */
+function fileInput(file: string): string {
+  const axbench = join(repo, '..', 'shared', 'data', 'axbench', 'sobel', 'train.x');
+  const fd = openSync(file, 'w');
+  if (existsSync(axbench)) {
+    const text = readFileSync(axbench, 'utf8');
+    const lines = text.split('\n').filter((l) => l.trim() !== '').length;
+    for (let n = 0; n < 500_000; n += lines) writeSync(fd, text.endsWith('\n') ? text : text + '\n');
+    closeSync(fd);
+    return 'AxBench sobel train.x repeated';
+  }
+  const rng = new SeededRandom(5);
+  for (let i = 0; i < 500; i++) {
+    let chunk = '';
+    for (let k = 0; k < 1000; k++) {
+      for (let j = 0; j < 9; j++) chunk += (j ? ' ' : '') + rng.next().toFixed(6);
+      chunk += '\n';
+    }
+    writeSync(fd, chunk);
+  }
+  closeSync(fd);
+  return 'seeded random values';
+}
+
+/** `axc sim --input F --output out.csv`'s path (reader, simulator, CSV sink, atomic file) in a child process,
+ *  against the in-memory simulator on the same samples in the same process (bench/file-to-csv.ts). */
+function fileToCsv(dir: string, binPath: string): string[] {
+  const file = join(dir, 'file-csv.x');
+  const source = fileInput(file);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'bench/file-to-csv.ts'), binPath, file, join(dir, 'file-csv.csv'), '200000'], { encoding: 'utf8', cwd: repo });
+  rmSync(file);
+  if (r.status !== 0) return [`(failed: ${r.stderr.trim().split('\n').pop()})`];
+  const m = JSON.parse(r.stdout.trim().split('\n').pop()!) as { samples: number; fileRate: number; memoryRate: number; rssBefore: number; peakRss: number };
+  const fmt = (v: number) => Math.round(v).toLocaleString('en-US');
+  return [`| ${m.samples.toLocaleString('en-US')} (${source}) | ${fmt(m.fileRate)} | ${fmt(m.memoryRate)} | ${((100 * m.fileRate) / m.memoryRate).toFixed(0)}% | ${((m.peakRss - m.rssBefore) / 2 ** 20).toFixed(1)} MiB |`];
+}
+
 async function memory(): Promise<string[]> {
   if (!existsSync('/usr/bin/time')) return ['(skipped: /usr/bin/time is not installed)'];
   const dir = mkdtempSync(join(tmpdir(), 'axc-bench-'));
@@ -138,6 +178,7 @@ async function memory(): Promise<string[]> {
     const model = load('sobel');
     const binPath = join(dir, 'sobel.bin');
     writeFileSync(binPath, packBinary(compileModel(model)));
+    fileRows.push(...fileToCsv(dir, binPath));
     const rows: string[] = [];
     for (const n of [10_000, 1_000_000]) {
       const file = join(dir, `in-${n}.x`);
@@ -192,6 +233,14 @@ lines.push('');
 lines.push('| samples | max RSS | wall time |');
 lines.push('| --- | --- | --- |');
 lines.push(...(await memory()));
+lines.push('');
+lines.push('Throughput of `axc sim --input F --output out.csv` on sobel (text parsing, simulation, CSV text, the atomic');
+lines.push('file; best of three), as a share of the in-memory simulator on the same samples in the same process, and the');
+lines.push("process's peak RSS growth over the first file run:");
+lines.push('');
+lines.push('| samples | file -> CSV (samples/s) | in memory (samples/s) | share | peak RSS growth |');
+lines.push('| --- | --- | --- | --- | --- |');
+lines.push(...fileRows);
 lines.push('');
 lines.push('Live heap after a full garbage collection, in process, streaming the 1M-sample file to a CSV (the measure of');
 lines.push('constant memory; RSS above also holds V8 heap headroom and stream buffers):');

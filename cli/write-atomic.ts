@@ -59,6 +59,10 @@ export function drainOrError(stream: NodeJS.WritableStream): Promise<void> {
   });
 }
 
+/** How much a writer buffers before write() waits for the disk: enough that batched CSV chunks (64 KiB,
+ *  simulator/csv-sink.ts) go on being produced while earlier ones are written, and still a bounded amount. */
+const WRITE_BUFFER = 1 << 20;
+
 /** A streamed output that only appears at `path` once `commit` succeeds; `abort` (or an interrupt) leaves nothing behind. */
 export class AtomicWriter {
   /** The temporary file, or null when writing straight to a device or FIFO. */
@@ -79,13 +83,13 @@ export class AtomicWriter {
       } catch (e) {
         fail(DIAG.fileUnwritable, undefined, path, describeFsError(e));
       }
-      this.stream = createWriteStream('', { fd });
+      this.stream = createWriteStream('', { fd, highWaterMark: WRITE_BUFFER });
       const tmp = this.tmp;
       this.unregister = undoOnInterrupt({ output: path, undo: () => rmSync(tmp, { force: true }) });
     } else {
       this.tmp = null;
       // Opened asynchronously: a FIFO's open waits for a reader, and that must not block Ctrl-C.
-      this.stream = createWriteStream(path, { flags: 'w' });
+      this.stream = createWriteStream(path, { flags: 'w', highWaterMark: WRITE_BUFFER });
       this.unregister = kind === 'fifo' ? releaseFifoOnInterrupt(path, false) : () => {};
     }
     this.stream.on('error', (e) => (this.error = e));

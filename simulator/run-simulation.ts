@@ -9,6 +9,7 @@ import { QualityTally } from '../quality/quality-tally.ts';
 import { ChromeTrace } from './chrome-trace.ts';
 import type { ExactFunction } from './exact-function.ts';
 import { buildReport, type RunReport } from './report.ts';
+import { TAKE_BUFFERED, type SampleGenerator } from './read-samples.ts';
 import type { ReferenceRows } from './reference-rows.ts';
 import { Simulator } from '../machine/simulator.ts';
 
@@ -68,42 +69,60 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
   let nonFinite = 0;
   // The traced sample before this one, closed when the next recv fixes its end.
   let open: { index: number; start: number; path: 'npu' | 'cpu' } | null = null;
-  for await (const x of samples) {
-    const traced = tr !== undefined && n >= tr.from && n < tr.to;
-    if (tr) sim.setTrace(traced ? tr.sink : null);
-    const r = sim.runSample(x);
-    if (open) {
-      tr!.sink.sample(open.index, open.start, timing.sampleStart, open.path);
-      open = null;
+  // As `for await (const x of samples)`, but a sample the reader already has in hand is taken without an
+  // await (read-samples.ts TAKE_BUFFERED): one promise per chunk of the file rather than one per sample.
+  const it = Symbol.asyncIterator in samples ? samples[Symbol.asyncIterator]() : samples[Symbol.iterator]();
+  const takeBuffered = (it as SampleGenerator)[TAKE_BUFFERED];
+  let finished = false;
+  try {
+    for (;;) {
+      let x = takeBuffered ? takeBuffered() : null;
+      if (x === null) {
+        const next = await it.next();
+        if (next.done) break;
+        x = next.value;
+      }
+      const traced = tr !== undefined && n >= tr.from && n < tr.to;
+      if (tr) sim.setTrace(traced ? tr.sink : null);
+      const r = sim.runSample(x);
+      if (open) {
+        tr!.sink.sample(open.index, open.start, timing.sampleStart, open.path);
+        open = null;
+      }
+      if (traced) open = { index: n, start: timing.sampleStart, path: r.invoked ? 'npu' : 'cpu' };
+      n++;
+      if (r.predicted) predicted++;
+      // r.y is a view into machine state: scanned in place, nothing allocated per sample.
+      const finite = !r.invoked || allFinite(r.y);
+      if (r.invoked) {
+        invoked++;
+        if (!finite) nonFinite++;
+      }
+      if (r.fallback) fallbacks++;
+      let judged = '';
+      if (ref) {
+        const y = await ref.rows.next(x);
+        const h = r.invoked ? r.y : shadow!.runSample(x).y;
+        const q = sampleQuality(ref.quality, h, 0, y, 0, y.length);
+        tally!.add(q.error, q.safe, r.predicted, r.invoked, finite);
+        judged = `,${q.error},${q.safe ? 1 : 0}`;
+      }
+      if (opts.onRow) {
+        let row = '';
+        if (r.invoked) for (let j = 0; j < r.y.length; j++) row += float32Text(r.y[j]) + ',';
+        else if (exact && r.fallback) {
+          exact.exact(x, exactY);
+          for (let j = 0; j < exactY.length; j++) row += `${exactY[j]},`;
+        } else row = emptyY;
+        const written = opts.onRow(`${row}${float32Text(r.p)},${r.invoked ? 1 : 0}${judged}\n`);
+        if (written) await written; // a sink that batches rows returns nothing most of the time: no await then
+      }
+      if (opts.onProgress && (n & 1023) === 0) opts.onProgress(n);
     }
-    if (traced) open = { index: n, start: timing.sampleStart, path: r.invoked ? 'npu' : 'cpu' };
-    n++;
-    if (r.predicted) predicted++;
-    // r.y is a view into machine state: scanned in place, nothing allocated per sample.
-    const finite = !r.invoked || allFinite(r.y);
-    if (r.invoked) {
-      invoked++;
-      if (!finite) nonFinite++;
-    }
-    if (r.fallback) fallbacks++;
-    let judged = '';
-    if (ref) {
-      const y = await ref.rows.next(x);
-      const h = r.invoked ? r.y : shadow!.runSample(x).y;
-      const q = sampleQuality(ref.quality, h, 0, y, 0, y.length);
-      tally!.add(q.error, q.safe, r.predicted, r.invoked, finite);
-      judged = `,${q.error},${q.safe ? 1 : 0}`;
-    }
-    if (opts.onRow) {
-      let row = '';
-      if (r.invoked) for (let j = 0; j < r.y.length; j++) row += float32Text(r.y[j]) + ',';
-      else if (exact && r.fallback) {
-        exact.exact(x, exactY);
-        for (let j = 0; j < exactY.length; j++) row += `${exactY[j]},`;
-      } else row = emptyY;
-      await opts.onRow(`${row}${float32Text(r.p)},${r.invoked ? 1 : 0}${judged}\n`);
-    }
-    if (opts.onProgress && (n & 1023) === 0) opts.onProgress(n);
+    finished = true;
+  } finally {
+    // Leaving early (an error) closes the samples, as for await does.
+    if (!finished) await it.return?.();
   }
   await ref?.rows.finish(n);
   sim.close();

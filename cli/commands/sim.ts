@@ -5,6 +5,7 @@ import { findBenchmark } from '../../benchmarks/registry.ts';
 import { DIAG } from '../../diagnostics/catalog.ts';
 import { fail } from '../../diagnostics/diagnostic.ts';
 import { ChromeTrace } from '../../simulator/chrome-trace.ts';
+import { csvRowSink } from '../../simulator/csv-sink.ts';
 import { formatReport } from '../../simulator/format-report.ts';
 import { readSamples } from '../../simulator/read-samples.ts';
 import { referenceRows } from '../../simulator/reference-rows.ts';
@@ -76,15 +77,18 @@ export function simCommand(): Command {
       const csv = toStdout ? null : open(opts.output);
       const reportOut = open(opts.report);
       const traceOut = open(opts.trace);
+      // Rows to a file are batched (the file appears whole at commit anyway); to stdout they go row by row.
+      const rows = csv ? csvRowSink((chunk) => csv.write(chunk)) : null;
       const sink = traceOut ? new ChromeTrace(bin.hardware, `${bin.meta.model} (${binPath})`) : null;
       report = await runSimulation(bin, readSamples(opts.input, bin.meta.inputWidth, progress?.consumed), {
         invokeAll: opts.invoke === 'all',
-        onRow: csv ? (row) => csv.write(row) : toStdout ? writeStdout : undefined,
+        onRow: rows ? rows.onRow : toStdout ? writeStdout : undefined,
         onProgress: progress ? (n) => progress.update(n) : undefined,
         trace: sink ? { sink, ...range } : undefined,
         reference: judge ? { rows: referenceRows(judge.source, bin.meta.outputWidth), quality: judge.quality } : undefined,
         exact: bin.meta.benchmark ? findBenchmark(bin.meta.benchmark) : undefined,
       });
+      await rows?.flush();
       progress?.stop();
       await reportOut?.write(reportJson(report));
       if (sink) await traceOut!.write(sink.toJSON());

@@ -1,0 +1,190 @@
+// The sim file path's fast text code against the definitions it replaced, kept here as reference
+// implementations: float32Text against trying 1..9 significant digits in turn, and the chunk-scanning
+// sample reader against node:readline plus the DECIMAL_NUMBER regex — the same samples bit for bit, or the
+// same diagnostic (code, file:line:col, message) — on random lines split into chunks at random places.
+
+import test from 'ava';
+import fc from 'fast-check';
+import { Readable } from 'node:stream';
+import { createInterface } from 'node:readline';
+import { DIAG } from '../diagnostics/catalog.ts';
+import { AxcError, diag, fail } from '../diagnostics/diagnostic.ts';
+import { DECIMAL_NUMBER, float32Text } from '../ir/float-text.ts';
+import { LineParser } from '../simulator/read-samples.ts';
+
+// ---- reference implementations (the code before the fast path) ----
+
+function float32TextReference(v: number): string {
+  if (Object.is(v, -0)) return '-0';
+  if (!Number.isFinite(v)) return String(v);
+  for (let p = 1; p <= 9; p++) {
+    const s = v.toPrecision(p);
+    if (Math.fround(Number(s)) === v) return Number(s).toString();
+  }
+  return v.toString();
+}
+
+const isSpace = (c: number) => c === 32 || c === 9 || c === 13;
+function parseSampleLineReference(line: string, lineNo: number, file: string, out: Float32Array): number {
+  let n = 0;
+  let pos = 0;
+  const at = (p: number) => ({ file, line: lineNo, col: p + 1 });
+  const skipSpace = () => {
+    while (pos < line.length && isSpace(line.charCodeAt(pos))) pos++;
+  };
+  skipSpace();
+  while (pos < line.length) {
+    if (line.charCodeAt(pos) === 44) fail(DIAG.inputEmptyValue, at(pos));
+    const start = pos;
+    while (pos < line.length && !isSpace(line.charCodeAt(pos)) && line.charCodeAt(pos) !== 44) pos++;
+    const tok = line.slice(start, pos);
+    if (!DECIMAL_NUMBER.test(tok)) fail(DIAG.inputNumber, at(start), tok);
+    const v = Math.fround(Number(tok));
+    if (!Number.isFinite(v)) fail(DIAG.inputRange, at(start), tok);
+    if (n < out.length) out[n] = v;
+    n++;
+    skipSpace();
+    if (pos < line.length && line.charCodeAt(pos) === 44) {
+      pos++;
+      skipSpace();
+      if (pos >= line.length) fail(DIAG.inputEmptyValue, at(pos));
+    }
+  }
+  return n;
+}
+
+type Outcome = { samples: string[]; lines: number; bytes: number; error?: string };
+const bits = (x: Float32Array) => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length), (b) => b.toString(16)).join(' ');
+const describe = (e: unknown) => {
+  if (!(e instanceof AxcError)) throw e;
+  return JSON.stringify(e.diagnostics.map((d) => [d.code, d.loc, d.message]));
+};
+
+async function readReference(chunks: string[], width: number): Promise<Outcome> {
+  const out: Outcome = { samples: [], lines: 0, bytes: 0 };
+  const x = new Float32Array(width);
+  const lines = createInterface({ input: Readable.from(chunks), crlfDelay: Infinity });
+  try {
+    for await (const line of lines) {
+      out.lines++;
+      out.bytes += line.length + 1;
+      const t = line.trimStart();
+      if (t === '' || t.startsWith('#')) continue;
+      const n = parseSampleLineReference(line, out.lines, 'in.x', x);
+      if (n !== width) throw new AxcError(diag(DIAG.inputWidth, { file: 'in.x', line: out.lines, col: 1 }, n, width));
+      out.samples.push(bits(x));
+    }
+  } catch (e) {
+    out.error = describe(e);
+  } finally {
+    lines.close();
+  }
+  return out;
+}
+
+function readFast(chunks: string[], width: number): Outcome {
+  const cursor = { bytes: 0, line: 0 };
+  const parser = new LineParser(width, 'in.x', cursor, 'input');
+  const out: Outcome = { samples: [], lines: 0, bytes: 0 };
+  try {
+    for (const c of chunks) {
+      parser.feed(c);
+      while (parser.next()) out.samples.push(bits(parser.x));
+    }
+    if (parser.finish()) out.samples.push(bits(parser.x));
+  } catch (e) {
+    out.error = describe(e);
+  }
+  out.lines = parser.lineNo;
+  out.bytes = cursor.bytes;
+  return out;
+}
+
+// ---- float32Text ----
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+const fromBits = (b: number) => {
+  u32[0] = b;
+  return f32[0];
+};
+
+test('float32Text equals the digit-counting definition on random float32 bit patterns', (t) => {
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 0xffffffff }), (b) => float32TextReference(fromBits(b)) === float32Text(fromBits(b))),
+    { seed: 20261130, numRuns: 20_000 },
+  );
+  // The exactly scaled range (1e-4 <= |v| < 1e9), where values mostly live: exponents 110..160.
+  fc.assert(
+    fc.property(fc.integer({ min: 110, max: 160 }), fc.integer({ min: 0, max: 0x7fffff }), fc.boolean(), (e, m, neg) => {
+      const v = fromBits(((neg ? 0x80000000 : 0) | (e << 23) | m) >>> 0);
+      return float32TextReference(v) === float32Text(v);
+    }),
+    { seed: 20261130, numRuns: 20_000 },
+  );
+  t.pass();
+});
+
+test('float32Text equals the definition on edge cases: zeros, subnormals, powers of two, extremes, short decimals and their neighbours', (t) => {
+  const values = [0, -0, Infinity, -Infinity, NaN, 3.4028234663852886e38, -3.4028234663852886e38, 1.401298464324817e-45, 1.1754943508222875e-38, 1e-4, 1e9, 0.1, 1 / 3];
+  for (let e = 0; e < 255; e++) for (const m of [0, 1, 2, 0x7fffff, 0x400000]) values.push(fromBits((e << 23) | m), -fromBits((e << 23) | m));
+  for (let j = 0; j <= 12; j++)
+    for (let k = 1; k < 2000; k += 13)
+      for (const d of [-1, 0, 1]) {
+        f32[0] = k / 10 ** j;
+        u32[0] += d;
+        values.push(f32[0]);
+      }
+  for (const v of values) if (float32Text(Math.fround(v)) !== float32TextReference(Math.fround(v))) t.fail(`${v}: ${float32Text(Math.fround(v))} vs ${float32TextReference(Math.fround(v))}`);
+  // Not float32 values: still the definition's answer.
+  for (const v of [0.1 + 0.2, Math.PI, 1e300, 5e-324]) t.is(float32Text(v), float32TextReference(v));
+  t.pass();
+});
+
+// ---- the sample reader ----
+
+const validNumber = fc.oneof(
+  fc.float({ noNaN: true, noDefaultInfinity: true }).map((v) => String(v)),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map((v) => String(v)),
+  fc.tuple(fc.constantFrom('', '+', '-'), fc.stringMatching(/^\d{0,20}$/), fc.constantFrom('', '.'), fc.stringMatching(/^\d{0,20}$/), fc.constantFrom('', 'e', 'E', 'e-', 'e+'), fc.stringMatching(/^\d{0,3}$/)).map((p) => p.join('')),
+  fc.constantFrom('0', '-0', '0.0', '.5', '5.', '1e38', '3.4028235e38', '3.4028236e38', '1e39', '-1e39', '1e-46', '7e-46', '0.591562509537', '1e400', '1e-400', '0e99999999'),
+);
+const badToken = fc.constantFrom('.', '+', '-', 'e5', '1e', '1e+', '0x10', '1..2', '1e5.5', 'Infinity', 'NaN', 'abc', '1_000', '٣', '1\u00a0', '#', '1#');
+const separator = fc.constantFrom(' ', '\t', ',', ', ', ' ,', ' , ', '  ', '\t,\t', ',,', '\r');
+const lineEnd = fc.constantFrom('\n', '\r\n', '\r', '\n\n', '\r\r\n');
+const line = fc.oneof(
+  { weight: 8, arbitrary: fc.tuple(fc.constantFrom('', ' ', '\t', '\u00a0', '\ufeff', '\u000b'), fc.array(fc.oneof({ weight: 12, arbitrary: validNumber }, { weight: 1, arbitrary: badToken }), { minLength: 0, maxLength: 5 }), fc.array(separator, { minLength: 5, maxLength: 5 }), fc.constantFrom('', ' ', ',', '\t')).map(([lead, toks, seps, tail]) => lead + toks.map((tok, i) => (i ? seps[i] : '') + tok).join('') + tail) },
+  { weight: 1, arbitrary: fc.constantFrom('', '   ', '# comment 1,2', '  #x', '\u00a0#c', '\u00a0', '\ufeff1 2', '\u3000 ') },
+);
+const fileText = fc.tuple(fc.array(fc.tuple(line, lineEnd), { minLength: 0, maxLength: 12 }), fc.boolean()).map(([ls, endLast]) => {
+  const text = ls.map(([l, e]) => l + e).join('');
+  return endLast || ls.length === 0 ? text : text.slice(0, text.length - ls[ls.length - 1][1].length);
+});
+/** The text split into chunks at random places (possibly between \r and \n, never inside a surrogate pair: none are generated). */
+const chunked = fc.tuple(fileText, fc.array(fc.nat(), { maxLength: 6 })).map(([text, cuts]) => {
+  const at = [...new Set(cuts.map((c) => (text.length ? c % (text.length + 1) : 0)))].sort((a, b) => a - b);
+  const chunks: string[] = [];
+  let prev = 0;
+  for (const c of [...at, text.length]) {
+    if (c > prev) chunks.push(text.slice(prev, c));
+    prev = c;
+  }
+  return chunks;
+});
+
+test('the chunk-scanning reader reads exactly as readline plus the regex did: samples bit for bit, lines, cursor and every diagnostic', async (t) => {
+  await fc.assert(
+    fc.asyncProperty(chunked, fc.integer({ min: 1, max: 4 }), async (chunks, width) => {
+      const want = await readReference(chunks, width);
+      const got = readFast(chunks, width);
+      // The old reader stops at an error; where it stopped, the line and cursor counts are its own.
+      if (want.error !== undefined) {
+        t.deepEqual({ samples: got.samples, error: got.error }, { samples: want.samples, error: want.error }, JSON.stringify(chunks));
+        return got.error === want.error;
+      }
+      t.deepEqual(got, want, JSON.stringify(chunks));
+      return JSON.stringify(got) === JSON.stringify(want);
+    }),
+    { seed: 20261130, numRuns: 1500 },
+  );
+});
