@@ -2,7 +2,7 @@
 
 import { SeededRandom } from './seeded-random.ts';
 
-/** Fills a [rows][cols] weight matrix and a zero bias, drawing from one generator in a fixed order. */
+/** Fills a [rows][cols] Glorot-uniform weight matrix, then a bias uniform in [-0.1, 0.1], drawing from one generator in a fixed order. */
 export function glorotUniform(rng: SeededRandom, rows: number, cols: number): { weights: Float32Array; bias: Float32Array } {
   const limit = Math.sqrt(6 / (rows + cols));
   const weights = new Float32Array(rows * cols);

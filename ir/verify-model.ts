@@ -4,7 +4,7 @@ import { DIAG } from '../diagnostics/catalog.ts';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { MAX_LAYER_WIDTH } from '../arch/limits.ts';
 import { isUsableThreshold } from './numerics.ts';
-import { ACTIVATIONS, decisionWidth, predictorOutputWidth, type AxModel, type DenseLayer } from './model.ts';
+import { ACTIVATIONS, predictorOutputWidth, type AxModel, type DenseLayer } from './model.ts';
 
 export function verifyModel(m: AxModel): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -54,7 +54,6 @@ export function verifyModel(m: AxModel): Diagnostic[] {
   if (o.weights.length !== ow * o.inWidth || o.bias.length !== ow) bad(`predictor output '${o.name}' has the wrong number of weights for width ${ow}`, o.loc);
   if (!isUsableThreshold(o.decision.threshold)) bad(`${o.decision.kind} threshold outside (0, 1) as a float32`, o.decision.loc);
   if (o.decision.kind === 'softmax' && o.decision.safeIndex !== 0 && o.decision.safeIndex !== 1) bad('softmax safe index is not 0 or 1', o.decision.loc);
-  if (decisionWidth(o.decision) < 1) bad('decision has no width');
   for (const s of o.segments) {
     unique(s.name);
     width(`control segment '${s.name}' width`, s.width);

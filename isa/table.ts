@@ -17,7 +17,7 @@ export interface FieldDecl {
 export interface OpDecl {
   mnemonic: string;
   opcode: number;
-  /** The stage of the paper's five it belongs to by default (0 = setup before the first sample). */
+  /** One sentence on what the instruction does, for the ISA reference (isa/README.md, written by isa/isa-doc.ts). */
   summary: string;
   fields: FieldDecl[];
   /** The loop nest the instruction performs, in the notation of isa/README.md. */

@@ -1,5 +1,6 @@
 // Golden tests: each example's disassembly (and sobel's IR after every pass) against checked-in text.
-// Regenerate with `npm run golden:update` (AXC_UPDATE_GOLDEN=1) and review the diff.
+// Regenerate with `npm run golden:update` (AXC_UPDATE_GOLDEN=1): it rewrites the files that differ and
+// fails naming them, for review as a diff; with nothing to rewrite it passes.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import test from 'ava';
@@ -19,14 +20,21 @@ function load(name: string) {
   return model;
 }
 
-function checkGolden(t: { is: (a: string, b: string, m?: string) => void; log: (m: string) => void }, file: string, actual: string) {
+/**
+ * Compares with the checked-in file. In update mode a file that differs (or is missing) is rewritten and
+ * the test fails, naming it: an update is something to review, never a pass, so a stray
+ * AXC_UPDATE_GOLDEN in the environment cannot quietly turn every golden test green.
+ */
+function checkGolden(t: { is: (a: string, b: string, m?: string) => void; fail: (m: string) => void; pass: () => void }, file: string, actual: string) {
   const url = new URL(`golden/${file}`, import.meta.url);
+  const expected = existsSync(url) ? readFileSync(url, 'utf8') : null;
   if (UPDATE) {
+    if (expected === actual) return t.pass();
     writeFileSync(url, actual);
-    t.log(`updated test/golden/${file}`);
+    return t.fail(`rewrote test/golden/${file}${expected === null ? ' (it was missing)' : ''}: review the diff (git diff test/golden), then run the tests without AXC_UPDATE_GOLDEN`);
   }
-  if (!existsSync(url)) throw new Error(`test/golden/${file} is missing; run npm run golden:update`);
-  t.is(actual, readFileSync(url, 'utf8'), `test/golden/${file} differs; if the change is intended, run npm run golden:update and review the diff`);
+  if (expected === null) return t.fail(`test/golden/${file} is missing; run npm run golden:update and review it`);
+  t.is(actual, expected, `test/golden/${file} differs; if the change is intended, run npm run golden:update and review the diff`);
 }
 
 const CASES: { name: string; golden: string; opts?: CompileOptions }[] = [
