@@ -3,6 +3,7 @@
 import { DIAG } from '../diagnostics/catalog.ts';
 import { fail } from '../diagnostics/diagnostic.ts';
 import { DECODED_STRIDE, INSTRUCTION_WORDS, OPCODE_BITS, OP_BY_CODE, STAGE_BITS, STAGE_NAMES, type OpLayout } from './table.ts';
+import { bitsToF32, f32ToBits } from '../ir/float-bits.ts';
 
 /** One instruction as tools see it; f32 operands hold their float32 value, all others unsigned integers. */
 export interface Instruction {
@@ -11,18 +12,6 @@ export interface Instruction {
   args: number[];
 }
 
-const f32View = new Float32Array(1);
-const u32View = new Uint32Array(f32View.buffer);
-
-export function f32ToBits(v: number): number {
-  f32View[0] = v;
-  return u32View[0];
-}
-
-export function bitsToF32(b: number): number {
-  u32View[0] = b;
-  return f32View[0];
-}
 
 function putBits(words: Uint32Array, base: number, offset: number, bits: number, value: number): void {
   let v = value;

@@ -2,7 +2,7 @@
 // Executors read operands from the flat decoded program and return the next pc; they allocate nothing.
 
 import { applyActivationCode, decisionCut, decisionInvokes, dotBias, gate, softmaxMargin, softmaxSafeProbability } from '../ir/numerics.ts';
-import { bitsToF32 } from '../isa/encoding.ts';
+import { bitsToF32 } from '../ir/float-bits.ts';
 import { fieldSlot, OP_BY_CODE, OP_LAYOUTS } from '../isa/table.ts';
 import type { Machine } from './machine.ts';
 

@@ -3,6 +3,7 @@
 // re-simulating. The controller invokes when score > cut(T) (ir/numerics.ts); this module only ever asks
 // that rule, so the sets it judges are exactly the sets the simulator invokes.
 
+import { bitsToF32, f32ToBits } from '../ir/float-bits.ts';
 import { decisionCut, isUsableThreshold } from '../ir/numerics.ts';
 
 export type { DecisionKind } from '../ir/model.ts';
@@ -32,13 +33,9 @@ export interface ThresholdOutcome {
 }
 
 const f32 = Math.fround;
-const F32 = new Float32Array(1);
-const U32 = new Uint32Array(F32.buffer);
-const bitsOf = (v: number) => ((F32[0] = v), U32[0]);
-const fromBits = (b: number) => ((U32[0] = b), F32[0]);
 /** The usable thresholds are the positive float32 values below 1, whose bit patterns are in numeric order. */
 const LOWEST = 1;
-const HIGHEST = bitsOf(1) - 1;
+const HIGHEST = f32ToBits(1) - 1;
 
 /** What the controller compares a score with, for a threshold of this kind. */
 export function cutOf(kind: DecisionKind, t: number): number {
@@ -54,13 +51,13 @@ function thresholdForScore(kind: DecisionKind, score: number): number {
 function lowestAtLeast(kind: DecisionKind, lo: number): number | null {
   let a = LOWEST;
   let b = HIGHEST;
-  if (!(cutOf(kind, fromBits(b)) >= lo)) return null;
+  if (!(cutOf(kind, bitsToF32(b)) >= lo)) return null;
   while (a < b) {
     const m = a + Math.floor((b - a) / 2);
-    if (cutOf(kind, fromBits(m)) >= lo) b = m;
+    if (cutOf(kind, bitsToF32(m)) >= lo) b = m;
     else a = m + 1;
   }
-  return fromBits(a);
+  return bitsToF32(a);
 }
 
 /**
@@ -73,7 +70,7 @@ export function thresholdBetween(kind: DecisionKind, lo: number, hi: number): nu
   const middle = lo === -Infinity ? (kind === 'sigmoid' ? hi / 2 : hi - 1) : lo + (hi - lo) / 2;
   const preferred = thresholdForScore(kind, middle);
   if (inGap(preferred)) return preferred;
-  const lowest = lo === -Infinity ? fromBits(LOWEST) : lowestAtLeast(kind, lo);
+  const lowest = lo === -Infinity ? bitsToF32(LOWEST) : lowestAtLeast(kind, lo);
   return lowest !== null && inGap(lowest) ? lowest : null;
 }
 
