@@ -21,3 +21,15 @@ export class SeededRandom {
     return lo + (hi - lo) * this.next();
   }
 }
+
+/** Seeds are the generator's 32-bit state: whole numbers from 0 to MAX_SEED. */
+export const MAX_SEED = 0xffffffff;
+
+export function isSeed(n: number): boolean {
+  return Number.isInteger(n) && n >= 0 && n <= MAX_SEED;
+}
+
+/** A seed written as decimal digits (no sign, exponent or spaces), or null: the one rule every `--seed` option reads by. */
+export function parseSeed(text: string): number | null {
+  return /^\d+$/.test(text) && isSeed(Number(text)) ? Number(text) : null;
+}

@@ -17,6 +17,7 @@ import { DEFAULT_ROUNDS, trainIterative } from './train-iterative.ts';
 import { trainOnepass } from './train-onepass.ts';
 import { trainShared } from './train-shared.ts';
 import type { EpochRecord, TrainerContext, TrainerResult } from './trainer.ts';
+import { isSeed, MAX_SEED } from '../ir/seeded-random.ts';
 
 export const METHODS = ['axnet', 'onepass', 'iterative', 'shared'] as const;
 export type Method = (typeof METHODS)[number];
@@ -144,7 +145,7 @@ export function resolveTrainOptions(o: TrainOptions): ResolvedTrainOptions {
   const learningRate = o.learningRate ?? d?.learningRate ?? DEFAULT_LEARNING_RATE;
   positive('the learning rate', learningRate, false);
   const seed = o.seed ?? DEFAULT_SEED;
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) fail(DIAG.trainBadOption, undefined, `the seed must be an integer from 0 to 4294967295, got ${seed}`);
+  if (!isSeed(seed)) fail(DIAG.trainBadOption, undefined, `the seed must be an integer from 0 to ${MAX_SEED}, got ${seed}`);
   const rounds = o.method === 'iterative' ? (o.rounds ?? DEFAULT_ROUNDS) : null;
   if (rounds !== null) positive('rounds', rounds, true);
   if (data.n < 2) fail(DIAG.trainDataTooSmall, undefined, 'the training set', data.n, 2);

@@ -13,6 +13,7 @@ import { ensureOutputDirectory } from '../output-directory.ts';
 import { startProgressBar } from '../progress.ts';
 import { refuseOverwrite } from '../refuse-overwrite.ts';
 import { AtomicWriter } from '../write-atomic.ts';
+import { parseSeed } from '../../ir/seeded-random.ts';
 
 /** Rows of a row-major float32 matrix as text lines. */
 export function matrixText(values: Float32Array, width: number): string {
@@ -44,7 +45,7 @@ export function dataCommand(): Command {
     .action(async (bench: string, opts: { samples: string; seed: string; output: string; quiet?: boolean }) => {
       findGenerator(bench);
       const n = wholeNumber(opts.samples, 1, MAX_SAMPLES) ?? fail(DIAG.dataBadCount, undefined, opts.samples, MAX_SAMPLES);
-      const seed = wholeNumber(opts.seed, 0, 0xffffffff) ?? fail(DIAG.dataBadSeed, undefined, opts.seed);
+      const seed = parseSeed(opts.seed) ?? fail(DIAG.dataBadSeed, undefined, opts.seed);
       const xPath = path.join(opts.output, 'train.x');
       const yPath = path.join(opts.output, 'train.y');
       refuseOverwrite([], [{ role: 'the inputs file', path: xPath }, { role: 'the outputs file', path: yPath }]);

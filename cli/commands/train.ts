@@ -20,6 +20,7 @@ import { confirmWritten, quietOption } from '../confirm-written.ts';
 import { refuseOverwrite } from '../refuse-overwrite.ts';
 import { startProgressBar, type ProgressBar } from '../progress.ts';
 import { AtomicWriter } from '../write-atomic.ts';
+import { MAX_SEED, parseSeed } from '../../ir/seeded-random.ts';
 
 interface TrainCliOptions {
   bench: string;
@@ -58,9 +59,10 @@ const positiveNumber = (integer: boolean) => (v: string) => {
   return n;
 };
 
-function parseSeed(v: string): number {
-  if (!/^\d+$/.test(v) || Number(v) > 0xffffffff) throw new InvalidArgumentError('expected an integer from 0 to 4294967295.');
-  return Number(v);
+function seedArgument(v: string): number {
+  const seed = parseSeed(v);
+  if (seed === null) throw new InvalidArgumentError(`expected an integer from 0 to ${MAX_SEED}.`);
+  return seed;
 }
 
 /** A data folder: AxBench's train.x/train.y (also what `axc data` writes), or a FANN file (kmeans' aggregated.fann). */
@@ -146,7 +148,7 @@ export function trainCommand(): Command {
     .option('--batch-size <N>', 'mini-batch size (default: per benchmark)', positiveNumber(true))
     .option('--learning-rate <R>', `Adam learning rate (default: ${DEFAULT_LEARNING_RATE})`, positiveNumber(false))
     .option('--rounds <N>', 'iterative: number of rounds (default: 3)', positiveNumber(true))
-    .option('--seed <N>', 'seed of the initial weights, the shuffles and the train/test split', parseSeed, DEFAULT_SEED)
+    .option('--seed <N>', 'seed of the initial weights, the shuffles and the train/test split', seedArgument, DEFAULT_SEED)
     .option('--data <dir>', 'AxBench-style data folder (train.x + train.y, as `axc data` writes; or a .fann file) (default: generated data)')
     .option('--samples <N>', 'samples to generate when --data is not given', positiveNumber(true), GENERATED_SAMPLES)
     .requiredOption('-o, --output <model.axn>', 'the model to write; <stem>.weights.json and <stem>.summary.json go beside it')

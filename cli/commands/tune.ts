@@ -21,6 +21,7 @@ import { simulationProgress } from '../progress.ts';
 import { referenceOptions, resolveReference, type ReferenceCliOptions } from '../reference-options.ts';
 import { refuseOverwrite } from '../refuse-overwrite.ts';
 import { AtomicWriter, writeFileAtomic } from '../write-atomic.ts';
+import { MAX_SEED, parseSeed } from '../../ir/seeded-random.ts';
 
 /** Below this many calibration rows, the choice is warned about. */
 const FEW_CALIBRATION_ROWS = 100;
@@ -50,9 +51,8 @@ function parseHoldout(text: string): number {
   return f;
 }
 
-function parseSeed(text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) > 0xffffffff) fail(DIAG.badOption, undefined, `--seed takes a whole number from 0 to 4294967295; got '${text}'`);
-  return Number(text);
+function seedOption(text: string): number {
+  return parseSeed(text) ?? fail(DIAG.badOption, undefined, `--seed takes a whole number from 0 to ${MAX_SEED}; got '${text}'`);
 }
 
 /** One line of figures for a set of rows under a threshold. */
@@ -79,7 +79,7 @@ export function tuneCommand(): Command {
   return cmd.action(async (binPath: string, opts: TuneCliOptions) => {
     const target = parseTarget(opts.target);
     const holdout = parseHoldout(opts.holdout);
-    const seed = parseSeed(opts.seed);
+    const seed = seedOption(opts.seed);
     refuseOverwrite(
       [{ role: 'the binary', path: binPath }, { role: '--input', path: opts.input }, { role: '--npu', path: opts.npu }, { role: '--reference', path: opts.reference === 'exact' ? undefined : opts.reference }],
       [{ role: '--output', path: opts.output }, { role: '--plot', path: opts.plot }],
