@@ -46,6 +46,11 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   }
 }
 
+/** Writes to stdout, waiting when a slow reader has let its buffer fill, so memory stays flat. */
+export function writeStdout(text: string): Promise<void> | void {
+  if (!process.stdout.write(text)) return drainOrError(process.stdout);
+}
+
 /** Resolves when a stream's buffer has drained, or when it failed (so a write error never hangs the writer). */
 export function drainOrError(stream: NodeJS.WritableStream): Promise<void> {
   return new Promise<void>((resolve) => {

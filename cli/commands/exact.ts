@@ -12,7 +12,7 @@ import { readSamples } from '../../simulator/read-samples.ts';
 import { isFifo, releaseInputOnInterrupt } from '../interrupt.ts';
 import { confirmWritten, quietOption } from '../confirm-written.ts';
 import { refuseOverwrite } from '../refuse-overwrite.ts';
-import { AtomicWriter, drainOrError } from '../write-atomic.ts';
+import { AtomicWriter, writeStdout } from '../write-atomic.ts';
 
 /** Lines are written in batches of this many samples. */
 const BATCH = 4096;
@@ -39,7 +39,7 @@ export function exactCommand(): Command {
       const emit = async (text: string) => {
         if (writer) await writer.write(text);
         else if (holdOutput) held.push(text);
-        else if (!process.stdout.write(text)) await drainOrError(process.stdout);
+        else await writeStdout(text);
       };
       const out = new Float64Array(benchmark.outputWidth);
       const values: string[] = new Array(benchmark.outputWidth);
@@ -66,7 +66,7 @@ export function exactCommand(): Command {
       } finally {
         releaseInput();
       }
-      for (const text of held) if (!process.stdout.write(text)) await drainOrError(process.stdout);
+      for (const text of held) await writeStdout(text);
       if (writer) confirmWritten(opts, `${opts.output}: ${samples} ${bench} outputs`);
     });
 }

@@ -18,7 +18,7 @@ import { simulationProgress } from '../progress.ts';
 import { referenceOptions, resolveReference, type ReferenceCliOptions } from '../reference-options.ts';
 import { refuseOverwrite } from '../refuse-overwrite.ts';
 import { applyThresholdOption, parseThresholdOption, THRESHOLD_HELP } from '../threshold-option.ts';
-import { AtomicWriter, drainOrError } from '../write-atomic.ts';
+import { AtomicWriter, writeStdout } from '../write-atomic.ts';
 
 /** `A:B` (samples A to B-1), `:B`, `A:` or `N` (the first N). */
 export function parseSampleRange(text: string): { from: number; to: number } {
@@ -29,10 +29,6 @@ export function parseSampleRange(text: string): { from: number; to: number } {
   return { from, to };
 }
 
-/** Writes to stdout, waiting when a slow reader has let its buffer fill (so memory stays flat). */
-function writeStdout(row: string): Promise<void> | void {
-  if (!process.stdout.write(row)) return drainOrError(process.stdout);
-}
 
 export function simCommand(): Command {
   const cmd = new Command('sim')
