@@ -70,7 +70,11 @@ test('dynamic scheduling never costs fewer cycles than static when static fits',
       const s = await simulate(model, h, 'static', inputs);
       const d = await simulate(model, h, 'dynamic', inputs);
       t.true(d.cycles.total >= s.cycles.total, `${model.name}: dynamic ${d.cycles.total} < static ${s.cycles.total}`);
-      t.true(d.energy.breakdownPj.dram > s.energy.breakdownPj.dram || model.approximator.length === 0);
+      // Dynamic reloads weights from DRAM for every sample; static loads them once. With two or more samples
+      // and the approximator run at least once, dynamic reads strictly more. (A predictor that never invokes
+      // can leave dynamic reading less: only its own weights, per sample.)
+      t.true(inputs.length >= 2, 'the property needs two samples or more');
+      if (d.invocation.invoked > 0) t.true(d.energy.breakdownPj.dram > s.energy.breakdownPj.dram, `${model.name}: dynamic DRAM energy ${d.energy.breakdownPj.dram} <= static ${s.energy.breakdownPj.dram}`);
     }
   }
 });
