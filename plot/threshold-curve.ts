@@ -2,10 +2,10 @@
 // error) against the decision threshold on the calibration rows, with the target and the chosen threshold marked.
 
 import type { TopLevelSpec } from 'vega-lite';
-import type { ThresholdOutcome, TuneTarget } from '../quality/choose-threshold.ts';
+import { TARGET_FIGURE, type ThresholdOutcome, type TuneTarget } from '../quality/choose-threshold.ts';
 
 export function thresholdCurveSpec(curve: ThresholdOutcome[], target: TuneTarget, chosen: number | null, title: string): TopLevelSpec {
-  const figure = target.kind === 'violations' ? 'violation rate' : 'mean error';
+  const figure = TARGET_FIGURE[target.kind];
   const values = curve.flatMap((o) => {
     const rows = [{ threshold: o.threshold, series: 'invocation', value: o.invocation }];
     if (o.violationRate !== null) rows.push({ threshold: o.threshold, series: 'violation rate', value: o.violationRate });

@@ -37,11 +37,6 @@ const f32 = Math.fround;
 const LOWEST = 1;
 const HIGHEST = f32ToBits(1) - 1;
 
-/** What the controller compares a score with, for a threshold of this kind. */
-export function cutOf(kind: DecisionKind, t: number): number {
-  return decisionCut(kind, t);
-}
-
 /** The score a threshold would sit at before rounding: P(x) itself, or the logit of the probability. */
 function thresholdForScore(kind: DecisionKind, score: number): number {
   return kind === 'sigmoid' ? f32(score) : f32(1 / (1 + Math.exp(-score)));
@@ -51,10 +46,10 @@ function thresholdForScore(kind: DecisionKind, score: number): number {
 function lowestAtLeast(kind: DecisionKind, lo: number): number | null {
   let a = LOWEST;
   let b = HIGHEST;
-  if (!(cutOf(kind, bitsToF32(b)) >= lo)) return null;
+  if (!(decisionCut(kind, bitsToF32(b)) >= lo)) return null;
   while (a < b) {
     const m = a + Math.floor((b - a) / 2);
-    if (cutOf(kind, bitsToF32(m)) >= lo) b = m;
+    if (decisionCut(kind, bitsToF32(m)) >= lo) b = m;
     else a = m + 1;
   }
   return bitsToF32(a);
@@ -66,7 +61,7 @@ function lowestAtLeast(kind: DecisionKind, lo: number): number | null {
  * score, so the choice does not hug the calibration data; lo = -Infinity means "invoke every sample".
  */
 export function thresholdBetween(kind: DecisionKind, lo: number, hi: number): number | null {
-  const inGap = (t: number) => isUsableThreshold(t) && cutOf(kind, t) >= lo && cutOf(kind, t) < hi;
+  const inGap = (t: number) => isUsableThreshold(t) && decisionCut(kind, t) >= lo && decisionCut(kind, t) < hi;
   const middle = lo === -Infinity ? (kind === 'sigmoid' ? hi / 2 : hi - 1) : lo + (hi - lo) / 2;
   const preferred = thresholdForScore(kind, middle);
   if (inGap(preferred)) return preferred;
@@ -76,7 +71,7 @@ export function thresholdBetween(kind: DecisionKind, lo: number, hi: number): nu
 
 /** The figures of `rows` (indices into the samples) under threshold t, by the controller's own rule. */
 export function judgeThreshold(kind: DecisionKind, t: number, s: ScoredSamples, rows: ArrayLike<number>): ThresholdOutcome {
-  const cut = cutOf(kind, t);
+  const cut = decisionCut(kind, t);
   let invoked = 0;
   let violations = 0;
   let errorSum = 0;
@@ -101,8 +96,16 @@ function outcome(threshold: number, invoked: number, samples: number, violations
   };
 }
 
+/** What each kind of target bounds, as reports name it. */
+export const TARGET_FIGURE: Record<TuneTarget['kind'], string> = { violations: 'violation rate', error: 'mean error' };
+
+/** The figure a target bounds, under one threshold: the violation rate or the mean error (null when nothing is invoked). */
+export function targetFigure(o: ThresholdOutcome, target: TuneTarget): number | null {
+  return target.kind === 'violations' ? o.violationRate : o.error;
+}
+
 export function meetsTarget(o: ThresholdOutcome, target: TuneTarget): boolean {
-  const v = target.kind === 'violations' ? o.violationRate : o.error;
+  const v = targetFigure(o, target);
   return v !== null && v <= target.max;
 }
 
@@ -144,7 +147,7 @@ export function sweepThresholds(kind: DecisionKind, s: ScoredSamples, rows: Arra
  */
 export function chooseThreshold(kind: DecisionKind, s: ScoredSamples, rows: ArrayLike<number>, target: TuneTarget): { chosen: ThresholdOutcome | null; best: ThresholdOutcome | null; curve: ThresholdOutcome[] } {
   const curve = sweepThresholds(kind, s, rows);
-  const figure = (o: ThresholdOutcome) => (target.kind === 'violations' ? o.violationRate : o.error) ?? Infinity;
+  const figure = (o: ThresholdOutcome) => targetFigure(o, target) ?? Infinity;
   let best: ThresholdOutcome | null = null;
   for (const o of curve) if (!best || figure(o) < figure(best) || (figure(o) === figure(best) && o.invoked > best.invoked)) best = o;
   const meeting = curve.filter((o) => meetsTarget(o, target)).sort((a, b) => b.invoked - a.invoked);

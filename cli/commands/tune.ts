@@ -7,7 +7,7 @@ import { fail } from '../../diagnostics/diagnostic.ts';
 import { DECIMAL_NUMBER } from '../../ir/float-text.ts';
 import { packBinary } from '../../isa/container.ts';
 import { decisionInstructions, withDecisionThreshold } from '../../isa/decision-threshold.ts';
-import { chooseThreshold, judgeThreshold, meetsTarget, type ThresholdOutcome, type TuneTarget } from '../../quality/choose-threshold.ts';
+import { chooseThreshold, judgeThreshold, meetsTarget, TARGET_FIGURE, targetFigure, type ThresholdOutcome, type TuneTarget } from '../../quality/choose-threshold.ts';
 import { splitHoldout } from '../../quality/holdout-split.ts';
 import { formatError, describeBound } from '../../simulator/format-quality.ts';
 import { formatCount as count, formatPercent as pct } from '../../simulator/format-quantities.ts';
@@ -111,8 +111,8 @@ export function tuneCommand(): Command {
     const was = decisions.map((d) => d.threshold);
     const targetText = `${target.kind}<=${target.max}`;
     if (!chosen) {
-      const figure = target.kind === 'violations' ? 'violation rate' : 'mean error';
-      const value = best ? (target.kind === 'violations' ? best.violationRate : best.error) : null;
+      const figure = TARGET_FIGURE[target.kind];
+      const value = best ? targetFigure(best, target) : null;
       const bestText =
         best && value !== null
           ? `the best achievable ${figure} is ${target.kind === 'violations' ? pct(value) : formatError(value)} (threshold ${best.threshold}, invocation ${pct(best.invocation)}), judged by ${describeBound(judge.quality)}`
@@ -120,7 +120,7 @@ export function tuneCommand(): Command {
       fail(DIAG.targetUnreachable, undefined, targetText, calibration.length, bestText);
     }
     const out: string[] = [];
-    out.push(`target       ${targetText}: the ${target.kind === 'violations' ? 'violation rate' : 'mean error'} of the delivered outputs, judged by ${describeBound(judge.quality)}`);
+    out.push(`target       ${targetText}: the ${TARGET_FIGURE[target.kind]} of the delivered outputs, judged by ${describeBound(judge.quality)}`);
     const t = chosen.threshold;
     out.push(`threshold    ${t} (${kind} decision; was ${[...new Set(was)].join(', ')})`);
     out.push(`calibration  ${describeOutcome(chosen, calibration.length)}`);
