@@ -11,6 +11,7 @@ import { readSamples } from '../simulator/read-samples.ts';
 import { runSimulation } from '../simulator/run-simulation.ts';
 import { findBenchmark } from '../benchmarks/registry.ts';
 import { Simulator } from '../machine/simulator.ts';
+import { timingFor } from '../machine/timing-model.ts';
 
 const [binPath, input, output, inMemoryText] = process.argv.slice(2);
 const bin = unpackBinary(readFileSync(binPath));
@@ -40,7 +41,7 @@ for await (const x of readSamples(input, width)) {
   xs.push(Float32Array.from(x));
   if (xs.length >= Number(inMemoryText)) break;
 }
-const sim = new Simulator(bin);
+const sim = new Simulator(bin, { timing: timingFor(bin) });
 for (let i = 0; i < 2000; i++) sim.runSample(xs[i % xs.length]);
 let fileSeconds = first.seconds;
 let memorySeconds = Infinity;

@@ -5,7 +5,7 @@ import { findBenchmarkInfo } from '../benchmarks/catalog.ts';
 import type { SourceLoc } from '../ir/model.ts';
 import type { Binary } from '../isa/container.ts';
 import { encodeProgram, type Instruction } from '../isa/encoding.ts';
-import { opcodeOf, STAGE_NAMES } from '../isa/table.ts';
+import { OP_BY_MNEMONIC, STAGE_NAMES, type Mnemonic, type OperandValues } from '../isa/table.ts';
 import { verifyProgram } from '../isa/verify-program.ts';
 import { activationCode } from '../ir/numerics.ts';
 import type { Hardware } from '../hardware/description.ts';
@@ -28,12 +28,15 @@ class Emitter {
   forgetInputs(): void {
     this.inputHeld.fill(null);
   }
-  emit(mnemonic: string, stage: number, args: (number | string)[], loc?: SourceLoc | null): void {
+  /** Appends one instruction, its operands by name; a label operand given as a name is resolved later. */
+  emit<M extends Mnemonic>(mnemonic: M, stage: number, operands: OperandValues<M>, loc?: SourceLoc | null): void {
     const pc = this.code.length;
+    const op = OP_BY_MNEMONIC.get(mnemonic)!;
     this.code.push({
-      op: opcodeOf(mnemonic),
+      op: op.opcode,
       stage,
-      args: args.map((a, i) => {
+      args: op.fields.map((fd, i) => {
+        const a = (operands as Record<string, number | string>)[fd.name];
         if (typeof a === 'number') return a;
         this.fixups.push({ pc, arg: i, label: a });
         return 0;
@@ -47,7 +50,7 @@ class Emitter {
   loadInput(op: NeuronOp, tile: number, stage: number): void {
     const key = `${op.input.name}:${op.fanIn}`;
     if (this.inputHeld[tile] === key) return;
-    this.emit('ldi', stage, [tile, 0, op.input.addr, op.fanIn], op.loc);
+    this.emit('ldi', stage, { tile, ibuf: 0, ocm: op.input.addr, len: op.fanIn }, op.loc);
     this.inputHeld[tile] = key;
   }
   /** Stores waiting to be emitted: until their op ends (stage 2: until stage 1 ends), or until a neu would overwrite their slots. */
@@ -77,18 +80,20 @@ function emitOp(e: Emitter, a: AllocatedModel, i: number): void {
   const op = a.ops[i];
   const row = op.fanIn + 1;
   const { compute, store } = stageOf(op);
-  const loadWeights = (p: Piece) => e.emit('ldw', compute, [p.tile, p.pe, p.count, p.wbuf, a.dramBase[i] + p.first * row, row], op.loc);
+  const loadWeights = (p: Piece) => e.emit('ldw', compute, { tile: p.tile, pe: p.pe, count: p.count, wbuf: p.wbuf, dram: a.dramBase[i] + p.first * row, row }, op.loc);
   for (const chunk of a.chunks[i]) {
     if (a.schedule === 'dynamic') chunk.pieces.forEach(loadWeights);
     for (const p of chunk.pieces) {
       e.loadInput(op, p.tile, compute);
-      if (op.control) e.emit('ldi', compute, [p.tile, a.controlSlot[i], op.control.addr + p.first, p.count], op.loc);
+      if (op.control) e.emit('ldi', compute, { tile: p.tile, ibuf: a.controlSlot[i], ocm: op.control.addr + p.first, len: p.count }, op.loc);
       e.flushStores(p.tile, p.pe, p.pe + p.count);
-      e.emit('neu', compute, [p.tile, p.pe, p.count, 0, op.fanIn, p.wbuf, activationCode(op.activation), op.control ? 1 : 0, op.control ? a.controlSlot[i] : 0, p.pe], op.loc);
+      const ctl = op.control ? 1 : 0;
+      const cbuf = op.control ? a.controlSlot[i] : 0;
+      e.emit('neu', compute, { tile: p.tile, pe: p.pe, count: p.count, ibuf: 0, len: op.fanIn, wbuf: p.wbuf, act: activationCode(op.activation), ctl, cbuf, obuf: p.pe }, op.loc);
     }
     // Stores wait, so the next tile's loads and computation are not held up behind them in the
     // in-order issue; a store is forced out only when a neu is about to overwrite its slots.
-    for (const p of chunk.pieces) e.deferStore(p.tile, p.pe, p.pe + p.count, () => e.emit('sto', store, [p.tile, p.pe, op.output.addr + p.first, p.count], op.loc));
+    for (const p of chunk.pieces) e.deferStore(p.tile, p.pe, p.pe + p.count, () => e.emit('sto', store, { tile: p.tile, obuf: p.pe, ocm: op.output.addr + p.first, len: p.count }, op.loc));
   }
   // The next op reads these results from on-chip memory; stage-2 stores wait for the end of stage 1.
   if (store !== STAGE['store-predictions']) e.flushStores();
@@ -99,11 +104,12 @@ export function emitProgram(a: AllocatedModel, hw: Hardware): Binary {
   const m = a.model;
   if (a.schedule === 'static') {
     a.ops.forEach((op, i) => {
-      for (const chunk of a.chunks[i]) for (const p of chunk.pieces) e.emit('ldw', STAGE.setup, [p.tile, p.pe, p.count, p.wbuf, a.dramBase[i] + p.first * (op.fanIn + 1), op.fanIn + 1], op.loc);
+      const row = op.fanIn + 1;
+      for (const chunk of a.chunks[i]) for (const p of chunk.pieces) e.emit('ldw', STAGE.setup, { tile: p.tile, pe: p.pe, count: p.count, wbuf: p.wbuf, dram: a.dramBase[i] + p.first * row, row }, op.loc);
     });
   }
   e.label('sample');
-  e.emit('recv', STAGE.predict, [a.input.addr, a.input.len], m.loc);
+  e.emit('recv', STAGE.predict, { ocm: a.input.addr, len: a.input.len }, m.loc);
   e.forgetInputs();
   a.ops.forEach((op, i) => {
     if (op.subnet === 'predictor') emitOp(e, a, i);
@@ -111,8 +117,8 @@ export function emitProgram(a: AllocatedModel, hw: Hardware): Binary {
   e.flushStores();
   const d = a.decision;
   if (d) {
-    if (d.kind === 'sigmoid') e.emit('decs', STAGE.decide, [d.at.addr, Math.fround(d.threshold), 'cpu_fallback'], d.loc);
-    else e.emit('decm', STAGE.decide, [d.at.addr, d.safeIndex, Math.fround(d.threshold), 'cpu_fallback'], d.loc);
+    if (d.kind === 'sigmoid') e.emit('decs', STAGE.decide, { ocm: d.at.addr, threshold: Math.fround(d.threshold), target: 'cpu_fallback' }, d.loc);
+    else e.emit('decm', STAGE.decide, { ocm: d.at.addr, safe: d.safeIndex, threshold: Math.fround(d.threshold), target: 'cpu_fallback' }, d.loc);
     // The approximator reloads its inputs rather than relying on what the predictor left in the tiles:
     // it costs a transfer at most once per tile, and it makes the approximator's timing independent of
     // the predictor's placement, which the placement tuner relies on (compiler/tune-placement.ts).
@@ -121,12 +127,12 @@ export function emitProgram(a: AllocatedModel, hw: Hardware): Binary {
   a.ops.forEach((op, i) => {
     if (op.subnet === 'approximator') emitOp(e, a, i);
   });
-  e.emit('send', STAGE.output, [a.output.addr, a.output.len], a.ops[a.ops.length - 1].loc);
-  e.emit('jmp', STAGE.output, ['sample']);
+  e.emit('send', STAGE.output, { ocm: a.output.addr, len: a.output.len }, a.ops[a.ops.length - 1].loc);
+  e.emit('jmp', STAGE.output, { target: 'sample' });
   if (d) {
     e.label('cpu_fallback');
-    e.emit('cpu', STAGE.decide, [], d.loc);
-    e.emit('jmp', STAGE.decide, ['sample']);
+    e.emit('cpu', STAGE.decide, {}, d.loc);
+    e.emit('jmp', STAGE.decide, { target: 'sample' });
   }
   e.resolve();
   const sourceMap = e.locs.map((l) => (l ? { file: l.file, line: l.line, col: l.col } : null));

@@ -11,6 +11,7 @@ import { packBinary, unpackBinary, type Binary } from '../isa/container.ts';
 import { disassemble } from '../isa/disassemble.ts';
 import { runSimulation } from '../simulator/run-simulation.ts';
 import { Simulator } from '../machine/simulator.ts';
+import { timingFor } from '../machine/timing-model.ts';
 import type { AxcVerdict, Probe } from './outcome.ts';
 
 /** A few deterministic samples of the program's input width, values in [0, 1). */
@@ -27,13 +28,13 @@ const PROBE_BUDGET = 200_000;
 
 /** Runs a loaded binary: first under the small budget, then through `runSimulation` as `axc sim` does. */
 async function simulate(binary: Binary, samples: () => Iterable<Float32Array>): Promise<void> {
-  for (const invokeAll of [false, true]) {
-    const probe = new Simulator(binary, { invokeAll, maxInstructionsPerSample: PROBE_BUDGET });
+  for (const invoke of ['model', 'all'] as const) {
+    const probe = new Simulator(binary, { invoke, maxInstructionsPerSample: PROBE_BUDGET, timing: timingFor(binary) });
     for (const x of samples()) probe.runSample(x);
     probe.close();
     let bytes = 0;
     const exact = binary.meta.benchmark ? findBenchmark(binary.meta.benchmark) : undefined;
-    await runSimulation(binary, samples(), { invokeAll, exact, onRow: (row) => void (bytes += row.length) });
+    await runSimulation(binary, samples(), { invoke, exact, onRow: (row) => void (bytes += row.length) });
   }
 }
 
@@ -47,7 +48,7 @@ export async function exerciseBinary(probe: Probe, binary: Binary, onVerifyError
   // Constructing the simulator verifies the code and then runs the setup stage up to the first recv: a
   // fault while running setup is a simulation fault, not a verification error.
   const judge = (e: AxcError) => (e.diagnostics.some((d) => d.code === DIAG.simulationFault.code) ? 'sim-fault' : onVerifyError);
-  await probe.stage('verify', judge, () => new Simulator(binary, { maxInstructionsPerSample: PROBE_BUDGET }).close());
+  await probe.stage('verify', judge, () => new Simulator(binary, { maxInstructionsPerSample: PROBE_BUDGET, timing: timingFor(binary) }).close());
   await probe.stage('simulate', 'sim-fault', () => simulate(binary, () => fewSamples(binary.meta.inputWidth)));
 }
 

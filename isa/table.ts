@@ -2,28 +2,52 @@
 // reference (isa/README.md) and the simulator's dispatch are all derived from this table.
 
 import { FIELD_BITS } from '../arch/limits.ts';
+import type { Hardware } from '../hardware/description.ts';
+import { isUsableThreshold } from '../ir/numerics.ts';
 
 /** How an operand is written in assembly: plain number, tile `t3`, PE `p5`, buffer `@12`,
  *  memory `m40`, DRAM `d1024`, activation name, float32 literal, or a code label. */
 export type OperandKind = 'uint' | 'tile' | 'pe' | 'buf' | 'ocm' | 'dram' | 'act' | 'f32' | 'label';
 
-export interface FieldDecl {
-  name: string;
-  bits: number;
-  kind: OperandKind;
-  doc: string;
+export interface FieldDecl<N extends string = string> {
+  readonly name: N;
+  readonly bits: number;
+  readonly kind: OperandKind;
+  readonly doc: string;
 }
 
-export interface OpDecl {
-  mnemonic: string;
-  opcode: number;
+/** An instruction's operands by name, for the fields `F` declares. */
+export type Operands<F extends readonly FieldDecl[]> = { readonly [K in F[number]['name']]: number };
+
+/**
+ * What an op's static check (`OpDecl.check`) may consult and report. The loader (isa/verify-program.ts)
+ * provides it; checks that follow from field kinds alone (tile numbers, branch targets) it makes itself.
+ */
+export interface OperandCheck {
+  readonly hw: Hardware;
+  /** Words in the binary's DRAM image. */
+  readonly dramWords: number;
+  /** Reports the instruction as illegal, saying why. */
+  bad(why: string): void;
+  /** Reports `what`, the words [start, start + n), if it runs past the end of a `size`-word `unit`. */
+  within(what: string, start: number, n: number, size: number, unit: string): void;
+  /** Records the sample width a recv takes ('input') or a send gives ('output'); all must agree. */
+  sampleWidth(side: 'input' | 'output', words: number): void;
+}
+
+export interface OpDecl<M extends string = string, F extends readonly FieldDecl[] = readonly FieldDecl[]> {
+  readonly mnemonic: M;
+  readonly opcode: number;
   /** One sentence on what the instruction does, for the ISA reference (isa/README.md, written by isa/isa-doc.ts). */
-  summary: string;
-  fields: FieldDecl[];
+  readonly summary: string;
+  readonly fields: F;
   /** The loop nest the instruction performs, in the notation of isa/README.md. */
-  loop: string;
+  readonly loop: string;
   /** Where control goes next (default 'next'); the loader's control-flow check (isa/control-flow.ts) reads it. */
-  flow?: Flow;
+  readonly flow?: Flow;
+  /** The load-time proof that the operands stay inside the hardware's memories (method syntax: checked
+   *  bivariantly, so a table of ops with different fields is one array). */
+  check?(a: Operands<F>, v: OperandCheck): void;
 }
 
 /** 'next': pc + 1 (recv also ends the program there when the input is exhausted); 'branch': pc + 1 or the
@@ -31,7 +55,9 @@ export interface OpDecl {
 export type Flow = 'next' | 'branch' | 'jump' | 'halt';
 
 const B = FIELD_BITS;
-const f = (name: string, bits: number, kind: OperandKind, doc: string): FieldDecl => ({ name, bits, kind, doc });
+const f = <const N extends string>(name: N, bits: number, kind: OperandKind, doc: string): FieldDecl<N> => ({ name, bits, kind, doc });
+/** Declares one op, keeping its mnemonic and field names as types (so `check` and `slotsOf` know them). */
+const op = <const M extends string, const F extends readonly FieldDecl[]>(d: OpDecl<M, F>): OpDecl<M, F> => d;
 
 const tile = f('tile', B.tile, 'tile', 'tile index');
 const pe = f('pe', B.pe, 'pe', 'first PE within the tile');
@@ -45,38 +71,63 @@ export const INSTRUCTION_WORDS = INSTRUCTION_BITS / 32;
 export const OPCODE_BITS = 6;
 export const STAGE_BITS = B.stage;
 
-export const OPS: readonly OpDecl[] = [
-  { mnemonic: 'nop', opcode: 0, summary: 'Do nothing for one issue slot.', fields: [], loop: '—' },
-  {
+/** The PEs [pe, pe + count) must lie in one tile. */
+function checkPes(a: { pe: number; count: number }, v: OperandCheck): void {
+  if (a.pe + a.count > v.hw.pesPerTile) v.bad(`PEs [${a.pe}, ${a.pe + a.count}) exceed the tile's ${v.hw.pesPerTile}`);
+}
+
+/** Outside (0, 1) a decision is constant (or, for softmax, its cut is not even a number): refused as the frontends refuse it. */
+function checkThreshold(a: { threshold: number }, v: OperandCheck): void {
+  if (!isUsableThreshold(a.threshold)) v.bad(`threshold ${a.threshold} is not strictly between 0 and 1 (as a float32)`);
+}
+
+export const OPS = [
+  op({ mnemonic: 'nop', opcode: 0, summary: 'Do nothing for one issue slot.', fields: [], loop: '—' }),
+  op({
     mnemonic: 'halt',
     opcode: 1,
     summary: 'Stop the program.',
     fields: [],
     loop: 'stop',
     flow: 'halt',
-  },
-  {
+  }),
+  op({
     mnemonic: 'recv',
     opcode: 2,
     summary: 'Stage 1: take the next sample from the host into on-chip memory; stop when the input is exhausted.',
     fields: [f('ocm', B.ocmAddr, 'ocm', 'destination in on-chip memory'), len],
     loop: 'if no sample left: stop\nfor j < len: OCM[ocm + j] = x[j]',
-  },
-  {
+    check(a, v) {
+      v.within('on-chip memory range', a.ocm, a.len, v.hw.onChipMemoryWords, 'on-chip memory');
+      // A sample file cannot hold an empty sample (blank lines are skipped), so such a program could never run one.
+      if (a.len === 0) v.bad('receives 0 words; a sample has at least one value');
+      v.sampleWidth('input', a.len);
+    },
+  }),
+  op({
     mnemonic: 'ldw',
     opcode: 3,
     summary: "Load weight rows (fan-in weights then bias) from DRAM into consecutive PEs' weight buffers.",
     fields: [tile, pe, count, f('wbuf', B.bufAddr, 'buf', 'weight-buffer address'), f('dram', B.dramAddr, 'dram', 'DRAM address of the first row'), f('row', B.row, 'uint', 'words per row (fan-in + 1)')],
     loop: 'for k < count: for j < row: WB[tile][pe + k][wbuf + j] = DRAM[dram + k*row + j]',
-  },
-  {
+    check(a, v) {
+      checkPes(a, v);
+      v.within('weight-buffer range', a.wbuf, a.row, v.hw.weightBufferWords, 'weight buffer');
+      v.within('DRAM range', a.dram, a.count * a.row, v.dramWords, 'DRAM image');
+    },
+  }),
+  op({
     mnemonic: 'ldi',
     opcode: 4,
     summary: "Move words from on-chip memory into a tile's input buffer over the data bus.",
     fields: [tile, f('ibuf', B.bufAddr, 'buf', 'input-buffer address'), f('ocm', B.ocmAddr, 'ocm', 'source in on-chip memory'), len],
     loop: 'for j < len: IB[tile][ibuf + j] = OCM[ocm + j]',
-  },
-  {
+    check(a, v) {
+      v.within('input-buffer range', a.ibuf, a.len, v.hw.inputBufferWords, 'input buffer');
+      v.within('on-chip memory range', a.ocm, a.len, v.hw.onChipMemoryWords, 'on-chip memory');
+    },
+  }),
+  op({
     mnemonic: 'neu',
     opcode: 5,
     summary: 'Each of `count` PEs computes one neuron: multiply-add over the input buffer, bias, activation, and (ctl = 1) the switch-unit Hadamard multiply by its control element.',
@@ -94,23 +145,38 @@ export const OPS: readonly OpDecl[] = [
     ],
     loop:
       'for k < count:\n  acc = +0; for j < len: acc = f32(acc + f32(WB[tile][pe+k][wbuf+j] * IB[tile][ibuf+j]))\n  h = act(f32(acc + WB[tile][pe+k][wbuf+len]))\n  if ctl: h = f32(h * IB[tile][cbuf + k])\n  OB[tile][obuf + k] = h',
-  },
-  {
+    check(a, v) {
+      checkPes(a, v);
+      v.within('input-buffer range', a.ibuf, a.len, v.hw.inputBufferWords, 'input buffer');
+      v.within('weight-buffer range', a.wbuf, a.len + 1, v.hw.weightBufferWords, 'weight buffer');
+      if (a.ctl) v.within('control slice', a.cbuf, a.count, v.hw.inputBufferWords, 'input buffer');
+      v.within('output-buffer range', a.obuf, a.count, v.hw.outputBufferWords, 'output buffer');
+    },
+  }),
+  op({
     mnemonic: 'sto',
     opcode: 6,
     summary: "Move words from a tile's output buffer to on-chip memory over the data bus.",
     fields: [tile, f('obuf', B.bufAddr, 'buf', 'output-buffer address'), f('ocm', B.ocmAddr, 'ocm', 'destination in on-chip memory'), len],
     loop: 'for j < len: OCM[ocm + j] = OB[tile][obuf + j]',
-  },
-  {
+    check(a, v) {
+      v.within('output-buffer range', a.obuf, a.len, v.hw.outputBufferWords, 'output buffer');
+      v.within('on-chip memory range', a.ocm, a.len, v.hw.onChipMemoryWords, 'on-chip memory');
+    },
+  }),
+  op({
     mnemonic: 'decs',
     opcode: 7,
     summary: 'Stage 3, sigmoid decision: the controller reads P(x) from its fixed address and, unless it exceeds the threshold, branches to the CPU path.',
     fields: [f('ocm', B.ocmAddr, 'ocm', 'address of P(x)'), f('threshold', B.f32, 'f32', 'invoke when P(x) > threshold'), target],
     loop: 'P = OCM[ocm]; score = P\ninvoke = score > threshold\nif not invoke: pc = target',
     flow: 'branch',
-  },
-  {
+    check(a, v) {
+      v.within('P(x) address', a.ocm, 1, v.hw.onChipMemoryWords, 'on-chip memory');
+      checkThreshold(a, v);
+    },
+  }),
+  op({
     mnemonic: 'decm',
     opcode: 8,
     summary: "Stage 3, softmax decision: the controller reads the two logits and, unless the safe one's probability exceeds the threshold, branches to the CPU path.",
@@ -123,23 +189,39 @@ export const OPS: readonly OpDecl[] = [
     // The comparison is in logit space (ir/numerics.ts: softmaxMargin, softmaxCut), so no exp decides.
     loop: 's = OCM[ocm + safe]; o = OCM[ocm + 1 - safe]\nP = f32(1 / (1 + exp(f32(o - s)))); score = f32(s - o)\nt = threshold; invoke = score > f32(log(t / (1 - t)))\nif not invoke: pc = target',
     flow: 'branch',
-  },
-  {
+    check(a, v) {
+      v.within('logit pair', a.ocm, 2, v.hw.onChipMemoryWords, 'on-chip memory');
+      checkThreshold(a, v);
+    },
+  }),
+  op({
     mnemonic: 'cpu',
     opcode: 9,
     summary: 'Stage 3: the controller hands the current sample to the CPU, which computes the exact function.',
     fields: [],
     loop: 'fallback(x)',
-  },
-  {
+  }),
+  op({
     mnemonic: 'send',
     opcode: 10,
     summary: 'Stage 5: deliver H(x) from on-chip memory to the host.',
     fields: [f('ocm', B.ocmAddr, 'ocm', 'address of H(x)'), len],
     loop: 'for j < len: y[j] = OCM[ocm + j]',
-  },
-  { mnemonic: 'jmp', opcode: 11, summary: 'Unconditional branch.', fields: [target], loop: 'pc = target', flow: 'jump' },
-];
+    check(a, v) {
+      v.within('on-chip memory range', a.ocm, a.len, v.hw.onChipMemoryWords, 'on-chip memory');
+      v.sampleWidth('output', a.len);
+    },
+  }),
+  op({ mnemonic: 'jmp', opcode: 11, summary: 'Unconditional branch.', fields: [target], loop: 'pc = target', flow: 'jump' }),
+] as const;
+
+/** Every mnemonic of the ISA, as a type: tables keyed by it (executors, timing rules) must cover exactly these. */
+export type Mnemonic = (typeof OPS)[number]['mnemonic'];
+type DeclOf<M extends Mnemonic> = Extract<(typeof OPS)[number], { mnemonic: M }>;
+/** The operand names of one mnemonic. */
+export type OperandName<M extends Mnemonic> = DeclOf<M>['fields'][number]['name'];
+/** One instruction's operands by name, as the emitter writes them; a label operand may name a label. */
+export type OperandValues<M extends Mnemonic> = { readonly [K in OperandName<M>]: number | string };
 
 export interface FieldLayout extends FieldDecl {
   /** Bit offset within the 128-bit instruction (bit 0 = least significant bit of word 0). */
@@ -162,7 +244,7 @@ function layOut(op: OpDecl): OpLayout {
   return { ...op, layout };
 }
 
-export const OP_LAYOUTS: readonly OpLayout[] = OPS.map(layOut);
+export const OP_LAYOUTS: readonly OpLayout[] = (OPS as readonly OpDecl[]).map(layOut);
 
 export const OP_BY_MNEMONIC: ReadonlyMap<string, OpLayout> = new Map(OP_LAYOUTS.map((o) => [o.mnemonic, o]));
 export const OP_BY_CODE: readonly (OpLayout | undefined)[] = (() => {
@@ -177,15 +259,29 @@ export const OP_BY_CODE: readonly (OpLayout | undefined)[] = (() => {
 /** Slots per decoded instruction: opcode, stage, then up to the widest op's fields. */
 export const DECODED_STRIDE = 2 + Math.max(...OPS.map((o) => o.fields.length));
 
-/** Index of a field inside a decoded instruction record, for the simulator's executors. */
-export function fieldSlot(mnemonic: string, field: string): number {
-  const op = OP_BY_MNEMONIC.get(mnemonic);
-  const i = op?.fields.findIndex((x) => x.name === field) ?? -1;
-  if (!op || i < 0) throw new Error(`ISA table has no field ${mnemonic}.${field}`);
-  return 2 + i;
+/** Where each operand of `mnemonic` sits in a decoded instruction record (isa/encoding.ts, flattenProgram):
+ *  the executors and the timing rules read operands through these slots, by name. */
+export function slotsOf<M extends Mnemonic>(mnemonic: M): { readonly [K in OperandName<M>]: number } {
+  const op = OP_BY_MNEMONIC.get(mnemonic)!;
+  return Object.fromEntries(op.fields.map((fd, i) => [fd.name, 2 + i])) as { [K in OperandName<M>]: number };
 }
 
-export function opcodeOf(mnemonic: string): number {
+/**
+ * A per-op table (executors, timing rules) laid out by opcode for dispatch. Its type already demands one
+ * entry per mnemonic; this checks it again when the module loads, in both directions, for tables built
+ * around the type system. Opcodes the ISA leaves undefined get `undefinedOp`.
+ */
+export function indexByOpcode<T>(what: string, table: { readonly [M in Mnemonic]: T }, undefinedOp: T): readonly T[] {
+  const entries = table as Readonly<Record<string, T>>;
+  for (const o of OP_LAYOUTS) if (!Object.hasOwn(entries, o.mnemonic)) throw new Error(`no ${what} for '${o.mnemonic}'`);
+  for (const name of Object.keys(entries)) if (!OP_BY_MNEMONIC.has(name)) throw new Error(`${what} for '${name}', which is not in the ISA table`);
+  return OP_BY_CODE.map((o) => (o ? entries[o.mnemonic] : undefinedOp));
+}
+
+/** The slot of the stage tag in a decoded instruction record. */
+export const STAGE_SLOT = 1;
+
+export function opcodeOf(mnemonic: Mnemonic): number {
   const op = OP_BY_MNEMONIC.get(mnemonic);
   if (!op) throw new Error(`ISA table has no op ${mnemonic}`);
   return op.opcode;

@@ -6,11 +6,10 @@ import { DIAG } from '../diagnostics/catalog.ts';
 import { AxcError, diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { Hardware } from '../hardware/description.ts';
 import type { SourceLoc } from '../ir/model.ts';
-import { isUsableThreshold } from '../ir/numerics.ts';
 import type { Instruction } from './encoding.ts';
 import { checkControlFlow } from './control-flow.ts';
 import { MAX_PROGRAM_LENGTH } from '../arch/limits.ts';
-import { OP_BY_CODE } from './table.ts';
+import { OP_BY_CODE, type OperandCheck } from './table.ts';
 
 /** A binary built for other hardware can fault on every instruction; a few lines say it as well as all. */
 const MAX_REPORTED = 5;
@@ -25,62 +24,37 @@ export function verifyProgram(
   let inputWidth = -1;
   let outputWidth = -1;
   if (program.length > MAX_PROGRAM_LENGTH) diags.push(diag(DIAG.illegalInstruction, undefined, MAX_PROGRAM_LENGTH, `program has ${program.length} instructions; at most ${MAX_PROGRAM_LENGTH} fit the branch target field`));
+  let bad: (why: string) => void = () => {};
+  const v: OperandCheck = {
+    hw,
+    dramWords,
+    bad: (why) => bad(why),
+    within(what, start, n, size, unit) {
+      if (start + n > size) bad(`${what} [${start}, ${start + n}) exceeds the ${size}-word ${unit}`);
+    },
+    sampleWidth(side, words) {
+      if (side === 'input') {
+        if (inputWidth >= 0 && words !== inputWidth) bad(`receives ${words} words but an earlier recv takes ${inputWidth}`);
+        inputWidth = words;
+      } else {
+        if (outputWidth >= 0 && words !== outputWidth) bad(`sends ${words} words but an earlier send gives ${outputWidth}`);
+        outputWidth = words;
+      }
+    },
+  };
   program.forEach((ins, pc) => {
     const op = OP_BY_CODE[ins.op]!;
     const a: Record<string, number> = {};
     op.layout.forEach((fd, i) => (a[fd.name] = ins.args[i]));
-    const bad = (why: string) => {
-      const loc = locOf(pc);
-      diags.push(diag(DIAG.illegalInstruction, loc, pc, `${op.mnemonic}: ${why}`));
-    };
-    const within = (what: string, start: number, n: number, size: number, unit: string) => {
-      if (start + n > size) bad(`${what} [${start}, ${start + n}) exceeds the ${size}-word ${unit}`);
-    };
-    if ('tile' in a && a.tile >= hw.tiles) bad(`tile ${a.tile} does not exist (the NPU has ${hw.tiles})`);
-    switch (op.mnemonic) {
-      case 'recv':
-      case 'send': {
-        within('on-chip memory range', a.ocm, a.len, hw.onChipMemoryWords, 'on-chip memory');
-        if (op.mnemonic === 'recv') {
-          // A sample file cannot hold an empty sample (blank lines are skipped), so such a program could never run one.
-          if (a.len === 0) bad('receives 0 words; a sample has at least one value');
-          if (inputWidth >= 0 && a.len !== inputWidth) bad(`receives ${a.len} words but an earlier recv takes ${inputWidth}`);
-          inputWidth = a.len;
-        } else {
-          if (outputWidth >= 0 && a.len !== outputWidth) bad(`sends ${a.len} words but an earlier send gives ${outputWidth}`);
-          outputWidth = a.len;
-        }
-        break;
-      }
-      case 'ldw':
-        if (a.pe + a.count > hw.pesPerTile) bad(`PEs [${a.pe}, ${a.pe + a.count}) exceed the tile's ${hw.pesPerTile}`);
-        within('weight-buffer range', a.wbuf, a.row, hw.weightBufferWords, 'weight buffer');
-        within('DRAM range', a.dram, a.count * a.row, dramWords, 'DRAM image');
-        break;
-      case 'ldi':
-        within('input-buffer range', a.ibuf, a.len, hw.inputBufferWords, 'input buffer');
-        within('on-chip memory range', a.ocm, a.len, hw.onChipMemoryWords, 'on-chip memory');
-        break;
-      case 'neu':
-        if (a.pe + a.count > hw.pesPerTile) bad(`PEs [${a.pe}, ${a.pe + a.count}) exceed the tile's ${hw.pesPerTile}`);
-        within('input-buffer range', a.ibuf, a.len, hw.inputBufferWords, 'input buffer');
-        within('weight-buffer range', a.wbuf, a.len + 1, hw.weightBufferWords, 'weight buffer');
-        if (a.ctl) within('control slice', a.cbuf, a.count, hw.inputBufferWords, 'input buffer');
-        within('output-buffer range', a.obuf, a.count, hw.outputBufferWords, 'output buffer');
-        break;
-      case 'sto':
-        within('output-buffer range', a.obuf, a.len, hw.outputBufferWords, 'output buffer');
-        within('on-chip memory range', a.ocm, a.len, hw.onChipMemoryWords, 'on-chip memory');
-        break;
-      case 'decs':
-      case 'decm':
-        if (op.mnemonic === 'decs') within('P(x) address', a.ocm, 1, hw.onChipMemoryWords, 'on-chip memory');
-        else within('logit pair', a.ocm, 2, hw.onChipMemoryWords, 'on-chip memory');
-        // Outside (0, 1) a decision is constant (or, for softmax, its cut is not even a number): refused as the frontends refuse it.
-        if (!isUsableThreshold(a.threshold)) bad(`threshold ${a.threshold} is not strictly between 0 and 1 (as a float32)`);
-        break;
-    }
-    if ('target' in a && a.target >= program.length) bad(`branch target ${a.target} is past the end of the program (${program.length} instructions)`);
+    bad = (why: string) => diags.push(diag(DIAG.illegalInstruction, locOf(pc), pc, `${op.mnemonic}: ${why}`));
+    // What follows from a field's kind alone is checked here, for every op alike; the rest is the op's own check.
+    op.layout.forEach((fd, i) => {
+      if (fd.kind === 'tile' && ins.args[i] >= hw.tiles) bad(`tile ${ins.args[i]} does not exist (the NPU has ${hw.tiles})`);
+    });
+    op.check?.(a, v);
+    op.layout.forEach((fd, i) => {
+      if (fd.kind === 'label' && ins.args[i] >= program.length) bad(`branch target ${ins.args[i]} is past the end of the program (${program.length} instructions)`);
+    });
   });
   diags.push(...checkControlFlow(program, locOf));
   if (inputWidth < 0) diags.push(diag(DIAG.illegalInstruction, undefined, 0, 'program has no recv, so it never takes a sample'));

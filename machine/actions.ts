@@ -25,6 +25,13 @@ export const ACTION = {
 
 export const ACTION_COUNT = Object.keys(ACTION).length;
 
+/** Counts per action, indexed by ACTION; the timing rules (machine/timing-rules.ts) add to them as ops run. */
+export type ActionCounts = Float64Array;
+
+export function newActionCounts(): ActionCounts {
+  return new Float64Array(ACTION_COUNT);
+}
+
 export const COMPONENTS = ['peMac', 'activation', 'multiplier', 'buffers', 'onChipMemory', 'dram', 'bus', 'controller', 'cpu', 'leakage'] as const;
 export type Component = (typeof COMPONENTS)[number];
 
@@ -59,7 +66,7 @@ export interface EnergyBreakdown {
 }
 
 /** Energy in pJ: action counts × energy per action, plus leakage power × run time. */
-export function priceActions(hw: Hardware, counts: Float64Array, seconds: number): EnergyBreakdown {
+export function priceActions(hw: Hardware, counts: ActionCounts, seconds: number): EnergyBreakdown {
   const components = Object.fromEntries(COMPONENTS.map((c) => [c, 0])) as Record<Component, number>;
   const actions = {} as Record<ActionName, number>;
   for (const name of Object.keys(ACTION) as ActionName[]) {

@@ -1,8 +1,12 @@
 // The NPU's architectural state: on-chip memory, DRAM, per-tile buffers, per-PE weight buffers,
 // the program counter and the controller's per-sample registers. All typed arrays, allocated once.
+// Time is not state here: the timing model observes the machine from outside (machine/timing-model.ts).
 
 import type { Hardware } from '../hardware/description.ts';
-import { TimingModel } from './timing-model.ts';
+
+/** Which path the controller takes after a decision: the predictor's, or one forced for every sample
+ *  ('all': the approximator always runs; 'none': every sample goes to the CPU, for timing estimates). */
+export type InvokeMode = 'model' | 'all' | 'none';
 
 export class Machine {
   readonly hw: Hardware;
@@ -15,7 +19,7 @@ export class Machine {
   readonly ob: Float32Array;
   readonly y: Float32Array;
   readonly wbPerTile: number;
-  readonly timing: TimingModel;
+  readonly invoke: InvokeMode;
 
   pc = 0;
   instructions = 0;
@@ -28,12 +32,10 @@ export class Machine {
   predicted = true;
   invoked = false;
   fallback = false;
-  invokeAll = false;
-  invokeNone = false;
 
-  constructor(hw: Hardware, dram: Float32Array, outputWidth: number, cpuCyclesPerEvaluation: number) {
+  constructor(hw: Hardware, dram: Float32Array, outputWidth: number, invoke: InvokeMode) {
     this.hw = hw;
-    this.timing = new TimingModel(hw, cpuCyclesPerEvaluation);
+    this.invoke = invoke;
     this.ocm = new Float32Array(hw.onChipMemoryWords);
     this.dram = dram;
     this.wbPerTile = hw.pesPerTile * hw.weightBufferWords;

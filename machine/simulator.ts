@@ -7,17 +7,21 @@ import { checkBinary } from '../isa/check-binary.ts';
 import type { Binary } from '../isa/container.ts';
 import { flattenProgram } from '../isa/encoding.ts';
 import { DECODED_STRIDE } from '../isa/table.ts';
+import { cpuCostOf, type CpuCostSource } from './cpu-cost.ts';
 import { BLOCKED, DISPATCH, HALTED } from './execute-ops.ts';
-import { Machine } from './machine.ts';
-import type { TraceSink } from './timing-model.ts';
+import { Machine, type InvokeMode } from './machine.ts';
+import type { TimingModel } from './timing-model.ts';
+import { TIMING_RULES } from './timing-rules.ts';
+
+export type { CpuCostSource } from './cpu-cost.ts';
+export type { InvokeMode } from './machine.ts';
 
 export interface SimulatorOptions {
-  /** Receives timing events while set; `setTrace` turns it on and off between samples. */
-  trace?: TraceSink | null;
-  /** Force the approximation subnet on every sample (the controller ignores P(x)). */
-  invokeAll?: boolean;
-  /** Force a path for every sample: 'all' as invokeAll, 'none' sends every sample to the CPU (for timing estimates). */
-  invoke?: 'model' | 'all' | 'none';
+  /** The timing and energy observer (machine/timing-model.ts, `timingFor`), told of every instruction the
+   *  machine executes. Without one the simulator is functional only, and faster. */
+  timing?: TimingModel | null;
+  /** The path the controller takes (default 'model': the predictor decides). */
+  invoke?: InvokeMode;
   /** Guard against hand-written programs that never come back to `recv`. */
   maxInstructionsPerSample?: number;
 }
@@ -39,16 +43,10 @@ export interface SampleResult {
   instructions: number;
 }
 
-/**
- * Where the CPU cost of one exact evaluation came from: 'model' when the binary records it (the model's
- * `cpu N cycles`, else its benchmark's estimate, chosen by the compiler or an assembler `.cpu` line), or
- * 'hardware-default' when it does not and the hardware description's placeholder applies.
- */
-export type CpuCostSource = 'model' | 'hardware-default';
-
 export class Simulator {
   readonly binary: Binary;
   readonly machine: Machine;
+  readonly timing: TimingModel | null;
   readonly inputWidth: number;
   readonly outputWidth: number;
   /** CPU cycles of one exact evaluation: the model's (or its benchmark's), else the hardware default. */
@@ -66,13 +64,11 @@ export class Simulator {
     this.inputWidth = inputWidth;
     this.outputWidth = outputWidth;
     this.code = flattenProgram(program);
-    const recorded = binary.meta.cpuCyclesPerEvaluation;
-    this.cpuCyclesPerEvaluation = recorded ?? binary.hardware.cpu.cyclesPerEvaluation;
-    this.cpuCostSource = recorded !== undefined ? 'model' : 'hardware-default';
-    this.machine = new Machine(binary.hardware, binary.dram, this.outputWidth, this.cpuCyclesPerEvaluation);
-    this.machine.timing.trace = opts.trace ?? null;
-    this.machine.invokeAll = opts.invokeAll === true || opts.invoke === 'all';
-    this.machine.invokeNone = opts.invoke === 'none';
+    const cost = cpuCostOf(binary);
+    this.cpuCyclesPerEvaluation = cost.cycles;
+    this.cpuCostSource = cost.source;
+    this.machine = new Machine(binary.hardware, binary.dram, this.outputWidth, opts.invoke ?? 'model');
+    this.timing = opts.timing ?? null;
     this.budget = opts.maxInstructionsPerSample ?? 50_000_000;
     this.result = { p: 1, score: Infinity, predicted: true, invoked: false, fallback: false, y: this.machine.y, ocm: this.machine.ocm, instructions: 0 };
     this.run(); // the setup stage: runs until the first recv blocks
@@ -82,12 +78,15 @@ export class Simulator {
   private run(): number {
     const m = this.machine;
     const code = this.code;
+    const timing = this.timing;
     let pc = m.pc;
     let n = 0;
     for (;;) {
       const at = pc * DECODED_STRIDE;
-      const next = DISPATCH[code[at]](m, code, at, pc);
+      const op = code[at];
+      const next = DISPATCH[op](m, code, at, pc);
       if (next === BLOCKED) break;
+      if (timing !== null) TIMING_RULES[op](timing, code, at);
       n++;
       if (next === HALTED) {
         this.halted = true;
@@ -101,13 +100,9 @@ export class Simulator {
     return n;
   }
 
-  setTrace(sink: TraceSink | null): void {
-    this.machine.timing.trace = sink;
-  }
-
   /** Ends the run for the timing model: the last sample's cycles and the tail of the run are counted. */
   close(): void {
-    this.machine.timing.close();
+    this.timing?.close();
   }
 
   get isHalted(): boolean {

@@ -3,6 +3,7 @@
 
 import type { Binary } from '../isa/container.ts';
 import { Simulator } from './simulator.ts';
+import { timingFor } from './timing-model.ts';
 
 export interface PathCycles {
   /** Cycles of the setup stage (weights to the tiles), before the first sample. */
@@ -19,15 +20,16 @@ export function timeSamplePaths(bin: Binary): PathCycles {
   const x = new Float32Array(bin.meta.inputWidth);
   const cycles: PathCycles = { setup: 0, npuSample: 0, cpuSample: 0 };
   for (const invoke of ['all', 'none'] as const) {
-    const sim = new Simulator(bin, { invoke });
+    const timing = timingFor(bin);
+    const sim = new Simulator(bin, { invoke, timing });
     sim.runSample(x);
     sim.runSample(x);
-    const t = sim.machine.timing;
-    const start = t.sampleStart;
+    const start = timing.sampleStart;
     sim.close();
-    cycles.setup = t.setupCycles;
-    if (invoke === 'all') cycles.npuSample = t.end - start;
-    else cycles.cpuSample = t.end - start;
+    const summary = timing.summary();
+    cycles.setup = summary.setupCycles;
+    if (invoke === 'all') cycles.npuSample = summary.cycles - start;
+    else cycles.cpuSample = summary.cycles - start;
   }
   return cycles;
 }

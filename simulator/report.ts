@@ -7,6 +7,7 @@ import { INSTRUCTION_WORDS, STAGE_NAMES } from '../isa/table.ts';
 import { priceActions, type Component } from '../machine/actions.ts';
 import { reportWarnings, type ReportFacts } from './report-warnings.ts';
 import type { CpuCostSource, Simulator } from '../machine/simulator.ts';
+import type { RequesterTraffic, TimingSummary } from '../machine/timing-summary.ts';
 
 export const REPORT_SCHEMA = 'axc-sim-report/2';
 
@@ -20,13 +21,8 @@ export interface Distribution {
   max: number;
 }
 
-export interface RequesterBus {
-  requester: string;
-  transactions: number;
-  words: number;
-  conflicts: number;
-  stallCycles: number;
-}
+/** One requester's bus traffic, as the timing model counts it. */
+export type RequesterBus = RequesterTraffic;
 
 export interface RunReport {
   schema: typeof REPORT_SCHEMA;
@@ -67,7 +63,7 @@ export interface RunReport {
 }
 
 /** Mean and nearest-rank percentiles of a histogram {value: count}. */
-export function distribution(hist: Map<number, number>): Distribution {
+export function distribution(hist: ReadonlyMap<number, number>): Distribution {
   const values = [...hist.keys()].sort((a, b) => a - b);
   let n = 0;
   let sum = 0;
@@ -95,31 +91,21 @@ export interface RunCounts {
   /** Invoked samples with a NaN or infinite output value. */
   nonFinite: number;
   setupInstructions: number;
-  invokeAll: boolean;
+  invoke: 'model' | 'all';
 }
 
-export function buildReport(binary: Binary, sim: Simulator, counts: RunCounts, quality: QualitySummary | null = null): RunReport {
+export function buildReport(binary: Binary, sim: Simulator, timing: TimingSummary, counts: RunCounts, quality: QualitySummary | null = null): RunReport {
   const hw = binary.hardware;
-  const timing = sim.machine.timing;
-  const total = timing.end;
+  const total = timing.cycles;
   const seconds = total / (hw.clockMHz * 1e6);
   const energy = priceActions(hw, timing.actions, seconds);
   const byStage = Object.fromEntries(STAGE_NAMES.map((s, i) => [s, timing.stageCycles[i]])) as Record<Stage, number>;
-  const byRequester: RequesterBus[] = [];
-  for (let r = 0; r < timing.portFree.length; r++) {
-    byRequester.push({
-      requester: r === timing.cpuPort ? 'cpu' : `tile ${r}`,
-      transactions: timing.busTransactions[r],
-      words: timing.busWords[r],
-      conflicts: timing.busConflicts[r],
-      stallCycles: timing.busStallCycles[r],
-    });
-  }
+  const byRequester: RequesterBus[] = timing.bus;
   const sum = (k: keyof RequesterBus) => byRequester.reduce((s, r) => s + (r[k] as number), 0);
   const n = counts.samples;
   const executed = sim.machine.instructions - counts.setupInstructions;
   const cpuEnergyPerEval = sim.cpuCyclesPerEvaluation * hw.cpu.energyPerCyclePj;
-  const cpuOnlyCycles = n * timing.cpuCycles;
+  const cpuOnlyCycles = n * timing.npuCyclesPerCpuEvaluation;
   const cpuOnlyEnergyPj = n * cpuEnergyPerEval;
   const cpuOnlySeconds = cpuOnlyCycles / (hw.clockMHz * 1e6);
   const speedup = total > 0 ? cpuOnlyCycles / total : 0;
@@ -136,7 +122,7 @@ export function buildReport(binary: Binary, sim: Simulator, counts: RunCounts, q
       benchmark: binary.meta.benchmark ?? null,
     },
     hardware: { name: hw.name, tiles: hw.tiles, pesPerTile: hw.pesPerTile, clockMHz: hw.clockMHz, dataBuses: hw.bus.dataBuses, busWidthWords: hw.bus.widthWords, fingerprint: fingerprint(canonicalHardware(hw)) },
-    invokeMode: counts.invokeAll ? 'all' : 'model',
+    invokeMode: counts.invoke,
     samples: n,
     invocation: { predicted: counts.predicted, predictedRate: rate(counts.predicted), invoked: counts.invoked, invokedRate: rate(counts.invoked), cpuFallbacks: counts.fallbacks },
     outputs: { nonFinite: counts.nonFinite },
@@ -147,7 +133,7 @@ export function buildReport(binary: Binary, sim: Simulator, counts: RunCounts, q
     peUtilization: total > 0 ? timing.peBusyCycles / (totalPes(hw) * total) : 0,
     bus: { transactions: sum('transactions'), words: sum('words'), conflicts: sum('conflicts'), stallCycles: sum('stallCycles'), byRequester },
     energy: { totalPj: energy.total, perSamplePj: n ? energy.total / n : 0, breakdownPj: energy.components, actions: energy.actions },
-    cpu: { cyclesPerEvaluation: sim.cpuCyclesPerEvaluation, cyclesSource: sim.cpuCostSource, npuCyclesPerEvaluation: timing.cpuCycles, evaluations: timing.cpuEvaluations, energyPerEvaluationPj: cpuEnergyPerEval },
+    cpu: { cyclesPerEvaluation: sim.cpuCyclesPerEvaluation, cyclesSource: sim.cpuCostSource, npuCyclesPerEvaluation: timing.npuCyclesPerCpuEvaluation, evaluations: timing.cpuEvaluations, energyPerEvaluationPj: cpuEnergyPerEval },
     comparison: {
       cpuOnlyCycles,
       cpuOnlyEnergyPj,

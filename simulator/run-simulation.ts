@@ -12,11 +12,13 @@ import { buildReport, type RunReport } from './report.ts';
 import { TAKE_BUFFERED, type SampleGenerator } from './read-samples.ts';
 import type { ReferenceRows } from './reference-rows.ts';
 import { Simulator } from '../machine/simulator.ts';
+import { timingFor } from '../machine/timing-model.ts';
 
 export type { RunReport } from './report.ts';
 
 export interface RunOptions {
-  invokeAll?: boolean;
+  /** 'all' runs the approximator on every sample, whatever the predictor decides (default 'model'). */
+  invoke?: 'model' | 'all';
   /** Receives each CSV row (with its newline); the header comes first. */
   onRow?: (row: string) => Promise<void> | void;
   /** Called every 1024 samples with the number done. */
@@ -47,8 +49,10 @@ function allFinite(y: Float32Array): boolean {
 
 export async function runSimulation(binary: Binary, samples: AsyncIterable<Float32Array> | Iterable<Float32Array>, opts: RunOptions = {}): Promise<RunReport> {
   const tr = opts.trace;
-  const sim = new Simulator(binary, { invokeAll: opts.invokeAll, trace: tr && tr.from === 0 ? tr.sink : null });
-  const timing = sim.machine.timing;
+  const invoke = opts.invoke ?? 'model';
+  const timing = timingFor(binary);
+  timing.trace = tr && tr.from === 0 ? tr.sink : null;
+  const sim = new Simulator(binary, { invoke, timing });
   const setupInstructions = sim.machine.instructions;
   const emptyY = ','.repeat(sim.outputWidth);
   // With a benchmark named, samples handed to the CPU carry its exact result; the caller looked the function up.
@@ -59,8 +63,8 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
   const tally = ref ? new QualityTally(ref.quality) : null;
   // A sample the controller sends to the CPU is still judged on the H(x) the approximator would have given.
   // A second machine that always invokes computes it, bit for bit the reference interpreter's H(x)
-  // (test/differential.test.ts), and its cycles and energy are thrown away: the run's own stay as they are.
-  const shadow = ref && !opts.invokeAll ? new Simulator(binary, { invokeAll: true }) : null;
+  // (test/differential.test.ts). It runs without a timing model: the run's cycles and energy are its own.
+  const shadow = ref && invoke !== 'all' ? new Simulator(binary, { invoke: 'all' }) : null;
   if (opts.onRow) await opts.onRow(csvHeader(sim.outputWidth, ref !== undefined));
   let n = 0;
   let predicted = 0;
@@ -83,7 +87,7 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
         x = next.value;
       }
       const traced = tr !== undefined && n >= tr.from && n < tr.to;
-      if (tr) sim.setTrace(traced ? tr.sink : null);
+      if (tr) timing.trace = traced ? tr.sink : null;
       const r = sim.runSample(x);
       if (open) {
         tr!.sink.sample(open.index, open.start, timing.sampleStart, open.path);
@@ -126,7 +130,7 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
   }
   await ref?.rows.finish(n);
   sim.close();
-  if (open) tr!.sink.sample(open.index, open.start, timing.end, open.path);
+  if (open) tr!.sink.sample(open.index, open.start, timing.cycles, open.path);
   const quality = tally ? tally.summary(ref!.rows.name) : null;
-  return buildReport(binary, sim, { samples: n, predicted, invoked, fallbacks, nonFinite, setupInstructions, invokeAll: opts.invokeAll ?? false }, quality);
+  return buildReport(binary, sim, timing.summary(), { samples: n, predicted, invoked, fallbacks, nonFinite, setupInstructions, invoke }, quality);
 }

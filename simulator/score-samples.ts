@@ -27,7 +27,7 @@ class Column {
 }
 
 export async function scoreSamples(binary: Binary, samples: AsyncIterable<Float32Array>, reference: { rows: ReferenceRows; quality: Quality }, onProgress?: (n: number) => void): Promise<ScoredSamples> {
-  const sim = new Simulator(binary, { invokeAll: true });
+  const sim = new Simulator(binary, { invoke: 'all' });
   const scores = new Column();
   const errors = new Column();
   const safe = new Column();

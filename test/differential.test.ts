@@ -33,7 +33,7 @@ function region(bin: Binary, name: string, ocm: Float32Array): Float32Array {
 
 function checkAgainstInterpreter(model: AxModel, bin: Binary, inputs: Float32Array[]): void {
   const byModel = new Simulator(unpackBinary(packBinary(bin)));
-  const forced = new Simulator(bin, { invokeAll: true });
+  const forced = new Simulator(bin, { invoke: 'all' });
   for (const x of inputs) {
     const e = interpretModel(model, x);
     const r = byModel.runSample(x);

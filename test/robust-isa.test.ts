@@ -23,6 +23,7 @@ import { MAX_DRAM_IMAGE_WORDS } from '../arch/limits.ts';
 import { opcodeOf, OP_LAYOUTS, STAGE_NAMES, type FieldLayout } from '../isa/table.ts';
 import { buildReport } from '../simulator/report.ts';
 import { Simulator } from '../machine/simulator.ts';
+import { timingFor } from '../machine/timing-model.ts';
 import { repoRoot, runAxc, type AxcResult } from './support/run-axc.ts';
 
 // ---- helpers ----
@@ -319,11 +320,12 @@ const programText = fc
 /** Runs a couple of samples; an AxcError (a clean refusal or fault) is fine, anything else is a crash. */
 function simulate(bin: Binary): void {
   try {
-    const sim = new Simulator(bin, { maxInstructionsPerSample: 2000 });
+    const timing = timingFor(bin);
+    const sim = new Simulator(bin, { maxInstructionsPerSample: 2000, timing });
     let samples = 0;
     for (; samples < 2 && !sim.isHalted; samples++) sim.runSample(new Float32Array(sim.inputWidth).fill(0.5 + samples));
     sim.close();
-    buildReport(bin, sim, { samples, predicted: samples, invoked: 0, fallbacks: 0, nonFinite: 0, setupInstructions: 0, invokeAll: false });
+    buildReport(bin, sim, timing.summary(), { samples, predicted: samples, invoked: 0, fallbacks: 0, nonFinite: 0, setupInstructions: 0, invoke: 'model' });
   } catch (e) {
     if (!(e instanceof AxcError)) throw e;
   }

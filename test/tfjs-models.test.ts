@@ -95,7 +95,7 @@ for (const [i, r] of RECIPES.entries()) {
     const H = hT.arraySync() as number[][];
     const P = pT ? (pT.arraySync() as number[][]) : null;
     const byModel = new Simulator(bin);
-    const forced = new Simulator(bin, { invokeAll: true });
+    const forced = new Simulator(bin, { invoke: 'all' });
     let invoked = 0;
     const bad: string[] = [];
     xs.forEach((x, s) => {

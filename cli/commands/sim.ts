@@ -77,7 +77,7 @@ export function simCommand(): Command {
       const rows = csv ? csvRowSink((chunk) => csv.write(chunk)) : null;
       const sink = traceOut ? new ChromeTrace(bin.hardware, `${bin.meta.model} (${binPath})`) : null;
       report = await runSimulation(bin, readSamples(opts.input, bin.meta.inputWidth, progress?.consumed), {
-        invokeAll: opts.invoke === 'all',
+        invoke: opts.invoke === 'all' ? 'all' : 'model',
         onRow: rows ? rows.onRow : toStdout ? writeStdout : undefined,
         onProgress: progress ? (n) => progress.update(n) : undefined,
         trace: sink ? { sink, ...range } : undefined,

@@ -1,0 +1,48 @@
+// What a timed run adds up: cycles per stage (charged from one issue to the next), the setup stage's
+// length, the histogram of per-sample cycles, PE busy cycles and CPU evaluations.
+
+import { STAGE_NAMES } from '../isa/table.ts';
+
+export class RunStats {
+  readonly stageCycles = new Float64Array(STAGE_NAMES.length);
+  /** Latest completion of anything so far: the run's length. */
+  end = 0;
+  /** Cycles before the first sample's recv issues. */
+  setupCycles = 0;
+  /** Issue cycle of the current sample's recv (-1 before the first). */
+  sampleStart = -1;
+  /** Histogram of per-sample cycles (recv to next recv; the last sample to the end of the run): a few
+   *  distinct values, so memory stays flat. */
+  readonly sampleCycles = new Map<number, number>();
+  peBusyCycles = 0;
+  cpuEvaluations = 0;
+
+  private lastIssue = 0;
+  private lastStage = 0;
+
+  /** Charges the controller's time since the previous issue to that instruction's stage. */
+  issue(t: number, stage: number): void {
+    this.stageCycles[this.lastStage] += t - this.lastIssue;
+    this.lastIssue = t;
+    this.lastStage = stage;
+  }
+
+  /** A recv issued at t: the previous sample (if any) ends there, and a new one starts. */
+  startSample(t: number): void {
+    if (this.sampleStart < 0) this.setupCycles = t;
+    else this.countSample(t - this.sampleStart);
+    this.sampleStart = t;
+  }
+
+  /** Ends the run: charges the tail, from the last issue to the last completion, to the last stage, and
+   *  closes the last sample. */
+  close(): void {
+    this.issue(Math.max(this.end, this.lastIssue), this.lastStage);
+    if (this.sampleStart >= 0) this.countSample(this.end - this.sampleStart);
+    this.sampleStart = -1;
+  }
+
+  private countSample(cycles: number): void {
+    this.sampleCycles.set(cycles, (this.sampleCycles.get(cycles) ?? 0) + 1);
+  }
+}

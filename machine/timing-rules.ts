@@ -1,0 +1,209 @@
+// One timing rule per op, keyed by opcode like the executors (machine/execute-ops.ts), reading operands
+// through the same named slots. A rule runs after its op has executed: it finds the issue cycle from the
+// scoreboard, the completion from the latencies, updates the scoreboard and counts the op's actions.
+
+import { ACT_LINEAR, ACT_RELU } from '../ir/numerics.ts';
+import { indexByOpcode, slotsOf, STAGE_SLOT, type Mnemonic } from '../isa/table.ts';
+import { ACTION } from './actions.ts';
+import { latest, raiseAll, setAll } from './scoreboard.ts';
+import type { TimingModel } from './timing-model.ts';
+
+export type TimingRule = (t: TimingModel, c: Uint32Array, at: number) => void;
+
+const RECV = slotsOf('recv');
+function timeRecv(tm: TimingModel, c: Uint32Array, at: number): void {
+  const stage = c[at + STAGE_SLOT];
+  const ocm = c[at + RECV.ocm];
+  const len = c[at + RECV.len];
+  const b = tm.board;
+  const port = tm.bus.cpuRequester;
+  let t = tm.ready(stage, b.portFree[port]);
+  t = latest(b.ocmReadDone, ocm, len, t);
+  t = latest(b.ocmReady, ocm, len, t);
+  tm.stats.startSample(t);
+  const end = tm.transfer(port, t, t, len, tm.latency.onChipMemoryCycles, stage, 'recv');
+  setAll(b.ocmReady, ocm, len, end);
+  tm.actions[ACTION.onChipMemoryWord] += len;
+}
+
+const SEND = slotsOf('send');
+function timeSend(tm: TimingModel, c: Uint32Array, at: number): void {
+  const stage = c[at + STAGE_SLOT];
+  const ocm = c[at + SEND.ocm];
+  const len = c[at + SEND.len];
+  const b = tm.board;
+  const port = tm.bus.cpuRequester;
+  const t = latest(b.ocmReady, ocm, len, tm.ready(stage, b.portFree[port]));
+  const end = tm.transfer(port, t, t, len, tm.latency.onChipMemoryCycles, stage, 'send');
+  raiseAll(b.ocmReadDone, ocm, len, end);
+  tm.actions[ACTION.onChipMemoryWord] += len;
+}
+
+const LDI = slotsOf('ldi');
+function timeLoadInput(tm: TimingModel, c: Uint32Array, at: number): void {
+  const stage = c[at + STAGE_SLOT];
+  const tile = c[at + LDI.tile];
+  const ocm = c[at + LDI.ocm];
+  const len = c[at + LDI.len];
+  const ib = tile * tm.hw.inputBufferWords + c[at + LDI.ibuf];
+  const b = tm.board;
+  let t = tm.ready(stage, b.portFree[tile]);
+  t = latest(b.ocmReady, ocm, len, t);
+  t = latest(b.ibReadDone, ib, len, t);
+  t = latest(b.ibReady, ib, len, t);
+  const end = tm.transfer(tile, t, t, len, tm.latency.onChipMemoryCycles, stage, 'ldi');
+  raiseAll(b.ocmReadDone, ocm, len, end);
+  setAll(b.ibReady, ib, len, end);
+  tm.actions[ACTION.onChipMemoryWord] += len;
+  tm.actions[ACTION.inputBufferWord] += len;
+}
+
+const STO = slotsOf('sto');
+function timeStore(tm: TimingModel, c: Uint32Array, at: number): void {
+  const stage = c[at + STAGE_SLOT];
+  const tile = c[at + STO.tile];
+  const ocm = c[at + STO.ocm];
+  const len = c[at + STO.len];
+  const ob = tile * tm.hw.outputBufferWords + c[at + STO.obuf];
+  const b = tm.board;
+  let t = tm.ready(stage, b.portFree[tile]);
+  t = latest(b.obReady, ob, len, t);
+  t = latest(b.ocmReadDone, ocm, len, t);
+  t = latest(b.ocmReady, ocm, len, t);
+  const end = tm.transfer(tile, t, t, len, tm.latency.bufferCycles, stage, 'sto');
+  raiseAll(b.obReadDone, ob, len, end);
+  setAll(b.ocmReady, ocm, len, end);
+  tm.actions[ACTION.outputBufferWord] += len;
+  tm.actions[ACTION.onChipMemoryWord] += len;
+}
+
+const LDW = slotsOf('ldw');
+/** The DRAM read starts at issue; the tile's port is needed only for the bus transfer that follows. PEs
+ *  still computing keep reading their weights, so the load waits for them. */
+function timeLoadWeights(tm: TimingModel, c: Uint32Array, at: number): void {
+  const stage = c[at + STAGE_SLOT];
+  const tile = c[at + LDW.tile];
+  const count = c[at + LDW.count];
+  const p = tile * tm.hw.pesPerTile + c[at + LDW.pe];
+  const words = count * c[at + LDW.row];
+  const b = tm.board;
+  const t = latest(b.peFree, p, count, tm.ready(stage, 0));
+  const fetched = tm.dram.fetch(t, words);
+  if (tm.trace) tm.trace.event('dram read', 'tile', tile, t, fetched, stage, { words });
+  const request = fetched > b.portFree[tile] ? fetched : b.portFree[tile];
+  const end = tm.transfer(tile, t, request, words, tm.latency.bufferCycles, stage, 'ldw');
+  setAll(b.wbReady, p, count, end);
+  tm.actions[ACTION.dramWord] += words;
+  tm.actions[ACTION.weightBufferWord] += words;
+}
+
+const NEU = slotsOf('neu');
+function timeNeuronOp(tm: TimingModel, c: Uint32Array, at: number): void {
+  const stage = c[at + STAGE_SLOT];
+  const tile = c[at + NEU.tile];
+  const pe = c[at + NEU.pe];
+  const count = c[at + NEU.count];
+  const len = c[at + NEU.len];
+  const act = c[at + NEU.act];
+  const ctl = c[at + NEU.ctl];
+  const p = tile * tm.hw.pesPerTile + pe;
+  const ib = tile * tm.hw.inputBufferWords;
+  const x = ib + c[at + NEU.ibuf];
+  const cv = ib + c[at + NEU.cbuf];
+  const ob = tile * tm.hw.outputBufferWords + c[at + NEU.obuf];
+  const b = tm.board;
+  let t = tm.ready(stage, 0);
+  t = latest(b.peFree, p, count, t);
+  t = latest(b.wbReady, p, count, t);
+  t = latest(b.ibReady, x, len, t);
+  if (ctl) t = latest(b.ibReady, cv, count, t);
+  t = latest(b.obReadDone, ob, count, t);
+  tm.issue(t, stage);
+  const L = tm.latency;
+  const activation = act === ACT_LINEAR ? 0 : act === ACT_RELU ? L.reluCycles : L.lutCycles;
+  const duration = L.bufferCycles + len * L.macCycles + L.biasCycles + activation + (ctl ? L.hadamardCycles : 0);
+  const end = t + duration;
+  setAll(b.peFree, p, count, end);
+  raiseAll(b.ibReadDone, x, len, end);
+  if (ctl) raiseAll(b.ibReadDone, cv, count, end);
+  setAll(b.obReady, ob, count, end);
+  tm.stats.peBusyCycles += count * duration;
+  const a = tm.actions;
+  a[ACTION.macMult] += count * len;
+  a[ACTION.macAdd] += count * len;
+  a[ACTION.biasAdd] += count;
+  a[ACTION.weightBufferWord] += count * (len + 1);
+  a[ACTION.inputBufferWord] += len + (ctl ? count : 0); // the tile broadcasts each input word to its PEs
+  a[ACTION.outputBufferWord] += count;
+  if (act === ACT_RELU) a[ACTION.relu] += count;
+  else if (act !== ACT_LINEAR) a[ACTION.lutLookup] += count;
+  if (ctl) a[ACTION.hadamardMult] += count;
+  if (tm.trace) tm.trace.event('neu', 'tile', tile, t, end, stage, { pes: `${pe}..${pe + count - 1}`, fanIn: len });
+  tm.complete(t + 1, end, stage);
+}
+
+/** A decision reads `words` words of on-chip memory; the controller issues nothing more until it has
+ *  decided and signalled. */
+function timeDecision(tm: TimingModel, stage: number, ocm: number, words: number, softmax: boolean): void {
+  const b = tm.board;
+  const t = latest(b.ocmReady, ocm, words, tm.ready(stage, 0));
+  tm.issue(t, stage);
+  const L = tm.latency;
+  const end = t + L.onChipMemoryCycles + L.decisionCycles + (softmax ? L.softmaxCycles : 0) + L.controlBusCycles;
+  raiseAll(b.ocmReadDone, ocm, words, end);
+  const a = tm.actions;
+  a[ACTION.onChipMemoryWord] += words;
+  a[ACTION.decision]++;
+  if (softmax) {
+    a[ACTION.softmaxLookup]++;
+    a[ACTION.softmaxMult]++;
+  }
+  a[ACTION.controlSignal]++;
+  if (tm.trace) tm.trace.event(softmax ? 'decm' : 'decs', 'controller', 0, t, end, stage);
+  tm.complete(end, end, stage);
+}
+
+const DECS = slotsOf('decs');
+const DECM = slotsOf('decm');
+
+function timeCpuFallback(tm: TimingModel, c: Uint32Array, at: number): void {
+  const stage = c[at + STAGE_SLOT];
+  const port = tm.bus.cpuRequester;
+  const t = tm.ready(stage, tm.board.portFree[port]);
+  tm.issue(t, stage);
+  const start = t + tm.latency.controlBusCycles;
+  const end = start + tm.cpuCycles;
+  tm.board.portFree[port] = end;
+  tm.stats.cpuEvaluations++;
+  tm.actions[ACTION.controlSignal]++;
+  tm.actions[ACTION.cpuCycle] += tm.cpuClockCycles;
+  if (tm.trace) tm.trace.event('exact f(x)', 'cpu', 0, start, end, stage);
+  tm.complete(t + 1, end, stage);
+}
+
+/** Branches and no-ops: one issue slot on the controller. */
+function timeStep(tm: TimingModel, c: Uint32Array, at: number): void {
+  const stage = c[at + STAGE_SLOT];
+  const t = tm.ready(stage, 0);
+  tm.issue(t, stage);
+  tm.complete(t + 1, t + 1, stage);
+}
+
+const RULES: { readonly [M in Mnemonic]: TimingRule } = {
+  nop: timeStep,
+  // The program ends at halt: nothing issues after it, so it takes no time.
+  halt: () => {},
+  recv: timeRecv,
+  ldw: timeLoadWeights,
+  ldi: timeLoadInput,
+  neu: timeNeuronOp,
+  sto: timeStore,
+  decs: (tm, c, at) => timeDecision(tm, c[at + STAGE_SLOT], c[at + DECS.ocm], 1, false),
+  decm: (tm, c, at) => timeDecision(tm, c[at + STAGE_SLOT], c[at + DECM.ocm], 2, true),
+  cpu: timeCpuFallback,
+  send: timeSend,
+  jmp: timeStep,
+};
+
+/** Timing rules by opcode, checked against the ISA table in both directions when this module loads. */
+export const TIMING_RULES: readonly TimingRule[] = indexByOpcode('timing rule', RULES, () => {});
