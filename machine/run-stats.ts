@@ -12,8 +12,11 @@ export class RunStats {
   /** Issue cycle of the current sample's recv (-1 before the first). */
   sampleStart = -1;
   /** Histogram of per-sample cycles (recv to next recv; the last sample to the end of the run): a few
-   *  distinct values, so memory stays flat. */
-  readonly sampleCycles = new Map<number, number>();
+   *  distinct values, so memory stays flat. The latest value's count is held apart (`runValue`, `runCount`)
+   *  until the value changes, since in a steady state it repeats: see `sampleHistogram`. */
+  private readonly sampleCycles = new Map<number, number>();
+  private runValue = -1;
+  private runCount = 0;
   peBusyCycles = 0;
   cpuEvaluations = 0;
 
@@ -43,6 +46,24 @@ export class RunStats {
   }
 
   private countSample(cycles: number): void {
-    this.sampleCycles.set(cycles, (this.sampleCycles.get(cycles) ?? 0) + 1);
+    if (cycles === this.runValue) {
+      this.runCount++;
+      return;
+    }
+    this.flushRun();
+    this.runValue = cycles;
+    this.runCount = 1;
+  }
+
+  private flushRun(): void {
+    if (this.runCount > 0) this.sampleCycles.set(this.runValue, (this.sampleCycles.get(this.runValue) ?? 0) + this.runCount);
+    this.runCount = 0;
+    this.runValue = -1;
+  }
+
+  /** Per-sample cycles → number of samples, so far. */
+  sampleHistogram(): Map<number, number> {
+    this.flushRun();
+    return new Map(this.sampleCycles);
   }
 }

@@ -38,6 +38,18 @@ export function latest(a: Float64Array, from: number, n: number, floor: number):
   return m;
 }
 
+/** The latest of `floor`, a[ai .. ai + n) and b[bi .. bi + n): two checks over one range length in one loop. */
+export function latest2(a: Float64Array, ai: number, b: Float64Array, bi: number, n: number, floor: number): number {
+  let m = floor;
+  for (let j = 0; j < n; j++) {
+    const x = a[ai + j];
+    const y = b[bi + j];
+    if (x > m) m = x;
+    if (y > m) m = y;
+  }
+  return m;
+}
+
 /** A write: the words are ready at `v`. */
 export function setAll(a: Float64Array, from: number, n: number, v: number): void {
   for (let j = 0; j < n; j++) a[from + j] = v;

@@ -30,6 +30,10 @@ export interface TraceSink {
 export class TimingModel {
   readonly hw: Hardware;
   readonly latency: Hardware['latency'];
+  /** Words per tile's input and output buffer, PEs per tile: to find a tile's slice of the scoreboard. */
+  readonly ibWords: number;
+  readonly obWords: number;
+  readonly pesPerTile: number;
   readonly board: Scoreboard;
   readonly bus: DataBus;
   readonly dram: DramPipeline;
@@ -49,6 +53,9 @@ export class TimingModel {
   constructor(hw: Hardware, cpuClockCyclesPerEvaluation: number) {
     this.hw = hw;
     this.latency = hw.latency;
+    this.ibWords = hw.inputBufferWords;
+    this.obWords = hw.outputBufferWords;
+    this.pesPerTile = hw.pesPerTile;
     this.board = new Scoreboard(hw);
     this.bus = new DataBus(hw);
     this.dram = new DramPipeline(hw);
@@ -94,15 +101,16 @@ export class TimingModel {
     this.issue(t, stage);
     let g = request;
     const bus = this.bus;
+    const beats = bus.beats(words);
     if (bus.usesBus(requester)) {
       g = bus.grant(requester, request, words);
       this.actions[ACTION.busWord] += words;
       if (this.trace) {
         const who = requester === bus.cpuRequester ? 'cpu' : `tile ${requester}`;
-        this.trace.event(name, 'bus', bus.lastBus, g, g + bus.beats(words), stage, { requester: who, words, stall: bus.lastStall });
+        this.trace.event(name, 'bus', bus.lastBus, g, g + beats, stage, { requester: who, words, stall: bus.lastStall });
       }
     }
-    const end = g + bus.beats(words) + latency;
+    const end = g + beats + latency;
     this.board.portFree[requester] = end;
     this.complete(t + 1, end, stage);
     return end;
@@ -127,7 +135,7 @@ export class TimingModel {
       cycles: s.end,
       setupCycles: s.setupCycles,
       stageCycles: Array.from(s.stageCycles),
-      sampleCycles: new Map(s.sampleCycles),
+      sampleCycles: s.sampleHistogram(),
       peBusyCycles: s.peBusyCycles,
       cpuEvaluations: s.cpuEvaluations,
       npuCyclesPerCpuEvaluation: this.cpuCycles,
