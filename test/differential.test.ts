@@ -1,7 +1,8 @@
 // Differential test: on random AXNets (widths, depths, activations, control placement, decision kind and
 // threshold) and random inputs, the simulator running the compiled binary equals the reference interpreter
 // bit for bit: H(x), every control vector, the decision outputs, P(x), the score and the decision itself;
-// also after withDecisionThreshold retargets the binary, against the interpreter at the new threshold.
+// also after withDecisionThreshold retargets the binary, against the interpreter at the new threshold. The
+// simulator runs functional only here; a timed twin must match it in every register and word of memory.
 
 import assert from 'node:assert/strict';
 import test from 'ava';
@@ -14,6 +15,7 @@ import { SeededRandom } from '../ir/seeded-random.ts';
 import { packBinary, unpackBinary, type Binary } from '../isa/container.ts';
 import { decisionInstructions, withDecisionThreshold } from '../isa/decision-threshold.ts';
 import { Simulator } from '../machine/simulator.ts';
+import { timingFor } from '../machine/timing-model.ts';
 import { buildModel, modelShapeArb, randomInput } from './support/random-model.ts';
 
 const DEFAULT = HardwareSchema.parse({});
@@ -34,9 +36,15 @@ function region(bin: Binary, name: string, ocm: Float32Array): Float32Array {
 function checkAgainstInterpreter(model: AxModel, bin: Binary, inputs: Float32Array[]): void {
   const byModel = new Simulator(unpackBinary(packBinary(bin)));
   const forced = new Simulator(bin, { invoke: 'all' });
+  // The timing model only observes: a timed machine computes exactly what the functional one does.
+  const timed = new Simulator(bin, { timing: timingFor(bin) });
   for (const x of inputs) {
     const e = interpretModel(model, x);
     const r = byModel.runSample(x);
+    const rt = timed.runSample(x);
+    assert.deepEqual([rt.p, rt.score, rt.predicted, rt.invoked, rt.fallback, rt.instructions], [r.p, r.score, r.predicted, r.invoked, r.fallback, r.instructions], 'timed vs functional: registers');
+    assert.ok(Buffer.from(rt.ocm.buffer).equals(Buffer.from(r.ocm.buffer)), 'timed vs functional: on-chip memory');
+    assert.deepEqual(bits(rt.y), bits(r.y), 'timed vs functional: y');
     assert.equal(f32Bits(r.p), f32Bits(e.p), 'P(x)');
     assert.ok(Object.is(r.score, e.score), `score: ${r.score} vs ${e.score}`);
     assert.equal(r.predicted, e.invoke, 'decision');
