@@ -63,6 +63,14 @@ module.exports = {
       to: {},
     },
     {
+      name: 'compiler-times-through-summary',
+      severity: 'error',
+      comment:
+        'The compiler times placements through machine/time-paths.ts (a timing summary per path), never the machine, its executors or its timing internals directly: the engine can change without the compiler noticing.',
+      from: { path: '^compiler/' },
+      to: { path: '^machine/', pathNot: '^machine/time-paths\\.ts$' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       comment:
