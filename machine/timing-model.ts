@@ -105,15 +105,18 @@ export class TimingModel {
     if (bus.usesBus(requester)) {
       g = bus.grant(requester, request, words);
       this.actions[ACTION.busWord] += words;
-      if (this.trace) {
-        const who = requester === bus.cpuRequester ? 'cpu' : `tile ${requester}`;
-        this.trace.event(name, 'bus', bus.lastBus, g, g + beats, stage, { requester: who, words, stall: bus.lastStall });
-      }
+      if (this.trace) this.traceBus(this.trace, name, requester, g, beats, words, stage);
     }
     const end = g + beats + latency;
     this.board.portFree[requester] = end;
     this.complete(t + 1, end, stage);
     return end;
+  }
+
+  /** Kept out of `transfer`, so that the untraced path stays small enough to inline. */
+  private traceBus(trace: TraceSink, name: string, requester: number, g: number, beats: number, words: number, stage: number): void {
+    const who = requester === this.bus.cpuRequester ? 'cpu' : `tile ${requester}`;
+    trace.event(name, 'bus', this.bus.lastBus, g, g + beats, stage, { requester: who, words, stall: this.bus.lastStall });
   }
 
   /** Ends the run: the last sample's cycles and the tail of the run are counted. */
