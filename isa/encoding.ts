@@ -2,7 +2,7 @@
 
 import { DIAG } from '../diagnostics/catalog.ts';
 import { fail } from '../diagnostics/diagnostic.ts';
-import { DECODED_STRIDE, INSTRUCTION_WORDS, OPCODE_BITS, OP_BY_CODE, STAGE_BITS, STAGE_NAMES, type OpLayout } from './table.ts';
+import { DECODED_STRIDE, INSTRUCTION_WORDS, OPCODE_BITS, OP_BY_CODE, STAGE_BITS, STAGE_NAMES, type Mnemonic, type OperandName, type OpLayout } from './table.ts';
 import { bitsToF32, f32ToBits } from '../ir/float-bits.ts';
 
 /** One instruction as tools see it; f32 operands hold their float32 value, all others unsigned integers. */
@@ -12,6 +12,13 @@ export interface Instruction {
   args: number[];
 }
 
+
+/** The operands of `ins`, a `mnemonic`, by name; throws if `ins` is another op. */
+export function operandsOf<M extends Mnemonic>(ins: Instruction, mnemonic: M): { readonly [K in OperandName<M>]: number } {
+  const op = OP_BY_CODE[ins.op];
+  if (op?.mnemonic !== mnemonic) throw new Error(`instruction is ${op?.mnemonic ?? `opcode ${ins.op}`}, not ${mnemonic}`);
+  return Object.fromEntries(op.fields.map((fd, i) => [fd.name, ins.args[i]])) as { [K in OperandName<M>]: number };
+}
 
 function putBits(words: Uint32Array, base: number, offset: number, bits: number, value: number): void {
   let v = value;

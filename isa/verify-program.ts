@@ -6,10 +6,10 @@ import { DIAG } from '../diagnostics/catalog.ts';
 import { AxcError, diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { Hardware } from '../hardware/description.ts';
 import type { SourceLoc } from '../ir/model.ts';
-import type { Instruction } from './encoding.ts';
+import { operandsOf, type Instruction } from './encoding.ts';
 import { checkControlFlow } from './control-flow.ts';
 import { MAX_PROGRAM_LENGTH } from '../arch/limits.ts';
-import { OP_BY_CODE, type OperandCheck } from './table.ts';
+import { OP_BY_CODE, type Mnemonic, type OperandCheck } from './table.ts';
 
 /** A binary built for other hardware can fault on every instruction; a few lines say it as well as all. */
 const MAX_REPORTED = 5;
@@ -44,8 +44,7 @@ export function verifyProgram(
   };
   program.forEach((ins, pc) => {
     const op = OP_BY_CODE[ins.op]!;
-    const a: Record<string, number> = {};
-    op.layout.forEach((fd, i) => (a[fd.name] = ins.args[i]));
+    const a = operandsOf(ins, op.mnemonic as Mnemonic);
     bad = (why: string) => diags.push(diag(DIAG.illegalInstruction, locOf(pc), pc, `${op.mnemonic}: ${why}`));
     // What follows from a field's kind alone is checked here, for every op alike; the rest is the op's own check.
     op.layout.forEach((fd, i) => {

@@ -8,7 +8,7 @@ import { AxcError } from '../diagnostics/diagnostic.ts';
 import { loadModelFile } from '../frontend/parse-model.ts';
 import { HardwareSchema } from '../hardware/description.ts';
 import type { AxModel } from '../ir/model.ts';
-import { decodeProgram } from '../isa/encoding.ts';
+import { decodeProgram, operandsOf } from '../isa/encoding.ts';
 import { opcodeOf } from '../isa/table.ts';
 import { buildModel } from './support/random-model.ts';
 
@@ -32,7 +32,8 @@ function ldwAfterLoop(bin: ReturnType<typeof compileModel>): { before: number; i
     if (ins.op !== LDW) return;
     if (pc < loop) before++;
     else inside++;
-    rows += ins.args[2] * ins.args[5];
+    const a = operandsOf(ins, 'ldw');
+    rows += a.count * a.row;
   });
   return { before, inside, rows };
 }
@@ -49,7 +50,8 @@ test('a single-control model gets exactly one control segment and pays for no ot
   t.is(f.ops.filter((o) => o.subnet === 'predictor' && o.role !== 'hidden').reduce((s, o) => s + o.width, 0), 13);
   // Only h2's neu instructions route through the Hadamard multiplier.
   const bin = compileModel(m);
-  const gatedNeurons = decodeProgram(bin.code).filter((i) => i.op === NEU && i.args[7] === 1).reduce((s, i) => s + i.args[2], 0);
+  const neurons = decodeProgram(bin.code).filter((i) => i.op === NEU).map((i) => operandsOf(i, 'neu'));
+  const gatedNeurons = neurons.filter((a) => a.ctl === 1).reduce((s, a) => s + a.count, 0);
   t.is(gatedNeurons, 12);
 });
 
