@@ -3,6 +3,7 @@
 
 import test from 'ava';
 import fc from 'fast-check';
+import { fnv1a } from '../ir/fnv1a.ts';
 import { applyActivation, decisionCut, dotBias, gate, sigmoidInvokes, softmaxCut, softmaxInvokes, softmaxMargin, softmaxSafeProbability } from '../ir/numerics.ts';
 
 const f = Math.fround;
@@ -72,4 +73,11 @@ test('softmax at T = 0.5 is exactly "the safe logit strictly wins", for every pa
     fc.property(fc.float(), fc.float(), (s, o) => softmaxInvokes(s, o, 0.5) === s > o && softmaxInvokes(next(s), s, 0.5) === next(s) > s && softmaxInvokes(s, next(s), 0.5) === s > next(s)),
     { seed: 7, numRuns: 20000 },
   );
+});
+
+test('fnv1a gives the published FNV-1a 32-bit test vectors', (t) => {
+  // From the FNV reference test suite (Fowler, Noll, Vo): the empty string hashes to the offset basis.
+  t.is(fnv1a(''), 0x811c9dc5);
+  t.is(fnv1a('a'), 0xe40c292c);
+  t.is(fnv1a('foobar'), 0xbf9cf968);
 });
