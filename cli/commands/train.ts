@@ -1,15 +1,14 @@
 // `axc train`: trains an AXNet (or a baseline) for a benchmark on tfjs and writes model.axn, its weights file
 // and a summary JSON (metrics on the held-out test split, method, topology, budget, seed, tfjs backend).
 
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { datasetFromSamples, type Dataset } from '../../benchmarks/dataset.ts';
 import { generateDataset } from '../../benchmarks/generators/generate.ts';
-import { readFann, readXY } from '../../benchmarks/read-axbench.ts';
-import { BENCHMARKS, findBenchmark } from '../../benchmarks/registry.ts';
+import { loadDataFolder } from '../../benchmarks/load-data-folder.ts';
+import { BENCHMARKS } from '../../benchmarks/registry.ts';
 import { DIAG } from '../../diagnostics/catalog.ts';
-import { describeFsError, fail } from '../../diagnostics/diagnostic.ts';
+import { fail } from '../../diagnostics/diagnostic.ts';
 import { printModel } from '../../frontend/print-model.ts';
 import { writeWeightsFile } from '../../frontend/weights-file.ts';
 import { METRICS, type Metric } from '../../ir/model.ts';
@@ -63,28 +62,6 @@ function seedArgument(v: string): number {
   const seed = parseSeed(v);
   if (seed === null) throw new InvalidArgumentError(`expected an integer from 0 to ${MAX_SEED}.`);
   return seed;
-}
-
-/** A data folder: AxBench's train.x/train.y (also what `axc data` writes), or a FANN file (kmeans' aggregated.fann). */
-export function loadDataFolder(bench: string, dir: string): Dataset {
-  const b = findBenchmark(bench)!;
-  let isDir: boolean;
-  try {
-    isDir = statSync(dir).isDirectory();
-  } catch (e) {
-    fail(DIAG.fileUnreadable, undefined, dir, describeFsError(e));
-  }
-  if (!isDir) {
-    if (dir.endsWith('.fann')) return datasetFromSamples(bench, readFann(dir, b.inputWidth, b.outputWidth));
-    fail(DIAG.trainDataFolder, undefined, dir);
-  }
-  if (existsSync(path.join(dir, 'train.x')) || existsSync(path.join(dir, 'train.y'))) {
-    return datasetFromSamples(bench, readXY(dir, b.inputWidth, b.outputWidth));
-  }
-  const fann = readdirSync(dir).filter((f) => f.endsWith('.fann')).sort();
-  if (fann.length === 0) fail(DIAG.trainDataFolder, undefined, dir);
-  const file = fann.includes('aggregated.fann') ? 'aggregated.fann' : fann[0];
-  return datasetFromSamples(bench, readFann(path.join(dir, file), b.inputWidth, b.outputWidth));
 }
 
 function fixed(v: number | null, digits = 4): string {
