@@ -16,7 +16,7 @@ import { writeWeightsFile } from '../frontend/weights-file.ts';
 import type { AxModel } from '../ir/model.ts';
 import { verifyModel } from '../ir/verify-model.ts';
 import { Simulator } from '../machine/simulator.ts';
-import { loadTfjs } from '../tfjs/load-tfjs.ts';
+import { loadTfjs } from '../tfjs-runtime/load-tfjs.ts';
 import { evaluateModel } from '../training/metrics.ts';
 import { AxNet } from '../training/network.ts';
 import { splitTrainTest } from '../training/split-dataset.ts';

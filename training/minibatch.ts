@@ -3,7 +3,7 @@
 
 import type { Tensor2D } from '@tensorflow/tfjs';
 import { SeededRandom } from '../ir/seeded-random.ts';
-import type { Tfjs } from '../tfjs/load-tfjs.ts';
+import type { Tfjs } from '../tfjs-runtime/load-tfjs.ts';
 
 /** A Fisher-Yates permutation of 0 .. n-1 drawn from rng. */
 export function permutation(rng: SeededRandom, n: number): Int32Array {

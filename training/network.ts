@@ -5,7 +5,7 @@ import type { Tensor, Tensor2D, Variable } from '@tensorflow/tfjs';
 import type { ApproxLayer, AxModel, ControlSegment, Decision, DenseLayer, Quality } from '../ir/model.ts';
 import { kernelToRows } from '../ir/keras-kernel.ts';
 import { SeededRandom } from '../ir/seeded-random.ts';
-import type { Tfjs } from '../tfjs/load-tfjs.ts';
+import type { Tfjs } from '../tfjs-runtime/load-tfjs.ts';
 
 export type DecisionKind = 'softmax' | 'sigmoid';
 

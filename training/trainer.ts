@@ -4,7 +4,7 @@
 import type { Optimizer, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import type { Quality } from '../ir/model.ts';
 import { SeededRandom } from '../ir/seeded-random.ts';
-import type { Tfjs } from '../tfjs/load-tfjs.ts';
+import type { Tfjs } from '../tfjs-runtime/load-tfjs.ts';
 import type { Rows } from './minibatch.ts';
 import type { AxNet, NetSpec } from './network.ts';
 

@@ -1,5 +1,5 @@
 // Exports an AxModel as a TensorFlow.js LayersModel that tfjs can `loadLayersModel` and `predict` with:
-// the functional AXNet pattern of frontend/tfjs/README.md, saved by tfjs's own serializer.
+// the functional AXNet pattern of frontend/layers-model/README.md, saved by tfjs's own serializer.
 
 import { join } from 'node:path';
 import type { AxModel, DenseLayer } from '../ir/model.ts';
