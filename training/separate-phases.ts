@@ -6,7 +6,7 @@ import type { Scalar, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { SeededRandom } from '../ir/seeded-random.ts';
 import { safeLabels } from './safe-labels.ts';
 import { decisionLoss, mseLoss } from './losses.ts';
-import { forEachBatch, forEachChunk, type Rows } from './minibatch.ts';
+import { forEachBatch, mapRows, type Rows } from './minibatch.ts';
 import type { AxNet } from './network.ts';
 import { EpochMeans, optimizerStep, type EpochRecord, type TrainerContext } from './trainer.ts';
 
@@ -47,26 +47,12 @@ export function trainApproximatorAlone(ctx: TrainerContext, net: AxNet, rows: Ro
 
 /** plabel of every row under the current approximator: 1 = safe. */
 export function labelRows(ctx: TrainerContext, net: AxNet, rows: Rows): Float32Array {
-  const { tf } = ctx;
-  const out = new Float32Array(rows.n);
-  forEachChunk(tf, rows, 4096, (x, y, from) => {
-    const m = tf.tidy(() => safeLabels(tf, ctx.quality, net.approximate(x, []), y));
-    out.set(m.dataSync(), from);
-    m.dispose();
-  });
-  return out;
+  return mapRows(ctx.tf, rows, 4096, (x, y) => safeLabels(ctx.tf, ctx.quality, net.approximate(x, []), y));
 }
 
 /** 1 where the current predictor invokes the approximator on the row. */
 export function predictRows(ctx: TrainerContext, net: AxNet, rows: Rows): Float32Array {
-  const { tf } = ctx;
-  const out = new Float32Array(rows.n);
-  forEachChunk(tf, rows, 4096, (x, _y, from) => {
-    const m = tf.tidy(() => net.invokes(net.predict(x).logits));
-    out.set(m.dataSync(), from);
-    m.dispose();
-  });
-  return out;
+  return mapRows(ctx.tf, rows, 4096, (x) => net.invokes(net.predict(x).logits));
 }
 
 /** Per-row class weights n / (2 n_class) when the minority class is rarer than BALANCE_BELOW, else null. */

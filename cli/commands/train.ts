@@ -19,6 +19,7 @@ import { confirmWritten, quietOption } from '../confirm-written.ts';
 import { refuseOverwrite } from '../refuse-overwrite.ts';
 import { startProgressBar, type ProgressBar } from '../progress.ts';
 import { AtomicWriter } from '../write-atomic.ts';
+import { formatPercent } from '../../simulator/format-quantities.ts';
 import { MAX_SEED, parseSeed } from '../../ir/seeded-random.ts';
 
 interface TrainCliOptions {
@@ -68,9 +69,6 @@ function fixed(v: number | null, digits = 4): string {
   return v === null ? 'n/a' : v.toFixed(digits);
 }
 
-function percent(v: number): string {
-  return `${(100 * v).toFixed(1)}%`;
-}
 
 /** The files `--data` may read: the folder's files, or the one file it names. */
 function dataFiles(data: string | undefined): string[] {
@@ -185,7 +183,7 @@ export function trainCommand(): Command {
                 { loss: '-', inv: '-', phase: '', secs: 0 },
                 stream,
               );
-              bar?.update(epoch, { loss: loss.toFixed(4), inv: invocation === null ? '-' : percent(invocation), phase: rec.phase, secs: Math.round((Date.now() - started) / 1000) });
+              bar?.update(epoch, { loss: loss.toFixed(4), inv: invocation === null ? '-' : formatPercent(invocation), phase: rec.phase, secs: Math.round((Date.now() - started) / 1000) });
             },
           });
         } catch (e) {
@@ -213,7 +211,7 @@ export function trainCommand(): Command {
       const lines = [
         `trained ${o.bench} with ${o.method}: approximator ${o.approx.join('-')}, predictor ${o.predict.join('-')}${o.method === 'axnet' ? `, control ${o.control}` : ''}, ${o.decision} decision, ${m.parameters} parameters`,
         `  quality ${o.quality.metric} < ${o.quality.bound}; ${result.history.length} epochs (batch ${o.batchSize}, Adam ${o.learningRate}), seed ${o.seed}, ${m.trainingSeconds.toFixed(1)} s on tfjs backend '${result.backend}'`,
-        `  test set (${m.samples} of ${all.n} ${opts.data ? `samples from ${opts.data}` : 'generated samples'}): true invocation ${percent(m.trueInvocation)}, predicted invocation ${percent(m.predictedInvocation)}, accuracy ${percent(m.accuracy)}, error ${fixed(m.error)}`,
+        `  test set (${m.samples} of ${all.n} ${opts.data ? `samples from ${opts.data}` : 'generated samples'}): true invocation ${formatPercent(m.trueInvocation)}, predicted invocation ${formatPercent(m.predictedInvocation)}, accuracy ${formatPercent(m.accuracy)}, error ${fixed(m.error)}`,
       ];
       process.stdout.write(lines.join('\n') + '\n');
       confirmWritten(opts, `${paths.model}, ${paths.weights} and ${paths.summary}`);
