@@ -18,21 +18,21 @@ const LAYERS = [
   'quality', //     error metrics, tallies, threshold choice
   'machine', //     the NPU engine: decode, execute, time and price one sample
   'compiler', //    passes from the IR to a binary (times placements through machine/time-paths.ts)
-  'frontend', //    .axn and tfjs readers, file-kind sniffing
+  'frontend', //    .axn reader, Keras/tfjs LayersModel JSON reader (layers-model/), file-kind sniffing
   'simulator', //   the run loop, CPU fallback, samples, reports, traces (handed the exact function by its caller)
   'benchmarks', //  the AxBench function library, datasets, generators
-  'tfjs', //        loading tfjs and exporting Layers models
+  'tfjs-runtime', // loading the tfjs library and exporting Layers models through it
   'training', //    trainers
   'plot', //        Vega-Lite figures
   'examples', //    example models and their generator
   // The top layers: programs and checks that drive everything below.
-  'cli',
-  'bench',
-  'experiments',
-  'fuzz',
-  'test',
-  'bin', // the installed launcher: starts cli/
-  'scripts', // the build: bundles cli/ into dist/ with esbuild (by path, importing none of it)
+  'cli', //         the axc commands
+  'perf', //        npm run bench: start-up, throughput and memory measurements
+  'experiments', // npm run experiments: the paper's comparison of training methods
+  'fuzz', //        npm run fuzz: mutators, one target per input format, the campaign runner
+  'test', //        ava suites, golden files, test support
+  'bin', //         the installed launcher: starts cli/
+  'scripts', //     the build: bundles cli/ into dist/ with esbuild (by path, importing none of it)
 ];
 
 const FOLDERS = LAYERS.filter((l) => l !== 'benchmark-catalog');

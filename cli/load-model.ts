@@ -6,7 +6,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import { AxcError, fail, hasErrors } from '../diagnostics/diagnostic.ts';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { loadModelFile } from '../frontend/parse-model.ts';
-import { readLayersModel, type ReadLayersModelOptions } from '../frontend/tfjs/read-layers-model.ts';
+import { readLayersModel, type ReadLayersModelOptions } from '../frontend/layers-model/read-layers-model.ts';
 import type { AxModel } from '../ir/model.ts';
 import { isUsableThreshold } from '../ir/numerics.ts';
 import { refuseOverwrite, type NamedFile } from './refuse-overwrite.ts';

@@ -37,7 +37,11 @@ export interface FusedModel {
   decision: DecisionOp | null;
 }
 
-/** A run of neurons of one op on consecutive PEs of one tile, with the weight-buffer address of its rows. */
+/**
+ * A run of neurons of one op on consecutive PEs of one tile, with the weight-buffer address of its rows:
+ * the unit the emitter loads weights for and stores results from. (A static layout decides pieces before
+ * their addresses: compiler/place-static.ts's UnstackedPiece.)
+ */
 export interface Piece {
   tile: number;
   pe: number;
@@ -47,7 +51,10 @@ export interface Piece {
   wbuf: number;
 }
 
-/** Up to (tiles × PEs) neurons of one op computed at once. */
+/**
+ * Neurons [first, first + count) of one op computed at once (at most tiles × PEs), as the pieces they occupy:
+ * one piece per tile, so a static chunk (one tile's PEs) is a single piece, a dynamic one spans tiles.
+ */
 export interface Chunk {
   first: number;
   count: number;

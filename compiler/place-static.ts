@@ -1,16 +1,11 @@
-// Static placement: which tile and PEs each chunk of an op computes on (a layout), and stacking the
-// layouts' weight rows into the PEs' weight buffers, for a schedule that keeps every weight resident.
+// Static placement: which tile and PEs each chunk of an op computes on (a layout: one unstacked piece per
+// chunk), and stacking the layouts' weight rows into the PEs' weight buffers, for a schedule that keeps every weight resident.
 
 import type { Hardware } from '../hardware/description.ts';
-import type { Chunk, FusedModel } from './lowered-ir.ts';
+import type { Chunk, FusedModel, Piece } from './lowered-ir.ts';
 
-/** Where one chunk of an op computes: `count` neurons from `first`, on PEs pe.. of `tile`. */
-export interface Spot {
-  tile: number;
-  pe: number;
-  count: number;
-  first: number;
-}
+/** A static chunk's one piece before stackWeights gives it a weight-buffer address: `count` neurons from `first`, on PEs pe.. of `tile`. */
+export type UnstackedPiece = Omit<Piece, 'wbuf'>;
 
 /** The machine a layout is made for; a layout made for a smaller machine runs unchanged on a larger one. */
 export interface LayoutSize {
@@ -27,7 +22,7 @@ export interface LayoutSize {
  * `balance`, each op instead starts on the tiles holding the fewest weight words, which fits the
  * largest models at the price of more input loads.
  */
-export function layoutOps(f: FusedModel, ops: number[], size: LayoutSize, spread: number, balance = false): Spot[][] {
+export function layoutOps(f: FusedModel, ops: number[], size: LayoutSize, spread: number, balance = false): UnstackedPiece[][] {
   const words = new Float64Array(size.tiles * size.pesPerTile);
   const tileWords = (t: number) => {
     let w = 0;
@@ -39,11 +34,11 @@ export function layoutOps(f: FusedModel, ops: number[], size: LayoutSize, spread
     const row = op.fanIn + 1;
     const order = Array.from({ length: size.tiles }, (_, t) => t);
     if (balance) order.sort((a, b) => tileWords(a) - tileWords(b) || a - b);
-    const spots: Spot[] = [];
+    const pieces: UnstackedPiece[] = [];
     const used: number[] = [];
     for (let first = 0; first < op.width; first += size.pesPerTile) {
       const count = Math.min(size.pesPerTile, op.width - first);
-      const tile = used.length < Math.min(spread, size.tiles) ? order.find((t) => !used.includes(t))! : used[spots.length % used.length];
+      const tile = used.length < Math.min(spread, size.tiles) ? order.find((t) => !used.includes(t))! : used[pieces.length % used.length];
       if (!used.includes(tile)) used.push(tile);
       let pe = 0;
       let least = Infinity;
@@ -56,21 +51,21 @@ export function layoutOps(f: FusedModel, ops: number[], size: LayoutSize, spread
         }
       }
       for (let k = 0; k < count; k++) words[tile * size.pesPerTile + pe + k] += row;
-      spots.push({ tile, pe, count, first });
+      pieces.push({ tile, pe, count, first });
     }
-    return spots;
+    return pieces;
   });
 }
 
 /** Gives every chunk its weight-buffer offset, stacking rows in op order; fails if a weight buffer overflows. */
-export function stackWeights(f: FusedModel, hw: Hardware, spots: Spot[][]): { chunks: Chunk[][]; peak: number } | { overflow: string; peak: number } {
+export function stackWeights(f: FusedModel, hw: Hardware, pieces: UnstackedPiece[][]): { chunks: Chunk[][]; peak: number } | { overflow: string; peak: number } {
   const usage = new Int32Array(hw.tiles * hw.pesPerTile);
   const chunks: Chunk[][] = [];
   for (let i = 0; i < f.ops.length; i++) {
     const op = f.ops[i];
     const row = op.fanIn + 1;
     chunks.push(
-      spots[i].map((s) => {
+      pieces[i].map((s) => {
         const base = s.tile * hw.pesPerTile + s.pe;
         let wbuf = 0;
         for (let k = 0; k < s.count; k++) wbuf = Math.max(wbuf, usage[base + k]);

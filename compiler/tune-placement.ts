@@ -10,20 +10,21 @@
 // either phase, and so never spends more cycles on a sample.
 
 import type { Hardware } from '../hardware/description.ts';
+import type { PathCycles } from '../machine/time-paths.ts';
 import { estimateStaticCycles } from './estimate-cycles.ts';
 import type { Chunk, FusedModel } from './lowered-ir.ts';
-import { layoutOps, stackWeights, type LayoutSize, type Spot } from './place-static.ts';
+import { layoutOps, stackWeights, type LayoutSize, type UnstackedPiece } from './place-static.ts';
 
 export interface TunedPlacement {
   chunks: Chunk[][];
   peak: number;
-  /** Estimated [setup, NPU-path sample, CPU-path sample] cycles. */
-  cost: [number, number, number];
+  /** Estimated cycles: the setup stage and one sample down each path. */
+  cost: PathCycles;
   why: string;
 }
 
 interface Candidate {
-  spots: Spot[][];
+  pieces: UnstackedPiece[][];
   label: string;
 }
 
@@ -46,17 +47,17 @@ function spreads(tiles: number): number[] {
 function candidates(f: FusedModel, ops: number[], hw: Hardware): Candidate[] {
   const seen = new Set<string>();
   const out: Candidate[] = [];
-  if (ops.length === 0) return [{ spots: [], label: 'none' }];
+  if (ops.length === 0) return [{ pieces: [], label: 'none' }];
   for (const tiles of halvings(hw.tiles)) {
     for (const pesPerTile of halvings(hw.pesPerTile)) {
       const size: LayoutSize = { tiles, pesPerTile };
       for (const k of spreads(tiles)) {
         for (const balance of [false, true]) {
-          const spots = layoutOps(f, ops, size, k, balance);
-          const key = JSON.stringify(spots);
+          const pieces = layoutOps(f, ops, size, k, balance);
+          const key = JSON.stringify(pieces);
           if (seen.has(key)) continue;
           seen.add(key);
-          out.push({ spots, label: `over at most ${k} tile${k > 1 ? 's' : ''}${balance ? ', balanced' : ''} (as on ${tiles} x ${pesPerTile})` });
+          out.push({ pieces, label: `over at most ${k} tile${k > 1 ? 's' : ''}${balance ? ', balanced' : ''} (as on ${tiles} x ${pesPerTile})` });
         }
       }
     }
@@ -64,11 +65,16 @@ function candidates(f: FusedModel, ops: number[], hw: Hardware): Candidate[] {
   return out;
 }
 
-function combine(f: FusedModel, predictorOps: number[], approximatorOps: number[], p: Candidate, a: Candidate): Spot[][] {
-  const spots: Spot[][] = new Array(f.ops.length);
-  predictorOps.forEach((op, i) => (spots[op] = p.spots[i]));
-  approximatorOps.forEach((op, i) => (spots[op] = a.spots[i]));
-  return spots;
+function combine(f: FusedModel, predictorOps: number[], approximatorOps: number[], p: Candidate, a: Candidate): UnstackedPiece[][] {
+  const pieces: UnstackedPiece[][] = new Array(f.ops.length);
+  predictorOps.forEach((op, i) => (pieces[op] = p.pieces[i]));
+  approximatorOps.forEach((op, i) => (pieces[op] = a.pieces[i]));
+  return pieces;
+}
+
+/** Whether `c` is faster than `best` on one path's sample, the one-off setup (loading the resident weights) breaking ties. */
+function faster(c: PathCycles, best: PathCycles | null, path: 'npuSample' | 'cpuSample'): boolean {
+  return best === null || c[path] < best[path] || (c[path] === best[path] && c.setup < best.setup);
 }
 
 export function tuneStaticPlacement(f: FusedModel, hw: Hardware): TunedPlacement | { overflow: string } {
@@ -77,12 +83,12 @@ export function tuneStaticPlacement(f: FusedModel, hw: Hardware): TunedPlacement
   const pCands = candidates(f, predictorOps, hw);
   const aCands = candidates(f, approximatorOps, hw);
   let overflow = { overflow: '', peak: Infinity };
-  const cache = new Map<string, { chunks: Chunk[][]; peak: number; cost: [number, number, number] } | null>();
+  const cache = new Map<string, { chunks: Chunk[][]; peak: number; cost: PathCycles } | null>();
   const evaluate = (p: Candidate, a: Candidate) => {
-    const spots = combine(f, predictorOps, approximatorOps, p, a);
-    const key = JSON.stringify(spots);
+    const pieces = combine(f, predictorOps, approximatorOps, p, a);
+    const key = JSON.stringify(pieces);
     if (!cache.has(key)) {
-      const stacked = stackWeights(f, hw, spots);
+      const stacked = stackWeights(f, hw, pieces);
       if ('overflow' in stacked) {
         if (stacked.peak < overflow.peak) overflow = stacked;
         cache.set(key, null);
@@ -93,34 +99,27 @@ export function tuneStaticPlacement(f: FusedModel, hw: Hardware): TunedPlacement
   // Predictor phase first: its time is the CPU-path sample, whatever the approximator's layout.
   let best: { p: Candidate; a: Candidate } | null = null;
   for (const a0 of aCands) {
-    let bestP: Candidate | null = null;
-    let bestScore = Infinity;
-    let bestSetup = Infinity;
+    let bestP: { p: Candidate; cost: PathCycles } | null = null;
     for (const p of pCands) {
       const e = evaluate(p, a0);
-      if (e && (e.cost[2] < bestScore || (e.cost[2] === bestScore && e.cost[0] < bestSetup))) {
-        bestScore = e.cost[2];
-        bestSetup = e.cost[0];
-        bestP = p;
-      }
+      if (e && faster(e.cost, bestP?.cost ?? null, 'cpuSample')) bestP = { p, cost: e.cost };
     }
     if (bestP) {
-      best = { p: bestP, a: a0 };
+      best = { p: bestP.p, a: a0 };
       break;
     }
   }
   if (!best) return { overflow: overflow.overflow };
   // Then the approximator phase: the NPU-path sample, with the predictor's layout fixed.
-  let [bestSetup, bestScore] = evaluate(best.p, best.a)!.cost;
+  let bestCost = evaluate(best.p, best.a)!.cost;
   for (const a of aCands) {
     const e = evaluate(best.p, a);
-    // Equally fast layouts are told apart by the one-off setup (loading the resident weights).
-    if (e && (e.cost[1] < bestScore || (e.cost[1] === bestScore && e.cost[0] < bestSetup))) {
-      [bestSetup, bestScore] = e.cost;
+    if (e && faster(e.cost, bestCost, 'npuSample')) {
+      bestCost = e.cost;
       best = { p: best.p, a };
     }
   }
   const chosen = evaluate(best.p, best.a)!;
-  const why = `predictor layers ${best.p.label}, approximator layers ${best.a.label}; estimated cycles: setup ${chosen.cost[0]}, NPU sample ${chosen.cost[1]}, CPU sample ${chosen.cost[2]}`;
+  const why = `predictor layers ${best.p.label}, approximator layers ${best.a.label}; estimated cycles: setup ${chosen.cost.setup}, NPU sample ${chosen.cost.npuSample}, CPU sample ${chosen.cost.cpuSample}`;
   return { ...chosen, why };
 }

@@ -122,7 +122,7 @@ export const DIAG = {
   dataBadCount: entry('AXD902', (text: string, max: number) => `the sample count must be a whole number from 1 to ${max}, got '${text}'`, 'usage'),
   dataBadSeed: entry('AXD903', (text: string) => `the seed must be a whole number from 0 to 4294967295, got '${text}'`, 'usage'),
 
-  // TensorFlow.js / Keras LayersModel importer (frontend/tfjs/)
+  // TensorFlow.js / Keras LayersModel importer (frontend/layers-model/)
   tfjsJsonSyntax: entry('AXI801', (why: string) => `model.json is not valid JSON: ${why}`),
   tfjsNotLayersModel: entry('AXI802', (why: string) => `not a TensorFlow.js LayersModel: ${why}`),
   tfjsMalformed: entry('AXI803', (where: string, why: string) => `${where}: ${why}`),

@@ -1,8 +1,9 @@
 // results.md: the experiment tables in markdown, in the layout of the paper's figures.
 
+import { formatPercent } from '../simulator/format-quantities.ts';
 import type { ExperimentResults, RunResult } from './results.ts';
 
-const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '—');
+const pct = (x: number) => (Number.isFinite(x) ? formatPercent(x) : '—');
 const num = (x: number, d = 4) => (Number.isFinite(x) ? x.toFixed(d) : '—');
 
 function table(head: string[], rows: string[][]): string {

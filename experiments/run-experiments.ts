@@ -8,9 +8,9 @@ import { Command } from 'commander';
 import { undoOnInterrupt } from '../cli/interrupt.ts';
 import { writeFileAtomic } from '../cli/write-atomic.ts';
 import { findBenchmark } from '../benchmarks/registry.ts';
-import { datasetFromSamples, type Dataset } from '../benchmarks/dataset.ts';
+import type { Dataset } from '../benchmarks/dataset.ts';
 import { generateDataset } from '../benchmarks/generators/generate.ts';
-import { readFann, readXY } from '../benchmarks/read-axbench.ts';
+import { loadDataFolder } from '../benchmarks/load-data-folder.ts';
 import { compileModel } from '../compiler/pipeline.ts';
 import { Simulator } from '../machine/simulator.ts';
 import { BENCH_DEFAULTS } from '../training/defaults.ts';
@@ -25,11 +25,9 @@ const METHODS = ['axnet', 'iterative', 'onepass', 'shared'] as const;
 /** Two hidden layers for the control-placement study (Fig. 10c). */
 const CONTROL_STUDY: Record<string, number[]> = { jpeg: [64, 16, 16, 64], sobel: [9, 8, 8, 1] };
 
-function loadData(bench: string, dir: string | undefined, samples: number, seed: number): Dataset {
-  const b = findBenchmark(bench)!;
-  if (!dir) return generateDataset(bench, samples, seed);
-  if (bench === 'kmeans') return datasetFromSamples(bench, readFann(join(dir, b.dataDir, 'aggregated.fann'), b.inputWidth, b.outputWidth));
-  return datasetFromSamples(bench, readXY(join(dir, b.dataDir)));
+/** The benchmark's folder under an AxBench data root (`--data`), or generated samples without one. */
+function loadData(bench: string, root: string | undefined, samples: number, seed: number): Dataset {
+  return root ? loadDataFolder(bench, join(root, findBenchmark(bench)!.dataDir)) : generateDataset(bench, samples, seed);
 }
 
 /** The NPU's invocation count on the test set, from the compiled binary. */

@@ -1,6 +1,7 @@
 // The run report: its documented schema (axc-sim-report/2) and how it is computed from a finished run.
 
 import { canonicalHardware, totalPes } from '../hardware/description.ts';
+import { fnv1a } from '../ir/fnv1a.ts';
 import type { Binary } from '../isa/container.ts';
 import type { QualitySummary } from '../quality/quality-tally.ts';
 import { INSTRUCTION_WORDS, STAGE_NAMES } from '../isa/table.ts';
@@ -152,9 +153,7 @@ export function buildReport(binary: Binary, sim: Simulator, timing: TimingSummar
 
 /** A short stable fingerprint of a hardware description (FNV-1a), so reports say which machine they ran on. */
 function fingerprint(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return h.toString(16).padStart(8, '0');
+  return fnv1a(text).toString(16).padStart(8, '0');
 }
 
 /**

@@ -7,27 +7,19 @@ import test, { type ExecutionContext } from 'ava';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Benchmark } from '../benchmarks/benchmark.ts';
 import { besselJ } from '../benchmarks/bessel.ts';
 import { f32 } from '../benchmarks/float32.ts';
 import { jmeint } from '../benchmarks/jmeint.ts';
 import { jpeg } from '../benchmarks/jpeg.ts';
 import { LUMINANCE_QUANT, ZIGZAG } from '../benchmarks/jpeg-tables.ts';
 import { acosf, asinf, logf } from '../benchmarks/libm-f32.ts';
-import { readFann, readXY, type Samples } from '../benchmarks/read-axbench.ts';
+import { readFann, readXY } from '../benchmarks/read-axbench.ts';
 import { BENCHMARKS, findBenchmark } from '../benchmarks/registry.ts';
 import { AxcError } from '../diagnostics/diagnostic.ts';
+import { AXBENCH_DATA, readAxbenchSamples } from './support/axbench-data.ts';
 
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const DATA = path.join(repoRoot, '..', 'shared', 'data', 'axbench');
+const DATA = AXBENCH_DATA;
 const KMEANS_FANN = path.join(DATA, 'kmeans', 'aggregated.fann');
-
-/** The samples of a benchmark; throws (failing the test) if the data are missing. */
-function loadSamples(b: Benchmark): Samples {
-  if (!fs.existsSync(DATA)) throw new Error(`AxBench data not found at ${DATA}: these tests need the real data, read in place`);
-  return b.name === 'kmeans' ? readFann(KMEANS_FANN, b.inputWidth, b.outputWidth) : readXY(path.join(DATA, b.dataDir), b.inputWidth, b.outputWidth);
-}
 
 // ---- every exact function against every real sample -------------------------------------------------
 
@@ -38,7 +30,7 @@ const EXPECTED_SAMPLES: Record<string, number> = {
 
 for (const b of BENCHMARKS) {
   test(`${b.name}: exact() reproduces every AxBench output within ${b.tolerance.abs.toExponential(3)}`, (t) => {
-    const { x, y } = loadSamples(b);
+    const { x, y } = readAxbenchSamples(b.name);
     t.is(x.length, EXPECTED_SAMPLES[b.name]);
     const out = new Float64Array(b.outputWidth);
     let maxErr = 0;

@@ -10,7 +10,6 @@ import { writeWeightsFile } from '../frontend/weights-file.ts';
 import { float32Text } from '../ir/float-text.ts';
 import { formatDiagnostic } from '../diagnostics/diagnostic.ts';
 import { predictorOutputWidth, type AxModel } from '../ir/model.ts';
-import { glorotUniform } from '../ir/seeded-init.ts';
 import { SeededRandom } from '../ir/seeded-random.ts';
 
 function parseOk(t: { fail(m: string): void }, src: string, file = 'test.axn', readFile?: (p: string) => string): AxModel {
@@ -208,17 +207,31 @@ test('weights seed: same seed gives identical arrays, a different seed does not;
   t.notDeepEqual(a.approximator[0].weights, c.approximator[0].weights);
   t.notDeepEqual(a.predictor!.output.weights, c.predictor!.output.weights);
 
-  // Replay the generator: approximator layers, then predictor hidden layers, then the split.
-  const rng = new SeededRandom(7);
-  const order = [...a.approximator, ...a.predictor!.hidden];
-  for (const l of order) {
-    const e = glorotUniform(rng, l.width, l.inWidth);
-    t.deepEqual(l.weights, e.weights, l.name);
-    t.deepEqual(l.bias, e.bias, l.name);
+  // Glorot-uniform by its definition: weights within ±sqrt(6 / (fan-in + fan-out)), biases within ±0.1.
+  // The limits, by hand: h1 2→2 and p1 2→2 sqrt(6/4); h2 2→3 sqrt(6/5); out 3→1 sqrt(6/4); pout 2→6 sqrt(6/8).
+  const limits: [string, Float32Array, number][] = [
+    ['h1', a.approximator[0].weights, 1.2247448713915890],
+    ['h2', a.approximator[1].weights, 1.0954451150103321],
+    ['out', a.approximator[2].weights, 1.2247448713915890],
+    ['p1', a.predictor!.hidden[0].weights, 1.2247448713915890],
+    ['pout', a.predictor!.output.weights, 0.8660254037844386],
+  ];
+  for (const [name, w, limit] of limits) {
+    t.true(w.every((v) => Math.abs(v) <= limit), `${name} within ±${limit}`);
+    t.true(new Set(w).size === w.length, `${name}: no repeated draws`);
   }
-  const e = glorotUniform(rng, 6, 2);
-  t.deepEqual(a.predictor!.output.weights, e.weights);
-  t.deepEqual(a.predictor!.output.bias, e.bias);
+  const all = limits.flatMap(([, w, limit]) => Array.from(w, (v) => v / limit));
+  t.true(Math.max(...all) > 0.3 && Math.min(...all) < -0.3, 'the draws spread over the range, both signs');
+  for (const l of [...a.approximator, ...a.predictor!.hidden]) t.true(l.bias.every((v) => Math.abs(v) <= 0.1), `${l.name} bias`);
+  t.true(a.predictor!.output.bias.every((v) => Math.abs(v) <= 0.1));
+  // The documented order: one generator, approximator layers first, so h1's first weight is the first draw,
+  // uniform in [-limit, limit): -limit + 2 limit u for the generator's first u.
+  const u = new SeededRandom(7).next();
+  t.is(a.approximator[0].weights[0], Math.fround(-1.2247448713915890 + 2 * 1.2247448713915890 * u));
+  // Widening the predictor changes only what is drawn after it (the split), never the approximator drawn before.
+  const wider = parseOk(t, src(7).replace('p1 = dense(2, relu)', 'p1 = dense(3, relu)'));
+  for (const [i, l] of a.approximator.entries()) t.deepEqual(wider.approximator[i].weights, l.weights, l.name);
+  t.notDeepEqual(Array.from(wider.predictor!.output.weights.slice(0, 2)), Array.from(a.predictor!.output.weights.slice(0, 2)));
 });
 
 test('weights file: resolved relative to the .axn file, same IR as inline', (t) => {

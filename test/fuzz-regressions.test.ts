@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { compileModel } from '../compiler/pipeline.ts';
 import { AxcError } from '../diagnostics/diagnostic.ts';
 import { loadModelFile } from '../frontend/parse-model.ts';
-import { readLayersModel } from '../frontend/tfjs/read-layers-model.ts';
+import { readLayersModel } from '../frontend/layers-model/read-layers-model.ts';
 import { sniffFileKind } from '../frontend/file-kind.ts';
 import { MAX_SCHEMA_ARRAY_LENGTH } from '../input/json-depth.ts';
 import { parseSampleLine } from '../simulator/read-samples.ts';

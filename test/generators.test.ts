@@ -3,28 +3,15 @@
 // ../shared/data/axbench; missing data fails), in ways uniform noise would not be.
 
 import test from 'ava';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { f32 } from '../benchmarks/float32.ts';
 import { OPTIONS } from '../benchmarks/generators/blackscholes.ts';
 import { LOG2_N } from '../benchmarks/generators/fft.ts';
 import { GENERATORS, generateDataset } from '../benchmarks/generators/generate.ts';
-import { readFann, readXY, type Samples } from '../benchmarks/read-axbench.ts';
 import { BENCHMARKS, findBenchmark } from '../benchmarks/registry.ts';
 import type { Dataset } from '../benchmarks/dataset.ts';
 import { AxcError } from '../diagnostics/diagnostic.ts';
+import { readAxbenchSamples } from './support/axbench-data.ts';
 
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const DATA = path.join(repoRoot, '..', 'shared', 'data', 'axbench');
-
-/** The real samples of a benchmark; throws (failing the test) if the data are missing. */
-function real(bench: string): Samples {
-  if (!fs.existsSync(DATA)) throw new Error(`AxBench data not found at ${DATA}: these tests need the real data, read in place`);
-  const b = findBenchmark(bench)!;
-  if (bench === 'kmeans') return readFann(path.join(DATA, 'kmeans', 'aggregated.fann'), 6, 1);
-  return readXY(path.join(DATA, b.dataDir), b.inputWidth, b.outputWidth);
-}
 
 const bytes = (d: Dataset) => Buffer.concat([Buffer.from(d.x.buffer, d.x.byteOffset, d.x.byteLength), Buffer.from(d.y.buffer, d.y.byteOffset, d.y.byteLength)]);
 const row = (d: Dataset, i: number) => d.x.subarray(i * d.inputWidth, (i + 1) * d.inputWidth);
@@ -80,7 +67,7 @@ test('bad arguments are AxcErrors with their codes', (t) => {
 
 test('sobel: windows look like natural images (smooth, some edges), in the ballpark of the data', (t) => {
   const d = generateDataset('sobel', 20000, 1);
-  const r = real('sobel');
+  const r = readAxbenchSamples('sobel');
   const range = (w: ArrayLike<number>) => Math.max(...Array.from(w)) - Math.min(...Array.from(w));
   const stats = (n: number, win: (i: number) => ArrayLike<number>, y: (i: number) => number) => ({
     flat: fraction(n, (i) => range(win(i)) < 1 / 256),
@@ -103,7 +90,7 @@ test('sobel: windows look like natural images (smooth, some edges), in the ballp
 
 test('jpeg: values on the 1/256 grid within the data range, blocks structured like the data', (t) => {
   const d = generateDataset('jpeg', 1000, 1);
-  const r = real('jpeg');
+  const r = readAxbenchSamples('jpeg');
   let lo = Infinity;
   let hi = -Infinity;
   for (const xi of r.x) for (const v of xi) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
@@ -118,7 +105,7 @@ test('jpeg: values on the 1/256 grid within the data range, blocks structured li
 
 test('kmeans: pixels on the 1/256 grid, each paired with 6 centroids uniform in [0, 1)^3', (t) => {
   const d = generateDataset('kmeans', 6000, 1);
-  const r = real('kmeans');
+  const r = readAxbenchSamples('kmeans');
   t.true(r.x.every((x) => x.slice(0, 3).every((v) => Number.isInteger(v * 256) && v <= 255 / 256)));
   t.is(new Set(r.x.map((x) => x.slice(3).join())).size, 6, 'the data use 6 centroids');
   for (let i = 0; i < d.n; i++) {
@@ -140,7 +127,7 @@ test('kmeans: pixels on the 1/256 grid, each paired with 6 centroids uniform in 
 
 test('blackscholes: rows come from a small discrete set of options with the data parameter levels', (t) => {
   const d = generateDataset('blackscholes', 15000, 1);
-  const r = real('blackscholes');
+  const r = readAxbenchSamples('blackscholes');
   const distinct = new Set(Array.from({ length: d.n }, (_, i) => row(d, i).join()));
   t.log(`distinct rows: synthetic ${distinct.size} of ${d.n} (set size ${OPTIONS}), data ${new Set(r.x.map((x) => x.join())).size} of ${r.x.length}`);
   t.true(distinct.size <= OPTIONS);
@@ -154,7 +141,7 @@ test('fft: inputs are k/m for FFT stage spans m | 2^11, k < m/2, with the data z
   const d = generateDataset('fft', 8000, 1);
   const N = 2 ** LOG2_N;
   t.true(d.x.every((v) => Number.isInteger(v * N) && v * N < N / 2 && v >= 0));
-  const r = real('fft');
+  const r = readAxbenchSamples('fft');
   t.true(r.x.every((x) => Number.isInteger(x[0] * N) && x[0] < 0.5), 'the data are multiples of 1/2048 below 1/2');
   const gen = fraction(d.n, (i) => d.x[i] === 0);
   const dat = fraction(r.x.length, (i) => r.x[i][0] === 0);
@@ -171,7 +158,7 @@ test('bessel: nu and x on the 4-decimal grid of [0, 1)', (t) => {
 
 test('inversek2j: reachable points with joint angles uniform in [0, pi/2], as the data', (t) => {
   const d = generateDataset('inversek2j', 5000, 1);
-  const r = real('inversek2j');
+  const r = readAxbenchSamples('inversek2j');
   const eps = 1e-6;
   for (const xs of [Array.from({ length: d.n }, (_, i) => [d.x[2 * i], d.x[2 * i + 1]]), r.x.map((x) => [x[0], x[1]])]) {
     t.true(xs.every(([x, y]) => x >= -0.5 - eps && x <= 1 + eps && y >= -eps && y <= 1 + eps && Math.hypot(x, y) >= Math.SQRT1_2 - eps && Math.hypot(x, y) <= 1 + eps));
@@ -183,7 +170,7 @@ test('inversek2j: reachable points with joint angles uniform in [0, pi/2], as th
 test('jmeint: coordinates in [0, 1), intersection rate within 15 points of the data', (t) => {
   const d = generateDataset('jmeint', 5000, 1);
   t.true(d.x.every((v) => v >= 0 && v < 1));
-  const r = real('jmeint');
+  const r = readAxbenchSamples('jmeint');
   const gen = fraction(d.n, (i) => d.y[2 * i] > 0.5);
   const dat = fraction(r.x.length, (i) => r.y[i][0] > 0.5);
   t.log(`intersecting: synthetic ${gen.toFixed(4)}, data ${dat.toFixed(4)}`);

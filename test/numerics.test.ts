@@ -3,6 +3,7 @@
 
 import test from 'ava';
 import fc from 'fast-check';
+import { fnv1a } from '../ir/fnv1a.ts';
 import { applyActivation, decisionCut, dotBias, gate, sigmoidInvokes, softmaxCut, softmaxInvokes, softmaxMargin, softmaxSafeProbability } from '../ir/numerics.ts';
 
 const f = Math.fround;
@@ -26,12 +27,23 @@ test('offsets select the row and the input slice', (t) => {
   t.is(dotBias(w, 2, x, 1, 2, 0.5), f(2 * 5 + 3 * 4 + 0.5));
 });
 
-test('activations are computed in float64 and rounded once to float32', (t) => {
-  for (const a of [-20, -1.5, -0.1, 0, 0.3, 2, 17]) {
+test('activations are the true values rounded once to float32', (t) => {
+  // [input, sigmoid, tanh]: the true values at the float32 input, computed to 50 digits (Python's decimal)
+  // and written to 17; sigmoid computed in float32 step by step would miss three of them by an ulp.
+  const TRUE: [number, number, number][] = [
+    [-20, 2.0611536181902037e-9, -1],
+    [-1.5, 0.18242552380635635, -0.9051482536448664],
+    [-0.1, 0.47502081214946074, -0.09966799610026955],
+    [0, 0.5, 0],
+    [0.3, 0.5744425197258292, 0.2913126233608736],
+    [2, 0.8807970779778824, 0.9640275800758169],
+    [17, 0.9999999586006245, 0.9999999999999966],
+  ];
+  for (const [a, sigmoid, tanh] of TRUE) {
     const v = f(a);
-    t.is(applyActivation('sigmoid', v), f(1 / (1 + Math.exp(-v))));
-    t.is(applyActivation('tanh', v), f(Math.tanh(v)));
-    t.is(applyActivation('relu', v), v > 0 ? v : 0);
+    t.is(applyActivation('sigmoid', v), f(sigmoid), `sigmoid(${a})`);
+    t.is(applyActivation('tanh', v), f(tanh), `tanh(${a})`);
+    t.is(applyActivation('relu', v), Math.max(v, 0));
     t.is(applyActivation('linear', v), v);
   }
   t.true(Object.is(applyActivation('relu', -0), 0), 'relu(-0) is +0');
@@ -46,14 +58,15 @@ test('decisions: sigmoid invokes strictly above the threshold; softmax when the 
   t.true(sigmoidInvokes(f(0.50000006), 0.5));
   t.false(softmaxInvokes(1, 1, 0.5));
   t.true(softmaxInvokes(1.5, 1, 0.5));
-  t.is(softmaxSafeProbability(2, 0), f(1 / (1 + Math.exp(-2))));
+  t.is(softmaxSafeProbability(2, 0), f(0.8807970779778824)); // sigmoid(2), as above
   t.is(softmaxSafeProbability(0, 0), 0.5);
 });
 
 test('decision cuts: f32(T) for sigmoid; for softmax the logit of T, exactly 0 at T = 0.5', (t) => {
   t.is(decisionCut('sigmoid', 0.3), f(0.3));
   t.true(Object.is(softmaxCut(0.5), 0));
-  t.is(decisionCut('softmax', 0.7), f(Math.log(f(0.7) / (1 - f(0.7)))));
+  // ln(p / (1 - p)) at p = f32(0.7) = 0.699999988079071044921875, to 50 digits: 0.84729780362...
+  t.is(decisionCut('softmax', 0.7), f(0.8472978036208759));
   t.true(softmaxCut(0.7) > 0 && softmaxCut(0.3) < 0);
   // The cut is finite for every usable threshold, the extremes included.
   for (const T of [2 ** -149, 1e-30, Math.fround(1 - 2 ** -24)]) t.true(Number.isFinite(softmaxCut(T)), `cut of ${T}`);
@@ -72,4 +85,11 @@ test('softmax at T = 0.5 is exactly "the safe logit strictly wins", for every pa
     fc.property(fc.float(), fc.float(), (s, o) => softmaxInvokes(s, o, 0.5) === s > o && softmaxInvokes(next(s), s, 0.5) === next(s) > s && softmaxInvokes(s, next(s), 0.5) === s > next(s)),
     { seed: 7, numRuns: 20000 },
   );
+});
+
+test('fnv1a gives the published FNV-1a 32-bit test vectors', (t) => {
+  // From the FNV reference test suite (Fowler, Noll, Vo): the empty string hashes to the offset basis.
+  t.is(fnv1a(''), 0x811c9dc5);
+  t.is(fnv1a('a'), 0xe40c292c);
+  t.is(fnv1a('foobar'), 0xbf9cf968);
 });

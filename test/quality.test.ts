@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { QualitySummary } from '../quality/quality-tally.ts';
 import { reportJson, type RunReport } from '../simulator/report.ts';
+import { copyFirstRows } from './support/axbench-data.ts';
 import { runAxcInProcess } from './support/run-axc.ts';
 
-const axbench = path.resolve('../shared/data/axbench');
 const dir = mkdtempSync(path.join(tmpdir(), 'axc-quality-'));
 test.after.always(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -66,10 +66,7 @@ async function prepareCase(c: Case) {
   const data = path.join(dir, `${c.bench}-${c.metric}`);
   const x = path.join(data, 'train.x');
   const yFile = path.join(data, 'train.y');
-  const src = path.join(axbench, c.bench);
-  const cut = (f: string) => readFileSync(path.join(src, f), 'utf8').split('\n').slice(0, c.rows).join('\n') + '\n';
-  mkdirSync(data, { recursive: true });
-  for (const f of ['train.x', 'train.y']) writeFileSync(path.join(data, f), cut(f));
+  copyFirstRows(c.bench, c.rows, data);
   const model = path.join(data, 'm.axn');
   const bin = path.join(data, 'm.bin');
   const train = await runAxcInProcess(['train', '--bench', c.bench, '--data', data, '--epochs', String(c.epochs), '--seed', '7', '--metric', c.metric, '--bound', String(c.bound), '-q', '-o', model]);

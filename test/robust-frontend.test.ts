@@ -13,7 +13,7 @@ import { DIAG } from '../diagnostics/catalog.ts';
 import { AxcError, diag, formatDiagnostic, limitPerFile, MAX_DIAGNOSTICS_PER_FILE, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { clip, quote, QUOTE_MAX_CHARS } from '../diagnostics/quote.ts';
 import { loadModelFile, MAX_WEIGHT_NESTING, parseModel } from '../frontend/parse-model.ts';
-import { readLayersModel } from '../frontend/tfjs/read-layers-model.ts';
+import { readLayersModel } from '../frontend/layers-model/read-layers-model.ts';
 import { readWeightsFile } from '../frontend/weights-file.ts';
 import { parseHardware } from '../hardware/load-hardware.ts';
 import { sniffFileKind } from '../frontend/file-kind.ts';

@@ -8,9 +8,9 @@ import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AxcError } from '../diagnostics/diagnostic.ts';
 import { readSamples } from '../simulator/read-samples.ts';
-import { repoRoot } from './support/run-axc.ts';
+import { AXBENCH_DATA } from './support/axbench-data.ts';
 
-const AXBENCH_SOBEL_X = path.join(repoRoot, '..', 'shared', 'data', 'axbench', 'sobel', 'train.x');
+const AXBENCH_SOBEL_X = path.join(AXBENCH_DATA, 'sobel', 'train.x');
 
 function tempFile(t: ExecutionContext, text: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'axc-samples-'));

@@ -1,10 +1,10 @@
-// The TensorFlow.js importer (frontend/tfjs/) on the shapes it accepts, and through the CLI.
+// The TensorFlow.js importer (frontend/layers-model/) on the shapes it accepts, and through the CLI.
 // Fixtures: test/support/tfjs-fixtures.ts (model.json + .bin written by hand, no tfjs involved).
 
 import test from 'ava';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readLayersModel } from '../frontend/tfjs/read-layers-model.ts';
+import { readLayersModel } from '../frontend/layers-model/read-layers-model.ts';
 import { printModel } from '../frontend/print-model.ts';
 import { parseModel } from '../frontend/parse-model.ts';
 import { interpretModel } from '../ir/interpret-model.ts';

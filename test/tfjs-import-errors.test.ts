@@ -1,9 +1,9 @@
-// The TensorFlow.js importer (frontend/tfjs/) on malformed model.json files and shards: each gives its exact
+// The TensorFlow.js importer (frontend/layers-model/) on malformed model.json files and shards: each gives its exact
 // code, a message naming the layer/weight/shard, and a file:line:col. Fixtures: test/support/tfjs-fixtures.ts.
 
 import test from 'ava';
 import * as path from 'node:path';
-import { readLayersModel } from '../frontend/tfjs/read-layers-model.ts';
+import { readLayersModel } from '../frontend/layers-model/read-layers-model.ts';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { formatDiagnostic } from '../diagnostics/diagnostic.ts';
 import { Json, axnet, dense, expectError, functional, inputLayer, layer, layerOf, layersOf, lineCol, manifestEntryAt, mlp, multiply, objectAt, removeFixtures, topo, weightOf, weightsFor, where, widthsOf, write, root } from './support/tfjs-fixtures.ts';

@@ -10,12 +10,12 @@ import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs';
 import { compileModel } from '../compiler/pipeline.ts';
 import { AxcError } from '../diagnostics/diagnostic.ts';
 import { loadModelFile } from '../frontend/parse-model.ts';
-import { readLayersModel } from '../frontend/tfjs/read-layers-model.ts';
+import { readLayersModel } from '../frontend/layers-model/read-layers-model.ts';
 import type { AxModel } from '../ir/model.ts';
 import { SeededRandom } from '../ir/seeded-random.ts';
 import { Simulator } from '../machine/simulator.ts';
-import { exportLayersModel } from '../tfjs/export-layers-model.ts';
-import { loadTfjs, type Tfjs } from '../tfjs/load-tfjs.ts';
+import { exportLayersModel } from '../tfjs-runtime/export-layers-model.ts';
+import { loadTfjs, type Tfjs } from '../tfjs-runtime/load-tfjs.ts';
 
 type Act = 'linear' | 'relu' | 'sigmoid' | 'tanh';
 

@@ -82,12 +82,14 @@ test('dynamic scheduling never costs fewer cycles than static when static fits',
 test('total energy equals the sum of its breakdown, and leakage is power x time', async (t) => {
   const models = fc.sample(modelShapeArb.map(buildModel), { ...RUNS, numRuns: 30 });
   for (const [i, model] of models.entries()) {
-    const r = await simulate(model, hw({ energy: { leakageMilliwatts: 25 } }), 'auto', inputsFor(model, i));
+    const r = await simulate(model, hw({ clockMHz: 500, energy: { leakageMilliwatts: 25 } }), 'auto', inputsFor(model, i));
     let sum = 0;
     for (const c of COMPONENTS) sum += r.energy.breakdownPj[c];
     t.is(r.energy.totalPj, sum);
-    // 25 mW over the run: mW x seconds x 1e9 = pJ.
-    t.true(Math.abs(r.energy.breakdownPj.leakage - 25e-3 * r.seconds * 1e12) < 1e-6);
+    // At 500 MHz a cycle lasts 2 ns, and 25 mW for 2 ns is 50 pJ: leakage is 50 pJ per cycle of the run.
+    const cycles = r.cycles.total;
+    t.true(Math.abs(r.seconds - cycles * 2e-9) <= 1e-12 * r.seconds, `${r.seconds} s for ${cycles} cycles`);
+    t.true(Math.abs(r.energy.breakdownPj.leakage - 50 * cycles) <= 1e-9 * 50 * cycles, `leakage ${r.energy.breakdownPj.leakage} pJ for ${cycles} cycles`);
     t.true(Object.values(r.energy.breakdownPj).every((v) => v >= 0));
   }
 });

@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import { datasetFromSamples, sliceDataset, type Dataset } from '../benchmarks/dataset.ts';
-import { readXY } from '../benchmarks/read-axbench.ts';
 import { compileModel } from '../compiler/pipeline.ts';
 import { loadModelFile } from '../frontend/parse-model.ts';
 import { printModel } from '../frontend/print-model.ts';
@@ -16,18 +15,18 @@ import { writeWeightsFile } from '../frontend/weights-file.ts';
 import type { AxModel } from '../ir/model.ts';
 import { verifyModel } from '../ir/verify-model.ts';
 import { Simulator } from '../machine/simulator.ts';
-import { loadTfjs } from '../tfjs/load-tfjs.ts';
+import { loadTfjs } from '../tfjs-runtime/load-tfjs.ts';
 import { evaluateModel } from '../training/metrics.ts';
 import { AxNet } from '../training/network.ts';
 import { splitTrainTest } from '../training/split-dataset.ts';
 import { trainModel, type TrainOptions } from '../training/train.ts';
-import { repoRoot, runAxc } from './support/run-axc.ts';
+import { axbenchFolder, readAxbenchSamples } from './support/axbench-data.ts';
+import { runAxc } from './support/run-axc.ts';
 
-const sobelDir = path.join(repoRoot, '..', 'shared', 'data', 'axbench', 'sobel');
+const sobelDir = axbenchFolder('sobel');
 
 function loadSobel(): Dataset {
-  if (!existsSync(path.join(sobelDir, 'train.x'))) throw new Error(`the AxBench sobel data are missing: expected ${sobelDir}/train.x and train.y`);
-  return datasetFromSamples('sobel', readXY(sobelDir, 9, 1));
+  return datasetFromSamples('sobel', readAxbenchSamples('sobel'));
 }
 
 const sobel = loadSobel();

@@ -3,7 +3,7 @@
 // simulated, differs from its input only in the threshold, and an unreachable target writes nothing.
 
 import test from 'ava';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
@@ -15,6 +15,7 @@ import { decodeProgram } from '../isa/encoding.ts';
 import { OP_BY_CODE } from '../isa/table.ts';
 import { sweepThresholds } from '../quality/choose-threshold.ts';
 import type { RunReport } from '../simulator/report.ts';
+import { axbenchFolder, copyFirstRows } from './support/axbench-data.ts';
 import { runAxcInProcess } from './support/run-axc.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'axc-tune-'));
@@ -29,10 +30,8 @@ const prepared = (() => {
   let cache: { bin: string; x: string; y: string; p: number[]; safe: boolean[]; err: number[] } | null = null;
   return async () => {
     if (cache) return cache;
-    const src = path.resolve('../shared/data/axbench/inversek2j');
     const data = f('data');
-    mkdirSync(data, { recursive: true });
-    for (const name of ['train.x', 'train.y']) writeFileSync(path.join(data, name), readFileSync(path.join(src, name), 'utf8').split('\n').slice(0, ROWS).join('\n') + '\n');
+    copyFirstRows('inversek2j', ROWS, data);
     const check = (r: { status: number; stderr: string }) => {
       if (r.status !== 0) throw new Error(r.stderr);
     };
@@ -199,7 +198,7 @@ test.serial('every point of the sweep, for both decision kinds, is a usable thre
 });
 
 test.serial('with a softmax decision too, axc tune reaches the brute force over every cut between logit margins, computed with the reference interpreter', async (t) => {
-  const data = path.resolve('../shared/data/axbench/sobel');
+  const data = axbenchFolder('sobel');
   const x = path.join(data, 'train.x');
   const y = path.join(data, 'train.y');
   const model = f('sobel.axn');

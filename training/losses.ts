@@ -2,7 +2,7 @@
 // (optionally class-weighted) cross-entropy for the decision, written out in numerically stable form.
 
 import type { Scalar, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
-import type { Tfjs } from '../tfjs/load-tfjs.ts';
+import type { Tfjs } from '../tfjs-runtime/load-tfjs.ts';
 import { SAFE_INDEX } from './network.ts';
 
 /** La: mean over the batch and the outputs of (H - y)^2. */

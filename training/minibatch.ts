@@ -1,9 +1,9 @@
 // Seeded shuffling and mini-batches: the one place that decides which rows a training step sees, so every
 // trainer is deterministic for a given seed.
 
-import type { Tensor2D } from '@tensorflow/tfjs';
+import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
 import { SeededRandom } from '../ir/seeded-random.ts';
-import type { Tfjs } from '../tfjs/load-tfjs.ts';
+import type { Tfjs } from '../tfjs-runtime/load-tfjs.ts';
 
 /** A Fisher-Yates permutation of 0 .. n-1 drawn from rng. */
 export function permutation(rng: SeededRandom, n: number): Int32Array {
@@ -63,17 +63,24 @@ export function forEachBatch(tf: Tfjs, rows: Rows, batchSize: number, rng: Seede
   }
 }
 
-/** Calls f on consecutive chunks of rows in order (for labelling a whole data set without a tape). */
-export function forEachChunk(tf: Tfjs, rows: Rows, chunk: number, f: (x: Tensor2D, y: Tensor2D, from: number) => void): void {
+/**
+ * One value per row, computed on consecutive chunks of rows without a tape (for labelling a whole data set):
+ * f maps a chunk's x and y to a tensor of one value per row of the chunk.
+ */
+export function mapRows(tf: Tfjs, rows: Rows, chunk: number, f: (x: Tensor2D, y: Tensor2D) => Tensor): Float32Array {
+  const out = new Float32Array(rows.n);
   for (let from = 0; from < rows.n; from += chunk) {
     const to = Math.min(rows.n, from + chunk);
     const x = tf.tensor2d(rows.x.subarray(from * rows.xWidth, to * rows.xWidth), [to - from, rows.xWidth]);
     const y = tf.tensor2d(rows.y.subarray(from * rows.yWidth, to * rows.yWidth), [to - from, rows.yWidth]);
     try {
-      f(x, y, from);
+      const values = tf.tidy(() => f(x, y));
+      out.set(values.dataSync(), from);
+      values.dispose();
     } finally {
       x.dispose();
       y.dispose();
     }
   }
+  return out;
 }

@@ -3,8 +3,9 @@
 
 import type { Tensor, Tensor2D, Variable } from '@tensorflow/tfjs';
 import type { ApproxLayer, AxModel, ControlSegment, Decision, DenseLayer, Quality } from '../ir/model.ts';
+import { kernelToRows } from '../ir/keras-kernel.ts';
 import { SeededRandom } from '../ir/seeded-random.ts';
-import type { Tfjs } from '../tfjs/load-tfjs.ts';
+import type { Tfjs } from '../tfjs-runtime/load-tfjs.ts';
 
 export type DecisionKind = 'softmax' | 'sigmoid';
 
@@ -185,7 +186,7 @@ export class AxNet {
       inWidth: d.inWidth,
       width: d.width,
       activation,
-      weights: transpose(d.w.dataSync() as Float32Array, d.inWidth, d.width),
+      weights: kernelToRows(d.w.dataSync() as Float32Array, d.inWidth, d.width),
       bias: Float32Array.from(d.b.dataSync() as Float32Array),
     });
     const last = this.approx.length - 1;
@@ -212,10 +213,4 @@ export class AxNet {
       ...(meta.benchmark ? { benchmark: meta.benchmark } : {}),
     };
   }
-}
-
-function transpose(k: Float32Array, rows: number, cols: number): Float32Array {
-  const t = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = k[r * cols + c];
-  return t;
 }

@@ -6,9 +6,9 @@ import type { Scalar, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { SeededRandom } from '../ir/seeded-random.ts';
 import { safeLabels } from './safe-labels.ts';
 import { decisionLoss, mseLoss } from './losses.ts';
-import { forEachBatch, forEachChunk, type Rows } from './minibatch.ts';
+import { forEachBatch, mapRows, type Rows } from './minibatch.ts';
 import type { AxNet } from './network.ts';
-import { EpochMeans, optimizerStep, type EpochRecord, type TrainerContext } from './trainer.ts';
+import { EpochMeans, optimizerStep, runEpochs, type EpochRecord, type TrainerContext } from './trainer.ts';
 
 /** Below this minority-class fraction the predictor's cross-entropy is class-balanced. */
 export const BALANCE_BELOW = 0.2;
@@ -23,50 +23,27 @@ export interface PhaseOptions {
 /** Trains the (uncontrolled) approximator alone on MSE over `rows`. */
 export function trainApproximatorAlone(ctx: TrainerContext, net: AxNet, rows: Rows, p: PhaseOptions): EpochRecord[] {
   const { tf } = ctx;
-  const opt = tf.train.adam(ctx.learningRate);
-  const history: EpochRecord[] = [];
-  try {
-    for (let e = 0; e < p.epochs; e++) {
-      const means = new EpochMeans();
-      forEachBatch(tf, rows, ctx.batchSize, p.rng, (b) => {
-        const r = optimizerStep(tf, opt, net.approxVariables(), () => {
-          const h = net.approximate(b.x, []);
-          return { loss: mseLoss(tf, b.y, h), stats: [tf.mean(safeLabels(tf, ctx.quality, h, b.y)) as Scalar] };
-        });
-        means.add(r, b.size);
+  return runEpochs(ctx, p.epochs, (opt, e) => {
+    const means = new EpochMeans();
+    forEachBatch(tf, rows, ctx.batchSize, p.rng, (b) => {
+      const r = optimizerStep(tf, opt, net.approxVariables(), () => {
+        const h = net.approximate(b.x, []);
+        return { loss: mseLoss(tf, b.y, h), stats: [tf.mean(safeLabels(tf, ctx.quality, h, b.y)) as Scalar] };
       });
-      const rec: EpochRecord = { epoch: p.firstEpoch + e, phase: p.phase, loss: means.mean(0), approxLoss: means.mean(0), predictLoss: null, trueInvocation: means.mean(1), predictedInvocation: null };
-      history.push(rec);
-      ctx.onEpoch(rec);
-    }
-  } finally {
-    opt.dispose();
-  }
-  return history;
+      means.add(r, b.size);
+    });
+    return { epoch: p.firstEpoch + e, phase: p.phase, loss: means.mean(0), approxLoss: means.mean(0), predictLoss: null, trueInvocation: means.mean(1), predictedInvocation: null };
+  });
 }
 
 /** plabel of every row under the current approximator: 1 = safe. */
 export function labelRows(ctx: TrainerContext, net: AxNet, rows: Rows): Float32Array {
-  const { tf } = ctx;
-  const out = new Float32Array(rows.n);
-  forEachChunk(tf, rows, 4096, (x, y, from) => {
-    const m = tf.tidy(() => safeLabels(tf, ctx.quality, net.approximate(x, []), y));
-    out.set(m.dataSync(), from);
-    m.dispose();
-  });
-  return out;
+  return mapRows(ctx.tf, rows, 4096, (x, y) => safeLabels(ctx.tf, ctx.quality, net.approximate(x, []), y));
 }
 
 /** 1 where the current predictor invokes the approximator on the row. */
 export function predictRows(ctx: TrainerContext, net: AxNet, rows: Rows): Float32Array {
-  const { tf } = ctx;
-  const out = new Float32Array(rows.n);
-  forEachChunk(tf, rows, 4096, (x, _y, from) => {
-    const m = tf.tidy(() => net.invokes(net.predict(x).logits));
-    out.set(m.dataSync(), from);
-    m.dispose();
-  });
-  return out;
+  return mapRows(ctx.tf, rows, 4096, (x) => net.invokes(net.predict(x).logits));
 }
 
 /** Per-row class weights n / (2 n_class) when the minority class is rarer than BALANCE_BELOW, else null. */
@@ -84,34 +61,25 @@ export function balanceWeights(labels: Float32Array): { weights: Float32Array; s
 /** Trains the predictor's decision alone on fixed labels (cross-entropy, weights when given). */
 export function trainPredictorAlone(ctx: TrainerContext, net: AxNet, rows: Rows, labels: Float32Array, weights: Float32Array | null, p: PhaseOptions): EpochRecord[] {
   const { tf } = ctx;
-  const opt = tf.train.adam(ctx.learningRate);
-  const history: EpochRecord[] = [];
   const withLabels: Rows = { ...rows, extra: weights ? [labels, weights] : [labels] };
-  try {
-    for (let e = 0; e < p.epochs; e++) {
-      const means = new EpochMeans();
-      forEachBatch(tf, withLabels, ctx.batchSize, p.rng, (b) => {
-        const l = tf.tensor1d(b.extra[0]);
-        const w = weights ? tf.tensor1d(b.extra[1]) : undefined;
-        try {
-          const r = optimizerStep(tf, opt, net.predictorVariables(), () => {
-            const { logits } = net.predict(b.x);
-            return { loss: decisionLoss(tf, logits, l as Tensor1D, w as Tensor1D | undefined), stats: [tf.mean(net.invokes(logits as Tensor2D)) as Scalar] };
-          });
-          means.add(r, b.size);
-        } finally {
-          l.dispose();
-          w?.dispose();
-        }
-      });
-      const rec: EpochRecord = { epoch: p.firstEpoch + e, phase: p.phase, loss: means.mean(0), approxLoss: null, predictLoss: means.mean(0), trueInvocation: null, predictedInvocation: means.mean(1) };
-      history.push(rec);
-      ctx.onEpoch(rec);
-    }
-  } finally {
-    opt.dispose();
-  }
-  return history;
+  return runEpochs(ctx, p.epochs, (opt, e) => {
+    const means = new EpochMeans();
+    forEachBatch(tf, withLabels, ctx.batchSize, p.rng, (b) => {
+      const l = tf.tensor1d(b.extra[0]);
+      const w = weights ? tf.tensor1d(b.extra[1]) : undefined;
+      try {
+        const r = optimizerStep(tf, opt, net.predictorVariables(), () => {
+          const { logits } = net.predict(b.x);
+          return { loss: decisionLoss(tf, logits, l as Tensor1D, w as Tensor1D | undefined), stats: [tf.mean(net.invokes(logits as Tensor2D)) as Scalar] };
+        });
+        means.add(r, b.size);
+      } finally {
+        l.dispose();
+        w?.dispose();
+      }
+    });
+    return { epoch: p.firstEpoch + e, phase: p.phase, loss: means.mean(0), approxLoss: null, predictLoss: means.mean(0), trueInvocation: null, predictedInvocation: means.mean(1) };
+  });
 }
 
 /** The rows whose flag is 1, as a new Rows (for training on a subset). */

@@ -7,7 +7,7 @@ import { safeLabels } from './safe-labels.ts';
 import { decisionLoss, mseLoss } from './losses.ts';
 import { forEachBatch } from './minibatch.ts';
 import { AxNet } from './network.ts';
-import { EpochMeans, optimizerStep, shuffleRandom, type EpochRecord, type TrainerContext, type TrainerResult } from './trainer.ts';
+import { EpochMeans, optimizerStep, runEpochs, shuffleRandom, type EpochRecord, type TrainerContext, type TrainerResult } from './trainer.ts';
 
 /**
  * Trains `net` on the joint loss for ctx.epochs epochs. Used by AXNet (controls gate the approximator) and by
@@ -15,39 +15,30 @@ import { EpochMeans, optimizerStep, shuffleRandom, type EpochRecord, type Traine
  */
 export function trainJoint(ctx: TrainerContext, net: AxNet, phase = 'joint', firstEpoch = 1): EpochRecord[] {
   const { tf } = ctx;
-  const opt = tf.train.adam(ctx.learningRate);
   const vars = net.variables();
   const rng = shuffleRandom(ctx.seed);
-  const history: EpochRecord[] = [];
-  try {
-    for (let e = 0; e < ctx.epochs; e++) {
-      const means = new EpochMeans();
-      forEachBatch(tf, ctx.train, ctx.batchSize, rng, (b) => {
-        const r = optimizerStep(tf, opt, vars, () => {
-          const { h, logits } = net.forward(b.x);
-          const plabel = safeLabels(tf, ctx.quality, h as Tensor2D, b.y); // from the current approximator; a constant
-          const la = mseLoss(tf, b.y, h);
-          const lp = decisionLoss(tf, logits, plabel);
-          return { loss: tf.add(la, lp) as Scalar, stats: [la, lp, tf.mean(plabel) as Scalar, tf.mean(net.invokes(logits as Tensor2D)) as Scalar] };
-        });
-        means.add(r, b.size);
+  return runEpochs(ctx, ctx.epochs, (opt, e) => {
+    const means = new EpochMeans();
+    forEachBatch(tf, ctx.train, ctx.batchSize, rng, (b) => {
+      const r = optimizerStep(tf, opt, vars, () => {
+        const { h, logits } = net.forward(b.x);
+        const plabel = safeLabels(tf, ctx.quality, h as Tensor2D, b.y); // from the current approximator; a constant
+        const la = mseLoss(tf, b.y, h);
+        const lp = decisionLoss(tf, logits, plabel);
+        return { loss: tf.add(la, lp) as Scalar, stats: [la, lp, tf.mean(plabel) as Scalar, tf.mean(net.invokes(logits as Tensor2D)) as Scalar] };
       });
-      const rec: EpochRecord = {
-        epoch: firstEpoch + e,
-        phase,
-        loss: means.mean(0),
-        approxLoss: means.mean(1),
-        predictLoss: means.mean(2),
-        trueInvocation: means.mean(3),
-        predictedInvocation: means.mean(4),
-      };
-      history.push(rec);
-      ctx.onEpoch(rec);
-    }
-  } finally {
-    opt.dispose();
-  }
-  return history;
+      means.add(r, b.size);
+    });
+    return {
+      epoch: firstEpoch + e,
+      phase,
+      loss: means.mean(0),
+      approxLoss: means.mean(1),
+      predictLoss: means.mean(2),
+      trueInvocation: means.mean(3),
+      predictedInvocation: means.mean(4),
+    };
+  });
 }
 
 /** AXNet: the network of ctx.spec (its control choice and decision), trained jointly from a seeded start. */

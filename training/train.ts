@@ -7,7 +7,7 @@ import { DIAG } from '../diagnostics/catalog.ts';
 import { fail } from '../diagnostics/diagnostic.ts';
 import { MAX_LAYER_WIDTH } from '../arch/limits.ts';
 import { METRICS, type AxModel, type Metric, type Quality } from '../ir/model.ts';
-import { loadTfjs } from '../tfjs/load-tfjs.ts';
+import { loadTfjs } from '../tfjs-runtime/load-tfjs.ts';
 import { BENCH_DEFAULTS, DEFAULT_LEARNING_RATE, DEFAULT_SEED } from './defaults.ts';
 import { evaluateModel, type Metrics } from './metrics.ts';
 import type { Rows } from './minibatch.ts';

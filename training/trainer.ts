@@ -1,10 +1,10 @@
 // What every trainer takes and gives: the context (tfjs, data, quality, budget, seeded streams), the per-epoch
-// record it reports, and the optimizer step that returns the loss with statistics from the same pass.
+// record it reports, the epoch loop, and the optimizer step that returns the loss with statistics from the same pass.
 
 import type { Optimizer, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import type { Quality } from '../ir/model.ts';
 import { SeededRandom } from '../ir/seeded-random.ts';
-import type { Tfjs } from '../tfjs/load-tfjs.ts';
+import type { Tfjs } from '../tfjs-runtime/load-tfjs.ts';
 import type { Rows } from './minibatch.ts';
 import type { AxNet, NetSpec } from './network.ts';
 
@@ -47,6 +47,25 @@ export interface TrainerResult {
 /** The generator for shuffling, independent of the one that initialised the weights. */
 export function shuffleRandom(seed: number): SeededRandom {
   return new SeededRandom((seed ^ 0x5f3759df) >>> 0);
+}
+
+/**
+ * Runs `epochs` epochs with one Adam optimizer (disposed at the end, on error too): `epoch` trains the e-th
+ * (0-based) and returns its record, which is kept and reported through ctx.onEpoch.
+ */
+export function runEpochs(ctx: TrainerContext, epochs: number, epoch: (opt: Optimizer, e: number) => EpochRecord): EpochRecord[] {
+  const opt = ctx.tf.train.adam(ctx.learningRate);
+  const history: EpochRecord[] = [];
+  try {
+    for (let e = 0; e < epochs; e++) {
+      const rec = epoch(opt, e);
+      history.push(rec);
+      ctx.onEpoch(rec);
+    }
+  } finally {
+    opt.dispose();
+  }
+  return history;
 }
 
 /**

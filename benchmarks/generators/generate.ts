@@ -9,7 +9,8 @@ import { f32 } from '../float32.ts';
 import { BENCHMARKS, findBenchmark } from '../registry.ts';
 import { DIAG } from '../../diagnostics/catalog.ts';
 import { fail } from '../../diagnostics/diagnostic.ts';
-import { SeededRandom } from '../../ir/seeded-random.ts';
+import { fnv1a } from '../../ir/fnv1a.ts';
+import { isSeed, SeededRandom } from '../../ir/seeded-random.ts';
 import { besselInputs } from './bessel.ts';
 import { blackscholesInputs } from './blackscholes.ts';
 import { fftInputs } from './fft.ts';
@@ -36,16 +37,12 @@ export function findGenerator(bench: string): { benchmark: Benchmark; generator:
   return { benchmark, generator };
 }
 
-/** FNV-1a of the name: a different random stream per benchmark for the same seed. */
-function nameHash(name: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-}
-
-/** The random stream of (bench, seed): the seed mixed with the name through a bijective 32-bit mixer. */
+/**
+ * The random stream of (bench, seed): the seed mixed with the name's FNV-1a hash (a different stream per
+ * benchmark for the same seed) through a bijective 32-bit mixer.
+ */
 function streamFor(bench: string, seed: number): SeededRandom {
-  let z = (seed ^ nameHash(bench)) >>> 0;
+  let z = (seed ^ fnv1a(bench)) >>> 0;
   z = Math.imul(z ^ (z >>> 16), 0x7feb352d) >>> 0;
   z = Math.imul(z ^ (z >>> 15), 0x846ca68b) >>> 0;
   return new SeededRandom((z ^ (z >>> 16)) >>> 0);
@@ -56,7 +53,7 @@ function checkCount(n: number): void {
 }
 
 function checkSeed(seed: number): void {
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) fail(DIAG.dataBadSeed, undefined, String(seed));
+  if (!isSeed(seed)) fail(DIAG.dataBadSeed, undefined, String(seed));
 }
 
 /**

@@ -1,7 +1,7 @@
 // `axc export`: an .axn model -> a TensorFlow.js LayersModel directory (model.json + weight shard).
 
 import { Command } from 'commander';
-import { exportLayersModel, exportPaths } from '../../tfjs/export-layers-model.ts';
+import { exportLayersModel, exportPaths } from '../../tfjs-runtime/export-layers-model.ts';
 import { confirmWritten, quietOption } from '../confirm-written.ts';
 import { loadAxnModel } from '../load-model.ts';
 import { ensureOutputDirectory } from '../output-directory.ts';

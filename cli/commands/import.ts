@@ -18,7 +18,7 @@ export function importCommand(): Command {
     .addOption(quietOption());
   for (const o of tfjsOptions()) cmd.addOption(o);
   return cmd
-    .addHelpText('after', '\nExample:\n  tensorflowjs_converter --input_format keras model.h5 out/\n  axc import out/model.json -o model.axn\n\nThe model must have the AXNet pattern described in frontend/tfjs/README.md.')
+    .addHelpText('after', '\nExample:\n  tensorflowjs_converter --input_format keras model.h5 out/\n  axc import out/model.json -o model.axn\n\nThe model must have the AXNet pattern described in frontend/layers-model/README.md.')
     .action((modelPath: string, opts: TfjsCliOptions & { output: string; weightsFile?: boolean; quiet?: boolean }) => {
       const stem = path.basename(opts.output).replace(/\.axn$/, '');
       const weightsName = `${stem}.weights.json`;

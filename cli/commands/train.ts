@@ -1,15 +1,14 @@
 // `axc train`: trains an AXNet (or a baseline) for a benchmark on tfjs and writes model.axn, its weights file
 // and a summary JSON (metrics on the held-out test split, method, topology, budget, seed, tfjs backend).
 
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { datasetFromSamples, type Dataset } from '../../benchmarks/dataset.ts';
 import { generateDataset } from '../../benchmarks/generators/generate.ts';
-import { readFann, readXY } from '../../benchmarks/read-axbench.ts';
-import { BENCHMARKS, findBenchmark } from '../../benchmarks/registry.ts';
+import { loadDataFolder } from '../../benchmarks/load-data-folder.ts';
+import { BENCHMARKS } from '../../benchmarks/registry.ts';
 import { DIAG } from '../../diagnostics/catalog.ts';
-import { describeFsError, fail } from '../../diagnostics/diagnostic.ts';
+import { fail } from '../../diagnostics/diagnostic.ts';
 import { printModel } from '../../frontend/print-model.ts';
 import { writeWeightsFile } from '../../frontend/weights-file.ts';
 import { METRICS, type Metric } from '../../ir/model.ts';
@@ -20,6 +19,7 @@ import { confirmWritten, quietOption } from '../confirm-written.ts';
 import { refuseOverwrite } from '../refuse-overwrite.ts';
 import { startProgressBar, type ProgressBar } from '../progress.ts';
 import { AtomicWriter } from '../write-atomic.ts';
+import { formatPercent } from '../../simulator/format-quantities.ts';
 import { MAX_SEED, parseSeed } from '../../ir/seeded-random.ts';
 
 interface TrainCliOptions {
@@ -65,35 +65,10 @@ function seedArgument(v: string): number {
   return seed;
 }
 
-/** A data folder: AxBench's train.x/train.y (also what `axc data` writes), or a FANN file (kmeans' aggregated.fann). */
-export function loadDataFolder(bench: string, dir: string): Dataset {
-  const b = findBenchmark(bench)!;
-  let isDir: boolean;
-  try {
-    isDir = statSync(dir).isDirectory();
-  } catch (e) {
-    fail(DIAG.fileUnreadable, undefined, dir, describeFsError(e));
-  }
-  if (!isDir) {
-    if (dir.endsWith('.fann')) return datasetFromSamples(bench, readFann(dir, b.inputWidth, b.outputWidth));
-    fail(DIAG.trainDataFolder, undefined, dir);
-  }
-  if (existsSync(path.join(dir, 'train.x')) || existsSync(path.join(dir, 'train.y'))) {
-    return datasetFromSamples(bench, readXY(dir, b.inputWidth, b.outputWidth));
-  }
-  const fann = readdirSync(dir).filter((f) => f.endsWith('.fann')).sort();
-  if (fann.length === 0) fail(DIAG.trainDataFolder, undefined, dir);
-  const file = fann.includes('aggregated.fann') ? 'aggregated.fann' : fann[0];
-  return datasetFromSamples(bench, readFann(path.join(dir, file), b.inputWidth, b.outputWidth));
-}
-
 function fixed(v: number | null, digits = 4): string {
   return v === null ? 'n/a' : v.toFixed(digits);
 }
 
-function percent(v: number): string {
-  return `${(100 * v).toFixed(1)}%`;
-}
 
 /** The files `--data` may read: the folder's files, or the one file it names. */
 function dataFiles(data: string | undefined): string[] {
@@ -208,7 +183,7 @@ export function trainCommand(): Command {
                 { loss: '-', inv: '-', phase: '', secs: 0 },
                 stream,
               );
-              bar?.update(epoch, { loss: loss.toFixed(4), inv: invocation === null ? '-' : percent(invocation), phase: rec.phase, secs: Math.round((Date.now() - started) / 1000) });
+              bar?.update(epoch, { loss: loss.toFixed(4), inv: invocation === null ? '-' : formatPercent(invocation), phase: rec.phase, secs: Math.round((Date.now() - started) / 1000) });
             },
           });
         } catch (e) {
@@ -236,7 +211,7 @@ export function trainCommand(): Command {
       const lines = [
         `trained ${o.bench} with ${o.method}: approximator ${o.approx.join('-')}, predictor ${o.predict.join('-')}${o.method === 'axnet' ? `, control ${o.control}` : ''}, ${o.decision} decision, ${m.parameters} parameters`,
         `  quality ${o.quality.metric} < ${o.quality.bound}; ${result.history.length} epochs (batch ${o.batchSize}, Adam ${o.learningRate}), seed ${o.seed}, ${m.trainingSeconds.toFixed(1)} s on tfjs backend '${result.backend}'`,
-        `  test set (${m.samples} of ${all.n} ${opts.data ? `samples from ${opts.data}` : 'generated samples'}): true invocation ${percent(m.trueInvocation)}, predicted invocation ${percent(m.predictedInvocation)}, accuracy ${percent(m.accuracy)}, error ${fixed(m.error)}`,
+        `  test set (${m.samples} of ${all.n} ${opts.data ? `samples from ${opts.data}` : 'generated samples'}): true invocation ${formatPercent(m.trueInvocation)}, predicted invocation ${formatPercent(m.predictedInvocation)}, accuracy ${formatPercent(m.accuracy)}, error ${fixed(m.error)}`,
       ];
       process.stdout.write(lines.join('\n') + '\n');
       confirmWritten(opts, `${paths.model}, ${paths.weights} and ${paths.summary}`);

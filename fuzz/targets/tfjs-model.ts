@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { AxcError } from '../../diagnostics/diagnostic.ts';
-import { readLayersModel } from '../../frontend/tfjs/read-layers-model.ts';
+import { readLayersModel } from '../../frontend/layers-model/read-layers-model.ts';
 import { compileAndExercise } from '../downstream.ts';
 import type { FuzzTarget } from '../fuzz-target.ts';
 import { applyJsonMutations, jsonMutationsArbitrary } from '../json-mutations.ts';

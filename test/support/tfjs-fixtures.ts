@@ -2,7 +2,7 @@
 // themselves are built by examples/tfjs-fixtures.ts (shared with the fuzzer) and re-exported here.
 
 import type { ExecutionContext } from 'ava';
-import { readLayersModel, type ReadLayersModelOptions, type ReadLayersModelResult } from '../../frontend/tfjs/read-layers-model.ts';
+import { readLayersModel, type ReadLayersModelOptions, type ReadLayersModelResult } from '../../frontend/layers-model/read-layers-model.ts';
 import { formatDiagnostic, type Diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { AxModel } from '../../ir/model.ts';
 import type { Written } from '../../examples/tfjs-fixtures.ts';

@@ -2,6 +2,7 @@
 // layers, predictor chain, decision Dense) and builds the AxModel IR from it once the weights are known.
 
 import type { Activation, ApproxLayer, AxModel, ControlSegment, Decision, DenseLayer, SourceLoc } from '../../ir/model.ts';
+import { kernelToRows } from '../../ir/keras-kernel.ts';
 import { DIAG } from '../../diagnostics/catalog.ts';
 import { diag, type Diagnostic } from '../../diagnostics/diagnostic.ts';
 import { DenseConfigSchema, InputShapeConfigSchema } from './layers-model-schema.ts';
@@ -298,13 +299,6 @@ export interface BuildOptions {
   sourceFile: string;
 }
 
-/** Keras [in][out] → IR [out][in]. */
-function transpose(kernel: Float32Array, inWidth: number, units: number): Float32Array {
-  const w = new Float32Array(units * inWidth);
-  for (let i = 0; i < inWidth; i++) for (let j = 0; j < units; j++) w[j * inWidth + i] = kernel[i * units + j];
-  return w;
-}
-
 export function planToModel(plan: AxNetPlan, weightsOf: (d: DenseInfo) => DenseWeights, opts: BuildOptions): { model: AxModel; renames: Rename[] } {
   const renames: Rename[] = [];
   const taken = new Set<string>();
@@ -323,7 +317,7 @@ export function planToModel(plan: AxNetPlan, weightsOf: (d: DenseInfo) => DenseW
       inWidth: d.inWidth,
       width: d.units,
       activation: d.activation as Activation,
-      weights: transpose(kernel, d.inWidth, d.units),
+      weights: kernelToRows(kernel, d.inWidth, d.units),
       bias: bias ? Float32Array.from(bias) : new Float32Array(d.units),
       loc: d.layer.loc,
     };
@@ -356,7 +350,7 @@ export function planToModel(plan: AxNetPlan, weightsOf: (d: DenseInfo) => DenseW
     const bias = new Float32Array(rows);
     let row = 0;
     for (const { x, w } of parts) {
-      weights.set(transpose(w.kernel, inWidth, x.units), row * inWidth);
+      weights.set(kernelToRows(w.kernel, inWidth, x.units), row * inWidth);
       if (w.bias) bias.set(w.bias, row);
       row += x.units;
     }

@@ -163,11 +163,11 @@ function fileInput(file: string): string {
 }
 
 /** `axc sim --input F --output out.csv`'s path (reader, simulator, CSV sink, atomic file) in a child process,
- *  against the in-memory simulator on the same samples in the same process (bench/file-to-csv.ts). */
+ *  against the in-memory simulator on the same samples in the same process (perf/file-to-csv.ts). */
 function fileToCsv(dir: string, binPath: string): string[] {
   const file = join(dir, 'file-csv.x');
   const source = fileInput(file);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'bench/file-to-csv.ts'), binPath, file, join(dir, 'file-csv.csv'), '200000'], { encoding: 'utf8', cwd: repo });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'perf/file-to-csv.ts'), binPath, file, join(dir, 'file-csv.csv'), '200000'], { encoding: 'utf8', cwd: repo });
   rmSync(file);
   if (r.status !== 0) return [`(failed: ${r.stderr.trim().split('\n').pop()})`];
   const m = JSON.parse(r.stdout.trim().split('\n').pop()!) as { samples: number; fileRate: number; memoryRate: number; rssBefore: number; peakRss: number };

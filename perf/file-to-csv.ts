@@ -1,7 +1,7 @@
 // Child process of npm run bench: the file -> CSV path of `axc sim --input F --output out.csv` (readSamples,
 // runSimulation and the CSV sink the command uses), timed, with the process's peak RSS growth over the run;
 // then the in-memory simulator over the first samples of the same file, for the ratio. Prints one JSON line.
-// Usage: node --import tsx bench/file-to-csv.ts <prog.bin> <input.x> <out.csv> <in-memory samples>
+// Usage: node --import tsx perf/file-to-csv.ts <prog.bin> <input.x> <out.csv> <in-memory samples>
 
 import { readFileSync } from 'node:fs';
 import { AtomicWriter } from '../cli/write-atomic.ts';

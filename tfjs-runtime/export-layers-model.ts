@@ -1,9 +1,10 @@
 // Exports an AxModel as a TensorFlow.js LayersModel that tfjs can `loadLayersModel` and `predict` with:
-// the functional AXNet pattern of frontend/tfjs/README.md, saved by tfjs's own serializer.
+// the functional AXNet pattern of frontend/layers-model/README.md, saved by tfjs's own serializer.
 
 import { join } from 'node:path';
 import type { AxModel, DenseLayer } from '../ir/model.ts';
 import { decisionOffset } from '../ir/model.ts';
+import { rowsToKernel } from '../ir/keras-kernel.ts';
 import { loadTfjs, type Tfjs } from './load-tfjs.ts';
 
 export const WEIGHTS_FILE = 'group1-shard1of1.bin';
@@ -25,11 +26,9 @@ export interface ExportedModel {
   backend: string;
 }
 
-/** Keras kernels are [in][out]; the IR stores rows [out][in]. Takes rows [first, first + n) of a layer. */
+/** Rows [first, first + n) of a layer as a Keras kernel tensor [in][n] (ir/keras-kernel.ts). */
 function kernel(tf: Tfjs, weights: Float32Array, inW: number, first: number, n: number) {
-  const k = new Float32Array(inW * n);
-  for (let o = 0; o < n; o++) for (let i = 0; i < inW; i++) k[i * n + o] = weights[(first + o) * inW + i];
-  return tf.tensor2d(k, [inW, n]);
+  return tf.tensor2d(rowsToKernel(weights, inW, first, n), [inW, n]);
 }
 
 export async function buildLayersModel(model: AxModel): Promise<{ tfModel: import('@tensorflow/tfjs').LayersModel; backend: string }> {
