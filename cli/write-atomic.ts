@@ -79,18 +79,21 @@ export class AtomicWriter {
   constructor(readonly path: string) {
     const kind = targetKind(path);
     if (kind === 'file') {
-      this.tmp = tempPathFor(path);
+      const tmp = tempPathFor(path);
+      this.tmp = tmp;
+      // The undo is in place before the file exists: with no SIGINT listener yet, Ctrl-C's default action
+      // would end the process at once, even in the middle of this constructor, and leave the file behind.
+      this.unregister = undoOnInterrupt({ output: path, undo: () => rmSync(tmp, { force: true }) });
       // Created synchronously: an unwritable destination fails here, before any work, and abort() can
       // always remove the file (an asynchronously opened stream could create it after the removal).
       let fd: number;
       try {
-        fd = openSync(this.tmp, 'w');
+        fd = openSync(tmp, 'w');
       } catch (e) {
+        this.unregister();
         fail(DIAG.fileUnwritable, undefined, path, describeFsError(e));
       }
       this.stream = createWriteStream('', { fd, highWaterMark: WRITE_BUFFER });
-      const tmp = this.tmp;
-      this.unregister = undoOnInterrupt({ output: path, undo: () => rmSync(tmp, { force: true }) });
     } else {
       this.tmp = null;
       // Opened asynchronously: a FIFO's open waits for a reader, and that must not block Ctrl-C.
