@@ -44,7 +44,7 @@ export const DIAG = {
   weightNotFloat32: entry('AXN124', (v: string) => `weight ${clip(v)} is not a finite float32 value`),
   weightsFileUnreadable: entry('AXN125', (path: string, why: string) => `cannot read weights file ${quote(path, 200)}: ${why}`),
   weightsFileMalformed: entry('AXN126', (what: string) => what),
-  unknownBenchmark: entry('AXN132', (name: string, known: string) => `unknown benchmark ${quote(name)}; known benchmarks: ${known}`),
+  // AXN132 (an unknown benchmark name) is retired: the .axn `benchmark` line reports AXD901 like `axc data`.
   benchmarkWidth: entry('AXN133', (name: string, bin: number, bout: number, min: number, mout: number) => `benchmark ${quote(name)} maps ${bin} inputs to ${bout} outputs, but the model maps ${min} to ${mout}`),
   badCpuCycles: entry('AXN134', (v: number) => `cpu cycles must be a whole number from 1 to 1000000000, got ${v}`),
   weightsMissing: entry('AXN127', () => `model has no 'weights' declaration; give a file, an inline block, or 'weights seed N'`),
@@ -117,8 +117,10 @@ export const DIAG = {
   simBadThreshold: entry('AXU711', (text: string, why: string) => `--threshold ${quote(text)} ${why}; T is a plain decimal number in (0, 1), such as 0.7`, 'usage'),
   simNoDecision: entry('AXU712', (bin: string) => `--threshold has nothing to change: '${bin}' has no decision instruction (decs or decm), so it invokes the approximator on every sample`, 'usage'),
 
-  // data generators (benchmarks/generators/) and the `data` / `exact` commands
-  dataUnknownBenchmark: entry('AXD901', (name: string, known: string) => `unknown benchmark ${quote(name)}; known benchmarks: ${known}`, 'usage'),
+  // benchmarks: their names (wherever given), the data generators (benchmarks/generators/), `axc data` and `axc exact`.
+  // An unknown name read from a file (a .axn `benchmark` line) is bad input; one typed on the command line is
+  // reported as fromCommandLine(DIAG.unknownBenchmark), a usage error.
+  unknownBenchmark: entry('AXD901', (name: string, known: string) => `unknown benchmark ${quote(name)}; known benchmarks: ${known}`),
   dataBadCount: entry('AXD902', (text: string, max: number) => `the sample count must be a whole number from 1 to ${max}, got '${text}'`, 'usage'),
   dataBadSeed: entry('AXD903', (text: string) => `the seed must be a whole number from 0 to 4294967295, got '${text}'`, 'usage'),
 

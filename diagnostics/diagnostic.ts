@@ -78,6 +78,11 @@ export class AxcError extends Error {
   }
 }
 
+/** `entry` reported about text typed on the command line: a usage error (exit 2) whatever its usual kind. */
+export function fromCommandLine<E extends DiagEntry>(entry: E): E {
+  return { ...entry, kind: 'usage' };
+}
+
 export function fail<E extends DiagEntry>(entry: E, where: SourceLoc | string | undefined, ...args: Parameters<E['message']>): never {
   throw new AxcError(diag(entry, where, ...args));
 }

@@ -391,10 +391,11 @@ test('bad input never throws', (t) => {
 
 // ---- the CPU fallback: benchmark and cpu declarations
 
-test('AXN132 unknown benchmark, at its name', (t) => {
+test('AXD901 unknown benchmark, at its name', (t) => {
   const src = edit(BASE, 'quality abs < 0.5', 'quality abs < 0.5\n  benchmark sobol');
   const d = expectDiag(t, src, DIAG.unknownBenchmark.code, at(src, 'sobol'));
   t.regex(d.message, /^unknown benchmark 'sobol'; known benchmarks: sobel, inversek2j, /);
+  t.falsy(d.usage, 'a name read from a file is bad input (exit 1), not a usage error as on the command line');
 });
 
 test('AXN133 a benchmark whose widths differ from the model', (t) => {
