@@ -10,6 +10,10 @@ function entry<F extends Fmt>(code: string, message: F, kind: 'input' | 'usage' 
   return { code, message, kind };
 }
 
+const malformed = (why: string) => `binary is malformed: ${why}`;
+const badSymbols = (why: string) => `bad symbol table: ${why}`;
+const illegal = (pc: number, why: string) => `illegal instruction at pc ${pc}: ${why}`;
+
 export const DIAG = {
   // .axn lexing and parsing
   unexpectedCharacter: entry('AXN001', (ch: string) => `unexpected character ${quote(ch)}`),
@@ -68,23 +72,57 @@ export const DIAG = {
   notABinary: entry('AXB401', () => `not an axc binary (bad magic number)`),
   binaryVersion: entry('AXB402', (got: number, want: number) => `binary format version ${got} is not supported by this axc (expects version ${want}); recompile the model`),
   binaryChecksum: entry('AXB403', () => `binary is corrupt: its CRC-32 does not match its contents`),
-  binaryMalformed: entry('AXB404', (why: string) => `binary is malformed: ${why}`),
+  // AXB404, one entry per way a binary's container or body can be malformed
+  binaryTruncated: entry('AXB404', () => malformed('it is truncated or its container is damaged')),
+  binaryBodyUnreadable: entry('AXB404', (decoderError: string) => malformed(decoderError)),
+  binaryHardwareInvalid: entry('AXB404', (field: string, schemaIssue: string) => malformed(`its hardware description is invalid (${field}: ${schemaIssue})`)),
+  binaryNotTypedArray: entry('AXB404', (what: string, dtype: string) => malformed(`${what} is not a ${dtype} array`)),
+  binaryCodeNotInstructions: entry('AXB404', () => malformed('code length is not a whole number of instructions')),
+  binaryCodeLength: entry('AXB404', (words: number, instructionWords: number) => malformed(`code is ${words} words, not a multiple of ${instructionWords}`)),
+  binarySourceMapMissing: entry('AXB404', () => malformed('source map is missing')),
+  binarySourceMapFileNames: entry('AXB404', () => malformed('source map file names are not strings')),
+  binarySourceMapShort: entry('AXB404', () => malformed('source map does not cover every instruction')),
+  binarySourceMapFile: entry('AXB404', (index: number, file: number, files: number) => malformed(`source map entry ${index} names file ${file} of ${files}`)),
+  binaryPartInvalid: entry('AXB404', (part: string, schemaIssue: string) => malformed(`its ${part} is invalid (${schemaIssue})`)),
+  binaryRegionName: entry('AXB404', (name: string) => malformed(`region name ${quote(name)} is not one word`)),
+  binaryMetaWidths: entry('AXB404', (metaIn: number, metaOut: number, received: number, sent: number) => malformed(`its metadata says ${metaIn} -> ${metaOut} but its program receives ${received} and sends ${sent} words`)),
+  binaryUnknownBenchmark: entry('AXB404', (name: string) => malformed(`it names benchmark ${quote(name)}, which this axc does not know`)),
   hardwareMismatch: entry('AXB406', (built: string, given: string) => `binary was compiled for hardware ${built}, not ${given}; recompile with this --npu`),
-  illegalInstruction: entry('AXB405', (pc: number, why: string) => `illegal instruction at pc ${pc}: ${why}`),
+  // AXB405: an instruction the NPU cannot execute; `illegalInstruction` holds the operand checks of isa/verify-program.ts
+  illegalInstruction: entry('AXB405', (pc: number, mnemonic: string, why: string) => illegal(pc, `${mnemonic}: ${why}`)),
+  programTooLong: entry('AXB405', (length: number, max: number) => illegal(max, `program has ${length} instructions; at most ${max} fit the branch target field`)),
+  programNoRecv: entry('AXB405', () => illegal(0, 'program has no recv, so it never takes a sample')),
+  unknownOpcode: entry('AXB405', (pc: number, opcode: number) => illegal(pc, `unknown opcode ${opcode}`)),
+  badStageTag: entry('AXB405', (pc: number, stage: number) => illegal(pc, `stage tag ${stage} is not a stage`)),
+  reservedBitsSet: entry('AXB405', (pc: number, mnemonic: string) => illegal(pc, `reserved bits of '${mnemonic}' are not zero`)),
   // Issue 8 (isa): checks the loader and the assembler share (isa/check-binary.ts, isa/control-flow.ts).
   fallsOffEnd: entry('AXB420', (pc: number, mnemonic: string) => `control runs off the end of the program: '${mnemonic}' at pc ${pc} is the last instruction and a path continues past it; end every path with 'jmp' (back to the sample loop) or 'halt'`),
   regionOutOfRange: entry('AXB421', (name: string, at: string, len: number, size: number, memory: string) => `region '${name}' at ${at} with ${len} words does not fit the ${size}-word ${memory}`),
   dramImageTooLarge: entry('AXB422', (words: number, limit: number, holder: string) => `the DRAM image needs ${words} words, but ${holder} holds ${limit}`),
   benchmarkWidths: entry('AXB423', (name: string, bin: number, bout: number, pin: number, pout: number) => `the program names benchmark '${name}' (${bin} -> ${bout}) for a ${pin} -> ${pout} program`),
-  badSymbol: entry('AXB424', (why: string) => `bad symbol table: ${why}`),
+  // AXB424: the symbol table, one entry per fault
+  symbolNotLabel: entry('AXB424', (name: string) => badSymbols(`${quote(name)} is not a label name`)),
+  symbolTwice: entry('AXB424', (name: string) => badSymbols(`${quote(name)} is defined twice`)),
+  symbolPastEnd: entry('AXB424', (name: string, pc: number, length: number) => badSymbols(`${quote(name)} is at pc ${pc}, past the end of the program (${length} instructions)`)),
   dramNotFinite: entry('AXB425', (addr: number, value: number) => `DRAM word ${addr} holds ${value}; the image must hold finite float32 values`),
 
   // assembler
   unknownMnemonic: entry('AXA501', (m: string) => `unknown mnemonic ${quote(m)}`),
-  badOperand: entry('AXA502', (why: string) => why),
+  operandCount: entry('AXA502', (mnemonic: string, count: number, names: string, got: number) => `'${mnemonic}' takes ${count} operands (${names}), got ${got}`),
+  badOperand: entry('AXA502', (mnemonic: string, operand: string, why: string) => `${mnemonic} operand '${operand}': ${why}`),
+  operandTooWide: entry('AXA502', (mnemonic: string, operand: string, value: number, bits: number) => `${mnemonic} operand '${operand}': ${value} does not fit in ${bits} bits`),
   undefinedLabel: entry('AXA503', (l: string) => `undefined label ${quote(l)}`),
   duplicateLabel: entry('AXA504', (l: string) => `label ${quote(l)} is defined twice`),
-  badDirective: entry('AXA505', (why: string) => why),
+  // AXA505, one entry per directive: what its operands must be
+  badStage: entry('AXA505', (stages: string, last: number) => `.stage takes one of ${stages} (or 0-${last})`),
+  badModelName: entry('AXA505', () => '.model takes one name'),
+  badBenchmarkDirective: entry('AXA505', (benchmarks: string) => `.benchmark takes one of ${benchmarks}`),
+  badCpuDirective: entry('AXA505', () => '.cpu takes the CPU cycles of one exact evaluation (a whole number from 1)'),
+  badQualityDirective: entry('AXA505', (metrics: string) => `.quality takes METRIC BOUND with METRIC one of ${metrics} and a positive decimal BOUND`),
+  badScheduleDirective: entry('AXA505', () => '.schedule takes static, dynamic or assembled'),
+  badRegionDirective: entry('AXA505', (kinds: string) => `.region takes NAME KIND mADDR|dADDR LEN with KIND one of ${kinds}`),
+  badDataDirective: entry('AXA505', () => '.data takes dADDR then comma-separated finite float32 values'),
+  unknownDirective: entry('AXA505', (head: string) => `unknown directive ${quote(head)}`),
 
   // simulator and its inputs
   inputNumber: entry('AXS601', (tok: string) => `${quote(tok)} is not a number`),

@@ -24,14 +24,14 @@ export function verifyProgram(
   const diags: Diagnostic[] = [];
   let inputWidth = -1;
   let outputWidth = -1;
-  if (program.length > MAX_PROGRAM_LENGTH) diags.push(diag(DIAG.illegalInstruction, undefined, MAX_PROGRAM_LENGTH, `program has ${program.length} instructions; at most ${MAX_PROGRAM_LENGTH} fit the branch target field`));
+  if (program.length > MAX_PROGRAM_LENGTH) diags.push(diag(DIAG.programTooLong, undefined, program.length, MAX_PROGRAM_LENGTH));
   program.forEach((ins, pc) => {
     const op = OP_BY_CODE[ins.op]!;
     const a: Record<string, number> = {};
     op.layout.forEach((fd, i) => (a[fd.name] = ins.args[i]));
     const bad = (why: string) => {
       const loc = locOf(pc);
-      diags.push(diag(DIAG.illegalInstruction, loc, pc, `${op.mnemonic}: ${why}`));
+      diags.push(diag(DIAG.illegalInstruction, loc, pc, op.mnemonic, why));
     };
     const within = (what: string, start: number, n: number, size: number, unit: string) => {
       if (start + n > size) bad(`${what} [${start}, ${start + n}) exceeds the ${size}-word ${unit}`);
@@ -83,7 +83,7 @@ export function verifyProgram(
     if ('target' in a && a.target >= program.length) bad(`branch target ${a.target} is past the end of the program (${program.length} instructions)`);
   });
   diags.push(...checkControlFlow(program, locOf));
-  if (inputWidth < 0) diags.push(diag(DIAG.illegalInstruction, undefined, 0, 'program has no recv, so it never takes a sample'));
+  if (inputWidth < 0) diags.push(diag(DIAG.programNoRecv, undefined));
   if (diags.length > MAX_REPORTED) throw new AxcError([...diags.slice(0, MAX_REPORTED), diag(DIAG.moreErrors, undefined, diags.length - MAX_REPORTED)]);
   if (diags.length) throw new AxcError(diags);
   return { inputWidth, outputWidth: Math.max(outputWidth, 0) };
