@@ -88,8 +88,15 @@ export const DIAG = {
   binaryMetaWidths: entry('AXB404', (metaIn: number, metaOut: number, received: number, sent: number) => malformed(`its metadata says ${metaIn} -> ${metaOut} but its program receives ${received} and sends ${sent} words`)),
   binaryUnknownBenchmark: entry('AXB404', (name: string) => malformed(`it names benchmark ${quote(name)}, which this axc does not know`)),
   hardwareMismatch: entry('AXB406', (built: string, given: string) => `binary was compiled for hardware ${built}, not ${given}; recompile with this --npu`),
-  // AXB405: an instruction the NPU cannot execute; `illegalInstruction` holds the operand checks of isa/verify-program.ts
-  illegalInstruction: entry('AXB405', (pc: number, mnemonic: string, why: string) => illegal(pc, `${mnemonic}: ${why}`)),
+  // AXB405: an instruction the NPU cannot execute (isa/verify-program.ts, isa/encoding.ts)
+  rangeExceeds: entry('AXB405', (pc: number, mnemonic: string, what: string, start: number, n: number, size: number, unit: string) => illegal(pc, `${mnemonic}: ${what} [${start}, ${start + n}) exceeds the ${size}-word ${unit}`)),
+  noSuchTile: entry('AXB405', (pc: number, mnemonic: string, tile: number, tiles: number) => illegal(pc, `${mnemonic}: tile ${tile} does not exist (the NPU has ${tiles})`)),
+  recvNothing: entry('AXB405', (pc: number, mnemonic: string) => illegal(pc, `${mnemonic}: receives 0 words; a sample has at least one value`)),
+  recvWidthChanges: entry('AXB405', (pc: number, mnemonic: string, len: number, earlier: number) => illegal(pc, `${mnemonic}: receives ${len} words but an earlier recv takes ${earlier}`)),
+  sendWidthChanges: entry('AXB405', (pc: number, mnemonic: string, len: number, earlier: number) => illegal(pc, `${mnemonic}: sends ${len} words but an earlier send gives ${earlier}`)),
+  pesExceedTile: entry('AXB405', (pc: number, mnemonic: string, pe: number, count: number, pes: number) => illegal(pc, `${mnemonic}: PEs [${pe}, ${pe + count}) exceed the tile's ${pes}`)),
+  unusableThreshold: entry('AXB405', (pc: number, mnemonic: string, threshold: number) => illegal(pc, `${mnemonic}: threshold ${threshold} is not strictly between 0 and 1 (as a float32)`)),
+  targetPastEnd: entry('AXB405', (pc: number, mnemonic: string, target: number, length: number) => illegal(pc, `${mnemonic}: branch target ${target} is past the end of the program (${length} instructions)`)),
   programTooLong: entry('AXB405', (length: number, max: number) => illegal(max, `program has ${length} instructions; at most ${max} fit the branch target field`)),
   programNoRecv: entry('AXB405', () => illegal(0, 'program has no recv, so it never takes a sample')),
   unknownOpcode: entry('AXB405', (pc: number, opcode: number) => illegal(pc, `unknown opcode ${opcode}`)),

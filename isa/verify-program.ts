@@ -2,7 +2,7 @@
 // every buffer, memory and branch access is proven in range once, before the first sample, and
 // control is proven never to run off the end of the program (isa/control-flow.ts).
 
-import { DIAG } from '../diagnostics/catalog.ts';
+import { DIAG, type DiagEntry } from '../diagnostics/catalog.ts';
 import { AxcError, diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { Hardware } from '../hardware/description.ts';
 import type { SourceLoc } from '../ir/model.ts';
@@ -29,31 +29,28 @@ export function verifyProgram(
     const op = OP_BY_CODE[ins.op]!;
     const a: Record<string, number> = {};
     op.layout.forEach((fd, i) => (a[fd.name] = ins.args[i]));
-    const bad = (why: string) => {
-      const loc = locOf(pc);
-      diags.push(diag(DIAG.illegalInstruction, loc, pc, op.mnemonic, why));
-    };
+    const bad = <E extends DiagEntry>(entry: E, ...args: Parameters<E['message']>) => diags.push(diag(entry, locOf(pc), ...args));
     const within = (what: string, start: number, n: number, size: number, unit: string) => {
-      if (start + n > size) bad(`${what} [${start}, ${start + n}) exceeds the ${size}-word ${unit}`);
+      if (start + n > size) bad(DIAG.rangeExceeds, pc, op.mnemonic, what, start, n, size, unit);
     };
-    if ('tile' in a && a.tile >= hw.tiles) bad(`tile ${a.tile} does not exist (the NPU has ${hw.tiles})`);
+    if ('tile' in a && a.tile >= hw.tiles) bad(DIAG.noSuchTile, pc, op.mnemonic, a.tile, hw.tiles);
     switch (op.mnemonic) {
       case 'recv':
       case 'send': {
         within('on-chip memory range', a.ocm, a.len, hw.onChipMemoryWords, 'on-chip memory');
         if (op.mnemonic === 'recv') {
           // A sample file cannot hold an empty sample (blank lines are skipped), so such a program could never run one.
-          if (a.len === 0) bad('receives 0 words; a sample has at least one value');
-          if (inputWidth >= 0 && a.len !== inputWidth) bad(`receives ${a.len} words but an earlier recv takes ${inputWidth}`);
+          if (a.len === 0) bad(DIAG.recvNothing, pc, op.mnemonic);
+          if (inputWidth >= 0 && a.len !== inputWidth) bad(DIAG.recvWidthChanges, pc, op.mnemonic, a.len, inputWidth);
           inputWidth = a.len;
         } else {
-          if (outputWidth >= 0 && a.len !== outputWidth) bad(`sends ${a.len} words but an earlier send gives ${outputWidth}`);
+          if (outputWidth >= 0 && a.len !== outputWidth) bad(DIAG.sendWidthChanges, pc, op.mnemonic, a.len, outputWidth);
           outputWidth = a.len;
         }
         break;
       }
       case 'ldw':
-        if (a.pe + a.count > hw.pesPerTile) bad(`PEs [${a.pe}, ${a.pe + a.count}) exceed the tile's ${hw.pesPerTile}`);
+        if (a.pe + a.count > hw.pesPerTile) bad(DIAG.pesExceedTile, pc, op.mnemonic, a.pe, a.count, hw.pesPerTile);
         within('weight-buffer range', a.wbuf, a.row, hw.weightBufferWords, 'weight buffer');
         within('DRAM range', a.dram, a.count * a.row, dramWords, 'DRAM image');
         break;
@@ -62,7 +59,7 @@ export function verifyProgram(
         within('on-chip memory range', a.ocm, a.len, hw.onChipMemoryWords, 'on-chip memory');
         break;
       case 'neu':
-        if (a.pe + a.count > hw.pesPerTile) bad(`PEs [${a.pe}, ${a.pe + a.count}) exceed the tile's ${hw.pesPerTile}`);
+        if (a.pe + a.count > hw.pesPerTile) bad(DIAG.pesExceedTile, pc, op.mnemonic, a.pe, a.count, hw.pesPerTile);
         within('input-buffer range', a.ibuf, a.len, hw.inputBufferWords, 'input buffer');
         within('weight-buffer range', a.wbuf, a.len + 1, hw.weightBufferWords, 'weight buffer');
         if (a.ctl) within('control slice', a.cbuf, a.count, hw.inputBufferWords, 'input buffer');
@@ -77,10 +74,10 @@ export function verifyProgram(
         if (op.mnemonic === 'decs') within('P(x) address', a.ocm, 1, hw.onChipMemoryWords, 'on-chip memory');
         else within('logit pair', a.ocm, 2, hw.onChipMemoryWords, 'on-chip memory');
         // Outside (0, 1) a decision is constant (or, for softmax, its cut is not even a number): refused as the frontends refuse it.
-        if (!isUsableThreshold(a.threshold)) bad(`threshold ${a.threshold} is not strictly between 0 and 1 (as a float32)`);
+        if (!isUsableThreshold(a.threshold)) bad(DIAG.unusableThreshold, pc, op.mnemonic, a.threshold);
         break;
     }
-    if ('target' in a && a.target >= program.length) bad(`branch target ${a.target} is past the end of the program (${program.length} instructions)`);
+    if ('target' in a && a.target >= program.length) bad(DIAG.targetPastEnd, pc, op.mnemonic, a.target, program.length);
   });
   diags.push(...checkControlFlow(program, locOf));
   if (inputWidth < 0) diags.push(diag(DIAG.programNoRecv, undefined));
