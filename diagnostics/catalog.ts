@@ -10,6 +10,7 @@ function entry<F extends Fmt>(code: string, message: F, kind: 'input' | 'usage' 
   return { code, message, kind };
 }
 
+const cannotRun = (why: string) => `model cannot run on this NPU under any schedule: ${why}`;
 const malformed = (why: string) => `binary is malformed: ${why}`;
 const badSymbols = (why: string) => `bad symbol table: ${why}`;
 const illegal = (pc: number, why: string) => `illegal instruction at pc ${pc}: ${why}`;
@@ -59,13 +60,22 @@ export const DIAG = {
 
   // compiler
   staticDoesNotFit: entry('AXC201', (why: string) => `static schedule does not fit this NPU: ${why}`),
-  cannotSchedule: entry('AXC202', (why: string) => `model cannot run on this NPU under any schedule: ${why}`),
+  // AXC202: no schedule fits; one entry per resource that is too small
+  weightBufferTooSmall: entry('AXC202', (layer: string, fanIn: number, bufferWords: number) => cannotRun(`'${layer}' has fan-in ${fanIn}, so each of its neurons needs ${fanIn + 1} weight words, but a PE's weight buffer holds ${bufferWords}`)),
+  onChipMemoryTooSmall: entry('AXC202', (needed: number, words: number) => cannotRun(`its sample, control vectors, P(x), intermediates and output need ${needed} words of on-chip memory, but the NPU has ${words}`)),
+  inputBufferTooSmall: entry('AXC202', (layer: string, needed: number, inputs: number, controls: number | null, bufferWords: number) => cannotRun(`'${layer}' needs ${needed} input-buffer words (${inputs} inputs${controls === null ? '' : ` + ${controls} control elements`}), but a tile's input buffer holds ${bufferWords}`)),
+  dramTooSmall: entry('AXC202', (imageWords: number, dramWords: number) => cannotRun(`its weight image is ${imageWords} words, but DRAM holds ${dramWords}`)),
   unknownPass: entry('AXC203', (name: string, passes: string) => `unknown pass '${name}'; passes are: ${passes}`),
   invalidIr: entry('AXC204', (why: string) => `invalid IR: ${why}`),
 
   // hardware description
-  hardwareSyntax: entry('AXH301', (why: string) => `hardware description is not valid JSON: ${why}`),
-  hardwareField: entry('AXH302', (field: string, why: string) => `hardware field ${quote(field)}: ${why}`),
+  // AXH301: the text is not JSON; the parser's own words, or an empty file
+  hardwareSyntax: entry('AXH301', (parserError: string) => `hardware description is not valid JSON: ${parserError}`),
+  hardwareEmpty: entry('AXH301', () => 'hardware description is not valid JSON: empty file'),
+  // AXH302: a field's value; the schema's words (zod), or what is wrong with the field itself
+  hardwareField: entry('AXH302', (field: string, schemaIssue: string) => `hardware field ${quote(field)}: ${schemaIssue}`),
+  hardwareNotObject: entry('AXH302', () => `hardware field ${quote('(top level)')}: a hardware description is a JSON object of fields, like {"tiles": 4}`),
+  hardwareUnknownField: entry('AXH302', (field: string) => `hardware field ${quote(field)}: is not a hardware parameter`),
   hardwareDuplicate: entry('AXH303', (field: string) => `hardware field ${quote(field)} is given more than once`),
 
   // binaries
