@@ -10,6 +10,12 @@ function entry<F extends Fmt>(code: string, message: F, kind: 'input' | 'usage' 
   return { code, message, kind };
 }
 
+const notLayersModel = (why: string) => `not a TensorFlow.js LayersModel: ${why}`;
+const notAxnet = (why: string) => `not an AXNet model: ${why}`;
+const badMultiply = (layer: string, why: string) => `Multiply layer ${quote(layer)} ${why}`;
+const badDecision = (layer: string, why: string) => `decision layer ${quote(layer)} ${why}; the decision is a Dense with 1 unit and sigmoid activation, or 2 units and softmax activation`;
+const NEEDS_INPUT_WIDTH = 'axc needs the input width (batch_input_shape [null, N])';
+const topology = (which: string, given: string, why: string) => `${which} topology '${given}': ${why}`;
 const cannotRun = (why: string) => `model cannot run on this NPU under any schedule: ${why}`;
 const malformed = (why: string) => `binary is malformed: ${why}`;
 const badSymbols = (why: string) => `bad symbol table: ${why}`;
@@ -156,7 +162,24 @@ export const DIAG = {
   // command line and files
   fileUnreadable: entry('AXU701', (path: string, why: string) => `cannot read '${path}': ${why}`),
   fileUnwritable: entry('AXU702', (path: string, why: string) => `cannot write '${path}': ${why}`),
-  badOption: entry('AXU703', (why: string) => why, 'usage'),
+  // AXU703: an option's value, or options that do not go together; one entry per rule
+  compileNeedsOutput: entry('AXU703', () => 'compile needs -o <prog.bin> (or --dump-after <pass> to only inspect the IR)', 'usage'),
+  tfjsOnlyOption: entry('AXU703', (flag: string) => `${flag} applies to a TensorFlow.js model.json only; an .axn states its decision in the model ('decision = sigmoid(threshold: T)' or 'softmax(safe: I)')`, 'usage'),
+  outputDirectoryIsFile: entry('AXU703', (dir: string) => `-o '${dir}' is an existing file; -o names a directory to write into`, 'usage'),
+  judgingWithoutReference: entry('AXU703', () => '--metric and --bound say how outputs are judged against a reference; give --reference <file|exact> too', 'usage'),
+  badBoundOption: entry('AXU703', (text: string) => `--bound takes a positive decimal number; got '${text}'`, 'usage'),
+  qualityHalfGiven: entry('AXU703', (model: string, missing: 'metric' | 'bound') => `model '${model}' has no \`quality\` line to take the ${missing} from; give ${missing === 'metric' ? '--metric abs|rel|rmse' : '--bound B'} too`, 'usage'),
+  stdinTwice: entry('AXU703', () => "--input and --reference cannot both read standard input ('-')", 'usage'),
+  badTraceSamples: entry('AXU703', (text: string) => `--trace-samples takes A:B with A < B (samples A to B-1), :B, A:, or N; got '${text}'`, 'usage'),
+  traceSamplesWithoutTrace: entry('AXU703', () => '--trace-samples chooses which samples go into the trace; give --trace <trace.json> too', 'usage'),
+  quietShowsNothing: entry('AXU703', () => '-q hides the report table, and no --output, --report or --trace was given: the run would show nothing', 'usage'),
+  traceTooLarge: entry('AXU703', (maxEvents: number) => `the trace passed ${maxEvents.toLocaleString('en-US')} events; trace fewer samples with --trace-samples (e.g. 0:1000)`, 'usage'),
+  badTarget: entry('AXU703', (text: string) => `--target takes violations<=R (the violation rate of delivered outputs, R in [0, 1]) or error<=E (their mean error, E >= 0); got '${text}'`, 'usage'),
+  badHoldout: entry('AXU703', (text: string) => `--holdout takes the fraction of rows to hold out, from 0 up to (not including) 1; got '${text}'`, 'usage'),
+  badTuneSeed: entry('AXU703', (text: string, max: number) => `--seed takes a whole number from 0 to ${max}; got '${text}'`, 'usage'),
+  tuneNoDecision: entry('AXU703', (bin: string) => `${bin} has no decision instruction (decs or decm): the NPU runs on every sample, so there is no threshold to tune`, 'usage'),
+  tuneMixedDecisions: entry('AXU703', (bin: string) => `${bin} mixes sigmoid (decs) and softmax (decm) decisions; axc tune sets one threshold for one kind of decision`, 'usage'),
+  holdoutLeavesNothing: entry('AXU703', (holdout: string, rows: number) => `--holdout ${holdout} leaves no calibration rows out of ${rows}`, 'usage'),
   referenceNoBenchmark: entry('AXU720', (model: string) => `--reference exact computes the reference with the benchmark the model names, and model ${quote(model)} names none; give a file of exact outputs, or add \`benchmark NAME\` to the model`, 'usage'),
   targetUnreachable: entry('AXU722', (target: string, rows: number, best: string) => `no decision threshold meets ${target} on the ${rows.toLocaleString('en-US')} calibration rows: ${best}; nothing written`),
   noQualityMetric: entry('AXU721', (model: string) => `model ${quote(model)} has no \`quality\` line, so there is no metric to judge its outputs by; give --metric abs|rel|rmse and --bound B`, 'usage'),
@@ -180,31 +203,87 @@ export const DIAG = {
   dataBadSeed: entry('AXD903', (text: string) => `the seed must be a whole number from 0 to 4294967295, got '${text}'`, 'usage'),
 
   // TensorFlow.js / Keras LayersModel importer (frontend/tfjs/)
-  tfjsJsonSyntax: entry('AXI801', (why: string) => `model.json is not valid JSON: ${why}`),
-  tfjsNotLayersModel: entry('AXI802', (why: string) => `not a TensorFlow.js LayersModel: ${why}`),
-  tfjsMalformed: entry('AXI803', (where: string, why: string) => `${where}: ${why}`),
+  // AXI801: the JSON parser's words (as frontend/tfjs/read-layers-model.ts words its codes), or an empty file
+  tfjsJsonSyntax: entry('AXI801', (parserError: string) => `model.json is not valid JSON: ${parserError}`),
+  tfjsJsonEmpty: entry('AXI801', () => 'model.json is not valid JSON: the file is empty'),
+  // AXI802: some other kind of JSON file
+  tfjsNotAnObject: entry('AXI802', (holds: string) => notLayersModel(`model.json holds ${holds}; a LayersModel's model.json is an object with "modelTopology" and "weightsManifest"`)),
+  tfjsWrongFormat: entry('AXI802', (format: string) => notLayersModel(`its format is "${clip(format)}"${format === 'graph-model' ? ' (converted from a SavedModel or frozen graph); convert the Keras model instead: tensorflowjs_converter --input_format keras model.h5 out_dir/' : ''}; axc reads "layers-model" files`)),
+  tfjsNoTopology: entry('AXI802', () => notLayersModel('model.json has no "modelTopology" (the Keras model architecture)')),
+  tfjsNoManifest: entry('AXI802', () => notLayersModel('model.json has no "weightsManifest" (the list of weight shards and the weights in them)')),
+  tfjsTopologyClass: entry('AXI802', (className: unknown) => notLayersModel(`modelTopology's class_name is ${typeof className === 'string' ? `"${clip(className)}"` : clip(String(JSON.stringify(className)))}; expected "Model", "Functional" or "Sequential"`)),
+  tfjsTopologyShape: entry('AXI802', () => notLayersModel('modelTopology is neither a Keras model ({ "class_name", "config" }) nor a model config ({ "name", "layers", ... })')),
+  // AXI803: a value in model.json; the schema's words (zod), or what axc found wrong with it
+  tfjsMalformed: entry('AXI803', (where: string, schemaIssue: string) => `${where}: ${schemaIssue}`),
+  tfjsBadTensorRef: entry('AXI803', (layer: string, index: number) => `layer ${quote(layer)} inbound_nodes[0][${index}]: expected a tensor reference [layerName, nodeIndex, tensorIndex, kwargs]`),
+  tfjsBadKerasHistory: entry('AXI803', (layer: string) => `layer ${quote(layer)} inbound_nodes[0]: a __keras_tensor__ has no valid keras_history [layerName, nodeIndex, tensorIndex]`),
+  tfjsBadInboundNodes: entry('AXI803', (layer: string) => `layer ${quote(layer)} inbound_nodes[0]: expected a list of tensor references or { "args": [...] }`),
+  tfjsUnknownBenchmark: entry('AXI803', (name: string) => `userDefinedMetadata.axc.benchmark: ${quote(name)} is not a known benchmark`),
+  tfjsWeightUnlocatable: entry('AXI803', (where: string, blocker: string, dtype: string, weight: string) => `${where}: weight ${quote(blocker)} has dtype ${quote(dtype)}, whose size axc cannot compute, so weight ${quote(weight)} after it cannot be located in the shards`),
+  tfjsGroupWithoutShards: entry('AXI803', (group: number, bytes: number) => `weightsManifest[${group}].paths: the group lists no shard files but holds ${bytes} bytes of weights`),
   tfjsUnsupportedLayer: entry('AXI804', (layer: string, cls: string) => `layer ${quote(layer)} is a ${clip(cls)}; an AXNet model holds only Dense and Multiply layers (and its InputLayer)`),
   tfjsUnsupportedActivation: entry('AXI805', (layer: string, act: string, expected: string) => `layer ${quote(layer)} has activation ${quote(act)}; ${expected}`),
-  tfjsBadMultiply: entry('AXI806', (layer: string, why: string) => `Multiply layer ${quote(layer)} ${why}`),
+  // AXI806: a Multiply that is not an AXNet gate
+  tfjsMultiplyArity: entry('AXI806', (layer: string, tensors: number) => badMultiply(layer, `multiplies ${tensors} tensors; an AXNet gate multiplies exactly two: a hidden Dense and its control Dense`)),
+  tfjsGateWithoutPredictor: entry('AXI806', (layer: string, sequential: boolean) => badMultiply(layer, `gates the approximator, but the model has ${sequential ? 'no predictor (it is Sequential)' : 'one output and so no predictor'}; a gated AXNet model has two outputs [H(x), P(x)]`)),
+  tfjsGateOperands: entry('AXI806', (layer: string, first: string, second: string, predictor: string) => badMultiply(layer, `multiplies ${first} by ${second}; one operand must be an approximator hidden Dense and the other a control Dense fed by ${predictor}`)),
+  tfjsControlShared: entry('AXI806', (layer: string, control: string) => badMultiply(layer, `uses control Dense ${quote(control)}, which already gates another layer; each control Dense feeds exactly one Multiply`)),
   tfjsWeightShape: entry('AXI807', (weight: string, layer: string, got: string, expected: string, why: string) => `weight ${quote(weight)} of layer ${quote(layer)} has shape ${got} in the weightsManifest, expected ${expected} (${why})`),
   tfjsShardUnreadable: entry('AXI808', (shard: string, why: string) => `cannot read weight shard ${quote(shard)}: ${why}`),
   tfjsShardShort: entry('AXI809', (shard: string, why: string) => `weight shard ${quote(shard)} is too short: ${why}`),
   tfjsWeightDtype: entry('AXI810', (weight: string, layer: string, dtype: string) => `weight ${quote(weight)} of layer ${quote(layer)} has dtype ${quote(dtype)}; axc reads float32 weights only (re-export without --quantize / float16 conversion)`),
   tfjsWeightQuantized: entry('AXI811', (weight: string, layer: string, how: string) => `weight ${quote(weight)} of layer ${quote(layer)} is quantized (${how}); axc reads unquantized float32 weights only (convert without --quantize_*)`),
   tfjsWeightMissing: entry('AXI812', (layer: string, what: string, lookedFor: string) => `layer ${quote(layer)} has no ${what} in the weightsManifest (looked for ${quote(lookedFor)})`),
-  tfjsNotThePattern: entry('AXI813', (why: string) => `not an AXNet model: ${why}`),
+  // AXI813: the model's shape as a whole is not AXNet's
+  tfjsInputCount: entry('AXI813', (inputs: number) => notAxnet(`the model has ${inputs} inputs; an AXNet model has exactly one input vector`)),
+  tfjsOutputCount: entry('AXI813', (outputs: number) => notAxnet(`the model has ${outputs} outputs; an AXNet model has two, [approximator H(x), decision P(x)], or one for a plain approximator`)),
+  tfjsNoLayers: entry('AXI813', () => notAxnet('the Sequential model has no layers')),
   tfjsControlWidth: entry('AXI814', (control: string, w: number, layer: string, lw: number, mult: string) => `control Dense ${quote(control)} has ${w} units but the layer it gates, ${quote(layer)} (through Multiply ${quote(mult)}), has ${lw}; a control vector is as wide as the layer it gates`),
-  tfjsBadDecision: entry('AXI815', (layer: string, why: string) => `decision layer ${quote(layer)} ${why}; the decision is a Dense with 1 unit and sigmoid activation, or 2 units and softmax activation`),
+  tfjsDecisionNotDense: entry('AXI815', (layer: string, className: string) => badDecision(layer, `(output 1) is a ${clip(className)}`)),
+  tfjsDecisionShape: entry('AXI815', (layer: string, units: number, activation: string) => badDecision(layer, `(output 1) has ${units} unit${units === 1 ? '' : 's'} with ${activation} activation`)),
   tfjsOutputOrder: entry('AXI816', (first: string, second: string) => `output 0 ${quote(first)} has the shape of a decision and output 1 ${quote(second)} does not; axc takes the outputs by position: output_layers[0] is the approximator H(x) and output_layers[1] the decision P(x). Rebuild the model with outputs [H, P]`),
-  tfjsLayerGraph: entry('AXI817', (why: string) => why),
-  tfjsBadOption: entry('AXI818', (why: string) => why, 'usage'),
+  // AXI817: how the layers are wired; one entry per rule
+  tfjsSequentialNoInputShape: entry('AXI817', (layer: string) => `the Sequential model's first layer ${quote(layer)} declares no input shape; ${NEEDS_INPUT_WIDTH}`),
+  tfjsInputNoShape: entry('AXI817', (layer: string) => `input layer ${quote(layer)} declares no batch_input_shape; ${NEEDS_INPUT_WIDTH}`),
+  tfjsLayerNameTwice: entry('AXI817', (layer: string) => `two layers are named ${quote(layer)}; Keras layer names are unique`),
+  tfjsLayerReused: entry('AXI817', (layer: string, calls: number) => `layer ${quote(layer)} is applied ${calls} times; each layer of an AXNet model is applied once`),
+  tfjsRefToNothing: entry('AXI817', (where: string, layer: string) => `${where} refers to layer ${quote(layer)}, which is not in the model`),
+  tfjsRefNotFirst: entry('AXI817', (where: string, node: number, tensor: number, layer: string) => `${where} refers to output [${node}, ${tensor}] of layer ${quote(layer)}; AXNet layers have one call and one output, [0, 0]`),
+  tfjsDenseInputs: entry('AXI817', (layer: string, inputs: number) => `Dense layer ${quote(layer)} has ${inputs} inputs; expected 1`),
+  tfjsInputHasInbound: entry('AXI817', (layer: string) => `input layer ${quote(layer)} has inbound tensors; expected none`),
+  tfjsInputNotInputLayer: entry('AXI817', (layer: string, className: string) => `input_layers names ${quote(layer)}, a ${clip(className)}; expected the InputLayer`),
+  tfjsCycle: entry('AXI817', (layer: string) => `layer ${quote(layer)} feeds itself through a cycle`),
+  tfjsTwoRoles: entry('AXI817', (layer: string, first: string, second: string) => `layer ${quote(layer)} is used as ${first} and as ${second}; in an AXNet model each layer has one role (its output feeds one place)`),
+  tfjsDecisionThrough: entry('AXI817', (decision: string, className: string, layer: string) => `the decision ${quote(decision)} is computed through ${clip(className)} ${quote(layer)}; the predictor is a chain of Dense layers from the input`),
+  tfjsOutputIsGate: entry('AXI817', (layer: string) => `output 0 ${quote(layer)} is a Multiply; the approximator ends with an ungated Dense output layer`),
+  tfjsOutputNotDense: entry('AXI817', (layer: string, className: string) => `output 0 ${quote(layer)} is the ${clip(className)}; the approximator has at least one Dense layer`),
+  tfjsLayerUnused: entry('AXI817', (layer: string, className: string) => `layer ${quote(layer)} (${clip(className)}) is not part of the AXNet pattern: it is not on the approximator, predictor, control or decision path to the outputs`),
+  // AXI818: the importer's options (--threshold, --safe-index or their library equivalents)
+  tfjsBadThreshold: entry('AXI818', (threshold: number) => `threshold must lie strictly between 0 and 1, got ${threshold}`, 'usage'),
+  tfjsBadSafeIndex: entry('AXI818', (safeIndex: number) => `safe index must be 0 or 1, got ${safeIndex}`, 'usage'),
   tfjsWeightNotFinite: entry('AXI819', (weight: string, layer: string, index: number, value: number) => `weight ${quote(weight)} of layer ${quote(layer)} holds ${value} at element ${index}; weights must be finite float32 values`),
   tfjsInvalidModel: entry('AXI820', (why: string) => `imported model fails verification: ${why}`),
   tfjsBadInputShape: entry('AXI821', (layer: string, shape: string) => `input layer ${quote(layer)} has shape ${shape}; an AXNet input is a flat vector, batch shape [null, N] with N ≥ 1`),
 
   // training (training/, axc train)
-  trainBadOption: entry('AXT901', (why: string) => why, 'usage'),
-  trainTopology: entry('AXT902', (which: string, given: string, why: string) => `${which} topology '${given}': ${why}`),
+  // AXT901: a training option; one entry per rule
+  trainNoDefaults: entry('AXT901', (bench: string, known: string) => `'${bench}' has no training defaults (known: ${known}); give the topologies, metric and bound`, 'usage'),
+  trainNoDefaultTopology: entry('AXT901', (bench: string) => `no default topology for '${bench}'; give --approx and --predict`, 'usage'),
+  trainUnknownMethod: entry('AXT901', (method: string, methods: string) => `unknown method '${method}'; expected ${methods}`, 'usage'),
+  trainTestShape: entry('AXT901', () => 'the test data do not have the shape of the training data', 'usage'),
+  trainBadControl: entry('AXT901', (hidden: number, approximator: string, control: string | number) => `--control must be 'all' or a hidden layer from 1 to ${hidden} of approximator ${approximator}, got ${control}`, 'usage'),
+  trainControlNeedsAxnet: entry('AXT901', (method: string) => `--control applies to --method axnet only (${method} has no control vectors)`, 'usage'),
+  trainUnknownDecision: entry('AXT901', (decision: string) => `unknown decision '${decision}'; expected softmax or sigmoid`, 'usage'),
+  trainUnknownMetric: entry('AXT901', (metric: string, metrics: string) => `unknown metric '${metric}'; expected ${metrics}`, 'usage'),
+  trainNotPositive: entry('AXT901', (name: string, integer: boolean, value: number) => `${name} must be a positive ${integer ? 'integer' : 'number'}, got ${value}`, 'usage'),
+  trainBadSeed: entry('AXT901', (max: number, seed: number) => `the seed must be an integer from 0 to ${max}, got ${seed}`, 'usage'),
+  // AXT902: a topology (such as 9-8-1) that cannot be trained; one entry per rule
+  topologyWidths: entry('AXT902', (which: string, given: string, max: number) => topology(which, given, `widths are integers from 1 to ${max}`)),
+  approximatorTooShort: entry('AXT902', (given: string) => topology('approximator', given, 'give input, at least one hidden layer and output widths, e.g. 9-8-1')),
+  predictorTooShort: entry('AXT902', (given: string) => topology('predictor', given, 'give the input width and the hidden widths, e.g. 9-8')),
+  approximatorDataWidths: entry('AXT902', (given: string, inputs: number, outputs: number) => topology('approximator', given, `the data map ${inputs} inputs to ${outputs} outputs, so it must start with ${inputs} and end with ${outputs}`)),
+  predictorDataWidth: entry('AXT902', (given: string, inputs: number) => topology('predictor', given, `the data have ${inputs} inputs, so it must start with ${inputs}`)),
+  predictorNotShared: entry('AXT902', (given: string, approxIn: number, approxHidden: number) => topology('predictor', given, `with --method shared its first hidden layer is the approximator's, so it must be ${approxIn}-${approxHidden}...`)),
   trainDataShape: entry('AXT903', (bench: string, got: string, want: string) => `the data for '${bench}' map ${got}, but the benchmark maps ${want}`),
   trainDataTooSmall: entry('AXT904', (what: string, n: number, min: number) => `${what} has ${n} samples; at least ${min} are needed`),
   trainDataFolder: entry('AXT905', (dir: string) => `'${dir}' holds no training data: expected train.x and train.y, or a .fann file`),

@@ -25,7 +25,7 @@ export function parseSampleRange(text: string): { from: number; to: number } {
   const m = /^(\d*):(\d*)$/.exec(text) ?? /^()(\d+)$/.exec(text);
   const from = m?.[1] ? Number(m[1]) : 0;
   const to = m?.[2] ? Number(m[2]) : Infinity;
-  if (!m || from >= to) fail(DIAG.badOption, undefined, `--trace-samples takes A:B with A < B (samples A to B-1), :B, A:, or N; got '${text}'`);
+  if (!m || from >= to) fail(DIAG.badTraceSamples, undefined, text);
   return { from, to };
 }
 
@@ -47,8 +47,8 @@ export function simCommand(): Command {
   for (const o of referenceOptions(false)) cmd.addOption(o);
   return cmd.action(async (binPath: string, opts: SimCliOptions, cmd: Command) => {
     const traceSamplesGiven = cmd.getOptionValueSource('traceSamples') === 'cli';
-    if (traceSamplesGiven && !opts.trace) fail(DIAG.badOption, undefined, '--trace-samples chooses which samples go into the trace; give --trace <trace.json> too');
-    if (opts.quiet && !opts.output && !opts.report && !opts.trace) fail(DIAG.badOption, undefined, '-q hides the report table, and no --output, --report or --trace was given: the run would show nothing');
+    if (traceSamplesGiven && !opts.trace) fail(DIAG.traceSamplesWithoutTrace, undefined);
+    if (opts.quiet && !opts.output && !opts.report && !opts.trace) fail(DIAG.quietShowsNothing, undefined);
     const range = parseSampleRange(opts.traceSamples);
     refuseOverwrite(
       [{ role: 'the binary', path: binPath }, { role: '--input', path: opts.input }, { role: '--npu', path: opts.npu }, { role: '--reference', path: opts.reference === 'exact' ? undefined : opts.reference }],
