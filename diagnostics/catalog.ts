@@ -16,6 +16,7 @@ const badMultiply = (layer: string, why: string) => `Multiply layer ${quote(laye
 const badDecision = (layer: string, why: string) => `decision layer ${quote(layer)} ${why}; the decision is a Dense with 1 unit and sigmoid activation, or 2 units and softmax activation`;
 const NEEDS_INPUT_WIDTH = 'axc needs the input width (batch_input_shape [null, N])';
 const topology = (which: string, given: string, why: string) => `${which} topology '${given}': ${why}`;
+const invalidIr = (why: string) => `invalid IR: ${why}`;
 const cannotRun = (why: string) => `model cannot run on this NPU under any schedule: ${why}`;
 const malformed = (why: string) => `binary is malformed: ${why}`;
 const badSymbols = (why: string) => `bad symbol table: ${why}`;
@@ -72,7 +73,24 @@ export const DIAG = {
   inputBufferTooSmall: entry('AXC202', (layer: string, needed: number, inputs: number, controls: number | null, bufferWords: number) => cannotRun(`'${layer}' needs ${needed} input-buffer words (${inputs} inputs${controls === null ? '' : ` + ${controls} control elements`}), but a tile's input buffer holds ${bufferWords}`)),
   dramTooSmall: entry('AXC202', (imageWords: number, dramWords: number) => cannotRun(`its weight image is ${imageWords} words, but DRAM holds ${dramWords}`)),
   unknownPass: entry('AXC203', (name: string, passes: string) => `unknown pass '${name}'; passes are: ${passes}`),
-  invalidIr: entry('AXC204', (why: string) => `invalid IR: ${why}`),
+  // AXC204: the IR breaks an invariant of ir/verify-model.ts (a frontend's bug, or a hand-built model)
+  irWidth: entry('AXC204', (what: string, width: number, max: number) => invalidIr(`${what} is ${width}; widths are integers in [1, ${max}]`)),
+  irLayerFed: entry('AXC204', (layer: string, inputs: number, fed: number) => invalidIr(`layer '${layer}' takes ${inputs} inputs but is fed ${fed}`)),
+  irActivation: entry('AXC204', (layer: string, activation: string) => invalidIr(`layer '${layer}' has activation '${activation}'`)),
+  irWeightCount: entry('AXC204', (layer: string, got: number, needed: number) => invalidIr(`layer '${layer}' has ${got} weights, needs ${needed}`)),
+  irBiasCount: entry('AXC204', (layer: string, got: number, needed: number) => invalidIr(`layer '${layer}' has ${got} biases, needs ${needed}`)),
+  irNoApproximator: entry('AXC204', () => invalidIr('the approximator has no layers')),
+  irNameTwice: entry('AXC204', (name: string) => invalidIr(`name '${name}' is used twice`)),
+  irOutputControlled: entry('AXC204', (layer: string) => invalidIr(`output layer '${layer}' is controlled`)),
+  irOutputWidth: entry('AXC204', (produced: number, declared: number) => invalidIr(`the approximator produces ${produced} outputs, the model declares ${declared}`)),
+  irControlWithoutPredictor: entry('AXC204', () => invalidIr('layers are controlled but the model has no predictor')),
+  irPredictorFed: entry('AXC204', (output: string, inputs: number, fed: number) => invalidIr(`predictor output '${output}' takes ${inputs} inputs but is fed ${fed}`)),
+  irPredictorWeights: entry('AXC204', (output: string, width: number) => invalidIr(`predictor output '${output}' has the wrong number of weights for width ${width}`)),
+  irThreshold: entry('AXC204', (kind: string) => invalidIr(`${kind} threshold outside (0, 1) as a float32`)),
+  irSafeIndex: entry('AXC204', () => invalidIr('softmax safe index is not 0 or 1')),
+  irSegmentUsers: entry('AXC204', (segment: string, users: number) => invalidIr(`control segment '${segment}' gates ${users} layers; it must gate exactly one`)),
+  irSegmentWidth: entry('AXC204', (segment: string, width: number, layer: string, layerWidth: number) => invalidIr(`control segment '${segment}' has width ${width}, layer '${layer}' has ${layerWidth}`)),
+  irControlNotSegment: entry('AXC204', (control: string, output: string) => invalidIr(`control '${control}' is not a segment of '${output}'`)),
 
   // hardware description
   // AXH301: the text is not JSON; the parser's own words, or an empty file
@@ -150,7 +168,9 @@ export const DIAG = {
   // simulator and its inputs
   inputNumber: entry('AXS601', (tok: string) => `${quote(tok)} is not a number`),
   inputWidth: entry('AXS602', (got: number, want: number) => `sample has ${got} value${got === 1 ? '' : 's'}, the program expects ${want}`),
-  simulationFault: entry('AXS603', (pc: number, why: string) => `simulation fault at pc ${pc}: ${why}`),
+  // AXS603: the program misbehaves while it runs
+  runawayProgram: entry('AXS603', (pc: number, budget: number) => `simulation fault at pc ${pc}: more than ${budget} instructions without returning to recv`),
+  haltedBeforeSample: entry('AXS603', (pc: number) => `simulation fault at pc ${pc}: the program halted before taking this sample`),
   inputEmpty: entry('AXS604', () => `input has no samples`),
   inputEmptyValue: entry('AXS605', () => `empty value between separators`),
   inputRange: entry('AXS606', (tok: string) => `${quote(tok)} is outside the float32 range`),
@@ -186,7 +206,7 @@ export const DIAG = {
   moreErrors: entry('AXU704', (n: number) => `${n} more error${n === 1 ? '' : 's'} like these not shown`),
   outputIsInput: entry('AXU705', (output: string, input: string) => `${output} is the same file as ${input}; an output never overwrites an input`, 'usage'),
   outputsCollide: entry('AXU706', (first: string, second: string) => `${first} and ${second} are the same file; give each output its own path`, 'usage'),
-  stdoutUnwritable: entry('AXU707', (why: string) => `cannot write to standard output: ${why}`),
+  stdoutUnwritable: entry('AXU707', (systemError: string) => `cannot write to standard output: ${systemError}`),
   // reading bounds and file kinds (issue 8)
   jsonTooDeep: entry('AXU708', (what: string, max: number) => `${what} nests arrays and objects more than ${max} deep; this bracket opens level ${max + 1}`),
   jsonArrayTooLong: entry('AXU710', (what: string, max: number) => `${what} has an array of more than ${max.toLocaleString('en-US')} elements; this value is element ${(max + 1).toLocaleString('en-US')}`),
