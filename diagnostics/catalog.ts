@@ -1,5 +1,5 @@
-// The one catalog of diagnostic codes: every error axc reports comes from an entry here.
-// Codes are stable (tests and users grep for them); prefixes name the subsystem that reports them.
+// The one catalog of diagnostics: every error and warning axc reports, its code and its words, comes from an entry here.
+// Codes are stable (tests and users grep for them): a prefix names the subsystem, a code a kind of problem that several entries may share.
 
 import { clip, quote } from './quote.ts';
 
@@ -7,7 +7,12 @@ type Fmt = (...args: any[]) => string;
 
 /** `usage`: the command line itself is wrong (exit 2), as opposed to the files it names (exit 1). */
 function entry<F extends Fmt>(code: string, message: F, kind: 'input' | 'usage' = 'input') {
-  return { code, message, kind };
+  return { code, message, kind, severity: 'error' as 'error' | 'warning' };
+}
+
+/** A warning: axc says it and carries on (the exit code stays 0). */
+function warning<F extends Fmt>(code: string, message: F) {
+  return { ...entry(code, message), severity: 'warning' as 'error' | 'warning' };
 }
 
 const notLayersModel = (why: string) => `not a TensorFlow.js LayersModel: ${why}`;
@@ -231,6 +236,9 @@ export const DIAG = {
   // `axc sim --threshold T` (cli/threshold-option.ts)
   simBadThreshold: entry('AXU711', (text: string, why: string) => `--threshold ${quote(text)} ${why}; T is a plain decimal number in (0, 1), such as 0.7`, 'usage'),
   simNoDecision: entry('AXU712', (bin: string) => `--threshold has nothing to change: '${bin}' has no decision instruction (decs or decm), so it invokes the approximator on every sample`, 'usage'),
+  // warnings (severity 'warning'): the run goes on, but a figure or a file is not what it may seem
+  fewCalibrationRows: warning('AXU723', (rows: number) => `the threshold is chosen on only ${rows} calibration row${rows === 1 ? '' : 's'}; its figures say little about other data`),
+  tracePastInput: warning('AXU724', (range: string, samples: number, traced: string) => `--trace-samples ${range} reaches past the input's ${samples} sample${samples === 1 ? '' : 's'}; the trace ${traced}`),
 
   // benchmarks: their names (wherever given), the data generators (benchmarks/generators/), `axc data` and `axc exact`.
   // An unknown name read from a file (a .axn `benchmark` line) is bad input; one typed on the command line is

@@ -19,6 +19,7 @@ import { referenceOptions, resolveReference, type ReferenceCliOptions } from '..
 import { refuseOverwrite } from '../refuse-overwrite.ts';
 import { applyThresholdOption, parseThresholdOption, THRESHOLD_HELP } from '../threshold-option.ts';
 import { AtomicWriter, writeStdout } from '../write-atomic.ts';
+import { warn } from '../warn.ts';
 
 /** `A:B` (samples A to B-1), `:B`, `A:` or `N` (the first N). */
 export function parseSampleRange(text: string): { from: number; to: number } {
@@ -99,7 +100,7 @@ export function simCommand(): Command {
     }
     if (opts.trace && range.to > report.samples) {
       const traced = range.from >= report.samples ? 'holds no sample' : `holds samples ${range.from} to ${report.samples - 1} only`;
-      process.stderr.write(`axc: warning: --trace-samples ${opts.traceSamples} reaches past the input's ${report.samples} sample${report.samples === 1 ? '' : 's'}; the trace ${traced}\n`);
+      warn(DIAG.tracePastInput, opts.traceSamples, report.samples, traced);
     }
     if (!opts.quiet) {
       (toStdout ? process.stderr : process.stdout).write(formatReport(report));

@@ -21,6 +21,7 @@ import { simulationProgress } from '../progress.ts';
 import { referenceOptions, resolveReference, type ReferenceCliOptions } from '../reference-options.ts';
 import { refuseOverwrite } from '../refuse-overwrite.ts';
 import { AtomicWriter, writeFileAtomic } from '../write-atomic.ts';
+import { warn } from '../warn.ts';
 import { MAX_SEED, parseSeed } from '../../ir/seeded-random.ts';
 
 /** Below this many calibration rows, the choice is warned about. */
@@ -106,7 +107,7 @@ export function tuneCommand(): Command {
     if (calibration.length === 0) fail(DIAG.holdoutLeavesNothing, undefined, opts.holdout, n);
     // A handful of rows can be met by luck; say so rather than refuse, since a small set may be all there is.
     if (calibration.length < FEW_CALIBRATION_ROWS)
-      process.stderr.write(`axc: warning: the threshold is chosen on only ${calibration.length} calibration row${calibration.length === 1 ? '' : 's'}; its figures say little about other data\n`);
+      warn(DIAG.fewCalibrationRows, calibration.length);
     const { chosen, best, curve } = chooseThreshold(kind, scored, calibration, target);
     const was = decisions.map((d) => d.threshold);
     const targetText = `${target.kind}<=${target.max}`;
