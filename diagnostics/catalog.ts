@@ -22,6 +22,7 @@ const badDecision = (layer: string, why: string) => `decision layer ${quote(laye
 const NEEDS_INPUT_WIDTH = 'axc needs the input width (batch_input_shape [null, N])';
 const topology = (which: string, given: string, why: string) => `${which} topology '${given}': ${why}`;
 const invalidIr = (why: string) => `invalid IR: ${why}`;
+const THRESHOLD_RULE = 'T is a plain decimal number in (0, 1), such as 0.7';
 const cannotRun = (why: string) => `model cannot run on this NPU under any schedule: ${why}`;
 const malformed = (why: string) => `binary is malformed: ${why}`;
 const badSymbols = (why: string) => `bad symbol table: ${why}`;
@@ -202,7 +203,11 @@ export const DIAG = {
   referenceEmpty: entry('AXS610', () => `reference has no rows`),
 
   // command line and files
-  fileUnreadable: entry('AXU701', (path: string, why: string) => `cannot read '${path}': ${why}`),
+  fileUnreadable: entry('AXU701', (path: string, systemError: string) => `cannot read '${path}': ${systemError}`),
+  // AXU701 for training data (benchmarks/read-axbench.ts) that cannot be read as such
+  samplesDiffer: entry('AXU701', (yFile: string, ySamples: number, xFile: string, xSamples: number) => `cannot read '${yFile}': it has ${ySamples} samples but ${xFile} has ${xSamples}`),
+  fannHeaderSyntax: entry('AXU701', (file: string, found: string) => `cannot read '${file}': a FANN header is three non-negative integers 'count inputs outputs', found '${found}'`),
+  fannHeaderWidths: entry('AXU701', (file: string, inputs: number, outputs: number, expectedIn: number, expectedOut: number) => `cannot read '${file}': its header declares ${inputs} -> ${outputs} values per sample, expected ${expectedIn} -> ${expectedOut}`),
   fileUnwritable: entry('AXU702', (path: string, why: string) => `cannot write '${path}': ${why}`),
   // AXU703: an option's value, or options that do not go together; one entry per rule
   compileNeedsOutput: entry('AXU703', () => 'compile needs -o <prog.bin> (or --dump-after <pass> to only inspect the IR)', 'usage'),
@@ -234,7 +239,8 @@ export const DIAG = {
   jsonArrayTooLong: entry('AXU710', (what: string, max: number) => `${what} has an array of more than ${max.toLocaleString('en-US')} elements; this value is element ${(max + 1).toLocaleString('en-US')}`),
   wrongKindOfFile: entry('AXU709', (what: string, expected: string, advice: string) => `this is ${what}, not ${expected}; ${advice}`),
   // `axc sim --threshold T` (cli/threshold-option.ts)
-  simBadThreshold: entry('AXU711', (text: string, why: string) => `--threshold ${quote(text)} ${why}; T is a plain decimal number in (0, 1), such as 0.7`, 'usage'),
+  simThresholdNotDecimal: entry('AXU711', (text: string) => `--threshold ${quote(text)} is not a plain decimal number; ${THRESHOLD_RULE}`, 'usage'),
+  simThresholdOutOfRange: entry('AXU711', (text: string) => `--threshold ${quote(text)} is not strictly between 0 and 1 (as a float32); ${THRESHOLD_RULE}`, 'usage'),
   simNoDecision: entry('AXU712', (bin: string) => `--threshold has nothing to change: '${bin}' has no decision instruction (decs or decm), so it invokes the approximator on every sample`, 'usage'),
   // warnings (severity 'warning'): the run goes on, but a figure or a file is not what it may seem
   fewCalibrationRows: warning('AXU723', (rows: number) => `the threshold is chosen on only ${rows} calibration row${rows === 1 ? '' : 's'}; its figures say little about other data`),
