@@ -79,14 +79,14 @@ export const DIAG = {
   weightsFileUnknownKey: entry('AXN126', (key: string, layer: string) => `unknown key "${clip(key)}" in layer "${clip(layer)}"; expected "w" and "b"`),
   weightsFileFieldNotArray: entry('AXN126', (layer: string, field: string, found: string) => `layer "${clip(layer)}" "${field}" must be an array, found ${found}`),
   weightsFileNotNumber: entry('AXN126', (found: string) => `expected a number or an array, found ${found}`),
-  // AXN132 (an unknown benchmark name) is retired: the .axn `benchmark` line reports AXD901 like `axc data`.
-  benchmarkWidth: entry('AXN133', (name: string, bin: number, bout: number, min: number, mout: number) => `benchmark ${quote(name)} maps ${bin} inputs to ${bout} outputs, but the model maps ${min} to ${mout}`),
-  badCpuCycles: entry('AXN134', (v: number) => `cpu cycles must be a whole number from 1 to 1000000000, got ${v}`),
   weightsMissing: entry('AXN127', () => `model has no 'weights' declaration; give a file, an inline block, or 'weights seed N'`),
   controlInPredictor: entry('AXN128', (layer: string) => `predictor layer ${quote(layer)} cannot be 'controlled by' a control vector; only approximator hidden layers are gated`),
   decisionNotLast: entry('AXN129', (split: string, after: string) => `the decision must be the last entry of split ${quote(split)}; move it after ${quote(after)}`),
   unknownDecision: entry('AXN130', (kind: string) => `unknown decision ${quote(kind)}; expected sigmoid(threshold: T) or softmax(safe: I, threshold: T)`),
   missingSplit: entry('AXN131', () => `predictor has no 'split' output block; add 'split NAME { ... decision = softmax(safe: 1) }'`),
+  // AXN132 (an unknown benchmark name) is retired: the .axn `benchmark` line reports AXD901 like `axc data`.
+  benchmarkWidth: entry('AXN133', (name: string, bin: number, bout: number, min: number, mout: number) => `benchmark ${quote(name)} maps ${bin} inputs to ${bout} outputs, but the model maps ${min} to ${mout}`),
+  badCpuCycles: entry('AXN134', (v: number) => `cpu cycles must be a whole number from 1 to 1000000000, got ${v}`),
 
   // compiler
   staticDoesNotFit: entry('AXC201', (why: string) => `static schedule does not fit this NPU: ${why}`),
@@ -144,7 +144,6 @@ export const DIAG = {
   binaryRegionName: entry('AXB404', (name: string) => malformed(`region name ${quote(name)} is not one word`)),
   binaryMetaWidths: entry('AXB404', (metaIn: number, metaOut: number, received: number, sent: number) => malformed(`its metadata says ${metaIn} -> ${metaOut} but its program receives ${received} and sends ${sent} words`)),
   binaryUnknownBenchmark: entry('AXB404', (name: string) => malformed(`it names benchmark ${quote(name)}, which this axc does not know`)),
-  hardwareMismatch: entry('AXB406', (built: string, given: string) => `binary was compiled for hardware ${built}, not ${given}; recompile with this --npu`),
   // AXB405: an instruction the NPU cannot execute (isa/verify-program.ts, isa/encoding.ts)
   rangeExceeds: entry('AXB405', (pc: number, mnemonic: string, what: string, start: number, n: number, size: number, unit: string) => illegal(pc, `${mnemonic}: ${what} [${start}, ${start + n}) exceeds the ${size}-word ${unit}`)),
   noSuchTile: entry('AXB405', (pc: number, mnemonic: string, tile: number, tiles: number) => illegal(pc, `${mnemonic}: tile ${tile} does not exist (the NPU has ${tiles})`)),
@@ -159,6 +158,7 @@ export const DIAG = {
   unknownOpcode: entry('AXB405', (pc: number, opcode: number) => illegal(pc, `unknown opcode ${opcode}`)),
   badStageTag: entry('AXB405', (pc: number, stage: number) => illegal(pc, `stage tag ${stage} is not a stage`)),
   reservedBitsSet: entry('AXB405', (pc: number, mnemonic: string) => illegal(pc, `reserved bits of '${mnemonic}' are not zero`)),
+  hardwareMismatch: entry('AXB406', (built: string, given: string) => `binary was compiled for hardware ${built}, not ${given}; recompile with this --npu`),
   // Issue 8 (isa): checks the loader and the assembler share (isa/check-binary.ts, isa/control-flow.ts).
   fallsOffEnd: entry('AXB420', (pc: number, mnemonic: string) => `control runs off the end of the program: '${mnemonic}' at pc ${pc} is the last instruction and a path continues past it; end every path with 'jmp' (back to the sample loop) or 'halt'`),
   regionOutOfRange: entry('AXB421', (name: string, at: string, len: number, size: number, memory: string) => `region '${name}' at ${at} with ${len} words does not fit the ${size}-word ${memory}`),
@@ -227,21 +227,23 @@ export const DIAG = {
   tuneNoDecision: entry('AXU703', (bin: string) => `${bin} has no decision instruction (decs or decm): the NPU runs on every sample, so there is no threshold to tune`, 'usage'),
   tuneMixedDecisions: entry('AXU703', (bin: string) => `${bin} mixes sigmoid (decs) and softmax (decm) decisions; axc tune sets one threshold for one kind of decision`, 'usage'),
   holdoutLeavesNothing: entry('AXU703', (holdout: string, rows: number) => `--holdout ${holdout} leaves no calibration rows out of ${rows}`, 'usage'),
-  referenceNoBenchmark: entry('AXU720', (model: string) => `--reference exact computes the reference with the benchmark the model names, and model ${quote(model)} names none; give a file of exact outputs, or add \`benchmark NAME\` to the model`, 'usage'),
-  targetUnreachable: entry('AXU722', (target: string, rows: number, best: string) => `no decision threshold meets ${target} on the ${rows.toLocaleString('en-US')} calibration rows: ${best}; nothing written`),
-  noQualityMetric: entry('AXU721', (model: string) => `model ${quote(model)} has no \`quality\` line, so there is no metric to judge its outputs by; give --metric abs|rel|rmse and --bound B`, 'usage'),
+  // how diagnostics are shown, and where outputs go
   moreErrors: entry('AXU704', (n: number) => `${n} more error${n === 1 ? '' : 's'} like these not shown`),
   outputIsInput: entry('AXU705', (output: string, input: string) => `${output} is the same file as ${input}; an output never overwrites an input`, 'usage'),
   outputsCollide: entry('AXU706', (first: string, second: string) => `${first} and ${second} are the same file; give each output its own path`, 'usage'),
   stdoutUnwritable: entry('AXU707', (systemError: string) => `cannot write to standard output: ${systemError}`),
   // reading bounds and file kinds (issue 8)
   jsonTooDeep: entry('AXU708', (what: string, max: number) => `${what} nests arrays and objects more than ${max} deep; this bracket opens level ${max + 1}`),
-  jsonArrayTooLong: entry('AXU710', (what: string, max: number) => `${what} has an array of more than ${max.toLocaleString('en-US')} elements; this value is element ${(max + 1).toLocaleString('en-US')}`),
   wrongKindOfFile: entry('AXU709', (what: string, expected: string, advice: string) => `this is ${what}, not ${expected}; ${advice}`),
+  jsonArrayTooLong: entry('AXU710', (what: string, max: number) => `${what} has an array of more than ${max.toLocaleString('en-US')} elements; this value is element ${(max + 1).toLocaleString('en-US')}`),
   // `axc sim --threshold T` (cli/threshold-option.ts)
   simThresholdNotDecimal: entry('AXU711', (text: string) => `--threshold ${quote(text)} is not a plain decimal number; ${THRESHOLD_RULE}`, 'usage'),
   simThresholdOutOfRange: entry('AXU711', (text: string) => `--threshold ${quote(text)} is not strictly between 0 and 1 (as a float32); ${THRESHOLD_RULE}`, 'usage'),
   simNoDecision: entry('AXU712', (bin: string) => `--threshold has nothing to change: '${bin}' has no decision instruction (decs or decm), so it invokes the approximator on every sample`, 'usage'),
+  // quality judging (--reference, --metric, --bound) and axc tune
+  referenceNoBenchmark: entry('AXU720', (model: string) => `--reference exact computes the reference with the benchmark the model names, and model ${quote(model)} names none; give a file of exact outputs, or add \`benchmark NAME\` to the model`, 'usage'),
+  noQualityMetric: entry('AXU721', (model: string) => `model ${quote(model)} has no \`quality\` line, so there is no metric to judge its outputs by; give --metric abs|rel|rmse and --bound B`, 'usage'),
+  targetUnreachable: entry('AXU722', (target: string, rows: number, best: string) => `no decision threshold meets ${target} on the ${rows.toLocaleString('en-US')} calibration rows: ${best}; nothing written`),
   // warnings (severity 'warning'): the run goes on, but a figure or a file is not what it may seem
   fewCalibrationRows: warning('AXU723', (rows: number) => `the threshold is chosen on only ${rows} calibration row${rows === 1 ? '' : 's'}; its figures say little about other data`),
   tracePastInput: warning('AXU724', (range: string, samples: number, traced: string) => `--trace-samples ${range} reaches past the input's ${samples} sample${samples === 1 ? '' : 's'}; the trace ${traced}`),
