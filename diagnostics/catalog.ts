@@ -173,7 +173,7 @@ export const DIAG = {
   // assembler
   unknownMnemonic: entry('AXA501', (m: string) => `unknown mnemonic ${quote(m)}`),
   operandCount: entry('AXA502', (mnemonic: string, count: number, names: string, got: number) => `'${mnemonic}' takes ${count} operands (${names}), got ${got}`),
-  badOperand: entry('AXA502', (mnemonic: string, operand: string, why: string) => `${mnemonic} operand '${operand}': ${why}`),
+  badOperand: entry('AXA502', (mnemonic: string, operand: string, expected: string, text: string) => `${mnemonic} operand '${operand}': expected ${expected}, got ${quote(text)}`),
   operandTooWide: entry('AXA502', (mnemonic: string, operand: string, value: number, bits: number) => `${mnemonic} operand '${operand}': ${value} does not fit in ${bits} bits`),
   undefinedLabel: entry('AXA503', (l: string) => `undefined label ${quote(l)}`),
   duplicateLabel: entry('AXA504', (l: string) => `label ${quote(l)} is defined twice`),

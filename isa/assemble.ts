@@ -162,8 +162,8 @@ export function assemble(text: string, file: string, hardware: Hardware = DEFAUL
     const args: number[] = [];
     op.layout.forEach((fd, i) => {
       const r = parseOperand(fd.kind, texts[i]);
-      if ('error' in r) {
-        err(line, operandCol(i), (l) => diag(DIAG.badOperand, l, op.mnemonic, fd.name, r.error));
+      if ('expected' in r) {
+        err(line, operandCol(i), (l) => diag(DIAG.badOperand, l, op.mnemonic, fd.name, r.expected, texts[i]));
         args.push(0);
       } else if ('label' in r) {
         fixups.push({ pc: program.length, arg: i, label: r.label, line, col: operandCol(i) });
