@@ -71,7 +71,7 @@ export function readXY(dir: string, inputWidth?: number, outputWidth?: number): 
   const x = readRows(xFile, inputWidth);
   const y = readRows(yFile, outputWidth);
   if (x.length !== y.length) {
-    fail(DIAG.fileUnreadable, { file: yFile, line: Math.min(x.length, y.length) + 1, col: 1 }, yFile, `it has ${y.length} samples but ${xFile} has ${x.length}`);
+    fail(DIAG.samplesDiffer, { file: yFile, line: Math.min(x.length, y.length) + 1, col: 1 }, yFile, y.length, xFile, x.length);
   }
   return { x, y };
 }
@@ -88,11 +88,11 @@ export function readFann(file: string, inputWidth: number, outputWidth: number):
   if (lines.length === 0) fail(DIAG.inputEmpty, file);
   const header = parseLine(lines[0], file, 1);
   if (header.length !== 3 || !header.every((v) => Number.isInteger(v) && v >= 0)) {
-    fail(DIAG.fileUnreadable, headerAt, file, `a FANN header is three non-negative integers 'count inputs outputs', found '${lines[0].trim()}'`);
+    fail(DIAG.fannHeaderSyntax, headerAt, file, lines[0].trim());
   }
   const [declaredCount, inW, outW] = header;
   if (inW !== inputWidth || outW !== outputWidth) {
-    fail(DIAG.fileUnreadable, headerAt, file, `its header declares ${inW} -> ${outW} values per sample, expected ${inputWidth} -> ${outputWidth}`);
+    fail(DIAG.fannHeaderWidths, headerAt, file, inW, outW, inputWidth, outputWidth);
   }
   // Without a final newline the last line may be cut mid-number, so it is not used.
   const usable = endsWithNewline ? lines.length : lines.length - 1;

@@ -69,7 +69,7 @@ export function loadLayersModel(path: string, o: TfjsCliOptions, outputs: readon
 export function loadAnyModel(path: string, o: TfjsCliOptions, outputs: readonly NamedFile[]): AxModel {
   if (isLayersModelPath(path)) return loadLayersModel(path, o, outputs);
   for (const [flag, value] of [['--threshold', o.threshold], ['--safe-index', o.safeIndex]] as const) {
-    if (value !== undefined) fail(DIAG.badOption, undefined, `${flag} applies to a TensorFlow.js model.json only; an .axn states its decision in the model ('decision = sigmoid(threshold: T)' or 'softmax(safe: I)')`);
+    if (value !== undefined) fail(DIAG.tfjsOnlyOption, undefined, flag);
   }
   return loadAxnModel(path, outputs);
 }

@@ -13,7 +13,7 @@ export function ensureOutputDirectory(dir: string): void {
     fail(DIAG.fileUnwritable, undefined, dir, describeFsError(e));
   }
   if (existing?.isDirectory()) return;
-  if (existing) fail(DIAG.badOption, undefined, `-o '${dir}' is an existing file; -o names a directory to write into`);
+  if (existing) fail(DIAG.outputDirectoryIsFile, undefined, dir);
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {

@@ -34,26 +34,26 @@ export function referenceOptions(required: boolean): Option[] {
 /** The reference and the metric it is judged by, or null without --reference. Fails with a usage error when they cannot be resolved. */
 export function resolveReference(meta: BinaryMeta, opts: ReferenceCliOptions): { source: ReferenceSource; quality: Quality } | null {
   if (opts.reference === undefined) {
-    if (opts.metric !== undefined || opts.bound !== undefined) fail(DIAG.badOption, undefined, '--metric and --bound say how outputs are judged against a reference; give --reference <file|exact> too');
+    if (opts.metric !== undefined || opts.bound !== undefined) fail(DIAG.judgingWithoutReference, undefined);
     return null;
   }
   let bound: number | undefined;
   if (opts.bound !== undefined) {
     bound = DECIMAL_NUMBER.test(opts.bound) ? Number(opts.bound) : NaN;
-    if (!(Number.isFinite(bound) && bound > 0)) fail(DIAG.badOption, undefined, `--bound takes a positive decimal number; got '${opts.bound}'`);
+    if (!(Number.isFinite(bound) && bound > 0)) fail(DIAG.badBoundOption, undefined, opts.bound);
   }
   const metric = opts.metric ?? meta.quality?.metric;
   bound ??= meta.quality?.bound;
   if (metric === undefined || bound === undefined) {
     if (!meta.quality && opts.metric === undefined && opts.bound === undefined) fail(DIAG.noQualityMetric, undefined, meta.model);
-    fail(DIAG.badOption, undefined, `model '${meta.model}' has no \`quality\` line to take the ${metric === undefined ? 'metric' : 'bound'} from; give ${metric === undefined ? '--metric abs|rel|rmse' : '--bound B'} too`);
+    fail(DIAG.qualityHalfGiven, undefined, meta.model, metric === undefined ? 'metric' : 'bound');
   }
   if (opts.reference === 'exact') {
     const benchmark = meta.benchmark ? findBenchmark(meta.benchmark) : undefined;
     if (!benchmark) fail(DIAG.referenceNoBenchmark, undefined, meta.model);
     return { source: { kind: 'exact', benchmark }, quality: { metric, bound } };
   }
-  if (opts.reference === '-' && opts.input === '-') fail(DIAG.badOption, undefined, "--input and --reference cannot both read standard input ('-')");
+  if (opts.reference === '-' && opts.input === '-') fail(DIAG.stdinTwice, undefined);
   if (opts.reference !== '-') {
     // Found before the run, not at the first sample, when rows may already have gone to stdout. (A stat does
     // not open the file, so a FIFO is not blocked on here.)

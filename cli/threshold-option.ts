@@ -14,9 +14,9 @@ export const THRESHOLD_HELP =
 /** commander's parser for the option: a usage error (exit 2) unless T is a plain decimal usable as a threshold. */
 export function parseThresholdOption(text: string): number {
   // Exponents are accepted: axc tune can choose thresholds like 1.6e-18, and prints them that way.
-  if (!DECIMAL_NUMBER.test(text)) fail(DIAG.simBadThreshold, undefined, text, 'is not a plain decimal number');
+  if (!DECIMAL_NUMBER.test(text)) fail(DIAG.simThresholdNotDecimal, undefined, text);
   const t = Number(text);
-  if (!isUsableThreshold(t)) fail(DIAG.simBadThreshold, undefined, text, 'is not strictly between 0 and 1 (as a float32)');
+  if (!isUsableThreshold(t)) fail(DIAG.simThresholdOutOfRange, undefined, text);
   return t;
 }
 

@@ -10,14 +10,14 @@ import type { AllocatedModel, ScheduledModel } from './lowered-ir.ts';
 export function allocateMemory(s: ScheduledModel, hw: Hardware): AllocatedModel {
   const ocmUsed = s.regions.reduce((m, r) => Math.max(m, r.addr + r.len), 0);
   if (ocmUsed > hw.onChipMemoryWords)
-    fail(DIAG.cannotSchedule, s.model.loc ?? s.model.sourceFile, `its sample, control vectors, P(x), intermediates and output need ${ocmUsed} words of on-chip memory, but the NPU has ${hw.onChipMemoryWords}`);
+    fail(DIAG.onChipMemoryTooSmall, s.model.loc ?? s.model.sourceFile, ocmUsed, hw.onChipMemoryWords);
 
   const controlSlot: number[] = [];
   s.ops.forEach((op, i) => {
     const widestPiece = Math.max(...s.chunks[i].flatMap((c) => c.pieces.map((p) => p.count)));
     const need = op.fanIn + (op.control ? widestPiece : 0);
     if (need > hw.inputBufferWords)
-      fail(DIAG.cannotSchedule, op.loc, `'${op.name}' needs ${need} input-buffer words (${op.fanIn} inputs${op.control ? ` + ${widestPiece} control elements` : ''}), but a tile's input buffer holds ${hw.inputBufferWords}`);
+      fail(DIAG.inputBufferTooSmall, op.loc, op.name, need, op.fanIn, op.control ? widestPiece : null, hw.inputBufferWords);
     controlSlot.push(op.fanIn);
   });
 
@@ -29,7 +29,7 @@ export function allocateMemory(s: ScheduledModel, hw: Hardware): AllocatedModel 
     dramRegions.push({ name: op.name, kind: 'weights', space: 'dram', addr: next, len: op.rows.length });
     next += op.rows.length;
   }
-  if (next > hw.dramWords) fail(DIAG.cannotSchedule, s.model.loc ?? s.model.sourceFile, `its weight image is ${next} words, but DRAM holds ${hw.dramWords}`);
+  if (next > hw.dramWords) fail(DIAG.dramTooSmall, s.model.loc ?? s.model.sourceFile, next, hw.dramWords);
   const dram = new Float32Array(next);
   s.ops.forEach((op, i) => dram.set(op.rows, dramBase[i]));
   return { ...s, dramBase, dram, controlSlot, dramRegions };

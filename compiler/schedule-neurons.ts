@@ -36,7 +36,7 @@ function placeDynamic(f: FusedModel, hw: Hardware): Chunk[][] {
 export function scheduleNeurons(f: FusedModel, hw: Hardware, mode: ScheduleMode): ScheduledModel {
   const widest = f.ops.reduce((a, op) => (op.fanIn + 1 > a.fanIn + 1 ? op : a), f.ops[0]);
   if (widest.fanIn + 1 > hw.weightBufferWords)
-    fail(DIAG.cannotSchedule, widest.loc, `'${widest.name}' has fan-in ${widest.fanIn}, so each of its neurons needs ${widest.fanIn + 1} weight words, but a PE's weight buffer holds ${hw.weightBufferWords}`);
+    fail(DIAG.weightBufferTooSmall, widest.loc, widest.name, widest.fanIn, hw.weightBufferWords);
   const pes = totalPes(hw);
   const weightWords = f.ops.reduce((s, op) => s + op.rows.length, 0);
   if (mode !== 'dynamic') {

@@ -1,5 +1,5 @@
-// The one catalog of diagnostic codes: every error axc reports comes from an entry here.
-// Codes are stable (tests and users grep for them); prefixes name the subsystem that reports them.
+// The one catalog of diagnostics: every error and warning axc reports, its code and its words, comes from an entry here.
+// Codes are stable (tests and users grep for them): a prefix names the subsystem, a code a kind of problem that several entries may share.
 
 import { clip, quote } from './quote.ts';
 
@@ -7,8 +7,26 @@ type Fmt = (...args: any[]) => string;
 
 /** `usage`: the command line itself is wrong (exit 2), as opposed to the files it names (exit 1). */
 function entry<F extends Fmt>(code: string, message: F, kind: 'input' | 'usage' = 'input') {
-  return { code, message, kind };
+  return { code, message, kind, severity: 'error' as 'error' | 'warning' };
 }
+
+/** A warning: axc says it and carries on (the exit code stays 0). */
+function warning<F extends Fmt>(code: string, message: F) {
+  return { ...entry(code, message), severity: 'warning' as 'error' | 'warning' };
+}
+
+const notLayersModel = (why: string) => `not a TensorFlow.js LayersModel: ${why}`;
+const notAxnet = (why: string) => `not an AXNet model: ${why}`;
+const badMultiply = (layer: string, why: string) => `Multiply layer ${quote(layer)} ${why}`;
+const badDecision = (layer: string, why: string) => `decision layer ${quote(layer)} ${why}; the decision is a Dense with 1 unit and sigmoid activation, or 2 units and softmax activation`;
+const NEEDS_INPUT_WIDTH = 'axc needs the input width (batch_input_shape [null, N])';
+const topology = (which: string, given: string, why: string) => `${which} topology '${given}': ${why}`;
+const invalidIr = (why: string) => `invalid IR: ${why}`;
+const THRESHOLD_RULE = 'T is a plain decimal number in (0, 1), such as 0.7';
+const cannotRun = (why: string) => `model cannot run on this NPU under any schedule: ${why}`;
+const malformed = (why: string) => `binary is malformed: ${why}`;
+const badSymbols = (why: string) => `bad symbol table: ${why}`;
+const illegal = (pc: number, why: string) => `illegal instruction at pc ${pc}: ${why}`;
 
 export const DIAG = {
   // .axn lexing and parsing
@@ -36,60 +54,146 @@ export const DIAG = {
   badBound: entry('AXN116', (b: number) => `error bound must be a positive finite number, got ${b}`),
   badSafeIndex: entry('AXN117', (i: number) => `softmax 'safe' must be 0 or 1, got ${i}`),
   unknownMetric: entry('AXN118', (m: string) => `unknown quality metric ${quote(m)}; expected abs, rel or rmse`),
-  badArgument: entry('AXN119', (what: string) => what),
+  // AXN119: an argument that is not one of the allowed ones
+  badWeightsSeed: entry('AXN119', (text: string) => `weights seed must be an integer from 0 to 4294967295, got ${text}`),
+  unknownWeightField: entry('AXN119', (field: string, layer: string) => `unknown weight field ${quote(field)} of ${quote(layer)}; expected 'w' (weights) or 'b' (bias)`),
+  unknownDecisionArgument: entry('AXN119', (kind: string, argument: string, allowed: readonly string[]) => `${kind} decision has no argument ${quote(argument)}; ${allowed.length === 1 ? `its only argument is ${quote(allowed[0])}` : `its arguments are ${allowed.map((n) => quote(n)).join(' and ')}`}`),
   missingWeights: entry('AXN120', (layer: string, what: string) => `no ${what} given for layer ${quote(layer)}`),
   weightCount: entry('AXN121', (layer: string, what: string, expected: number, got: number) => `layer ${quote(layer)} ${what} needs ${expected} values, got ${got}`),
   weightShape: entry('AXN122', (layer: string, what: string, expected: string, got: string) => `layer ${quote(layer)} ${what} has shape ${got}, expected ${expected}`),
   unknownWeightLayer: entry('AXN123', (layer: string) => `weights given for ${quote(layer)}, which is not a layer of this model`),
   weightNotFloat32: entry('AXN124', (v: string) => `weight ${clip(v)} is not a finite float32 value`),
   weightsFileUnreadable: entry('AXN125', (path: string, why: string) => `cannot read weights file ${quote(path, 200)}: ${why}`),
-  weightsFileMalformed: entry('AXN126', (what: string) => what),
-  unknownBenchmark: entry('AXN132', (name: string, known: string) => `unknown benchmark ${quote(name)}; known benchmarks: ${known}`),
-  benchmarkWidth: entry('AXN133', (name: string, bin: number, bout: number, min: number, mout: number) => `benchmark ${quote(name)} maps ${bin} inputs to ${bout} outputs, but the model maps ${min} to ${mout}`),
-  badCpuCycles: entry('AXN134', (v: number) => `cpu cycles must be a whole number from 1 to 1000000000, got ${v}`),
+  // AXN126: a weights file (JSON) that does not hold a weight table; `found` describes the JSON value met
+  weightsFileSyntax: entry('AXN126', (parserError: string) => `weights file is not valid JSON: ${parserError}`),
+  weightsFileEmpty: entry('AXN126', () => 'weights file is empty'),
+  weightsFileDuplicateKey: entry('AXN126', (key: string) => `duplicate key "${clip(key)}"`),
+  weightsFileNotObject: entry('AXN126', (found: string) => `weights file must be a JSON object, found ${found}`),
+  weightsFileNoFormat: entry('AXN126', (format: string) => `weights file has no "format" key; expected "format": "${format}"`),
+  weightsFileFormat: entry('AXN126', (format: string, found: string) => `"format" must be "${format}", found ${found}`),
+  weightsFileNoVersion: entry('AXN126', (version: number) => `weights file has no "version" key; expected "version": ${version}`),
+  weightsFileVersion: entry('AXN126', (version: number, found: string) => `"version" must be ${version}, found ${found}`),
+  weightsFileNoLayers: entry('AXN126', () => 'weights file has no "layers" object'),
+  weightsFileLayersNotObject: entry('AXN126', (found: string) => `"layers" must be an object, found ${found}`),
+  weightsFileLayerNotObject: entry('AXN126', (layer: string, found: string) => `layer "${clip(layer)}" must be an object with "w" and "b", found ${found}`),
+  weightsFileUnknownKey: entry('AXN126', (key: string, layer: string) => `unknown key "${clip(key)}" in layer "${clip(layer)}"; expected "w" and "b"`),
+  weightsFileFieldNotArray: entry('AXN126', (layer: string, field: string, found: string) => `layer "${clip(layer)}" "${field}" must be an array, found ${found}`),
+  weightsFileNotNumber: entry('AXN126', (found: string) => `expected a number or an array, found ${found}`),
   weightsMissing: entry('AXN127', () => `model has no 'weights' declaration; give a file, an inline block, or 'weights seed N'`),
   controlInPredictor: entry('AXN128', (layer: string) => `predictor layer ${quote(layer)} cannot be 'controlled by' a control vector; only approximator hidden layers are gated`),
   decisionNotLast: entry('AXN129', (split: string, after: string) => `the decision must be the last entry of split ${quote(split)}; move it after ${quote(after)}`),
   unknownDecision: entry('AXN130', (kind: string) => `unknown decision ${quote(kind)}; expected sigmoid(threshold: T) or softmax(safe: I, threshold: T)`),
   missingSplit: entry('AXN131', () => `predictor has no 'split' output block; add 'split NAME { ... decision = softmax(safe: 1) }'`),
+  // AXN132 (an unknown benchmark name) is retired: the .axn `benchmark` line reports AXD901 like `axc data`.
+  benchmarkWidth: entry('AXN133', (name: string, bin: number, bout: number, min: number, mout: number) => `benchmark ${quote(name)} maps ${bin} inputs to ${bout} outputs, but the model maps ${min} to ${mout}`),
+  badCpuCycles: entry('AXN134', (v: number) => `cpu cycles must be a whole number from 1 to 1000000000, got ${v}`),
 
   // compiler
   staticDoesNotFit: entry('AXC201', (why: string) => `static schedule does not fit this NPU: ${why}`),
-  cannotSchedule: entry('AXC202', (why: string) => `model cannot run on this NPU under any schedule: ${why}`),
+  // AXC202: no schedule fits; one entry per resource that is too small
+  weightBufferTooSmall: entry('AXC202', (layer: string, fanIn: number, bufferWords: number) => cannotRun(`'${layer}' has fan-in ${fanIn}, so each of its neurons needs ${fanIn + 1} weight words, but a PE's weight buffer holds ${bufferWords}`)),
+  onChipMemoryTooSmall: entry('AXC202', (needed: number, words: number) => cannotRun(`its sample, control vectors, P(x), intermediates and output need ${needed} words of on-chip memory, but the NPU has ${words}`)),
+  inputBufferTooSmall: entry('AXC202', (layer: string, needed: number, inputs: number, controls: number | null, bufferWords: number) => cannotRun(`'${layer}' needs ${needed} input-buffer words (${inputs} inputs${controls === null ? '' : ` + ${controls} control elements`}), but a tile's input buffer holds ${bufferWords}`)),
+  dramTooSmall: entry('AXC202', (imageWords: number, dramWords: number) => cannotRun(`its weight image is ${imageWords} words, but DRAM holds ${dramWords}`)),
   unknownPass: entry('AXC203', (name: string, passes: string) => `unknown pass '${name}'; passes are: ${passes}`),
-  invalidIr: entry('AXC204', (why: string) => `invalid IR: ${why}`),
+  // AXC204: the IR breaks an invariant of ir/verify-model.ts (a frontend's bug, or a hand-built model)
+  irWidth: entry('AXC204', (what: string, width: number, max: number) => invalidIr(`${what} is ${width}; widths are integers in [1, ${max}]`)),
+  irLayerFed: entry('AXC204', (layer: string, inputs: number, fed: number) => invalidIr(`layer '${layer}' takes ${inputs} inputs but is fed ${fed}`)),
+  irActivation: entry('AXC204', (layer: string, activation: string) => invalidIr(`layer '${layer}' has activation '${activation}'`)),
+  irWeightCount: entry('AXC204', (layer: string, got: number, needed: number) => invalidIr(`layer '${layer}' has ${got} weights, needs ${needed}`)),
+  irBiasCount: entry('AXC204', (layer: string, got: number, needed: number) => invalidIr(`layer '${layer}' has ${got} biases, needs ${needed}`)),
+  irNoApproximator: entry('AXC204', () => invalidIr('the approximator has no layers')),
+  irNameTwice: entry('AXC204', (name: string) => invalidIr(`name '${name}' is used twice`)),
+  irOutputControlled: entry('AXC204', (layer: string) => invalidIr(`output layer '${layer}' is controlled`)),
+  irOutputWidth: entry('AXC204', (produced: number, declared: number) => invalidIr(`the approximator produces ${produced} outputs, the model declares ${declared}`)),
+  irControlWithoutPredictor: entry('AXC204', () => invalidIr('layers are controlled but the model has no predictor')),
+  irPredictorFed: entry('AXC204', (output: string, inputs: number, fed: number) => invalidIr(`predictor output '${output}' takes ${inputs} inputs but is fed ${fed}`)),
+  irPredictorWeights: entry('AXC204', (output: string, width: number) => invalidIr(`predictor output '${output}' has the wrong number of weights for width ${width}`)),
+  irThreshold: entry('AXC204', (kind: string) => invalidIr(`${kind} threshold outside (0, 1) as a float32`)),
+  irSafeIndex: entry('AXC204', () => invalidIr('softmax safe index is not 0 or 1')),
+  irSegmentUsers: entry('AXC204', (segment: string, users: number) => invalidIr(`control segment '${segment}' gates ${users} layers; it must gate exactly one`)),
+  irSegmentWidth: entry('AXC204', (segment: string, width: number, layer: string, layerWidth: number) => invalidIr(`control segment '${segment}' has width ${width}, layer '${layer}' has ${layerWidth}`)),
+  irControlNotSegment: entry('AXC204', (control: string, output: string) => invalidIr(`control '${control}' is not a segment of '${output}'`)),
 
   // hardware description
-  hardwareSyntax: entry('AXH301', (why: string) => `hardware description is not valid JSON: ${why}`),
-  hardwareField: entry('AXH302', (field: string, why: string) => `hardware field ${quote(field)}: ${why}`),
+  // AXH301: the text is not JSON; the parser's own words, or an empty file
+  hardwareSyntax: entry('AXH301', (parserError: string) => `hardware description is not valid JSON: ${parserError}`),
+  hardwareEmpty: entry('AXH301', () => 'hardware description is not valid JSON: empty file'),
+  // AXH302: a field's value; the schema's words (zod), or what is wrong with the field itself
+  hardwareField: entry('AXH302', (field: string, schemaIssue: string) => `hardware field ${quote(field)}: ${schemaIssue}`),
+  hardwareNotObject: entry('AXH302', () => `hardware field ${quote('(top level)')}: a hardware description is a JSON object of fields, like {"tiles": 4}`),
+  hardwareUnknownField: entry('AXH302', (field: string) => `hardware field ${quote(field)}: is not a hardware parameter`),
   hardwareDuplicate: entry('AXH303', (field: string) => `hardware field ${quote(field)} is given more than once`),
 
   // binaries
   notABinary: entry('AXB401', () => `not an axc binary (bad magic number)`),
   binaryVersion: entry('AXB402', (got: number, want: number) => `binary format version ${got} is not supported by this axc (expects version ${want}); recompile the model`),
   binaryChecksum: entry('AXB403', () => `binary is corrupt: its CRC-32 does not match its contents`),
-  binaryMalformed: entry('AXB404', (why: string) => `binary is malformed: ${why}`),
+  // AXB404, one entry per way a binary's container or body can be malformed
+  binaryTruncated: entry('AXB404', () => malformed('it is truncated or its container is damaged')),
+  binaryBodyUnreadable: entry('AXB404', (decoderError: string) => malformed(decoderError)),
+  binaryHardwareInvalid: entry('AXB404', (field: string, schemaIssue: string) => malformed(`its hardware description is invalid (${field}: ${schemaIssue})`)),
+  binaryNotTypedArray: entry('AXB404', (what: string, dtype: string) => malformed(`${what} is not a ${dtype} array`)),
+  binaryCodeNotInstructions: entry('AXB404', () => malformed('code length is not a whole number of instructions')),
+  binaryCodeLength: entry('AXB404', (words: number, instructionWords: number) => malformed(`code is ${words} words, not a multiple of ${instructionWords}`)),
+  binarySourceMapMissing: entry('AXB404', () => malformed('source map is missing')),
+  binarySourceMapFileNames: entry('AXB404', () => malformed('source map file names are not strings')),
+  binarySourceMapShort: entry('AXB404', () => malformed('source map does not cover every instruction')),
+  binarySourceMapFile: entry('AXB404', (index: number, file: number, files: number) => malformed(`source map entry ${index} names file ${file} of ${files}`)),
+  binaryPartInvalid: entry('AXB404', (part: string, schemaIssue: string) => malformed(`its ${part} is invalid (${schemaIssue})`)),
+  binaryRegionName: entry('AXB404', (name: string) => malformed(`region name ${quote(name)} is not one word`)),
+  binaryMetaWidths: entry('AXB404', (metaIn: number, metaOut: number, received: number, sent: number) => malformed(`its metadata says ${metaIn} -> ${metaOut} but its program receives ${received} and sends ${sent} words`)),
+  binaryUnknownBenchmark: entry('AXB404', (name: string) => malformed(`it names benchmark ${quote(name)}, which this axc does not know`)),
+  // AXB405: an instruction the NPU cannot execute (isa/verify-program.ts, isa/encoding.ts)
+  rangeExceeds: entry('AXB405', (pc: number, mnemonic: string, what: string, start: number, n: number, size: number, unit: string) => illegal(pc, `${mnemonic}: ${what} [${start}, ${start + n}) exceeds the ${size}-word ${unit}`)),
+  noSuchTile: entry('AXB405', (pc: number, mnemonic: string, tile: number, tiles: number) => illegal(pc, `${mnemonic}: tile ${tile} does not exist (the NPU has ${tiles})`)),
+  recvNothing: entry('AXB405', (pc: number, mnemonic: string) => illegal(pc, `${mnemonic}: receives 0 words; a sample has at least one value`)),
+  recvWidthChanges: entry('AXB405', (pc: number, mnemonic: string, len: number, earlier: number) => illegal(pc, `${mnemonic}: receives ${len} words but an earlier recv takes ${earlier}`)),
+  sendWidthChanges: entry('AXB405', (pc: number, mnemonic: string, len: number, earlier: number) => illegal(pc, `${mnemonic}: sends ${len} words but an earlier send gives ${earlier}`)),
+  pesExceedTile: entry('AXB405', (pc: number, mnemonic: string, pe: number, count: number, pes: number) => illegal(pc, `${mnemonic}: PEs [${pe}, ${pe + count}) exceed the tile's ${pes}`)),
+  unusableThreshold: entry('AXB405', (pc: number, mnemonic: string, threshold: number) => illegal(pc, `${mnemonic}: threshold ${threshold} is not strictly between 0 and 1 (as a float32)`)),
+  targetPastEnd: entry('AXB405', (pc: number, mnemonic: string, target: number, length: number) => illegal(pc, `${mnemonic}: branch target ${target} is past the end of the program (${length} instructions)`)),
+  programTooLong: entry('AXB405', (length: number, max: number) => illegal(max, `program has ${length} instructions; at most ${max} fit the branch target field`)),
+  programNoRecv: entry('AXB405', () => illegal(0, 'program has no recv, so it never takes a sample')),
+  unknownOpcode: entry('AXB405', (pc: number, opcode: number) => illegal(pc, `unknown opcode ${opcode}`)),
+  badStageTag: entry('AXB405', (pc: number, stage: number) => illegal(pc, `stage tag ${stage} is not a stage`)),
+  reservedBitsSet: entry('AXB405', (pc: number, mnemonic: string) => illegal(pc, `reserved bits of '${mnemonic}' are not zero`)),
   hardwareMismatch: entry('AXB406', (built: string, given: string) => `binary was compiled for hardware ${built}, not ${given}; recompile with this --npu`),
-  illegalInstruction: entry('AXB405', (pc: number, why: string) => `illegal instruction at pc ${pc}: ${why}`),
   // Issue 8 (isa): checks the loader and the assembler share (isa/check-binary.ts, isa/control-flow.ts).
   fallsOffEnd: entry('AXB420', (pc: number, mnemonic: string) => `control runs off the end of the program: '${mnemonic}' at pc ${pc} is the last instruction and a path continues past it; end every path with 'jmp' (back to the sample loop) or 'halt'`),
   regionOutOfRange: entry('AXB421', (name: string, at: string, len: number, size: number, memory: string) => `region '${name}' at ${at} with ${len} words does not fit the ${size}-word ${memory}`),
   dramImageTooLarge: entry('AXB422', (words: number, limit: number, holder: string) => `the DRAM image needs ${words} words, but ${holder} holds ${limit}`),
   benchmarkWidths: entry('AXB423', (name: string, bin: number, bout: number, pin: number, pout: number) => `the program names benchmark '${name}' (${bin} -> ${bout}) for a ${pin} -> ${pout} program`),
-  badSymbol: entry('AXB424', (why: string) => `bad symbol table: ${why}`),
+  // AXB424: the symbol table, one entry per fault
+  symbolNotLabel: entry('AXB424', (name: string) => badSymbols(`${quote(name)} is not a label name`)),
+  symbolTwice: entry('AXB424', (name: string) => badSymbols(`${quote(name)} is defined twice`)),
+  symbolPastEnd: entry('AXB424', (name: string, pc: number, length: number) => badSymbols(`${quote(name)} is at pc ${pc}, past the end of the program (${length} instructions)`)),
   dramNotFinite: entry('AXB425', (addr: number, value: number) => `DRAM word ${addr} holds ${value}; the image must hold finite float32 values`),
 
   // assembler
   unknownMnemonic: entry('AXA501', (m: string) => `unknown mnemonic ${quote(m)}`),
-  badOperand: entry('AXA502', (why: string) => why),
+  operandCount: entry('AXA502', (mnemonic: string, count: number, names: string, got: number) => `'${mnemonic}' takes ${count} operands (${names}), got ${got}`),
+  badOperand: entry('AXA502', (mnemonic: string, operand: string, expected: string, text: string) => `${mnemonic} operand '${operand}': expected ${expected}, got ${quote(text)}`),
+  operandTooWide: entry('AXA502', (mnemonic: string, operand: string, value: number, bits: number) => `${mnemonic} operand '${operand}': ${value} does not fit in ${bits} bits`),
   undefinedLabel: entry('AXA503', (l: string) => `undefined label ${quote(l)}`),
   duplicateLabel: entry('AXA504', (l: string) => `label ${quote(l)} is defined twice`),
-  badDirective: entry('AXA505', (why: string) => why),
+  // AXA505, one entry per directive: what its operands must be
+  badStage: entry('AXA505', (stages: string, last: number) => `.stage takes one of ${stages} (or 0-${last})`),
+  badModelName: entry('AXA505', () => '.model takes one name'),
+  badBenchmarkDirective: entry('AXA505', (benchmarks: string) => `.benchmark takes one of ${benchmarks}`),
+  badCpuDirective: entry('AXA505', () => '.cpu takes the CPU cycles of one exact evaluation (a whole number from 1)'),
+  badQualityDirective: entry('AXA505', (metrics: string) => `.quality takes METRIC BOUND with METRIC one of ${metrics} and a positive decimal BOUND`),
+  badScheduleDirective: entry('AXA505', () => '.schedule takes static, dynamic or assembled'),
+  badRegionDirective: entry('AXA505', (kinds: string) => `.region takes NAME KIND mADDR|dADDR LEN with KIND one of ${kinds}`),
+  badDataDirective: entry('AXA505', () => '.data takes dADDR then comma-separated finite float32 values'),
+  unknownDirective: entry('AXA505', (head: string) => `unknown directive ${quote(head)}`),
 
   // simulator and its inputs
   inputNumber: entry('AXS601', (tok: string) => `${quote(tok)} is not a number`),
   inputWidth: entry('AXS602', (got: number, want: number) => `sample has ${got} value${got === 1 ? '' : 's'}, the program expects ${want}`),
-  simulationFault: entry('AXS603', (pc: number, why: string) => `simulation fault at pc ${pc}: ${why}`),
+  // AXS603: the program misbehaves while it runs
+  runawayProgram: entry('AXS603', (pc: number, budget: number) => `simulation fault at pc ${pc}: more than ${budget} instructions without returning to recv`),
+  haltedBeforeSample: entry('AXS603', (pc: number) => `simulation fault at pc ${pc}: the program halted before taking this sample`),
   inputEmpty: entry('AXS604', () => `input has no samples`),
   inputEmptyValue: entry('AXS605', () => `empty value between separators`),
   inputRange: entry('AXS606', (tok: string) => `${quote(tok)} is outside the float32 range`),
@@ -99,55 +203,140 @@ export const DIAG = {
   referenceEmpty: entry('AXS610', () => `reference has no rows`),
 
   // command line and files
-  fileUnreadable: entry('AXU701', (path: string, why: string) => `cannot read '${path}': ${why}`),
+  fileUnreadable: entry('AXU701', (path: string, systemError: string) => `cannot read '${path}': ${systemError}`),
+  // AXU701 for training data (benchmarks/read-axbench.ts) that cannot be read as such
+  samplesDiffer: entry('AXU701', (yFile: string, ySamples: number, xFile: string, xSamples: number) => `cannot read '${yFile}': it has ${ySamples} samples but ${xFile} has ${xSamples}`),
+  fannHeaderSyntax: entry('AXU701', (file: string, found: string) => `cannot read '${file}': a FANN header is three non-negative integers 'count inputs outputs', found '${found}'`),
+  fannHeaderWidths: entry('AXU701', (file: string, inputs: number, outputs: number, expectedIn: number, expectedOut: number) => `cannot read '${file}': its header declares ${inputs} -> ${outputs} values per sample, expected ${expectedIn} -> ${expectedOut}`),
   fileUnwritable: entry('AXU702', (path: string, why: string) => `cannot write '${path}': ${why}`),
-  badOption: entry('AXU703', (why: string) => why, 'usage'),
-  referenceNoBenchmark: entry('AXU720', (model: string) => `--reference exact computes the reference with the benchmark the model names, and model ${quote(model)} names none; give a file of exact outputs, or add \`benchmark NAME\` to the model`, 'usage'),
-  targetUnreachable: entry('AXU722', (target: string, rows: number, best: string) => `no decision threshold meets ${target} on the ${rows.toLocaleString('en-US')} calibration rows: ${best}; nothing written`),
-  noQualityMetric: entry('AXU721', (model: string) => `model ${quote(model)} has no \`quality\` line, so there is no metric to judge its outputs by; give --metric abs|rel|rmse and --bound B`, 'usage'),
+  // AXU703: an option's value, or options that do not go together; one entry per rule
+  compileNeedsOutput: entry('AXU703', () => 'compile needs -o <prog.bin> (or --dump-after <pass> to only inspect the IR)', 'usage'),
+  tfjsOnlyOption: entry('AXU703', (flag: string) => `${flag} applies to a TensorFlow.js model.json only; an .axn states its decision in the model ('decision = sigmoid(threshold: T)' or 'softmax(safe: I)')`, 'usage'),
+  outputDirectoryIsFile: entry('AXU703', (dir: string) => `-o '${dir}' is an existing file; -o names a directory to write into`, 'usage'),
+  judgingWithoutReference: entry('AXU703', () => '--metric and --bound say how outputs are judged against a reference; give --reference <file|exact> too', 'usage'),
+  badBoundOption: entry('AXU703', (text: string) => `--bound takes a positive decimal number; got '${text}'`, 'usage'),
+  qualityHalfGiven: entry('AXU703', (model: string, missing: 'metric' | 'bound') => `model '${model}' has no \`quality\` line to take the ${missing} from; give ${missing === 'metric' ? '--metric abs|rel|rmse' : '--bound B'} too`, 'usage'),
+  stdinTwice: entry('AXU703', () => "--input and --reference cannot both read standard input ('-')", 'usage'),
+  badTraceSamples: entry('AXU703', (text: string) => `--trace-samples takes A:B with A < B (samples A to B-1), :B, A:, or N; got '${text}'`, 'usage'),
+  traceSamplesWithoutTrace: entry('AXU703', () => '--trace-samples chooses which samples go into the trace; give --trace <trace.json> too', 'usage'),
+  quietShowsNothing: entry('AXU703', () => '-q hides the report table, and no --output, --report or --trace was given: the run would show nothing', 'usage'),
+  traceTooLarge: entry('AXU703', (maxEvents: number) => `the trace passed ${maxEvents.toLocaleString('en-US')} events; trace fewer samples with --trace-samples (e.g. 0:1000)`, 'usage'),
+  badTarget: entry('AXU703', (text: string) => `--target takes violations<=R (the violation rate of delivered outputs, R in [0, 1]) or error<=E (their mean error, E >= 0); got '${text}'`, 'usage'),
+  badHoldout: entry('AXU703', (text: string) => `--holdout takes the fraction of rows to hold out, from 0 up to (not including) 1; got '${text}'`, 'usage'),
+  badTuneSeed: entry('AXU703', (text: string, max: number) => `--seed takes a whole number from 0 to ${max}; got '${text}'`, 'usage'),
+  tuneNoDecision: entry('AXU703', (bin: string) => `${bin} has no decision instruction (decs or decm): the NPU runs on every sample, so there is no threshold to tune`, 'usage'),
+  tuneMixedDecisions: entry('AXU703', (bin: string) => `${bin} mixes sigmoid (decs) and softmax (decm) decisions; axc tune sets one threshold for one kind of decision`, 'usage'),
+  holdoutLeavesNothing: entry('AXU703', (holdout: string, rows: number) => `--holdout ${holdout} leaves no calibration rows out of ${rows}`, 'usage'),
+  // how diagnostics are shown, and where outputs go
   moreErrors: entry('AXU704', (n: number) => `${n} more error${n === 1 ? '' : 's'} like these not shown`),
   outputIsInput: entry('AXU705', (output: string, input: string) => `${output} is the same file as ${input}; an output never overwrites an input`, 'usage'),
   outputsCollide: entry('AXU706', (first: string, second: string) => `${first} and ${second} are the same file; give each output its own path`, 'usage'),
-  stdoutUnwritable: entry('AXU707', (why: string) => `cannot write to standard output: ${why}`),
+  stdoutUnwritable: entry('AXU707', (systemError: string) => `cannot write to standard output: ${systemError}`),
   // reading bounds and file kinds (issue 8)
   jsonTooDeep: entry('AXU708', (what: string, max: number) => `${what} nests arrays and objects more than ${max} deep; this bracket opens level ${max + 1}`),
-  jsonArrayTooLong: entry('AXU710', (what: string, max: number) => `${what} has an array of more than ${max.toLocaleString('en-US')} elements; this value is element ${(max + 1).toLocaleString('en-US')}`),
   wrongKindOfFile: entry('AXU709', (what: string, expected: string, advice: string) => `this is ${what}, not ${expected}; ${advice}`),
+  jsonArrayTooLong: entry('AXU710', (what: string, max: number) => `${what} has an array of more than ${max.toLocaleString('en-US')} elements; this value is element ${(max + 1).toLocaleString('en-US')}`),
   // `axc sim --threshold T` (cli/threshold-option.ts)
-  simBadThreshold: entry('AXU711', (text: string, why: string) => `--threshold ${quote(text)} ${why}; T is a plain decimal number in (0, 1), such as 0.7`, 'usage'),
+  simThresholdNotDecimal: entry('AXU711', (text: string) => `--threshold ${quote(text)} is not a plain decimal number; ${THRESHOLD_RULE}`, 'usage'),
+  simThresholdOutOfRange: entry('AXU711', (text: string) => `--threshold ${quote(text)} is not strictly between 0 and 1 (as a float32); ${THRESHOLD_RULE}`, 'usage'),
   simNoDecision: entry('AXU712', (bin: string) => `--threshold has nothing to change: '${bin}' has no decision instruction (decs or decm), so it invokes the approximator on every sample`, 'usage'),
+  // quality judging (--reference, --metric, --bound) and axc tune
+  referenceNoBenchmark: entry('AXU720', (model: string) => `--reference exact computes the reference with the benchmark the model names, and model ${quote(model)} names none; give a file of exact outputs, or add \`benchmark NAME\` to the model`, 'usage'),
+  noQualityMetric: entry('AXU721', (model: string) => `model ${quote(model)} has no \`quality\` line, so there is no metric to judge its outputs by; give --metric abs|rel|rmse and --bound B`, 'usage'),
+  targetUnreachable: entry('AXU722', (target: string, rows: number, best: string) => `no decision threshold meets ${target} on the ${rows.toLocaleString('en-US')} calibration rows: ${best}; nothing written`),
+  // warnings (severity 'warning'): the run goes on, but a figure or a file is not what it may seem
+  fewCalibrationRows: warning('AXU723', (rows: number) => `the threshold is chosen on only ${rows} calibration row${rows === 1 ? '' : 's'}; its figures say little about other data`),
+  tracePastInput: warning('AXU724', (range: string, samples: number, traced: string) => `--trace-samples ${range} reaches past the input's ${samples} sample${samples === 1 ? '' : 's'}; the trace ${traced}`),
 
-  // data generators (benchmarks/generators/) and the `data` / `exact` commands
-  dataUnknownBenchmark: entry('AXD901', (name: string, known: string) => `unknown benchmark ${quote(name)}; known benchmarks: ${known}`, 'usage'),
+  // benchmarks: their names (wherever given), the data generators (benchmarks/generators/), `axc data` and `axc exact`.
+  // An unknown name read from a file (a .axn `benchmark` line) is bad input; one typed on the command line is
+  // reported as fromCommandLine(DIAG.unknownBenchmark), a usage error.
+  unknownBenchmark: entry('AXD901', (name: string, known: string) => `unknown benchmark ${quote(name)}; known benchmarks: ${known}`),
   dataBadCount: entry('AXD902', (text: string, max: number) => `the sample count must be a whole number from 1 to ${max}, got '${text}'`, 'usage'),
   dataBadSeed: entry('AXD903', (text: string) => `the seed must be a whole number from 0 to 4294967295, got '${text}'`, 'usage'),
 
   // TensorFlow.js / Keras LayersModel importer (frontend/layers-model/)
-  tfjsJsonSyntax: entry('AXI801', (why: string) => `model.json is not valid JSON: ${why}`),
-  tfjsNotLayersModel: entry('AXI802', (why: string) => `not a TensorFlow.js LayersModel: ${why}`),
-  tfjsMalformed: entry('AXI803', (where: string, why: string) => `${where}: ${why}`),
+  // AXI801: the JSON parser's words (as frontend/layers-model/read-layers-model.ts words its codes), or an empty file
+  tfjsJsonSyntax: entry('AXI801', (parserError: string) => `model.json is not valid JSON: ${parserError}`),
+  tfjsJsonEmpty: entry('AXI801', () => 'model.json is not valid JSON: the file is empty'),
+  // AXI802: some other kind of JSON file
+  tfjsNotAnObject: entry('AXI802', (holds: string) => notLayersModel(`model.json holds ${holds}; a LayersModel's model.json is an object with "modelTopology" and "weightsManifest"`)),
+  tfjsWrongFormat: entry('AXI802', (format: string) => notLayersModel(`its format is "${clip(format)}"${format === 'graph-model' ? ' (converted from a SavedModel or frozen graph); convert the Keras model instead: tensorflowjs_converter --input_format keras model.h5 out_dir/' : ''}; axc reads "layers-model" files`)),
+  tfjsNoTopology: entry('AXI802', () => notLayersModel('model.json has no "modelTopology" (the Keras model architecture)')),
+  tfjsNoManifest: entry('AXI802', () => notLayersModel('model.json has no "weightsManifest" (the list of weight shards and the weights in them)')),
+  tfjsTopologyClass: entry('AXI802', (className: unknown) => notLayersModel(`modelTopology's class_name is ${typeof className === 'string' ? `"${clip(className)}"` : clip(String(JSON.stringify(className)))}; expected "Model", "Functional" or "Sequential"`)),
+  tfjsTopologyShape: entry('AXI802', () => notLayersModel('modelTopology is neither a Keras model ({ "class_name", "config" }) nor a model config ({ "name", "layers", ... })')),
+  // AXI803: a value in model.json; the schema's words (zod), or what axc found wrong with it
+  tfjsMalformed: entry('AXI803', (where: string, schemaIssue: string) => `${where}: ${schemaIssue}`),
+  tfjsBadTensorRef: entry('AXI803', (layer: string, index: number) => `layer ${quote(layer)} inbound_nodes[0][${index}]: expected a tensor reference [layerName, nodeIndex, tensorIndex, kwargs]`),
+  tfjsBadKerasHistory: entry('AXI803', (layer: string) => `layer ${quote(layer)} inbound_nodes[0]: a __keras_tensor__ has no valid keras_history [layerName, nodeIndex, tensorIndex]`),
+  tfjsBadInboundNodes: entry('AXI803', (layer: string) => `layer ${quote(layer)} inbound_nodes[0]: expected a list of tensor references or { "args": [...] }`),
+  tfjsUnknownBenchmark: entry('AXI803', (name: string) => `userDefinedMetadata.axc.benchmark: ${quote(name)} is not a known benchmark`),
+  tfjsWeightUnlocatable: entry('AXI803', (where: string, blocker: string, dtype: string, weight: string) => `${where}: weight ${quote(blocker)} has dtype ${quote(dtype)}, whose size axc cannot compute, so weight ${quote(weight)} after it cannot be located in the shards`),
+  tfjsGroupWithoutShards: entry('AXI803', (group: number, bytes: number) => `weightsManifest[${group}].paths: the group lists no shard files but holds ${bytes} bytes of weights`),
   tfjsUnsupportedLayer: entry('AXI804', (layer: string, cls: string) => `layer ${quote(layer)} is a ${clip(cls)}; an AXNet model holds only Dense and Multiply layers (and its InputLayer)`),
   tfjsUnsupportedActivation: entry('AXI805', (layer: string, act: string, expected: string) => `layer ${quote(layer)} has activation ${quote(act)}; ${expected}`),
-  tfjsBadMultiply: entry('AXI806', (layer: string, why: string) => `Multiply layer ${quote(layer)} ${why}`),
+  // AXI806: a Multiply that is not an AXNet gate
+  tfjsMultiplyArity: entry('AXI806', (layer: string, tensors: number) => badMultiply(layer, `multiplies ${tensors} tensors; an AXNet gate multiplies exactly two: a hidden Dense and its control Dense`)),
+  tfjsGateWithoutPredictor: entry('AXI806', (layer: string, sequential: boolean) => badMultiply(layer, `gates the approximator, but the model has ${sequential ? 'no predictor (it is Sequential)' : 'one output and so no predictor'}; a gated AXNet model has two outputs [H(x), P(x)]`)),
+  tfjsGateOperands: entry('AXI806', (layer: string, first: string, second: string, predictor: string) => badMultiply(layer, `multiplies ${first} by ${second}; one operand must be an approximator hidden Dense and the other a control Dense fed by ${predictor}`)),
+  tfjsControlShared: entry('AXI806', (layer: string, control: string) => badMultiply(layer, `uses control Dense ${quote(control)}, which already gates another layer; each control Dense feeds exactly one Multiply`)),
   tfjsWeightShape: entry('AXI807', (weight: string, layer: string, got: string, expected: string, why: string) => `weight ${quote(weight)} of layer ${quote(layer)} has shape ${got} in the weightsManifest, expected ${expected} (${why})`),
   tfjsShardUnreadable: entry('AXI808', (shard: string, why: string) => `cannot read weight shard ${quote(shard)}: ${why}`),
   tfjsShardShort: entry('AXI809', (shard: string, why: string) => `weight shard ${quote(shard)} is too short: ${why}`),
   tfjsWeightDtype: entry('AXI810', (weight: string, layer: string, dtype: string) => `weight ${quote(weight)} of layer ${quote(layer)} has dtype ${quote(dtype)}; axc reads float32 weights only (re-export without --quantize / float16 conversion)`),
   tfjsWeightQuantized: entry('AXI811', (weight: string, layer: string, how: string) => `weight ${quote(weight)} of layer ${quote(layer)} is quantized (${how}); axc reads unquantized float32 weights only (convert without --quantize_*)`),
   tfjsWeightMissing: entry('AXI812', (layer: string, what: string, lookedFor: string) => `layer ${quote(layer)} has no ${what} in the weightsManifest (looked for ${quote(lookedFor)})`),
-  tfjsNotThePattern: entry('AXI813', (why: string) => `not an AXNet model: ${why}`),
+  // AXI813: the model's shape as a whole is not AXNet's
+  tfjsInputCount: entry('AXI813', (inputs: number) => notAxnet(`the model has ${inputs} inputs; an AXNet model has exactly one input vector`)),
+  tfjsOutputCount: entry('AXI813', (outputs: number) => notAxnet(`the model has ${outputs} outputs; an AXNet model has two, [approximator H(x), decision P(x)], or one for a plain approximator`)),
+  tfjsNoLayers: entry('AXI813', () => notAxnet('the Sequential model has no layers')),
   tfjsControlWidth: entry('AXI814', (control: string, w: number, layer: string, lw: number, mult: string) => `control Dense ${quote(control)} has ${w} units but the layer it gates, ${quote(layer)} (through Multiply ${quote(mult)}), has ${lw}; a control vector is as wide as the layer it gates`),
-  tfjsBadDecision: entry('AXI815', (layer: string, why: string) => `decision layer ${quote(layer)} ${why}; the decision is a Dense with 1 unit and sigmoid activation, or 2 units and softmax activation`),
+  tfjsDecisionNotDense: entry('AXI815', (layer: string, className: string) => badDecision(layer, `(output 1) is a ${clip(className)}`)),
+  tfjsDecisionShape: entry('AXI815', (layer: string, units: number, activation: string) => badDecision(layer, `(output 1) has ${units} unit${units === 1 ? '' : 's'} with ${activation} activation`)),
   tfjsOutputOrder: entry('AXI816', (first: string, second: string) => `output 0 ${quote(first)} has the shape of a decision and output 1 ${quote(second)} does not; axc takes the outputs by position: output_layers[0] is the approximator H(x) and output_layers[1] the decision P(x). Rebuild the model with outputs [H, P]`),
-  tfjsLayerGraph: entry('AXI817', (why: string) => why),
-  tfjsBadOption: entry('AXI818', (why: string) => why, 'usage'),
+  // AXI817: how the layers are wired; one entry per rule
+  tfjsSequentialNoInputShape: entry('AXI817', (layer: string) => `the Sequential model's first layer ${quote(layer)} declares no input shape; ${NEEDS_INPUT_WIDTH}`),
+  tfjsInputNoShape: entry('AXI817', (layer: string) => `input layer ${quote(layer)} declares no batch_input_shape; ${NEEDS_INPUT_WIDTH}`),
+  tfjsLayerNameTwice: entry('AXI817', (layer: string) => `two layers are named ${quote(layer)}; Keras layer names are unique`),
+  tfjsLayerReused: entry('AXI817', (layer: string, calls: number) => `layer ${quote(layer)} is applied ${calls} times; each layer of an AXNet model is applied once`),
+  tfjsRefToNothing: entry('AXI817', (where: string, layer: string) => `${where} refers to layer ${quote(layer)}, which is not in the model`),
+  tfjsRefNotFirst: entry('AXI817', (where: string, node: number, tensor: number, layer: string) => `${where} refers to output [${node}, ${tensor}] of layer ${quote(layer)}; AXNet layers have one call and one output, [0, 0]`),
+  tfjsDenseInputs: entry('AXI817', (layer: string, inputs: number) => `Dense layer ${quote(layer)} has ${inputs} inputs; expected 1`),
+  tfjsInputHasInbound: entry('AXI817', (layer: string) => `input layer ${quote(layer)} has inbound tensors; expected none`),
+  tfjsInputNotInputLayer: entry('AXI817', (layer: string, className: string) => `input_layers names ${quote(layer)}, a ${clip(className)}; expected the InputLayer`),
+  tfjsCycle: entry('AXI817', (layer: string) => `layer ${quote(layer)} feeds itself through a cycle`),
+  tfjsTwoRoles: entry('AXI817', (layer: string, first: string, second: string) => `layer ${quote(layer)} is used as ${first} and as ${second}; in an AXNet model each layer has one role (its output feeds one place)`),
+  tfjsDecisionThrough: entry('AXI817', (decision: string, className: string, layer: string) => `the decision ${quote(decision)} is computed through ${clip(className)} ${quote(layer)}; the predictor is a chain of Dense layers from the input`),
+  tfjsOutputIsGate: entry('AXI817', (layer: string) => `output 0 ${quote(layer)} is a Multiply; the approximator ends with an ungated Dense output layer`),
+  tfjsOutputNotDense: entry('AXI817', (layer: string, className: string) => `output 0 ${quote(layer)} is the ${clip(className)}; the approximator has at least one Dense layer`),
+  tfjsLayerUnused: entry('AXI817', (layer: string, className: string) => `layer ${quote(layer)} (${clip(className)}) is not part of the AXNet pattern: it is not on the approximator, predictor, control or decision path to the outputs`),
+  // AXI818: the importer's options (--threshold, --safe-index or their library equivalents)
+  tfjsBadThreshold: entry('AXI818', (threshold: number) => `threshold must lie strictly between 0 and 1, got ${threshold}`, 'usage'),
+  tfjsBadSafeIndex: entry('AXI818', (safeIndex: number) => `safe index must be 0 or 1, got ${safeIndex}`, 'usage'),
   tfjsWeightNotFinite: entry('AXI819', (weight: string, layer: string, index: number, value: number) => `weight ${quote(weight)} of layer ${quote(layer)} holds ${value} at element ${index}; weights must be finite float32 values`),
   tfjsInvalidModel: entry('AXI820', (why: string) => `imported model fails verification: ${why}`),
   tfjsBadInputShape: entry('AXI821', (layer: string, shape: string) => `input layer ${quote(layer)} has shape ${shape}; an AXNet input is a flat vector, batch shape [null, N] with N ≥ 1`),
 
   // training (training/, axc train)
-  trainBadOption: entry('AXT901', (why: string) => why, 'usage'),
-  trainTopology: entry('AXT902', (which: string, given: string, why: string) => `${which} topology '${given}': ${why}`),
+  // AXT901: a training option; one entry per rule
+  trainNoDefaults: entry('AXT901', (bench: string, known: string) => `'${bench}' has no training defaults (known: ${known}); give the topologies, metric and bound`, 'usage'),
+  trainNoDefaultTopology: entry('AXT901', (bench: string) => `no default topology for '${bench}'; give --approx and --predict`, 'usage'),
+  trainUnknownMethod: entry('AXT901', (method: string, methods: string) => `unknown method '${method}'; expected ${methods}`, 'usage'),
+  trainTestShape: entry('AXT901', () => 'the test data do not have the shape of the training data', 'usage'),
+  trainBadControl: entry('AXT901', (hidden: number, approximator: string, control: string | number) => `--control must be 'all' or a hidden layer from 1 to ${hidden} of approximator ${approximator}, got ${control}`, 'usage'),
+  trainControlNeedsAxnet: entry('AXT901', (method: string) => `--control applies to --method axnet only (${method} has no control vectors)`, 'usage'),
+  trainUnknownDecision: entry('AXT901', (decision: string) => `unknown decision '${decision}'; expected softmax or sigmoid`, 'usage'),
+  trainUnknownMetric: entry('AXT901', (metric: string, metrics: string) => `unknown metric '${metric}'; expected ${metrics}`, 'usage'),
+  trainNotPositive: entry('AXT901', (name: string, integer: boolean, value: number) => `${name} must be a positive ${integer ? 'integer' : 'number'}, got ${value}`, 'usage'),
+  trainBadSeed: entry('AXT901', (max: number, seed: number) => `the seed must be an integer from 0 to ${max}, got ${seed}`, 'usage'),
+  // AXT902: a topology (such as 9-8-1) that cannot be trained; one entry per rule
+  topologyWidths: entry('AXT902', (which: string, given: string, max: number) => topology(which, given, `widths are integers from 1 to ${max}`)),
+  approximatorTooShort: entry('AXT902', (given: string) => topology('approximator', given, 'give input, at least one hidden layer and output widths, e.g. 9-8-1')),
+  predictorTooShort: entry('AXT902', (given: string) => topology('predictor', given, 'give the input width and the hidden widths, e.g. 9-8')),
+  approximatorDataWidths: entry('AXT902', (given: string, inputs: number, outputs: number) => topology('approximator', given, `the data map ${inputs} inputs to ${outputs} outputs, so it must start with ${inputs} and end with ${outputs}`)),
+  predictorDataWidth: entry('AXT902', (given: string, inputs: number) => topology('predictor', given, `the data have ${inputs} inputs, so it must start with ${inputs}`)),
+  predictorNotShared: entry('AXT902', (given: string, approxIn: number, approxHidden: number) => topology('predictor', given, `with --method shared its first hidden layer is the approximator's, so it must be ${approxIn}-${approxHidden}...`)),
   trainDataShape: entry('AXT903', (bench: string, got: string, want: string) => `the data for '${bench}' map ${got}, but the benchmark maps ${want}`),
   trainDataTooSmall: entry('AXT904', (what: string, n: number, min: number) => `${what} has ${n} samples; at least ${min} are needed`),
   trainDataFolder: entry('AXT905', (dir: string) => `'${dir}' holds no training data: expected train.x and train.y, or a .fann file`),

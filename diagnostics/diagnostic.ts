@@ -3,6 +3,7 @@
 import type { SourceLoc } from './source-loc.ts';
 import { DIAG, type DiagEntry } from './catalog.ts';
 
+/** An error stops the command (exit 1 or 2); a warning is printed and the command goes on. */
 export type Severity = 'error' | 'warning';
 
 export interface Diagnostic {
@@ -24,7 +25,7 @@ export function diag<E extends DiagEntry>(
   ...args: Parameters<E['message']>
 ): Diagnostic {
   const message = (entry.message as (...a: unknown[]) => string)(...args);
-  const d: Diagnostic = { code: entry.code, severity: 'error', message };
+  const d: Diagnostic = { code: entry.code, severity: entry.severity, message };
   if (typeof where === 'string') d.file = where;
   else if (where) d.loc = where;
   if (entry.kind === 'usage') d.usage = true;
@@ -76,6 +77,11 @@ export class AxcError extends Error {
     this.name = 'AxcError';
     this.diagnostics = list;
   }
+}
+
+/** `entry` reported about text typed on the command line: a usage error (exit 2) whatever its usual kind. */
+export function fromCommandLine<E extends DiagEntry>(entry: E): E {
+  return { ...entry, kind: 'usage' };
 }
 
 export function fail<E extends DiagEntry>(entry: E, where: SourceLoc | string | undefined, ...args: Parameters<E['message']>): never {

@@ -249,7 +249,7 @@ export function checkModel(ast: ModelAst, file: string, loadWeightsFile: Weights
     if (src.kind === 'seed') {
       const s = src.seed.value;
       if (Number.isInteger(s) && s >= 0 && s <= 0xffffffff) seed = s;
-      else report(diag(DIAG.badArgument, src.seed.loc, `weights seed must be an integer from 0 to 4294967295, got ${src.seed.text}`));
+      else report(diag(DIAG.badWeightsSeed, src.seed.loc, src.seed.text));
     } else if (src.kind === 'file') {
       const r = loadWeightsFile(src.path, weightsDecl.loc);
       ds.push(...r.diagnostics);
@@ -259,7 +259,7 @@ export function checkModel(ast: ModelAst, file: string, loadWeightsFile: Weights
       for (const e of src.entries) {
         const f = e.field.name;
         if (f !== 'w' && f !== 'b') {
-          report(diag(DIAG.badArgument, e.field.loc, `unknown weight field ${quote(f)} of ${quote(e.layer.name)}; expected 'w' (weights) or 'b' (bias)`));
+          report(diag(DIAG.unknownWeightField, e.field.loc, f, e.layer.name));
           continue;
         }
         let entry = table.layers.get(e.layer.name);
@@ -330,8 +330,7 @@ function checkDecision(d: DecisionAst, report: (d: Diagnostic) => void): Decisio
   const values = new Map<string, NumLit>();
   for (const a of d.args) {
     if (!argNames.includes(a.name.name)) {
-      const takes = argNames.length === 1 ? `its only argument is ${quote(argNames[0])}` : `its arguments are ${argNames.map((n) => quote(n)).join(' and ')}`;
-      report(diag(DIAG.badArgument, a.name.loc, `${kind} decision has no argument ${quote(a.name.name)}; ${takes}`));
+      report(diag(DIAG.unknownDecisionArgument, a.name.loc, kind, a.name.name, argNames));
     } else if (values.has(a.name.name)) {
       report(diag(DIAG.duplicateDeclaration, a.name.loc, a.name.name));
     } else values.set(a.name.name, a.value);

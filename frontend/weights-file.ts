@@ -42,7 +42,7 @@ function properties(obj: Node, at: (n: Node) => SourceLoc, ds: Diagnostic[]): Ma
     const [key, value] = p.children ?? [];
     if (!key || !value) continue;
     const k = String(key.value);
-    if (m.has(k)) ds.push(diag(DIAG.weightsFileMalformed, at(key), `duplicate key "${clip(k)}"`));
+    if (m.has(k)) ds.push(diag(DIAG.weightsFileDuplicateKey, at(key), k));
     else m.set(k, { key, value });
   }
   return m;
@@ -60,32 +60,32 @@ export function readWeightsFile(text: string, file: string): { table: WeightTabl
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   if (errors.length > 0 || !root) {
     for (const e of errors.slice(0, 5)) {
-      ds.push(diag(DIAG.weightsFileMalformed, locOf(e.offset), `weights file is not valid JSON: ${printParseErrorCode(e.error)}`));
+      ds.push(diag(DIAG.weightsFileSyntax, locOf(e.offset), printParseErrorCode(e.error)));
     }
-    if (ds.length === 0) ds.push(diag(DIAG.weightsFileMalformed, locOf(0), 'weights file is empty'));
+    if (ds.length === 0) ds.push(diag(DIAG.weightsFileEmpty, locOf(0)));
     return { table: null, diagnostics: ds };
   }
   if (root.type !== 'object') {
-    ds.push(diag(DIAG.weightsFileMalformed, at(root), `weights file must be a JSON object, found ${describe(root)}`));
+    ds.push(diag(DIAG.weightsFileNotObject, at(root), describe(root)));
     return { table: null, diagnostics: ds };
   }
   const top = properties(root, at, ds);
   const format = top.get('format');
-  if (!format) ds.push(diag(DIAG.weightsFileMalformed, at(root), `weights file has no "format" key; expected "format": "${WEIGHTS_FORMAT}"`));
+  if (!format) ds.push(diag(DIAG.weightsFileNoFormat, at(root), WEIGHTS_FORMAT));
   else if (format.value.value !== WEIGHTS_FORMAT || format.value.type !== 'string')
-    ds.push(diag(DIAG.weightsFileMalformed, at(format.value), `"format" must be "${WEIGHTS_FORMAT}", found ${describe(format.value)}`));
+    ds.push(diag(DIAG.weightsFileFormat, at(format.value), WEIGHTS_FORMAT, describe(format.value)));
   const version = top.get('version');
-  if (!version) ds.push(diag(DIAG.weightsFileMalformed, at(root), `weights file has no "version" key; expected "version": ${WEIGHTS_VERSION}`));
+  if (!version) ds.push(diag(DIAG.weightsFileNoVersion, at(root), WEIGHTS_VERSION));
   else if (version.value.type !== 'number' || version.value.value !== WEIGHTS_VERSION)
-    ds.push(diag(DIAG.weightsFileMalformed, at(version.value), `"version" must be ${WEIGHTS_VERSION}, found ${describe(version.value)}`));
+    ds.push(diag(DIAG.weightsFileVersion, at(version.value), WEIGHTS_VERSION, describe(version.value)));
   const layersProp = top.get('layers');
   if (!layersProp) {
-    ds.push(diag(DIAG.weightsFileMalformed, at(root), 'weights file has no "layers" object'));
+    ds.push(diag(DIAG.weightsFileNoLayers, at(root)));
     return { table: null, diagnostics: ds };
   }
   const layersNode = layersProp.value;
   if (layersNode.type !== 'object') {
-    ds.push(diag(DIAG.weightsFileMalformed, at(layersNode), `"layers" must be an object, found ${describe(layersNode)}`));
+    ds.push(diag(DIAG.weightsFileLayersNotObject, at(layersNode), describe(layersNode)));
     return { table: null, diagnostics: ds };
   }
   const table: WeightTable = { layers: new Map(), loc: at(layersNode) };
@@ -93,16 +93,16 @@ export function readWeightsFile(text: string, file: string): { table: WeightTabl
     const entry: LayerWeightsAst = { name: { name, loc: at(key) } };
     table.layers.set(name, entry);
     if (value.type !== 'object') {
-      ds.push(diag(DIAG.weightsFileMalformed, at(value), `layer "${clip(name)}" must be an object with "w" and "b", found ${describe(value)}`));
+      ds.push(diag(DIAG.weightsFileLayerNotObject, at(value), name, describe(value)));
       continue;
     }
     for (const [field, p] of properties(value, at, ds)) {
       if (field !== 'w' && field !== 'b') {
-        ds.push(diag(DIAG.weightsFileMalformed, at(p.key), `unknown key "${clip(field)}" in layer "${clip(name)}"; expected "w" and "b"`));
+        ds.push(diag(DIAG.weightsFileUnknownKey, at(p.key), field, name));
         continue;
       }
       if (p.value.type !== 'array') {
-        ds.push(diag(DIAG.weightsFileMalformed, at(p.value), `layer "${clip(name)}" "${field}" must be an array, found ${describe(p.value)}`));
+        ds.push(diag(DIAG.weightsFileFieldNotArray, at(p.value), name, field, describe(p.value)));
         continue;
       }
       const v = toWeightValue(p.value, text, at, ds);
@@ -124,7 +124,7 @@ function toWeightValue(n: Node, text: string, at: (n: Node) => SourceLoc, ds: Di
     }
     return ok ? { kind: 'list', items, loc: at(n) } : null;
   }
-  ds.push(diag(DIAG.weightsFileMalformed, at(n), `expected a number or an array, found ${describe(n)}`));
+  ds.push(diag(DIAG.weightsFileNotNumber, at(n), describe(n)));
   return null;
 }
 

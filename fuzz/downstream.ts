@@ -47,7 +47,7 @@ export async function exerciseBinary(probe: Probe, binary: Binary, onVerifyError
   await probe.stage('disassemble', 'wrong-accept', () => disassemble(binary, { data: true }));
   // Constructing the simulator verifies the code and then runs the setup stage up to the first recv: a
   // fault while running setup is a simulation fault, not a verification error.
-  const judge = (e: AxcError) => (e.diagnostics.some((d) => d.code === DIAG.simulationFault.code) ? 'sim-fault' : onVerifyError);
+  const judge = (e: AxcError) => (e.diagnostics.some((d) => d.code === DIAG.runawayProgram.code /* AXS603, every simulation fault */) ? 'sim-fault' : onVerifyError);
   await probe.stage('verify', judge, () => new Simulator(binary, { maxInstructionsPerSample: PROBE_BUDGET, timing: timingFor(binary) }).close());
   await probe.stage('simulate', 'sim-fault', () => simulate(binary, () => fewSamples(binary.meta.inputWidth)));
 }

@@ -14,7 +14,8 @@ export function parseHardware(text: string, file: string): Hardware {
   const tree = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
   if (errors.length > 0 || !tree) {
     const e = errors[0];
-    fail(DIAG.hardwareSyntax, e ? locAt(file, text, e.offset) : file, e ? printParseErrorCode(e.error) : 'empty file');
+    if (!e) fail(DIAG.hardwareEmpty, file);
+    fail(DIAG.hardwareSyntax, locAt(file, text, e.offset), printParseErrorCode(e.error));
   }
   let value: unknown;
   try {
@@ -24,7 +25,7 @@ export function parseHardware(text: string, file: string): Hardware {
   }
   const diags: Diagnostic[] = [];
   const where = (offset: number) => locAt(file, text, offset);
-  if (tree.type !== 'object') fail(DIAG.hardwareField, where(tree.offset), '(top level)', 'a hardware description is a JSON object of fields, like {"tiles": 4}');
+  if (tree.type !== 'object') fail(DIAG.hardwareNotObject, where(tree.offset));
   // JSON.parse keeps the last of duplicated keys silently; a hardware description must say each thing once.
   const seen = new Set<string>();
   for (const prop of tree.type === 'object' ? (tree.children ?? []) : []) {
@@ -41,7 +42,7 @@ export function parseHardware(text: string, file: string): Hardware {
     if (issue.code === 'unrecognized_keys') {
       for (const k of issue.keys) {
         const node = keyNode(k);
-        diags.push(diag(DIAG.hardwareField, node ? where(node.offset) : file, k, 'is not a hardware parameter'));
+        diags.push(diag(DIAG.hardwareUnknownField, node ? where(node.offset) : file, k));
       }
       continue;
     }

@@ -3,7 +3,6 @@
 // .stage NAME, .region NAME KIND mADDR LEN, .data dADDR v, v, ..., .model NAME, .schedule NAME,
 // .benchmark NAME, .cpu CYCLES and .quality METRIC BOUND.
 
-import { quote } from '../diagnostics/quote.ts';
 import { BENCHMARK_CATALOG, findBenchmarkInfo } from '../benchmarks/catalog.ts';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { AxcError, diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
@@ -76,26 +75,26 @@ export function assemble(text: string, file: string, hardware: Hardware = DEFAUL
         case '.stage': {
           const i = STAGE_NAMES.indexOf(parts[0] as (typeof STAGE_NAMES)[number]);
           const n = i >= 0 ? i : /^\d+$/.test(parts[0] ?? '') ? Number(parts[0]) : -1;
-          if (n < 0 || n >= STAGE_NAMES.length) err(line, col, (l) => diag(DIAG.badDirective, l, `.stage takes one of ${STAGE_NAMES.join(', ')} (or 0-${STAGE_NAMES.length - 1})`));
+          if (n < 0 || n >= STAGE_NAMES.length) err(line, col, (l) => diag(DIAG.badStage, l, STAGE_NAMES.join(', '), STAGE_NAMES.length - 1));
           else stage = n;
           return;
         }
         case '.model':
-          if (parts.length !== 1) err(line, col, (l) => diag(DIAG.badDirective, l, '.model takes one name'));
+          if (parts.length !== 1) err(line, col, (l) => diag(DIAG.badModelName, l));
           else {
             model = parts[0];
             metaLocs.model = here;
           }
           return;
         case '.benchmark':
-          if (parts.length !== 1 || !findBenchmarkInfo(parts[0])) err(line, col, (l) => diag(DIAG.badDirective, l, `.benchmark takes one of ${BENCHMARK_CATALOG.map((b) => b.name).join(', ')}`));
+          if (parts.length !== 1 || !findBenchmarkInfo(parts[0])) err(line, col, (l) => diag(DIAG.badBenchmarkDirective, l, BENCHMARK_CATALOG.map((b) => b.name).join(', ')));
           else {
             benchmark = parts[0];
             metaLocs.benchmark = here;
           }
           return;
         case '.cpu':
-          if (parts.length !== 1 || !/^\d+$/.test(parts[0]) || Number(parts[0]) < 1) err(line, col, (l) => diag(DIAG.badDirective, l, '.cpu takes the CPU cycles of one exact evaluation (a whole number from 1)'));
+          if (parts.length !== 1 || !/^\d+$/.test(parts[0]) || Number(parts[0]) < 1) err(line, col, (l) => diag(DIAG.badCpuDirective, l));
           else {
             cpuCycles = Number(parts[0]);
             metaLocs.cpuCyclesPerEvaluation = here;
@@ -104,7 +103,7 @@ export function assemble(text: string, file: string, hardware: Hardware = DEFAUL
         case '.quality': {
           const bound = parts.length === 2 && DECIMAL_NUMBER.test(parts[1]) ? Number(parts[1]) : NaN;
           if (!METRICS.includes(parts[0] as Metric) || !(Number.isFinite(bound) && bound > 0))
-            err(line, col, (l) => diag(DIAG.badDirective, l, `.quality takes METRIC BOUND with METRIC one of ${METRICS.join(', ')} and a positive decimal BOUND`));
+            err(line, col, (l) => diag(DIAG.badQualityDirective, l, METRICS.join(', ')));
           else {
             quality = { metric: parts[0] as Metric, bound };
             metaLocs.quality = here;
@@ -112,7 +111,7 @@ export function assemble(text: string, file: string, hardware: Hardware = DEFAUL
           return;
         }
         case '.schedule':
-          if (parts.length !== 1 || (parts[0] !== 'static' && parts[0] !== 'dynamic' && parts[0] !== 'assembled')) err(line, col, (l) => diag(DIAG.badDirective, l, '.schedule takes static, dynamic or assembled'));
+          if (parts.length !== 1 || (parts[0] !== 'static' && parts[0] !== 'dynamic' && parts[0] !== 'assembled')) err(line, col, (l) => diag(DIAG.badScheduleDirective, l));
           else {
             schedule = parts[0];
             metaLocs.schedule = here;
@@ -122,7 +121,7 @@ export function assemble(text: string, file: string, hardware: Hardware = DEFAUL
           const [name, kind, where, len] = parts;
           const m = /^([md])(\d+)$/.exec(where ?? '');
           if (parts.length !== 4 || !REGION_KINDS.includes(kind as RegionKind) || !m || !/^\d+$/.test(len))
-            err(line, col, (l) => diag(DIAG.badDirective, l, `.region takes NAME KIND mADDR|dADDR LEN with KIND one of ${REGION_KINDS.join(', ')}`));
+            err(line, col, (l) => diag(DIAG.badRegionDirective, l, REGION_KINDS.join(', ')));
           else {
             regions.push({ name, kind: kind as RegionKind, space: m[1] === 'm' ? 'ocm' : 'dram', addr: Number(m[2]), len: Number(len) });
             regionLocs.push(here);
@@ -135,7 +134,7 @@ export function assemble(text: string, file: string, hardware: Hardware = DEFAUL
           const values = texts.map(Number);
           // Number('') is 0: an empty value between commas must be refused, not read as a zero weight.
           if (!m || texts.some((s) => s === '') || values.some((v) => Number.isNaN(v) || !Number.isFinite(Math.fround(v))))
-            err(line, col, (l) => diag(DIAG.badDirective, l, '.data takes dADDR then comma-separated finite float32 values'));
+            err(line, col, (l) => diag(DIAG.badDataDirective, l));
           else {
             // Checked before the image is allocated: a far address must not become a huge allocation.
             const tooLarge = dramImageDiagnostic(Number(m[1]) + values.length, hardware, here);
@@ -145,7 +144,7 @@ export function assemble(text: string, file: string, hardware: Hardware = DEFAUL
           return;
         }
         default:
-          err(line, col, (l) => diag(DIAG.badDirective, l, `unknown directive ${quote(head)}`));
+          err(line, col, (l) => diag(DIAG.unknownDirective, l, head));
           return;
       }
     }
@@ -157,20 +156,20 @@ export function assemble(text: string, file: string, hardware: Hardware = DEFAUL
     const texts = rest ? rest.split(',').map((s) => s.trim()) : [];
     const operandCol = (i: number) => col + trimmed.indexOf(texts[i], head.length);
     if (texts.length !== op.layout.length) {
-      err(line, col, (l) => diag(DIAG.badOperand, l, `'${op.mnemonic}' takes ${op.layout.length} operands (${op.layout.map((f) => f.name).join(', ') || 'none'}), got ${texts.length}`));
+      err(line, col, (l) => diag(DIAG.operandCount, l, op.mnemonic, op.layout.length, op.layout.map((f) => f.name).join(', ') || 'none', texts.length));
       return;
     }
     const args: number[] = [];
     op.layout.forEach((fd, i) => {
       const r = parseOperand(fd.kind, texts[i]);
-      if ('error' in r) {
-        err(line, operandCol(i), (l) => diag(DIAG.badOperand, l, `${op.mnemonic} operand '${fd.name}': ${r.error}`));
+      if ('expected' in r) {
+        err(line, operandCol(i), (l) => diag(DIAG.badOperand, l, op.mnemonic, fd.name, r.expected, texts[i]));
         args.push(0);
       } else if ('label' in r) {
         fixups.push({ pc: program.length, arg: i, label: r.label, line, col: operandCol(i) });
         args.push(0);
       } else if (fd.kind !== 'f32' && r.value >= 2 ** fd.bits) {
-        err(line, operandCol(i), (l) => diag(DIAG.badOperand, l, `${op.mnemonic} operand '${fd.name}': ${r.value} does not fit in ${fd.bits} bits`));
+        err(line, operandCol(i), (l) => diag(DIAG.operandTooWide, l, op.mnemonic, fd.name, r.value, fd.bits));
         args.push(0);
       } else args.push(r.value);
     });

@@ -80,7 +80,7 @@ export function checkBinary(bin: Binary, at: BinaryPositions = {}): CheckedProgr
     const issue = parts.error.issues[0];
     const [part, key] = issue.path;
     const loc = part === 'regions' ? at.region?.(Number(key)) : part === 'symbols' ? at.symbol?.(Number(key)) : part === 'meta' ? at.meta?.(key as keyof BinaryMeta) : undefined;
-    throw new AxcError(diag(DIAG.binaryMalformed, loc ?? at.file, `its ${issue.path.join('.') || 'body'} is invalid (${issue.message})`));
+    throw new AxcError(diag(DIAG.binaryPartInvalid, loc ?? at.file, issue.path.join('.') || 'body', issue.message));
   }
   const hw = bin.hardware;
   const diags: Diagnostic[] = [];
@@ -95,7 +95,7 @@ export function checkBinary(bin: Binary, at: BinaryPositions = {}): CheckedProgr
   }
   bin.regions.forEach((r, i) => {
     // The disassembly writes `.region NAME ...`; a name that is not one token would not read back.
-    if (!/^[^\s;]+$/.test(r.name)) diags.push(diag(DIAG.binaryMalformed, at.region?.(i) ?? at.file, `region name ${quote(r.name)} is not one word`));
+    if (!/^[^\s;]+$/.test(r.name)) diags.push(diag(DIAG.binaryRegionName, at.region?.(i) ?? at.file, r.name));
     const mem = memoryOf(r.space, hw);
     const fits = Number.isSafeInteger(r.addr) && Number.isSafeInteger(r.len) && r.addr >= 0 && r.len >= 0 && r.addr + r.len <= mem.size;
     if (!fits) diags.push(diag(DIAG.regionOutOfRange, at.region?.(i) ?? at.file, r.name, `${mem.prefix}${r.addr}`, r.len, mem.size, mem.name));
@@ -103,25 +103,25 @@ export function checkBinary(bin: Binary, at: BinaryPositions = {}): CheckedProgr
   if (diags.length) throw new AxcError(diags);
 
   const program = withFile(() => decodeProgram(bin.code), at.file);
-  if (bin.sourceMap.length !== program.length) throw new AxcError(diag(DIAG.binaryMalformed, at.file, 'source map does not cover every instruction'));
+  if (bin.sourceMap.length !== program.length) throw new AxcError(diag(DIAG.binarySourceMapShort, at.file));
   const { inputWidth, outputWidth } = verifyProgram(program, hw, bin.dram.length, (pc) => bin.sourceMap[pc] ?? at.file);
 
   // Symbols name branch targets in the disassembly, so each must be a label the assembler reads back, once.
   const names = new Set<string>();
   bin.symbols.forEach((s, i) => {
     const where = at.symbol?.(i) ?? at.file;
-    if (!LABEL_SYNTAX.test(s.name)) diags.push(diag(DIAG.badSymbol, where, `${quote(s.name)} is not a label name`));
-    else if (names.has(s.name)) diags.push(diag(DIAG.badSymbol, where, `${quote(s.name)} is defined twice`));
-    else if (s.pc > program.length) diags.push(diag(DIAG.badSymbol, where, `${quote(s.name)} is at pc ${s.pc}, past the end of the program (${program.length} instructions)`));
+    if (!LABEL_SYNTAX.test(s.name)) diags.push(diag(DIAG.symbolNotLabel, where, s.name));
+    else if (names.has(s.name)) diags.push(diag(DIAG.symbolTwice, where, s.name));
+    else if (s.pc > program.length) diags.push(diag(DIAG.symbolPastEnd, where, s.name, s.pc, program.length));
     names.add(s.name);
   });
   const { meta } = bin;
   if (meta.inputWidth !== inputWidth || meta.outputWidth !== outputWidth)
-    diags.push(diag(DIAG.binaryMalformed, at.file, `its metadata says ${meta.inputWidth} -> ${meta.outputWidth} but its program receives ${inputWidth} and sends ${outputWidth} words`));
+    diags.push(diag(DIAG.binaryMetaWidths, at.file, meta.inputWidth, meta.outputWidth, inputWidth, outputWidth));
   if (meta.benchmark !== undefined) {
     const where = at.meta?.('benchmark') ?? at.file;
     const b = findBenchmarkInfo(meta.benchmark);
-    if (!b) diags.push(diag(DIAG.binaryMalformed, where, `it names benchmark ${quote(meta.benchmark)}, which this axc does not know`));
+    if (!b) diags.push(diag(DIAG.binaryUnknownBenchmark, where, meta.benchmark));
     else if (b.inputWidth !== inputWidth || b.outputWidth !== outputWidth) diags.push(diag(DIAG.benchmarkWidths, where, b.name, b.inputWidth, b.outputWidth, inputWidth, outputWidth));
   }
   if (diags.length) throw new AxcError(diags);

@@ -98,7 +98,7 @@ export function packBinary(bin: Binary): Uint8Array {
 function typed<T>(v: unknown, dtype: string, ctor: new (b: ArrayBuffer) => T, what: string, file?: string): T {
   const o = v as { dtype?: unknown; length?: unknown; bytes?: unknown };
   if (!o || o.dtype !== dtype || !(o.bytes instanceof Uint8Array) || typeof o.length !== 'number' || o.bytes.byteLength !== o.length * 4)
-    fail(DIAG.binaryMalformed, file, `${what} is not a ${dtype} array`);
+    fail(DIAG.binaryNotTypedArray, file, what, dtype);
   return new ctor(copyAligned(o.bytes as Uint8Array));
 }
 
@@ -110,7 +110,7 @@ export function unpackBinary(bytes: Uint8Array, file?: string): Binary {
   } catch {
     // The magic string sits in the first bytes of the outer map; if it is there, the file was cut short.
     const head = Buffer.from(bytes.subarray(0, 32)).toString('latin1');
-    if (head.includes(BINARY_MAGIC)) fail(DIAG.binaryMalformed, file, 'it is truncated or its container is damaged');
+    if (head.includes(BINARY_MAGIC)) fail(DIAG.binaryTruncated, file);
     fail(DIAG.notABinary, file);
   }
   if (!outer || typeof outer !== 'object' || outer.magic !== BINARY_MAGIC) fail(DIAG.notABinary, file);
@@ -120,23 +120,23 @@ export function unpackBinary(bytes: Uint8Array, file?: string): Binary {
   try {
     body = packr.unpack(outer.body);
   } catch (e) {
-    fail(DIAG.binaryMalformed, file, (e as Error).message);
+    fail(DIAG.binaryBodyUnreadable, file, (e as Error).message);
   }
   const hw = HardwareSchema.safeParse(body?.hardware);
-  if (!hw.success) fail(DIAG.binaryMalformed, file, `its hardware description is invalid (${hw.error.issues[0]?.path.join('.')}: ${hw.error.issues[0]?.message})`);
+  if (!hw.success) fail(DIAG.binaryHardwareInvalid, file, `${hw.error.issues[0]?.path.join('.')}`, `${hw.error.issues[0]?.message}`);
   const code = typed(body.code, 'u32', Uint32Array, 'code', file);
-  if (code.length % INSTRUCTION_WORDS !== 0) fail(DIAG.binaryMalformed, file, 'code length is not a whole number of instructions');
+  if (code.length % INSTRUCTION_WORDS !== 0) fail(DIAG.binaryCodeNotInstructions, file);
   const dram = typed(body.dram, 'f32', Float32Array, 'DRAM image', file);
   const sm = body.sourceMap;
-  if (!sm || !Array.isArray(sm.files)) fail(DIAG.binaryMalformed, file, 'source map is missing');
-  if (!sm.files.every((f: unknown) => typeof f === 'string')) fail(DIAG.binaryMalformed, file, 'source map file names are not strings');
+  if (!sm || !Array.isArray(sm.files)) fail(DIAG.binarySourceMapMissing, file);
+  if (!sm.files.every((f: unknown) => typeof f === 'string')) fail(DIAG.binarySourceMapFileNames, file);
   const entries = typed(sm.entries, 'u32', Uint32Array, 'source map', file);
   const n = code.length / INSTRUCTION_WORDS;
-  if (entries.length !== n * 3) fail(DIAG.binaryMalformed, file, 'source map does not cover every instruction');
+  if (entries.length !== n * 3) fail(DIAG.binarySourceMapShort, file);
   const sourceMap: (SourcePosition | null)[] = [];
   for (let i = 0; i < n; i++) {
     const fi = entries[i * 3];
-    if (fi > sm.files.length) fail(DIAG.binaryMalformed, file, `source map entry ${i} names file ${fi} of ${sm.files.length}`);
+    if (fi > sm.files.length) fail(DIAG.binarySourceMapFile, file, i, fi, sm.files.length);
     sourceMap.push(fi === 0 ? null : { file: String(sm.files[fi - 1]), line: entries[i * 3 + 1], col: entries[i * 3 + 2] });
   }
   const bin: Binary = { hardware: hw.data, code, dram, sourceMap, regions: body.regions, symbols: body.symbols, meta: body.meta };

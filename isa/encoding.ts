@@ -86,9 +86,9 @@ export function decodeInstruction(words: Uint32Array, at: number): Instruction {
   const base = at * INSTRUCTION_WORDS;
   const opcode = getBits(words, base, 0, OPCODE_BITS);
   const op = OP_BY_CODE[opcode];
-  if (!op) fail(DIAG.illegalInstruction, undefined, at, `unknown opcode ${opcode}`);
+  if (!op) fail(DIAG.unknownOpcode, undefined, at, opcode);
   const stage = getBits(words, base, OPCODE_BITS, STAGE_BITS);
-  if (stage >= STAGE_NAMES.length) fail(DIAG.illegalInstruction, undefined, at, `stage tag ${stage} is not a stage`);
+  if (stage >= STAGE_NAMES.length) fail(DIAG.badStageTag, undefined, at, stage);
   const args = op.layout.map((fd) => {
     const bits = getBits(words, base, fd.offset, fd.bits);
     return fd.kind === 'f32' ? bitsToF32(bits) : bits;
@@ -96,14 +96,14 @@ export function decodeInstruction(words: Uint32Array, at: number): Instruction {
   const end = op.layout.length ? op.layout[op.layout.length - 1].offset + op.layout[op.layout.length - 1].bits : OPCODE_BITS + STAGE_BITS;
   for (let pos = end; pos < INSTRUCTION_WORDS * 32; ) {
     const take = Math.min(32 - (pos & 31), INSTRUCTION_WORDS * 32 - pos);
-    if (getBits(words, base, pos, take) !== 0) fail(DIAG.illegalInstruction, undefined, at, `reserved bits of '${op.mnemonic}' are not zero`);
+    if (getBits(words, base, pos, take) !== 0) fail(DIAG.reservedBitsSet, undefined, at, op.mnemonic);
     pos += take;
   }
   return { op: opcode, stage, args };
 }
 
 export function decodeProgram(words: Uint32Array): Instruction[] {
-  if (words.length % INSTRUCTION_WORDS !== 0) fail(DIAG.binaryMalformed, undefined, `code is ${words.length} words, not a multiple of ${INSTRUCTION_WORDS}`);
+  if (words.length % INSTRUCTION_WORDS !== 0) fail(DIAG.binaryCodeLength, undefined, words.length, INSTRUCTION_WORDS);
   const out: Instruction[] = [];
   for (let i = 0; i < words.length / INSTRUCTION_WORDS; i++) out.push(decodeInstruction(words, i));
   return out;

@@ -1,6 +1,5 @@
 // How each operand kind is written in assembly: the one place both the assembler and disassembler read.
 
-import { quote } from '../diagnostics/quote.ts';
 import { ACTIVATIONS } from '../ir/model.ts';
 import type { OperandKind } from './table.ts';
 import { float32Text } from '../ir/float-text.ts';
@@ -27,30 +26,31 @@ export function formatOperand(kind: OperandKind, value: number, labelOf: (pc: nu
   }
 }
 
-/** Parses one operand; returns a number, a label name to resolve later, or an error message. */
-export function parseOperand(kind: OperandKind, text: string): { value: number } | { label: string } | { error: string } {
+/** Parses one operand; returns a number, a label name to resolve later, or what the operand should have been. */
+export function parseOperand(kind: OperandKind, text: string): { value: number } | { label: string } | { expected: string } {
   const prefix = PREFIX[kind];
   if (prefix) {
-    if (!text.startsWith(prefix) || !/^\d+$/.test(text.slice(prefix.length))) return { error: `expected ${describeKind(kind)} like '${prefix}0', got ${quote(text)}` };
+    if (!text.startsWith(prefix) || !/^\d+$/.test(text.slice(prefix.length))) return { expected: `${describeKind(kind)} like '${prefix}0'` };
     return { value: Number(text.slice(prefix.length)) };
   }
   switch (kind) {
     case 'uint':
-      return /^(\d+|0x[0-9a-fA-F]+)$/.test(text) ? { value: Number(text) } : { error: `expected an unsigned integer, got ${quote(text)}` };
+      return /^(\d+|0x[0-9a-fA-F]+)$/.test(text) ? { value: Number(text) } : { expected: 'an unsigned integer' };
     case 'act': {
       const i = (ACTIVATIONS as readonly string[]).indexOf(text);
-      return i >= 0 ? { value: i } : { error: `expected an activation (${ACTIVATIONS.join(', ')}), got ${quote(text)}` };
+      return i >= 0 ? { value: i } : { expected: `an activation (${ACTIVATIONS.join(', ')})` };
     }
     case 'f32': {
       const v = Number(text);
-      if (text.trim() === '' || Number.isNaN(v) || !Number.isFinite(Math.fround(v))) return { error: `expected a finite float32 number, got ${quote(text)}` };
+      if (text.trim() === '' || Number.isNaN(v) || !Number.isFinite(Math.fround(v))) return { expected: 'a finite float32 number' };
       return { value: Math.fround(v) };
     }
     case 'label':
       if (/^\d+$/.test(text)) return { value: Number(text) };
-      return LABEL_SYNTAX.test(text) ? { label: text } : { error: `expected a label or instruction index, got ${quote(text)}` };
+      return LABEL_SYNTAX.test(text) ? { label: text } : { expected: 'a label or instruction index' };
     default:
-      return { error: `unknown operand kind ${kind}` };
+      // Every kind is handled above (by prefix or by case): reaching this is a bug in axc, not bad input.
+      throw new Error(`unknown operand kind ${kind}`);
   }
 }
 

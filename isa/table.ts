@@ -2,6 +2,7 @@
 // reference (isa/README.md) and the simulator's dispatch are all derived from this table.
 
 import { FIELD_BITS } from '../arch/limits.ts';
+import { DIAG } from '../diagnostics/catalog.ts';
 import type { Hardware } from '../hardware/description.ts';
 import { isUsableThreshold } from '../ir/numerics.ts';
 
@@ -27,12 +28,21 @@ export interface OperandCheck {
   readonly hw: Hardware;
   /** Words in the binary's DRAM image. */
   readonly dramWords: number;
-  /** Reports the instruction as illegal, saying why. */
-  bad(why: string): void;
+  /** Reports the instruction as illegal: `entry` is an instruction diagnostic of the catalog, whose message
+   *  takes the pc and mnemonic (given here) before `args`. */
+  report<A extends unknown[]>(entry: InstructionDiagnostic<A>, ...args: A): void;
   /** Reports `what`, the words [start, start + n), if it runs past the end of a `size`-word `unit`. */
   within(what: string, start: number, n: number, size: number, unit: string): void;
   /** Records the sample width a recv takes ('input') or a send gives ('output'); all must agree. */
   sampleWidth(side: 'input' | 'output', words: number): void;
+}
+
+/** A catalog entry about one instruction (diagnostics/catalog.ts, AXB405). */
+export interface InstructionDiagnostic<A extends unknown[]> {
+  readonly code: string;
+  readonly message: (pc: number, mnemonic: string, ...args: A) => string;
+  readonly kind: 'input' | 'usage';
+  readonly severity: 'error' | 'warning';
 }
 
 export interface OpDecl<M extends string = string, F extends readonly FieldDecl[] = readonly FieldDecl[]> {
@@ -73,12 +83,12 @@ export const STAGE_BITS = B.stage;
 
 /** The PEs [pe, pe + count) must lie in one tile. */
 function checkPes(a: { pe: number; count: number }, v: OperandCheck): void {
-  if (a.pe + a.count > v.hw.pesPerTile) v.bad(`PEs [${a.pe}, ${a.pe + a.count}) exceed the tile's ${v.hw.pesPerTile}`);
+  if (a.pe + a.count > v.hw.pesPerTile) v.report(DIAG.pesExceedTile, a.pe, a.count, v.hw.pesPerTile);
 }
 
 /** Outside (0, 1) a decision is constant (or, for softmax, its cut is not even a number): refused as the frontends refuse it. */
 function checkThreshold(a: { threshold: number }, v: OperandCheck): void {
-  if (!isUsableThreshold(a.threshold)) v.bad(`threshold ${a.threshold} is not strictly between 0 and 1 (as a float32)`);
+  if (!isUsableThreshold(a.threshold)) v.report(DIAG.unusableThreshold, a.threshold);
 }
 
 export const OPS = [
@@ -100,7 +110,7 @@ export const OPS = [
     check(a, v) {
       v.within('on-chip memory range', a.ocm, a.len, v.hw.onChipMemoryWords, 'on-chip memory');
       // A sample file cannot hold an empty sample (blank lines are skipped), so such a program could never run one.
-      if (a.len === 0) v.bad('receives 0 words; a sample has at least one value');
+      if (a.len === 0) v.report(DIAG.recvNothing);
       v.sampleWidth('input', a.len);
     },
   }),

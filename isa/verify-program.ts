@@ -2,14 +2,14 @@
 // every buffer, memory and branch access is proven in range once, before the first sample, and
 // control is proven never to run off the end of the program (isa/control-flow.ts).
 
-import { DIAG } from '../diagnostics/catalog.ts';
+import { DIAG, type DiagEntry } from '../diagnostics/catalog.ts';
 import { AxcError, diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { Hardware } from '../hardware/description.ts';
 import type { SourceLoc } from '../ir/model.ts';
 import { operandsOf, type Instruction } from './encoding.ts';
 import { checkControlFlow } from './control-flow.ts';
 import { MAX_PROGRAM_LENGTH } from '../arch/limits.ts';
-import { OP_BY_CODE, type Mnemonic, type OperandCheck } from './table.ts';
+import { OP_BY_CODE, type InstructionDiagnostic, type Mnemonic, type OperandCheck } from './table.ts';
 
 /** A binary built for other hardware can fault on every instruction; a few lines say it as well as all. */
 const MAX_REPORTED = 5;
@@ -23,40 +23,45 @@ export function verifyProgram(
   const diags: Diagnostic[] = [];
   let inputWidth = -1;
   let outputWidth = -1;
-  if (program.length > MAX_PROGRAM_LENGTH) diags.push(diag(DIAG.illegalInstruction, undefined, MAX_PROGRAM_LENGTH, `program has ${program.length} instructions; at most ${MAX_PROGRAM_LENGTH} fit the branch target field`));
-  let bad: (why: string) => void = () => {};
+  if (program.length > MAX_PROGRAM_LENGTH) diags.push(diag(DIAG.programTooLong, undefined, program.length, MAX_PROGRAM_LENGTH));
+  // The instruction being checked, for the reports of the op's own check.
+  let pc = 0;
+  let mnemonic = '';
   const v: OperandCheck = {
     hw,
     dramWords,
-    bad: (why) => bad(why),
+    report<A extends unknown[]>(entry: InstructionDiagnostic<A>, ...args: A) {
+      // The entry is one of the catalog's (the interface only narrows its message's first arguments).
+      diags.push(diag(entry as DiagEntry, locOf(pc), ...([pc, mnemonic, ...args] as unknown as Parameters<DiagEntry['message']>)));
+    },
     within(what, start, n, size, unit) {
-      if (start + n > size) bad(`${what} [${start}, ${start + n}) exceeds the ${size}-word ${unit}`);
+      if (start + n > size) v.report(DIAG.rangeExceeds, what, start, n, size, unit);
     },
     sampleWidth(side, words) {
       if (side === 'input') {
-        if (inputWidth >= 0 && words !== inputWidth) bad(`receives ${words} words but an earlier recv takes ${inputWidth}`);
+        if (inputWidth >= 0 && words !== inputWidth) v.report(DIAG.recvWidthChanges, words, inputWidth);
         inputWidth = words;
       } else {
-        if (outputWidth >= 0 && words !== outputWidth) bad(`sends ${words} words but an earlier send gives ${outputWidth}`);
+        if (outputWidth >= 0 && words !== outputWidth) v.report(DIAG.sendWidthChanges, words, outputWidth);
         outputWidth = words;
       }
     },
   };
-  program.forEach((ins, pc) => {
+  program.forEach((ins, at) => {
     const op = OP_BY_CODE[ins.op]!;
-    const a = operandsOf(ins, op.mnemonic as Mnemonic);
-    bad = (why: string) => diags.push(diag(DIAG.illegalInstruction, locOf(pc), pc, `${op.mnemonic}: ${why}`));
+    pc = at;
+    mnemonic = op.mnemonic;
     // What follows from a field's kind alone is checked here, for every op alike; the rest is the op's own check.
     op.layout.forEach((fd, i) => {
-      if (fd.kind === 'tile' && ins.args[i] >= hw.tiles) bad(`tile ${ins.args[i]} does not exist (the NPU has ${hw.tiles})`);
+      if (fd.kind === 'tile' && ins.args[i] >= hw.tiles) v.report(DIAG.noSuchTile, ins.args[i], hw.tiles);
     });
-    op.check?.(a, v);
+    op.check?.(operandsOf(ins, op.mnemonic as Mnemonic), v);
     op.layout.forEach((fd, i) => {
-      if (fd.kind === 'label' && ins.args[i] >= program.length) bad(`branch target ${ins.args[i]} is past the end of the program (${program.length} instructions)`);
+      if (fd.kind === 'label' && ins.args[i] >= program.length) v.report(DIAG.targetPastEnd, ins.args[i], program.length);
     });
   });
   diags.push(...checkControlFlow(program, locOf));
-  if (inputWidth < 0) diags.push(diag(DIAG.illegalInstruction, undefined, 0, 'program has no recv, so it never takes a sample'));
+  if (inputWidth < 0) diags.push(diag(DIAG.programNoRecv, undefined));
   if (diags.length > MAX_REPORTED) throw new AxcError([...diags.slice(0, MAX_REPORTED), diag(DIAG.moreErrors, undefined, diags.length - MAX_REPORTED)]);
   if (diags.length) throw new AxcError(diags);
   return { inputWidth, outputWidth: Math.max(outputWidth, 0) };

@@ -92,7 +92,7 @@ export class Simulator {
         this.halted = true;
         break;
       }
-      if (n > this.budget) fail(DIAG.simulationFault, undefined, pc, `more than ${this.budget} instructions without returning to recv`);
+      if (n > this.budget) fail(DIAG.runawayProgram, undefined, pc, this.budget);
       pc = next;
     }
     m.pc = pc;
@@ -112,11 +112,11 @@ export class Simulator {
   runSample(x: Float32Array): SampleResult {
     if (x.length !== this.inputWidth) fail(DIAG.inputWidth, undefined, x.length, this.inputWidth);
     const m = this.machine;
-    if (this.halted) fail(DIAG.simulationFault, undefined, m.pc, 'the program halted before taking this sample');
+    if (this.halted) fail(DIAG.haltedBeforeSample, undefined, m.pc);
     m.resetSampleRegisters();
     m.pending = x;
     const n = this.run();
-    if (m.pending !== null) fail(DIAG.simulationFault, undefined, m.pc, 'the program halted before taking this sample');
+    if (m.pending !== null) fail(DIAG.haltedBeforeSample, undefined, m.pc);
     const r = this.result;
     r.p = m.p;
     r.score = m.score;

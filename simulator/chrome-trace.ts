@@ -79,7 +79,7 @@ export class ChromeTrace implements TraceSink {
 
   private push(name: string, cat: string, u: Unit, start: number, end: number, args?: Record<string, number | string>): void {
     if (this.events.length >= MAX_TRACE_EVENTS)
-      fail(DIAG.badOption, undefined, `the trace passed ${MAX_TRACE_EVENTS.toLocaleString('en-US')} events; trace fewer samples with --trace-samples (e.g. 0:1000)`);
+      fail(DIAG.traceTooLarge, undefined, MAX_TRACE_EVENTS);
     const e: Record<string, unknown> = { name, cat, ph: 'X', pid: PID, tid: this.track(u, start, end), ts: start * this.usPerCycle, dur: (end - start) * this.usPerCycle };
     e.args = { ...args, startCycle: start, endCycle: end };
     this.events.push(JSON.stringify(e));

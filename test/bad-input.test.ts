@@ -307,6 +307,13 @@ test('asm: operand out of range is AXA502 at the operand', (t) => {
   expectOnly(t, dir, ['prog.s']);
 });
 
+test('asm: an operand of the wrong kind is AXA502, saying what was expected and what was written', (t) => {
+  const src = '.stage predict\nsample:\n    recv x0, 2\n    jmp sample\n';
+  const { dir, r } = asm(t, src);
+  expectOneDiag(t, r, { code: 'AXA502', where: `prog.s:${lineCol(src, 'x0')}`, says: ["recv operand 'ocm': expected an on-chip memory address like 'm0', got 'x0'"] });
+  expectOnly(t, dir, ['prog.s']);
+});
+
 test('asm: undefined label is AXA503 at the reference', (t) => {
   const src = '.stage predict\nsample:\n    recv m0, 2\n    jmp nowhere\n';
   const { dir, r } = asm(t, src);

@@ -212,13 +212,13 @@ test('AXN118 unknown metric', (t) => {
 
 test('AXN119 bad argument: seed, decision argument name, weight field', (t) => {
   const src = edit(BASE, 'seed 1', 'seed 1.5');
-  expectDiag(t, src, DIAG.badArgument.code, at(src, '1.5'));
+  expectDiag(t, src, DIAG.badWeightsSeed.code, at(src, '1.5'));
   const src2 = edit(BASE, 'threshold: 0.5', 'safe: 0');
-  expectDiag(t, src2, DIAG.badArgument.code, at(src2, 'safe'));
+  expectDiag(t, src2, DIAG.unknownDecisionArgument.code, at(src2, 'safe'));
   const src3 = edit(INLINE, 'out.b', 'out.bias');
-  expectDiag(t, src3, DIAG.badArgument.code, at(src3, 'bias'));
+  expectDiag(t, src3, DIAG.unknownWeightField.code, at(src3, 'bias'));
   const src4 = edit(BASE, 'sigmoid(threshold: 0.5)', 'softmax(safe: 1, bound: 0.5)');
-  const d = expectDiag(t, src4, DIAG.badArgument.code, at(src4, 'bound'));
+  const d = expectDiag(t, src4, DIAG.unknownDecisionArgument.code, at(src4, 'bound'));
   t.regex(d.message, /its arguments are 'safe' and 'threshold'/);
 });
 
@@ -268,20 +268,20 @@ test('AXN126 malformed weights file, at the JSON value (file:line:col)', (t) => 
   const src = edit(INLINE, /weights \{[\s\S]*\}\n\}/.exec(INLINE)![0], 'weights "m.weights.json"\n}');
   const json = '{\n  "format": "axc-weights",\n  "version": 2,\n  "layers": {}\n}\n';
   const r = parseModel(src, 'm.axn', { readFile: () => json });
-  const d = r.diagnostics.find((x) => x.code === DIAG.weightsFileMalformed.code);
+  const d = r.diagnostics.find((x) => x.code === DIAG.weightsFileVersion.code);
   t.truthy(d, r.diagnostics.map(formatDiagnostic).join('\n'));
   t.deepEqual(d?.loc, { file: 'm.weights.json', line: 3, col: 14 });
 
   const bad = '{\n  "format": "axc-weights", "version": 1,\n  "layers": { "h1": { "w": [[1, 2], [3, "x"]] } }\n}';
   const r2 = parseModel(src, 'm.axn', { readFile: () => bad });
   t.deepEqual(
-    r2.diagnostics.filter((x) => x.code === DIAG.weightsFileMalformed.code).map((x) => x.loc),
+    r2.diagnostics.filter((x) => x.code === DIAG.weightsFileNotNumber.code).map((x) => x.loc),
     [{ file: 'm.weights.json', line: 3, col: 41 }],
   );
 
   const syntax = '{\n  "format": "axc-weights",\n  "version": 1,,\n}';
   const r3 = parseModel(src, 'm.axn', { readFile: () => syntax });
-  t.is(r3.diagnostics[0]?.code, DIAG.weightsFileMalformed.code);
+  t.is(r3.diagnostics[0]?.code, DIAG.weightsFileSyntax.code);
   t.deepEqual(r3.diagnostics[0]?.loc, { file: 'm.weights.json', line: 3, col: 16 });
 });
 
@@ -391,10 +391,11 @@ test('bad input never throws', (t) => {
 
 // ---- the CPU fallback: benchmark and cpu declarations
 
-test('AXN132 unknown benchmark, at its name', (t) => {
+test('AXD901 unknown benchmark, at its name', (t) => {
   const src = edit(BASE, 'quality abs < 0.5', 'quality abs < 0.5\n  benchmark sobol');
   const d = expectDiag(t, src, DIAG.unknownBenchmark.code, at(src, 'sobol'));
   t.regex(d.message, /^unknown benchmark 'sobol'; known benchmarks: sobel, inversek2j, /);
+  t.falsy(d.usage, 'a name read from a file is bad input (exit 1), not a usage error as on the command line');
 });
 
 test('AXN133 a benchmark whose widths differ from the model', (t) => {

@@ -26,16 +26,16 @@ test('AXI801: a JSON syntax error is reported at its exact line:col', (t) => {
 test('AXI802: not a LayersModel (no modelTopology; a graph model; not an object)', (t) => {
   const f = axnet();
   delete f.json.modelTopology;
-  const d = expectError(t, write(f), DIAG.tfjsNotLayersModel.code, '1:1');
+  const d = expectError(t, write(f), DIAG.tfjsNoTopology.code, '1:1');
   t.regex(d.message, /^not a TensorFlow\.js LayersModel: model\.json has no "modelTopology"/);
 
   const g = axnet();
   g.json.format = 'graph-model';
   const w = write(g);
-  const d2 = expectError(t, w, DIAG.tfjsNotLayersModel.code, lineCol(w.text, w.text.indexOf('"graph-model"')));
+  const d2 = expectError(t, w, DIAG.tfjsWrongFormat.code, lineCol(w.text, w.text.indexOf('"graph-model"')));
   t.regex(d2.message, /"graph-model".*tensorflowjs_converter --input_format keras/);
 
-  expectError(t, write(axnet(), { text: '[1, 2]\n' }), DIAG.tfjsNotLayersModel.code, '1:1');
+  expectError(t, write(axnet(), { text: '[1, 2]\n' }), DIAG.tfjsNotAnObject.code, '1:1');
 });
 
 test('AXI803: a structural problem is reported at the offending JSON value', (t) => {
@@ -89,7 +89,7 @@ test('AXI806: a Multiply whose operand is not a control Dense names the Multiply
   ls.splice(ls.findIndex((l) => l.name === 'c1'), 1);
   f.weights = weightsFor(ls, widthsOf(ls));
   const w = write(f);
-  const d = expectError(t, w, DIAG.tfjsBadMultiply.code, objectAt(w.text, 'g1'));
+  const d = expectError(t, w, DIAG.tfjsGateOperands.code, objectAt(w.text, 'g1'));
   t.regex(d.message, /^Multiply layer 'g1' multiplies Dense 'h1' .* by Dense 'h1b' .*control Dense fed by the predictor's last hidden layer 'p1'/);
 
   // The input multiplied by a control.
@@ -100,12 +100,12 @@ test('AXI806: a Multiply whose operand is not a control Dense names the Multiply
   gl.splice(gl.findIndex((l) => l.name === 'h1'), 1);
   g.weights = weightsFor(gl, widthsOf(gl));
   const w2 = write(g);
-  t.regex(expectError(t, w2, DIAG.tfjsBadMultiply.code, objectAt(w2.text, 'g1')).message, /'g1' multiplies the input 'x' by Dense 'c1'/);
+  t.regex(expectError(t, w2, DIAG.tfjsGateOperands.code, objectAt(w2.text, 'g1')).message, /'g1' multiplies the input 'x' by Dense 'c1'/);
 
   // A Multiply in a single-output model (no predictor).
   const m = functional('m', [inputLayer('x', 2), dense('a', 3, 'relu', 'x'), dense('b', 3, 'relu', 'x'), multiply('g', 'a', 'b'), dense('o', 1, 'linear', 'g')], ['o']);
   const w3 = write(m);
-  t.regex(expectError(t, w3, DIAG.tfjsBadMultiply.code, objectAt(w3.text, 'g')).message, /'g' gates the approximator, but the model has one output and so no predictor/);
+  t.regex(expectError(t, w3, DIAG.tfjsGateWithoutPredictor.code, objectAt(w3.text, 'g')).message, /'g' gates the approximator, but the model has one output and so no predictor/);
 
   // A control Dense feeding two Multiply layers.
   const h = axnet();
@@ -116,7 +116,7 @@ test('AXI806: a Multiply whose operand is not a control Dense names the Multiply
   hl.splice(hl.findIndex((l) => l.name === 'c2'), 1);
   h.weights = weightsFor(hl, widthsOf(hl));
   const w4 = write(h);
-  t.regex(expectError(t, w4, DIAG.tfjsBadMultiply.code, objectAt(w4.text, 'g1')).message, /'g1' uses control Dense 'c1', which already gates another layer/);
+  t.regex(expectError(t, w4, DIAG.tfjsControlShared.code, objectAt(w4.text, 'g1')).message, /'g1' uses control Dense 'c1', which already gates another layer/);
 });
 
 test('AXI807: a kernel whose manifest shape is not [fan-in, units] names the weight', (t) => {
@@ -190,7 +190,7 @@ test('AXI813: two inputs, or three outputs, are not the pattern', (t) => {
   layersOf(f).splice(1, 0, inputLayer('x2', 2));
   topo(f).input_layers = [['x', 0, 0], ['x2', 0, 0]];
   const w = write(f);
-  const d = expectError(t, w, DIAG.tfjsNotThePattern.code, lineCol(w.text, w.text.indexOf('{', w.text.indexOf('"config"'))));
+  const d = expectError(t, w, DIAG.tfjsInputCount.code, lineCol(w.text, w.text.indexOf('{', w.text.indexOf('"config"'))));
   t.regex(d.message, /^not an AXNet model: the model has 2 inputs; an AXNet model has exactly one input vector/);
 
   const g = axnet();
@@ -198,7 +198,7 @@ test('AXI813: two inputs, or three outputs, are not the pattern', (t) => {
   g.weights = weightsFor(layersOf(g), widthsOf(layersOf(g)));
   topo(g).output_layers = [['out', 0, 0], ['dec', 0, 0], ['extra', 0, 0]];
   const w2 = write(g);
-  t.regex(expectError(t, w2, DIAG.tfjsNotThePattern.code, lineCol(w2.text, w2.text.indexOf('{', w2.text.indexOf('"config"')))).message, /the model has 3 outputs; an AXNet model has two, \[approximator H\(x\), decision P\(x\)\]/);
+  t.regex(expectError(t, w2, DIAG.tfjsOutputCount.code, lineCol(w2.text, w2.text.indexOf('{', w2.text.indexOf('"config"')))).message, /the model has 3 outputs; an AXNet model has two, \[approximator H\(x\), decision P\(x\)\]/);
 });
 
 test('AXI814: a control Dense narrower than the layer it gates', (t) => {
@@ -215,12 +215,12 @@ test('AXI815: a decision Dense with 3 units (or the wrong activation)', (t) => {
   Object.assign(layerOf(f, 'dec').config as Json, { units: 3, activation: 'softmax' });
   f.weights = weightsFor(layersOf(f), widthsOf(layersOf(f)));
   const w = write(f);
-  const d = expectError(t, w, DIAG.tfjsBadDecision.code, objectAt(w.text, 'dec'));
+  const d = expectError(t, w, DIAG.tfjsDecisionShape.code, objectAt(w.text, 'dec'));
   t.is(d.message, "decision layer 'dec' (output 1) has 3 units with softmax activation; the decision is a Dense with 1 unit and sigmoid activation, or 2 units and softmax activation");
   const g = axnet();
   (layerOf(g, 'dec').config as Json).activation = 'relu';
   const w2 = write(g);
-  t.regex(expectError(t, w2, DIAG.tfjsBadDecision.code, objectAt(w2.text, 'dec')).message, /'dec' \(output 1\) has 1 unit with relu activation/);
+  t.regex(expectError(t, w2, DIAG.tfjsDecisionShape.code, objectAt(w2.text, 'dec')).message, /'dec' \(output 1\) has 1 unit with relu activation/);
 });
 
 test('AXI816: outputs in the wrong order are refused with the order rule, not guessed', (t) => {
@@ -241,31 +241,31 @@ test('AXI817: a layer off the pattern, a shared layer, and an unknown inbound la
   ls.splice(ls.findIndex((l) => l.name === 'p1'), 1);
   f.weights = weightsFor(ls, widthsOf(ls));
   const w = write(f);
-  const d = expectError(t, w, DIAG.tfjsLayerGraph.code, objectAt(w.text, 'h1'));
+  const d = expectError(t, w, DIAG.tfjsTwoRoles.code, objectAt(w.text, 'h1'));
   t.regex(d.message, /^layer 'h1' is used as a predictor hidden layer and as an approximator hidden layer/);
 
   const g = axnet();
   (layerOf(g, 'h2').inbound_nodes as unknown[]).push([['g1', 0, 0, {}]]);
   const w2 = write(g);
-  t.regex(expectError(t, w2, DIAG.tfjsLayerGraph.code, objectAt(w2.text, 'h2')).message, /'h2' is applied 2 times/);
+  t.regex(expectError(t, w2, DIAG.tfjsLayerReused.code, objectAt(w2.text, 'h2')).message, /'h2' is applied 2 times/);
 
   const s = axnet();
   layersOf(s).push(dense('stray', 2, 'relu', 'x'));
   s.weights = weightsFor(layersOf(s), widthsOf(layersOf(s)));
   const w4 = write(s);
-  t.is(expectError(t, w4, DIAG.tfjsLayerGraph.code, objectAt(w4.text, 'stray')).message, "layer 'stray' (Dense) is not part of the AXNet pattern: it is not on the approximator, predictor, control or decision path to the outputs");
+  t.is(expectError(t, w4, DIAG.tfjsLayerUnused.code, objectAt(w4.text, 'stray')).message, "layer 'stray' (Dense) is not part of the AXNet pattern: it is not on the approximator, predictor, control or decision path to the outputs");
 
   const h = axnet();
   layerOf(h, 'out').inbound_nodes = [[['nowhere', 0, 0, {}]]];
   const w3 = write(h);
   const shown = readLayersModel(w3.file).diagnostics;
-  t.true(shown.some((x) => x.code === DIAG.tfjsLayerGraph.code && /'out' refers to layer 'nowhere'/.test(x.message) && where(x) === `${w3.file}:${objectAt(w3.text, 'out')}`), shown.map(formatDiagnostic).join('\n'));
+  t.true(shown.some((x) => x.code === DIAG.tfjsRefToNothing.code && /'out' refers to layer 'nowhere'/.test(x.message) && where(x) === `${w3.file}:${objectAt(w3.text, 'out')}`), shown.map(formatDiagnostic).join('\n'));
 });
 
 test('AXI818: a threshold outside (0, 1) or a bad safe index', (t) => {
   const w = write(axnet());
-  t.regex(expectError(t, w, DIAG.tfjsBadOption.code, null, { threshold: 1 }).message, /threshold must lie strictly between 0 and 1, got 1/);
-  t.regex(expectError(t, w, DIAG.tfjsBadOption.code, null, { safeIndex: 2 as 0 }).message, /safe index must be 0 or 1, got 2/);
+  t.regex(expectError(t, w, DIAG.tfjsBadThreshold.code, null, { threshold: 1 }).message, /threshold must lie strictly between 0 and 1, got 1/);
+  t.regex(expectError(t, w, DIAG.tfjsBadSafeIndex.code, null, { safeIndex: 2 as 0 }).message, /safe index must be 0 or 1, got 2/);
 });
 
 test('AXI819: a NaN weight names the weight, the layer and the element', (t) => {

@@ -161,6 +161,14 @@ test.serial('an unreachable target says the best achievable figure, exits 1 and 
   t.false(existsSync(out));
 });
 
+test.serial('a threshold chosen on fewer than 100 calibration rows comes with warning AXU723, and the run goes on', async (t) => {
+  const m = await prepared();
+  const r = await runAxcInProcess(['tune', m.bin, '--input', m.x, '--reference', m.y, '--target', 'violations<=1', '--holdout', '0.99', '-o', f('few.bin')]);
+  t.is(r.status, 0, r.stderr);
+  t.is(r.stderr.split('\n')[0], 'axc: warning: the threshold is chosen on only 30 calibration rows; its figures say little about other data [AXU723]');
+  t.true(existsSync(f('few.bin')));
+});
+
 test.serial('every point of the sweep, for both decision kinds, is a usable threshold whose invoked set the controller reproduces; none is missed', async (t) => {
   // Scores as the controller sees them: float32 P(x) in [0, 1], or float32 logit margins, with ties and extremes.
   const sigmoidScore = fc.oneof(fc.constantFrom(0, 1, 0.5, Math.fround(1 - 2 ** -24), 2 ** -149), fc.float({ min: 0, max: 1, noNaN: true }));

@@ -91,51 +91,51 @@ const topo = (t: number[]) => t.join('-');
 
 function checkWidths(which: string, t: number[]): void {
   for (const w of t) {
-    if (!Number.isInteger(w) || w < 1 || w > MAX_LAYER_WIDTH) fail(DIAG.trainTopology, undefined, which, topo(t), `widths are integers from 1 to ${MAX_LAYER_WIDTH}`);
+    if (!Number.isInteger(w) || w < 1 || w > MAX_LAYER_WIDTH) fail(DIAG.topologyWidths, undefined, which, topo(t), MAX_LAYER_WIDTH);
   }
 }
 
 function positive(name: string, v: number, integer: boolean): void {
-  if (!Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) fail(DIAG.trainBadOption, undefined, `${name} must be a positive ${integer ? 'integer' : 'number'}, got ${v}`);
+  if (!Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) fail(DIAG.trainNotPositive, undefined, name, integer, v);
 }
 
 /** Fills in the benchmark's defaults and checks every option; bad options throw AxcError (AXT9xx). */
 export function resolveTrainOptions(o: TrainOptions): ResolvedTrainOptions {
   const d = BENCH_DEFAULTS[o.bench];
   if (!d && (!o.approx || !o.predict || o.metric === undefined || o.bound === undefined)) {
-    fail(DIAG.trainBadOption, undefined, `'${o.bench}' has no training defaults (known: ${Object.keys(BENCH_DEFAULTS).join(', ')}); give the topologies, metric and bound`);
+    fail(DIAG.trainNoDefaults, undefined, o.bench, Object.keys(BENCH_DEFAULTS).join(', '));
   }
-  if (!METHODS.includes(o.method)) fail(DIAG.trainBadOption, undefined, `unknown method '${o.method}'; expected ${METHODS.join(', ')}`);
+  if (!METHODS.includes(o.method)) fail(DIAG.trainUnknownMethod, undefined, o.method, METHODS.join(', '));
   const approx = o.approx ?? d.approx;
   const predict = o.predict ?? d.predict;
   checkWidths('approximator', approx);
   checkWidths('predictor', predict);
   const { data, test } = o;
-  if (approx.length < 3) fail(DIAG.trainTopology, undefined, 'approximator', topo(approx), 'give input, at least one hidden layer and output widths, e.g. 9-8-1');
-  if (predict.length < 1) fail(DIAG.trainTopology, undefined, 'predictor', topo(predict), 'give the input width and the hidden widths, e.g. 9-8');
+  if (approx.length < 3) fail(DIAG.approximatorTooShort, undefined, topo(approx));
+  if (predict.length < 1) fail(DIAG.predictorTooShort, undefined, topo(predict));
   if (approx[0] !== data.inputWidth || approx[approx.length - 1] !== data.outputWidth) {
-    fail(DIAG.trainTopology, undefined, 'approximator', topo(approx), `the data map ${data.inputWidth} inputs to ${data.outputWidth} outputs, so it must start with ${data.inputWidth} and end with ${data.outputWidth}`);
+    fail(DIAG.approximatorDataWidths, undefined, topo(approx), data.inputWidth, data.outputWidth);
   }
-  if (predict[0] !== data.inputWidth) fail(DIAG.trainTopology, undefined, 'predictor', topo(predict), `the data have ${data.inputWidth} inputs, so it must start with ${data.inputWidth}`);
-  if (test.inputWidth !== data.inputWidth || test.outputWidth !== data.outputWidth) fail(DIAG.trainBadOption, undefined, 'the test data do not have the shape of the training data');
+  if (predict[0] !== data.inputWidth) fail(DIAG.predictorDataWidth, undefined, topo(predict), data.inputWidth);
+  if (test.inputWidth !== data.inputWidth || test.outputWidth !== data.outputWidth) fail(DIAG.trainTestShape, undefined);
   const hidden = approx.length - 2;
   let control: ResolvedTrainOptions['control'] = 'none';
   if (o.method === 'axnet') {
     control = o.control ?? 'all';
     if (control !== 'all' && !(Number.isInteger(control) && control >= 1 && control <= hidden)) {
-      fail(DIAG.trainBadOption, undefined, `--control must be 'all' or a hidden layer from 1 to ${hidden} of approximator ${topo(approx)}, got ${control}`);
+      fail(DIAG.trainBadControl, undefined, hidden, topo(approx), control);
     }
   } else if (o.control !== undefined && o.control !== 'all') {
     // 'all' is the CLI default; a specific layer only means something for AXNet
-    fail(DIAG.trainBadOption, undefined, `--control applies to --method axnet only (${o.method} has no control vectors)`);
+    fail(DIAG.trainControlNeedsAxnet, undefined, o.method);
   }
   if (o.method === 'shared' && (predict.length < 2 || predict[1] !== approx[1])) {
-    fail(DIAG.trainTopology, undefined, 'predictor', topo(predict), `with --method shared its first hidden layer is the approximator's, so it must be ${approx[0]}-${approx[1]}...`);
+    fail(DIAG.predictorNotShared, undefined, topo(predict), approx[0], approx[1]);
   }
   const decision = o.decision ?? 'softmax';
-  if (decision !== 'softmax' && decision !== 'sigmoid') fail(DIAG.trainBadOption, undefined, `unknown decision '${decision}'; expected softmax or sigmoid`);
+  if (decision !== 'softmax' && decision !== 'sigmoid') fail(DIAG.trainUnknownDecision, undefined, decision);
   const metric = o.metric ?? d.metric;
-  if (!METRICS.includes(metric)) fail(DIAG.trainBadOption, undefined, `unknown metric '${metric}'; expected ${METRICS.join(', ')}`);
+  if (!METRICS.includes(metric)) fail(DIAG.trainUnknownMetric, undefined, metric, METRICS.join(', '));
   const bound = o.bound ?? d.bound;
   positive('the error bound', bound, false);
   const epochs = o.epochs ?? d.epochs;
@@ -145,7 +145,7 @@ export function resolveTrainOptions(o: TrainOptions): ResolvedTrainOptions {
   const learningRate = o.learningRate ?? d?.learningRate ?? DEFAULT_LEARNING_RATE;
   positive('the learning rate', learningRate, false);
   const seed = o.seed ?? DEFAULT_SEED;
-  if (!isSeed(seed)) fail(DIAG.trainBadOption, undefined, `the seed must be an integer from 0 to ${MAX_SEED}, got ${seed}`);
+  if (!isSeed(seed)) fail(DIAG.trainBadSeed, undefined, MAX_SEED, seed);
   const rounds = o.method === 'iterative' ? (o.rounds ?? DEFAULT_ROUNDS) : null;
   if (rounds !== null) positive('rounds', rounds, true);
   if (data.n < 2) fail(DIAG.trainDataTooSmall, undefined, 'the training set', data.n, 2);

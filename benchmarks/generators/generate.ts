@@ -8,7 +8,7 @@ import type { Dataset } from '../dataset.ts';
 import { f32 } from '../float32.ts';
 import { BENCHMARKS, findBenchmark } from '../registry.ts';
 import { DIAG } from '../../diagnostics/catalog.ts';
-import { fail } from '../../diagnostics/diagnostic.ts';
+import { fail, fromCommandLine } from '../../diagnostics/diagnostic.ts';
 import { fnv1a } from '../../ir/fnv1a.ts';
 import { isSeed, SeededRandom } from '../../ir/seeded-random.ts';
 import { besselInputs } from './bessel.ts';
@@ -33,7 +33,7 @@ export const MAX_SAMPLES = 10_000_000;
 export function findGenerator(bench: string): { benchmark: Benchmark; generator: InputGenerator } {
   const benchmark = findBenchmark(bench);
   const generator = GENERATORS.find((g) => g.bench === bench);
-  if (!benchmark || !generator) fail(DIAG.dataUnknownBenchmark, undefined, bench, BENCHMARKS.map((b) => b.name).join(', '));
+  if (!benchmark || !generator) fail(fromCommandLine(DIAG.unknownBenchmark), undefined, bench, BENCHMARKS.map((b) => b.name).join(', '));
   return { benchmark, generator };
 }
 

@@ -26,7 +26,7 @@ export function compileCommand(): Command {
   return cmd
     .addHelpText('after', `\nPasses, in order:\n${PASSES.map((p) => `  ${p.name.padEnd(13)} ${p.doc}`).join('\n')}\n\nExamples:\n  axc compile examples/sobel.axn -o sobel.bin\n  axc compile tfjs_out/model.json -o prog.bin --threshold 0.7`)
     .action((modelPath: string, opts: TfjsCliOptions & { output?: string; npu?: string; schedule: 'auto' | 'static' | 'dynamic'; dumpAfter?: string; quiet?: boolean }) => {
-      if (!opts.output && !opts.dumpAfter) fail(DIAG.badOption, undefined, "compile needs -o <prog.bin> (or --dump-after <pass> to only inspect the IR)");
+      if (!opts.output && !opts.dumpAfter) fail(DIAG.compileNeedsOutput, undefined);
       const outputs = [{ role: '-o', path: opts.output }];
       refuseOverwrite([{ role: 'the model', path: modelPath }, { role: '--npu', path: opts.npu }], outputs);
       const hardware = opts.npu ? loadHardwareFile(opts.npu) : DEFAULT_HARDWARE;

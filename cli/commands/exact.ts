@@ -6,7 +6,7 @@
 import { Command } from 'commander';
 import { BENCHMARKS, findBenchmark } from '../../benchmarks/registry.ts';
 import { DIAG } from '../../diagnostics/catalog.ts';
-import { fail } from '../../diagnostics/diagnostic.ts';
+import { fail, fromCommandLine } from '../../diagnostics/diagnostic.ts';
 import { float64Text } from '../../ir/float-text.ts';
 import { readSamples } from '../../simulator/read-samples.ts';
 import { isFifo, releaseInputOnInterrupt } from '../interrupt.ts';
@@ -26,7 +26,7 @@ export function exactCommand(): Command {
     .addHelpText('after', '\nExample:\n  axc exact sobel --input ../shared/data/axbench/sobel/train.x --output /tmp/sobel.y')
     .addOption(quietOption())
     .action(async (bench: string, opts: { input: string; output?: string; quiet?: boolean }) => {
-      const benchmark = findBenchmark(bench) ?? fail(DIAG.dataUnknownBenchmark, undefined, bench, BENCHMARKS.map((b) => b.name).join(', '));
+      const benchmark = findBenchmark(bench) ?? fail(fromCommandLine(DIAG.unknownBenchmark), undefined, bench, BENCHMARKS.map((b) => b.name).join(', '));
       const toStdout = opts.output === undefined || opts.output === '-';
       refuseOverwrite([{ role: '--input', path: opts.input }], [{ role: '--output', path: opts.output }]);
       // On stdout nothing may appear before the whole input is known to be good: a file is checked in a

@@ -19,13 +19,14 @@ import { referenceOptions, resolveReference, type ReferenceCliOptions } from '..
 import { refuseOverwrite } from '../refuse-overwrite.ts';
 import { applyThresholdOption, parseThresholdOption, THRESHOLD_HELP } from '../threshold-option.ts';
 import { AtomicWriter, writeStdout } from '../write-atomic.ts';
+import { warn } from '../warn.ts';
 
 /** `A:B` (samples A to B-1), `:B`, `A:` or `N` (the first N). */
 export function parseSampleRange(text: string): { from: number; to: number } {
   const m = /^(\d*):(\d*)$/.exec(text) ?? /^()(\d+)$/.exec(text);
   const from = m?.[1] ? Number(m[1]) : 0;
   const to = m?.[2] ? Number(m[2]) : Infinity;
-  if (!m || from >= to) fail(DIAG.badOption, undefined, `--trace-samples takes A:B with A < B (samples A to B-1), :B, A:, or N; got '${text}'`);
+  if (!m || from >= to) fail(DIAG.badTraceSamples, undefined, text);
   return { from, to };
 }
 
@@ -47,8 +48,8 @@ export function simCommand(): Command {
   for (const o of referenceOptions(false)) cmd.addOption(o);
   return cmd.action(async (binPath: string, opts: SimCliOptions, cmd: Command) => {
     const traceSamplesGiven = cmd.getOptionValueSource('traceSamples') === 'cli';
-    if (traceSamplesGiven && !opts.trace) fail(DIAG.badOption, undefined, '--trace-samples chooses which samples go into the trace; give --trace <trace.json> too');
-    if (opts.quiet && !opts.output && !opts.report && !opts.trace) fail(DIAG.badOption, undefined, '-q hides the report table, and no --output, --report or --trace was given: the run would show nothing');
+    if (traceSamplesGiven && !opts.trace) fail(DIAG.traceSamplesWithoutTrace, undefined);
+    if (opts.quiet && !opts.output && !opts.report && !opts.trace) fail(DIAG.quietShowsNothing, undefined);
     const range = parseSampleRange(opts.traceSamples);
     refuseOverwrite(
       [{ role: 'the binary', path: binPath }, { role: '--input', path: opts.input }, { role: '--npu', path: opts.npu }, { role: '--reference', path: opts.reference === 'exact' ? undefined : opts.reference }],
@@ -99,7 +100,7 @@ export function simCommand(): Command {
     }
     if (opts.trace && range.to > report.samples) {
       const traced = range.from >= report.samples ? 'holds no sample' : `holds samples ${range.from} to ${report.samples - 1} only`;
-      process.stderr.write(`axc: warning: --trace-samples ${opts.traceSamples} reaches past the input's ${report.samples} sample${report.samples === 1 ? '' : 's'}; the trace ${traced}\n`);
+      warn(DIAG.tracePastInput, opts.traceSamples, report.samples, traced);
     }
     if (!opts.quiet) {
       (toStdout ? process.stderr : process.stdout).write(formatReport(report));

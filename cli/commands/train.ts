@@ -134,7 +134,7 @@ export function trainCommand(): Command {
     )
     .action(async (opts: TrainCliOptions) => {
       const bench = opts.bench;
-      if (!BENCH_DEFAULTS[bench] && (!opts.approx || !opts.predict)) fail(DIAG.trainBadOption, undefined, `no default topology for '${bench}'; give --approx and --predict`);
+      if (!BENCH_DEFAULTS[bench] && (!opts.approx || !opts.predict)) fail(DIAG.trainNoDefaultTopology, undefined, bench);
       const paths = trainOutputPaths(opts.output);
       refuseOverwrite(
         dataFiles(opts.data).map((p) => ({ role: '--data', path: p })),

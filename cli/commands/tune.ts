@@ -21,6 +21,7 @@ import { simulationProgress } from '../progress.ts';
 import { referenceOptions, resolveReference, type ReferenceCliOptions } from '../reference-options.ts';
 import { refuseOverwrite } from '../refuse-overwrite.ts';
 import { AtomicWriter, writeFileAtomic } from '../write-atomic.ts';
+import { warn } from '../warn.ts';
 import { MAX_SEED, parseSeed } from '../../ir/seeded-random.ts';
 
 /** Below this many calibration rows, the choice is warned about. */
@@ -41,18 +42,18 @@ export function parseTarget(text: string): TuneTarget {
   const m = /^\s*(violations|error)\s*<=\s*(\S+)\s*$/.exec(text);
   const max = m && DECIMAL_NUMBER.test(m[2]) ? Number(m[2]) : NaN;
   if (!m || !Number.isFinite(max) || max < 0 || (m[1] === 'violations' && max > 1))
-    fail(DIAG.badOption, undefined, `--target takes violations<=R (the violation rate of delivered outputs, R in [0, 1]) or error<=E (their mean error, E >= 0); got '${text}'`);
+    fail(DIAG.badTarget, undefined, text);
   return { kind: m[1] as TuneTarget['kind'], max };
 }
 
 function parseHoldout(text: string): number {
   const f = DECIMAL_NUMBER.test(text) ? Number(text) : NaN;
-  if (!(f >= 0 && f < 1)) fail(DIAG.badOption, undefined, `--holdout takes the fraction of rows to hold out, from 0 up to (not including) 1; got '${text}'`);
+  if (!(f >= 0 && f < 1)) fail(DIAG.badHoldout, undefined, text);
   return f;
 }
 
 function seedOption(text: string): number {
-  return parseSeed(text) ?? fail(DIAG.badOption, undefined, `--seed takes a whole number from 0 to ${MAX_SEED}; got '${text}'`);
+  return parseSeed(text) ?? fail(DIAG.badTuneSeed, undefined, text, MAX_SEED);
 }
 
 /** One line of figures for a set of rows under a threshold. */
@@ -86,9 +87,9 @@ export function tuneCommand(): Command {
     );
     const bin = readBinaryFile(binPath, opts.npu);
     const decisions = decisionInstructions(bin);
-    if (decisions.length === 0) fail(DIAG.badOption, undefined, `${binPath} has no decision instruction (decs or decm): the NPU runs on every sample, so there is no threshold to tune`);
+    if (decisions.length === 0) fail(DIAG.tuneNoDecision, undefined, binPath);
     const kind = decisions[0].kind;
-    if (decisions.some((d) => d.kind !== kind)) fail(DIAG.badOption, undefined, `${binPath} mixes sigmoid (decs) and softmax (decm) decisions; axc tune sets one threshold for one kind of decision`);
+    if (decisions.some((d) => d.kind !== kind)) fail(DIAG.tuneMixedDecisions, undefined, binPath);
     const judge = resolveReference(bin.meta, opts)!;
     const releaseInput = releaseInputOnInterrupt(opts.input);
     const releaseReference = judge.source.kind === 'file' ? releaseInputOnInterrupt(judge.source.path) : () => {};
@@ -103,10 +104,10 @@ export function tuneCommand(): Command {
     }
     const n = scored.scores.length;
     const { calibration, holdout: held } = splitHoldout(n, holdout, seed);
-    if (calibration.length === 0) fail(DIAG.badOption, undefined, `--holdout ${opts.holdout} leaves no calibration rows out of ${n}`);
+    if (calibration.length === 0) fail(DIAG.holdoutLeavesNothing, undefined, opts.holdout, n);
     // A handful of rows can be met by luck; say so rather than refuse, since a small set may be all there is.
     if (calibration.length < FEW_CALIBRATION_ROWS)
-      process.stderr.write(`axc: warning: the threshold is chosen on only ${calibration.length} calibration row${calibration.length === 1 ? '' : 's'}; its figures say little about other data\n`);
+      warn(DIAG.fewCalibrationRows, calibration.length);
     const { chosen, best, curve } = chooseThreshold(kind, scored, calibration, target);
     const was = decisions.map((d) => d.threshold);
     const targetText = `${target.kind}<=${target.max}`;

@@ -5,7 +5,6 @@ import type { SourceLoc } from '../../ir/model.ts';
 import { DIAG } from '../../diagnostics/catalog.ts';
 import { diag, type Diagnostic } from '../../diagnostics/diagnostic.ts';
 import { TensorRefSchema, type FunctionalConfig, type LayerJson } from './layers-model-schema.ts';
-import { quote } from '../../diagnostics/quote.ts';
 
 export interface TensorRef {
   layer: string;
@@ -69,12 +68,12 @@ function parseInbound(l: LayerJson, name: string, loc: SourceLoc, ds: Diagnostic
     first.forEach((r, k) => {
       const p = TensorRefSchema.safeParse(r);
       if (p.success) inbound.push({ layer: p.data[0], node: p.data[1], tensor: p.data[2] });
-      else ds.push(diag(DIAG.tfjsMalformed, loc, `layer ${quote(name)} inbound_nodes[0][${k}]`, 'expected a tensor reference [layerName, nodeIndex, tensorIndex, kwargs]'));
+      else ds.push(diag(DIAG.tfjsBadTensorRef, loc, name, k));
     });
   } else if (isObject(first) && 'args' in first) {
-    if (!collectKerasTensors(first.args, inbound)) ds.push(diag(DIAG.tfjsMalformed, loc, `layer ${quote(name)} inbound_nodes[0]`, 'a __keras_tensor__ has no valid keras_history [layerName, nodeIndex, tensorIndex]'));
+    if (!collectKerasTensors(first.args, inbound)) ds.push(diag(DIAG.tfjsBadKerasHistory, loc, name));
   } else {
-    ds.push(diag(DIAG.tfjsMalformed, loc, `layer ${quote(name)} inbound_nodes[0]`, 'expected a list of tensor references or { "args": [...] }'));
+    ds.push(diag(DIAG.tfjsBadInboundNodes, loc, name));
   }
   return { inbound, calls: nodes.length };
 }
@@ -107,7 +106,7 @@ export function sequentialGraph(name: string | null, list: LayerJson[], locOf: (
     const inbound = l.class_name === 'InputLayer' ? [] : prev ? [{ layer: prev.name, node: 0, tensor: 0 }] : [];
     layers.push({ index, name: lname, className: l.class_name, config: l.config, inbound, calls: 1, loc });
   });
-  if (list.length === 0) ds.push(diag(DIAG.tfjsNotThePattern, modelLoc, 'the Sequential model has no layers'));
+  if (list.length === 0) ds.push(diag(DIAG.tfjsNoLayers, modelLoc));
   const first = layers[0];
   const last = layers[layers.length - 1];
   const graph: LayerGraph = {

@@ -2,7 +2,6 @@
 // the Keras model config sits (tfjs writes `modelTopology` in three shapes; `locateTopology` finds the config).
 
 import { z } from 'zod';
-import { clip } from '../../diagnostics/quote.ts';
 
 /** A Keras 2 / tfjs reference to a layer's output tensor: [layerName, nodeIndex, tensorIndex, kwargs?]. */
 export const TensorRefSchema = z.tuple([z.string(), z.int().nonnegative(), z.int().nonnegative()], z.unknown());
@@ -93,7 +92,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
  * backend? }`, as `{ model_config: { class_name, config }, training_config?, ... }` (tensorflowjs_converter from
  * .h5), or directly as the model config `{ name, layers, input_layers?, output_layers? }`. Returns a reason on failure.
  */
-export function locateTopology(topology: unknown): TopologyLocation | { error: string; path: JsonPath } {
+export function locateTopology(topology: unknown): TopologyLocation | { unknownClass: unknown; path: JsonPath } | { unrecognised: true; path: JsonPath } {
   let path: JsonPath = ['modelTopology'];
   let t = topology;
   if (isObject(t) && isObject(t.model_config)) {
@@ -104,11 +103,11 @@ export function locateTopology(topology: unknown): TopologyLocation | { error: s
     const cls = t.class_name;
     if (cls === 'Model' || cls === 'Functional') return { kind: 'functional', className: cls, config: t.config, path: [...path, 'config'] };
     if (cls === 'Sequential') return { kind: 'sequential', className: cls, config: t.config, path: [...path, 'config'] };
-    return { error: `modelTopology's class_name is ${typeof cls === 'string' ? `"${clip(cls)}"` : clip(String(JSON.stringify(cls)))}; expected "Model", "Functional" or "Sequential"`, path: [...path, 'class_name'] };
+    return { unknownClass: cls, path: [...path, 'class_name'] };
   }
   if (Array.isArray(t)) return { kind: 'sequential', className: null, config: t, path };
   if (isObject(t) && 'layers' in t) return { kind: 'input_layers' in t || 'output_layers' in t ? 'functional' : 'sequential', className: null, config: t, path };
-  return { error: 'modelTopology is neither a Keras model ({ "class_name", "config" }) nor a model config ({ "name", "layers", ... })', path };
+  return { unrecognised: true, path };
 }
 
 /** `userDefinedMetadata.axc`, written by `axc export`: what the layers cannot say. */

@@ -109,8 +109,8 @@ export function readLayersModel(path: string, opts: ReadLayersModelOptions = {})
   const result = (): ReadLayersModelResult => ({ model: null, diagnostics: ds, renames: [], shards });
 
   const checkOptions = (threshold: number, safeIndex: number) => {
-    if (!(Number.isFinite(threshold) && isUsableThreshold(threshold))) ds.push(diag(DIAG.tfjsBadOption, undefined, `threshold must lie strictly between 0 and 1, got ${threshold}`));
-    if (safeIndex !== 0 && safeIndex !== 1) ds.push(diag(DIAG.tfjsBadOption, undefined, `safe index must be 0 or 1, got ${String(safeIndex)}`));
+    if (!(Number.isFinite(threshold) && isUsableThreshold(threshold))) ds.push(diag(DIAG.tfjsBadThreshold, undefined, threshold));
+    if (safeIndex !== 0 && safeIndex !== 1) ds.push(diag(DIAG.tfjsBadSafeIndex, undefined, safeIndex));
   };
   checkOptions(opts.threshold ?? 0.5, opts.safeIndex ?? 1);
   if (ds.length) return result();
@@ -144,7 +144,7 @@ export function readLayersModel(path: string, opts: ReadLayersModelOptions = {})
       const code = printParseErrorCode(e.error);
       ds.push(diag(DIAG.tfjsJsonSyntax, locOf(e.offset), JSON_ERRORS[code] ?? code));
     }
-    if (ds.length === 0) ds.push(diag(DIAG.tfjsJsonSyntax, locOf(0), 'the file is empty'));
+    if (ds.length === 0) ds.push(diag(DIAG.tfjsJsonEmpty, locOf(0)));
     return result();
   }
   /** Position of the value at `p`, or of its nearest ancestor that exists. */
@@ -159,17 +159,16 @@ export function readLayersModel(path: string, opts: ReadLayersModelOptions = {})
 
   // Is it a LayersModel at all?
   if (root.type !== 'object') {
-    ds.push(diag(DIAG.tfjsNotLayersModel, at([]), `model.json holds ${describeValue(doc)}; a LayersModel's model.json is an object with "modelTopology" and "weightsManifest"`));
+    ds.push(diag(DIAG.tfjsNotAnObject, at([]), describeValue(doc)));
     return result();
   }
   const top = doc as Record<string, unknown>;
   if (typeof top.format === 'string' && top.format !== 'layers-model') {
-    const hint = top.format === 'graph-model' ? ' (converted from a SavedModel or frozen graph); convert the Keras model instead: tensorflowjs_converter --input_format keras model.h5 out_dir/' : '';
-    ds.push(diag(DIAG.tfjsNotLayersModel, at(['format']), `its format is "${clip(top.format)}"${hint}; axc reads "layers-model" files`));
+    ds.push(diag(DIAG.tfjsWrongFormat, at(['format']), top.format));
     return result();
   }
-  if (!('modelTopology' in top)) ds.push(diag(DIAG.tfjsNotLayersModel, at([]), 'model.json has no "modelTopology" (the Keras model architecture)'));
-  if (!('weightsManifest' in top)) ds.push(diag(DIAG.tfjsNotLayersModel, at([]), 'model.json has no "weightsManifest" (the list of weight shards and the weights in them)'));
+  if (!('modelTopology' in top)) ds.push(diag(DIAG.tfjsNoTopology, at([])));
+  if (!('weightsManifest' in top)) ds.push(diag(DIAG.tfjsNoManifest, at([])));
   if (ds.length) return result();
 
   const schemaIssues = (issues: z.core.$ZodIssue[], prefix: JsonPath) => {
@@ -185,7 +184,7 @@ export function readLayersModel(path: string, opts: ReadLayersModelOptions = {})
     return result();
   }
   if (meta.data.benchmark !== undefined && !findBenchmarkInfo(meta.data.benchmark))
-    ds.push(diag(DIAG.tfjsMalformed, at(['userDefinedMetadata', 'axc', 'benchmark']), 'userDefinedMetadata.axc.benchmark', `${quote(meta.data.benchmark)} is not a known benchmark`));
+    ds.push(diag(DIAG.tfjsUnknownBenchmark, at(['userDefinedMetadata', 'axc', 'benchmark']), meta.data.benchmark));
   const threshold = opts.threshold ?? meta.data.threshold ?? 0.5;
   const safeIndex = opts.safeIndex ?? meta.data.safeIndex ?? 1;
   checkOptions(threshold, safeIndex);
@@ -196,8 +195,8 @@ export function readLayersModel(path: string, opts: ReadLayersModelOptions = {})
     return result();
   }
   const topo = locateTopology(file.data.modelTopology);
-  if ('error' in topo) {
-    ds.push(diag(DIAG.tfjsNotLayersModel, at(topo.path), topo.error));
+  if ('unknownClass' in topo || 'unrecognised' in topo) {
+    ds.push('unknownClass' in topo ? diag(DIAG.tfjsTopologyClass, at(topo.path), topo.unknownClass) : diag(DIAG.tfjsTopologyShape, at(topo.path)));
     return result();
   }
   const modelLoc = at(topo.path);
@@ -287,7 +286,7 @@ export function readLayersModel(path: string, opts: ReadLayersModelOptions = {})
       }
       if (w.offset === null) {
         const blocker = manifest.find((m) => m.group === w.group && m.bytes === null)!;
-        ds.push(diag(DIAG.tfjsMalformed, at(blocker.path), pathText(blocker.path), `weight ${quote(blocker.entry.name)} has dtype ${quote(blocker.entry.quantization?.dtype ?? blocker.entry.dtype)}, whose size axc cannot compute, so weight ${quote(wname)} after it cannot be located in the shards`));
+        ds.push(diag(DIAG.tfjsWeightUnlocatable, at(blocker.path), pathText(blocker.path), blocker.entry.name, blocker.entry.quantization?.dtype ?? blocker.entry.dtype, wname));
         continue;
       }
       needed.push({ dense: d, kind, w });
@@ -334,7 +333,7 @@ export function readLayersModel(path: string, opts: ReadLayersModelOptions = {})
     const need = laidOut.reduce((n, m) => Math.max(n, m.offset! + m.bytes!), 0);
     const have = parts.reduce((n, p) => n + p.data.length, 0);
     if (parts.length === 0) {
-      ds.push(diag(DIAG.tfjsMalformed, at(['weightsManifest', gi, 'paths']), `weightsManifest[${gi}].paths`, `the group lists no shard files but holds ${need} bytes of weights`));
+      ds.push(diag(DIAG.tfjsGroupWithoutShards, at(['weightsManifest', gi, 'paths']), gi, need));
       continue;
     }
     if (have < need) {

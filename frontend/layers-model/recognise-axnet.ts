@@ -54,8 +54,7 @@ function inputWidthOf(l: GraphLayer, ds: Diagnostic[]): number | null {
   const p = InputShapeConfigSchema.safeParse(l.config);
   const shape = p.success ? (p.data.batch_input_shape ?? p.data.batchInputShape ?? p.data.batch_shape) : undefined;
   if (!shape) {
-    const what = l.index < 0 ? `the Sequential model's first layer ${quote(l.name.replace(/_input$/, ''))} declares no input shape` : `input layer ${quote(l.name)} declares no batch_input_shape`;
-    ds.push(diag(DIAG.tfjsLayerGraph, l.loc, `${what}; axc needs the input width (batch_input_shape [null, N])`));
+    ds.push(l.index < 0 ? diag(DIAG.tfjsSequentialNoInputShape, l.loc, l.name.replace(/_input$/, '')) : diag(DIAG.tfjsInputNoShape, l.loc, l.name));
     return null;
   }
   const n = shape[1];
@@ -77,15 +76,15 @@ export function recogniseAxNet(g: LayerGraph): { plan: AxNetPlan | null; diagnos
   // Layer classes, names, calls, and references.
   const byName = new Map<string, GraphLayer>();
   for (const l of g.layers) {
-    if (byName.has(l.name)) ds.push(diag(DIAG.tfjsLayerGraph, l.loc, `two layers are named ${quote(l.name)}; Keras layer names are unique`));
+    if (byName.has(l.name)) ds.push(diag(DIAG.tfjsLayerNameTwice, l.loc, l.name));
     else byName.set(l.name, l);
     if (l.className !== 'InputLayer' && l.className !== 'Dense' && l.className !== 'Multiply') ds.push(diag(DIAG.tfjsUnsupportedLayer, l.loc, l.name, l.className));
-    if (l.calls > 1) ds.push(diag(DIAG.tfjsLayerGraph, l.loc, `layer ${quote(l.name)} is applied ${l.calls} times; each layer of an AXNet model is applied once`));
+    if (l.calls > 1) ds.push(diag(DIAG.tfjsLayerReused, l.loc, l.name, l.calls));
   }
   if (ds.length) return done();
   const refOk = (r: { layer: string; node: number; tensor: number }, where: string, loc: SourceLoc) => {
-    if (!byName.has(r.layer)) ds.push(diag(DIAG.tfjsLayerGraph, loc, `${where} refers to layer ${quote(r.layer)}, which is not in the model`));
-    else if (r.node !== 0 || r.tensor !== 0) ds.push(diag(DIAG.tfjsLayerGraph, loc, `${where} refers to output [${r.node}, ${r.tensor}] of layer ${quote(r.layer)}; AXNet layers have one call and one output, [0, 0]`));
+    if (!byName.has(r.layer)) ds.push(diag(DIAG.tfjsRefToNothing, loc, where, r.layer));
+    else if (r.node !== 0 || r.tensor !== 0) ds.push(diag(DIAG.tfjsRefNotFirst, loc, where, r.node, r.tensor, r.layer));
   };
   for (const l of g.layers) l.inbound.forEach((r) => refOk(r, `layer ${quote(l.name)}`, l.loc));
   g.inputs.forEach((r) => refOk(r, 'input_layers', g.loc));
@@ -93,25 +92,25 @@ export function recogniseAxNet(g: LayerGraph): { plan: AxNetPlan | null; diagnos
   for (const l of g.layers) {
     const want = l.className === 'InputLayer' ? 0 : l.className === 'Dense' ? 1 : 2;
     if (l.inbound.length === want) continue;
-    if (l.className === 'Multiply') ds.push(diag(DIAG.tfjsBadMultiply, l.loc, l.name, `multiplies ${l.inbound.length} tensors; an AXNet gate multiplies exactly two: a hidden Dense and its control Dense`));
-    else if (l.className === 'Dense') ds.push(diag(DIAG.tfjsLayerGraph, l.loc, `Dense layer ${quote(l.name)} has ${l.inbound.length} inputs; expected 1`));
-    else ds.push(diag(DIAG.tfjsLayerGraph, l.loc, `input layer ${quote(l.name)} has inbound tensors; expected none`));
+    if (l.className === 'Multiply') ds.push(diag(DIAG.tfjsMultiplyArity, l.loc, l.name, l.inbound.length));
+    else if (l.className === 'Dense') ds.push(diag(DIAG.tfjsDenseInputs, l.loc, l.name, l.inbound.length));
+    else ds.push(diag(DIAG.tfjsInputHasInbound, l.loc, l.name));
   }
   if (ds.length) return done();
 
   // Inputs and outputs.
   const inputLayers = g.layers.filter((l) => l.className === 'InputLayer');
   if (g.inputs.length !== 1 || inputLayers.length !== 1) {
-    ds.push(diag(DIAG.tfjsNotThePattern, g.loc, `the model has ${Math.max(g.inputs.length, inputLayers.length)} inputs; an AXNet model has exactly one input vector`));
+    ds.push(diag(DIAG.tfjsInputCount, g.loc, Math.max(g.inputs.length, inputLayers.length)));
     return done();
   }
   const input = byName.get(g.inputs[0].layer)!;
   if (input.className !== 'InputLayer') {
-    ds.push(diag(DIAG.tfjsLayerGraph, input.loc, `input_layers names ${quote(input.name)}, a ${clip(input.className)}; expected the InputLayer`));
+    ds.push(diag(DIAG.tfjsInputNotInputLayer, input.loc, input.name, input.className));
     return done();
   }
   if (g.outputs.length !== 1 && g.outputs.length !== 2) {
-    ds.push(diag(DIAG.tfjsNotThePattern, g.loc, `the model has ${g.outputs.length} outputs; an AXNet model has two, [approximator H(x), decision P(x)], or one for a plain approximator`));
+    ds.push(diag(DIAG.tfjsOutputCount, g.loc, g.outputs.length));
     return done();
   }
   const inputWidth = inputWidthOf(input, ds);
@@ -126,7 +125,7 @@ export function recogniseAxNet(g: LayerGraph): { plan: AxNetPlan | null; diagnos
     if (computed.has(l.name)) return widths.get(l.name) ?? null;
     if (l === input) return inputWidth;
     if (visiting.has(l.name)) {
-      ds.push(diag(DIAG.tfjsLayerGraph, l.loc, `layer ${quote(l.name)} feeds itself through a cycle`));
+      ds.push(diag(DIAG.tfjsCycle, l.loc, l.name));
       return null;
     }
     visiting.add(l.name);
@@ -162,7 +161,7 @@ export function recogniseAxNet(g: LayerGraph): { plan: AxNetPlan | null; diagnos
   const assign = (l: GraphLayer, role: string): boolean => {
     const had = roles.get(l.name);
     if (had) {
-      ds.push(diag(DIAG.tfjsLayerGraph, l.loc, `layer ${quote(l.name)} is used as ${had} and as ${role}; in an AXNet model each layer has one role (its output feeds one place)`));
+      ds.push(diag(DIAG.tfjsTwoRoles, l.loc, l.name, had, role));
       return false;
     }
     roles.set(l.name, role);
@@ -183,11 +182,11 @@ export function recogniseAxNet(g: LayerGraph): { plan: AxNetPlan | null; diagnos
     }
     const d = dense.get(p.name);
     if (!d) {
-      ds.push(diag(DIAG.tfjsBadDecision, p.loc, p.name, `(output 1) is a ${clip(p.className)}`));
+      ds.push(diag(DIAG.tfjsDecisionNotDense, p.loc, p.name, p.className));
       return done();
     }
     if (!isDecisionShaped(d)) {
-      ds.push(diag(DIAG.tfjsBadDecision, p.loc, p.name, `(output 1) has ${d.units} unit${d.units === 1 ? '' : 's'} with ${d.activation} activation`));
+      ds.push(diag(DIAG.tfjsDecisionShape, p.loc, p.name, d.units, d.activation));
       return done();
     }
     assign(p, 'the decision');
@@ -197,7 +196,7 @@ export function recogniseAxNet(g: LayerGraph): { plan: AxNetPlan | null; diagnos
     for (let cur = predictorTensor; cur !== input; cur = src(cur)) {
       const hd = dense.get(cur.name);
       if (!hd) {
-        ds.push(diag(DIAG.tfjsLayerGraph, cur.loc, `the decision ${quote(p.name)} is computed through ${clip(cur.className)} ${quote(cur.name)}; the predictor is a chain of Dense layers from the input`));
+        ds.push(diag(DIAG.tfjsDecisionThrough, cur.loc, p.name, cur.className, cur.name));
         return done();
       }
       if (hd.activation === 'softmax') ds.push(diag(DIAG.tfjsUnsupportedActivation, cur.loc, cur.name, 'softmax', LAYER_ACTIVATIONS));
@@ -210,8 +209,7 @@ export function recogniseAxNet(g: LayerGraph): { plan: AxNetPlan | null; diagnos
   const out0 = outs[0];
   const outDense = dense.get(out0.name);
   if (!outDense) {
-    const why = out0.className === 'Multiply' ? `output 0 ${quote(out0.name)} is a Multiply; the approximator ends with an ungated Dense output layer` : `output 0 ${quote(out0.name)} is the ${clip(out0.className)}; the approximator has at least one Dense layer`;
-    ds.push(diag(DIAG.tfjsLayerGraph, out0.loc, why));
+    ds.push(out0.className === 'Multiply' ? diag(DIAG.tfjsOutputIsGate, out0.loc, out0.name) : diag(DIAG.tfjsOutputNotDense, out0.loc, out0.name, out0.className));
     return done();
   }
   const approximator: ApproxStep[] = [];
@@ -233,7 +231,7 @@ export function recogniseAxNet(g: LayerGraph): { plan: AxNetPlan | null; diagnos
     // A Multiply: a gated hidden layer.
     const m = cur;
     if (!decision) {
-      ds.push(diag(DIAG.tfjsBadMultiply, m.loc, m.name, `gates the approximator, but the model has ${g.kind === 'sequential' ? 'no predictor (it is Sequential)' : 'one output and so no predictor'}; a gated AXNet model has two outputs [H(x), P(x)]`));
+      ds.push(diag(DIAG.tfjsGateWithoutPredictor, m.loc, m.name, g.kind === 'sequential'));
       return done();
     }
     const [a, b] = m.inbound.map((r) => byName.get(r.layer)!);
@@ -245,13 +243,13 @@ export function recogniseAxNet(g: LayerGraph): { plan: AxNetPlan | null; diagnos
     else if (isControl(a) && dense.has(b.name)) [hiddenL, controlL] = [b, a];
     else {
       const what = (l: GraphLayer) => (l === input ? `the input ${quote(l.name)}` : dense.has(l.name) ? `Dense ${quote(l.name)} (fed by ${quote(src(l).name)})` : `${clip(l.className)} ${quote(l.name)}`);
-      ds.push(diag(DIAG.tfjsBadMultiply, m.loc, m.name, `multiplies ${what(a)} by ${what(b)}; one operand must be an approximator hidden Dense and the other a control Dense fed by ${pName}`));
+      ds.push(diag(DIAG.tfjsGateOperands, m.loc, m.name, what(a), what(b), pName));
       return done();
     }
     const hidden = dense.get(hiddenL.name)!;
     const control = dense.get(controlL.name)!;
     if (roles.get(controlL.name) === 'a control vector') {
-      ds.push(diag(DIAG.tfjsBadMultiply, m.loc, m.name, `uses control Dense ${quote(controlL.name)}, which already gates another layer; each control Dense feeds exactly one Multiply`));
+      ds.push(diag(DIAG.tfjsControlShared, m.loc, m.name, controlL.name));
       return done();
     }
     if (control.units !== hidden.units) {
@@ -265,7 +263,7 @@ export function recogniseAxNet(g: LayerGraph): { plan: AxNetPlan | null; diagnos
     cur = src(hiddenL);
   }
   for (const l of g.layers) {
-    if (!roles.has(l.name)) ds.push(diag(DIAG.tfjsLayerGraph, l.loc, `layer ${quote(l.name)} (${clip(l.className)}) is not part of the AXNet pattern: it is not on the approximator, predictor, control or decision path to the outputs`));
+    if (!roles.has(l.name)) ds.push(diag(DIAG.tfjsLayerUnused, l.loc, l.name, l.className));
   }
   if (ds.length) return done();
   return { plan: { name: g.name, input, inputWidth, approximator, predictorHidden, decision, loc: g.loc }, diagnostics: ds };
