@@ -148,7 +148,7 @@ function float32TextByCounting(v: number): string {
 /**
  * What shortestFloat32Digits found for |v|: `digits` (a positive integer below 2^31, possibly with trailing
  * zeros) times 10^`exponent`, the decimal float32Text prints; or, when a toPrecision probe found it (digits
- * 0), that decimal as the double `value`. Shared with ir/float32-ascii.ts, which writes the text as bytes.
+ * 0), that decimal as the double `value`. Shared with ir/float-ascii.ts, which writes the text as bytes.
  */
 export const SHORTEST = { digits: 0, exponent: 0, value: 0 };
 

@@ -1,7 +1,7 @@
 // Runs a binary over a stream of samples: one CSV row per sample, an optional bounded Chrome trace,
 // the run report from the timing and energy model and, given a reference, the quality of the outputs.
 
-import { NUMBER_TEXT_MAX, writeAscii, writeFloat32Text } from '../ir/float32-ascii.ts';
+import { NUMBER_TEXT_MAX, writeAscii, writeFloat32Text, writeFloat64Text } from '../ir/float-ascii.ts';
 import type { Quality } from '../ir/model.ts';
 import type { Binary } from '../isa/container.ts';
 import { sampleQuality } from '../quality/error-metric.ts';
@@ -125,7 +125,7 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
           exact.exact(x, exactY);
           // The exact function's float64 result, in JavaScript's own shortest text for it.
           for (let j = 0; j < exactY.length; j++) {
-            pos = writeAscii(buf, pos, String(exactY[j]));
+            pos = writeFloat64Text(buf, pos, exactY[j]);
             buf[pos++] = COMMA;
           }
         } else for (let j = 0; j < sim.outputWidth; j++) buf[pos++] = COMMA;

@@ -13,7 +13,7 @@ import { createInterface } from 'node:readline';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { AxcError, diag, fail } from '../diagnostics/diagnostic.ts';
 import { DECIMAL_NUMBER, float32Text } from '../ir/float-text.ts';
-import { NUMBER_TEXT_MAX, writeFloat32Text } from '../ir/float32-ascii.ts';
+import { NUMBER_TEXT_MAX, writeFloat32Text, writeFloat64Text } from '../ir/float-ascii.ts';
 import { LineParser } from '../simulator/read-samples.ts';
 import { findBenchmark } from '../benchmarks/registry.ts';
 import { compileModel } from '../compiler/pipeline.ts';
@@ -197,6 +197,51 @@ test('float32Text and writeFloat32Text equal the definition on edge cases: zeros
   // Not float32 values: still the definition's answer.
   for (const v of [0.1 + 0.2, Math.PI, 1e300, 5e-324]) t.is(float32Text(v), float32TextReference(v));
   t.pass();
+});
+
+test('writeFloat64Text writes String(v) on millions of random doubles, float32 values among them, and again from its cache', (t) => {
+  const f64 = new Float64Array(1);
+  const w64 = new Uint32Array(f64.buffer);
+  const out = new Uint8Array(64);
+  const check = (v: number) => {
+    const s = String(v);
+    const end = writeFloat64Text(out, 3, v);
+    if (end - 3 !== s.length || end - 3 > NUMBER_TEXT_MAX) return false;
+    for (let i = 0; i < s.length; i++) if (out[3 + i] !== s.charCodeAt(i)) return false;
+    return true;
+  };
+  let s = 20261130;
+  const next = () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return s >>> 0;
+  };
+  let bad = 0;
+  const seen: number[] = [];
+  for (let i = 0; i < 1_500_000; i++) {
+    // Random bit patterns (every kind of double), float32 values (what the exact functions mostly
+    // return) and values in [0, 1); a third of the time, a value met before (from the cache, or evicted).
+    const kind = i % 4;
+    if (kind === 0) {
+      w64[0] = next();
+      w64[1] = next();
+    } else if (kind === 1) f64[0] = fromBits(next());
+    else if (kind === 2) f64[0] = next() / 2 ** 32;
+    else f64[0] = seen[next() % seen.length];
+    const v = f64[0];
+    if (kind !== 3 && seen.length < 20_000) seen.push(v);
+    if (!check(v) && bad++ < 5) t.fail(`${v}: wrote ${String.fromCharCode(...out.subarray(3, writeFloat64Text(out, 3, v)))}`);
+  }
+  // Edges: zeros (sharing a slot is harmless: both print 0), NaN, infinities, subnormals, extremes, powers
+  // of ten and their neighbours (where String changes layout: 1e21, 1e-7), each twice (the cached copy).
+  const edges = [0, -0, NaN, Infinity, -Infinity, 5e-324, -5e-324, 2.2250738585072014e-308, Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE, 0.1 + 0.2];
+  for (let k = -323; k <= 308; k++) {
+    const p = Number(`1e${k}`);
+    edges.push(p, -p, p * (1 + Number.EPSILON), p * (1 - Number.EPSILON / 2), Math.fround(p));
+  }
+  for (const v of [...edges, ...edges.reverse()]) if (!check(v)) t.fail(`${v}`);
+  t.is(bad, 0);
 });
 
 // ---- the sample reader ----

@@ -1,5 +1,6 @@
 // Number text written as ASCII bytes straight into a buffer, for the simulator's CSV file path: the
-// characters of float32Text(v), without making a string per value (test/float32-ascii.test.ts checks them).
+// characters of float32Text(v), and of String(v) for a float64, without making a string per value
+// (test/csv-path-differential.test.ts checks both against the strings).
 
 import { SHORTEST, float32Text, shortestFloat32Digits } from './float-text.ts';
 
@@ -65,9 +66,46 @@ function writeDigits(buf: Uint8Array, pos: number, digits: number, k: number, po
   let i = end;
   for (let d = k; d > 0; d--) {
     if (d === point) buf[--i] = 46;
-    const q = Math.floor(digits / 10);
+    // For digits < 2^31, digits * 0.1 is digits / 10 give or take 2^-24, and exactly the quotient when ten
+    // divides digits (0.1 is stored a hair above a tenth): its floor is the quotient, without a division.
+    const q = Math.floor(digits * 0.1);
     buf[--i] = 48 + (digits - q * 10);
     digits = q;
   }
   return end;
+}
+
+/**
+ * The float64 text cache: String(v) as bytes for the last value seen in each of SLOTS slots, picked by a
+ * hash of v's bits. A run prints the same CPU output again and again (a Sobel window over a flat region,
+ * a saturated value), and copying its bytes costs a fraction of formatting it anew; a miss costs one
+ * String(v). Direct-mapped and fixed in size: memory stays flat.
+ */
+const SLOTS = 1 << 12;
+const SLOT_BYTES = 32; // > NUMBER_TEXT_MAX
+const cachedValue = new Float64Array(SLOTS).fill(NaN); // NaN equals nothing: an empty slot never matches
+const cachedLength = new Uint8Array(SLOTS);
+const cachedText = new Uint8Array(SLOTS * SLOT_BYTES);
+const F64 = new Float64Array(1);
+const F64_WORDS = new Uint32Array(F64.buffer);
+
+/**
+ * Writes String(v) at pos (JavaScript's shortest round-trip text of a double; "0" for -0, as String has
+ * it); returns the position after it. 0 and -0 may share a slot: their text is the same.
+ */
+export function writeFloat64Text(buf: Uint8Array, pos: number, v: number): number {
+  F64[0] = v;
+  // Both words: a float32 value held as a double has its low word almost all zero.
+  const slot = Math.imul(F64_WORDS[0] ^ Math.imul(F64_WORDS[1], 0x85ebca6b), 0x9e3779b1) >>> 20;
+  const at = slot * SLOT_BYTES;
+  if (cachedValue[slot] === v) {
+    const end = at + cachedLength[slot];
+    for (let i = at; i < end; i++) buf[pos++] = cachedText[i];
+    return pos;
+  }
+  const s = String(v);
+  for (let i = 0; i < s.length; i++) buf[pos++] = cachedText[at + i] = s.charCodeAt(i);
+  cachedValue[slot] = v;
+  cachedLength[slot] = s.length;
+  return pos;
 }
