@@ -16,9 +16,8 @@ export const NUMBER_TEXT_MAX = 25;
 
 /**
  * Writes float32Text(v) at pos; returns the position after it. From the digits shortestFloat32Digits finds,
- * laid out as Number.prototype.toString lays them out (as decimalText does), with the digits written from
- * an integer: no string for the common case. The rest (zeros, powers of two, subnormals, NaN and the
- * infinities) copies float32Text's string.
+ * laid out as Number.prototype.toString lays them out (as decimalText does): no string for the common
+ * case. The rest (zeros, powers of two, subnormals, NaN and the infinities) copies float32Text's string.
  */
 export function writeFloat32Text(buf: Uint8Array, pos: number, v: number): number {
   if (!shortestFloat32Digits(v) || SHORTEST.digits === 0) return writeAscii(buf, pos, float32Text(v));
@@ -30,82 +29,193 @@ export function writeFloat32Text(buf: Uint8Array, pos: number, v: number): numbe
   }
   let k = 1; // the count of digits: digits < 2^31, so at most ten
   while (k < 10 && digits >= POW10[k]) k++;
-  if (v < 0) buf[pos++] = 45;
-  const n = exponent + k; // 10^(n-1) <= |v| < 10^n, as in the specification of Number::toString
+  for (let i = k - 1; i >= 0; i--) {
+    // For digits < 2^31, digits * 0.1 is digits / 10 give or take 2^-24, and exactly the quotient when ten
+    // divides digits (0.1 is stored a hair above a tenth): its floor is the quotient, without a division.
+    const q = Math.floor(digits * 0.1);
+    DIGITS[i] = digits - q * 10;
+    digits = q;
+  }
+  return writeDecimal(buf, pos, k, exponent + k, v < 0);
+}
+
+const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17];
+
+/** The significant digits being written, most significant first, one per element (0 to 9). */
+const DIGITS = new Uint8Array(48);
+
+/**
+ * Writes DIGITS[0..k) (no trailing zero) as Number::toString writes the decimal 0.d1d2...dk x 10^n: plain
+ * for 1e-7 < value < 1e21, otherwise in exponent form; returns the position after it.
+ */
+function writeDecimal(buf: Uint8Array, pos: number, k: number, n: number, negative: boolean): number {
+  if (negative) buf[pos++] = 45;
   if (k <= n && n <= 21) {
     // Digits, then zeros: 1200
-    pos = writeDigits(buf, pos, digits, k, -1);
+    for (let i = 0; i < k; i++) buf[pos++] = 48 + DIGITS[i];
     for (let i = k; i < n; i++) buf[pos++] = 48;
   } else if (0 < n && n <= 21) {
     // A point among the digits: 1.25
-    pos = writeDigits(buf, pos, digits, k, n);
+    for (let i = 0; i < n; i++) buf[pos++] = 48 + DIGITS[i];
+    buf[pos++] = 46;
+    for (let i = n; i < k; i++) buf[pos++] = 48 + DIGITS[i];
   } else if (-6 < n && n <= 0) {
     // Zeros after the point, then the digits: 0.00125
     buf[pos++] = 48;
     buf[pos++] = 46;
     for (let i = n; i < 0; i++) buf[pos++] = 48;
-    pos = writeDigits(buf, pos, digits, k, -1);
+    for (let i = 0; i < k; i++) buf[pos++] = 48 + DIGITS[i];
   } else {
     // Exponent form: 1.25e-7, 3e+38
-    pos = writeDigits(buf, pos, digits, k, k === 1 ? -1 : 1);
+    buf[pos++] = 48 + DIGITS[0];
+    if (k > 1) {
+      buf[pos++] = 46;
+      for (let i = 1; i < k; i++) buf[pos++] = 48 + DIGITS[i];
+    }
     buf[pos++] = 101;
     const e = n - 1;
     buf[pos++] = e < 0 ? 45 : 43;
     const m = e < 0 ? -e : e;
-    if (m >= 10) buf[pos++] = 48 + ((m / 10) | 0);
+    if (m >= 100) buf[pos++] = 48 + Math.floor(m / 100);
+    if (m >= 10) buf[pos++] = 48 + (Math.floor(m / 10) % 10);
     buf[pos++] = 48 + (m % 10);
   }
   return pos;
 }
 
-const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10];
-
-/** Writes the k decimal digits of `digits` at pos, with a point after the first `point` of them (none when -1). */
-function writeDigits(buf: Uint8Array, pos: number, digits: number, k: number, point: number): number {
-  const end = pos + k + (point === -1 ? 0 : 1);
-  let i = end;
-  for (let d = k; d > 0; d--) {
-    if (d === point) buf[--i] = 46;
-    // For digits < 2^31, digits * 0.1 is digits / 10 give or take 2^-24, and exactly the quotient when ten
-    // divides digits (0.1 is stored a hair above a tenth): its floor is the quotient, without a division.
-    const q = Math.floor(digits * 0.1);
-    buf[--i] = 48 + (digits - q * 10);
-    digits = q;
+/** The largest k for which writeFloat64Text takes the fast way: v = odd x 2^-k, 5^k in base-1e8 limbs. */
+const MAX_K = 40;
+const LIMB = 1e8;
+/** 5^k in base-1e8 limbs, least significant first. */
+const POW5_LIMBS: number[][] = [[1]];
+for (let k = 1; k <= MAX_K; k++) {
+  const prev = POW5_LIMBS[k - 1];
+  const next: number[] = [];
+  let carry = 0;
+  for (const l of prev) {
+    const x = l * 5 + carry;
+    carry = Math.floor(x / LIMB);
+    next.push(x - carry * LIMB);
   }
-  return end;
+  if (carry > 0) next.push(carry);
+  POW5_LIMBS.push(next);
 }
-
-/**
- * The float64 text cache: String(v) as bytes for the last value seen in each of SLOTS slots, picked by a
- * hash of v's bits. A run prints the same CPU output again and again (a Sobel window over a flat region,
- * a saturated value), and copying its bytes costs a fraction of formatting it anew; a miss costs one
- * String(v). Direct-mapped and fixed in size: memory stays flat.
- */
-const SLOTS = 1 << 12;
-const SLOT_BYTES = 32; // > NUMBER_TEXT_MAX
-const cachedValue = new Float64Array(SLOTS).fill(NaN); // NaN equals nothing: an empty slot never matches
-const cachedLength = new Uint8Array(SLOTS);
-const cachedText = new Uint8Array(SLOTS * SLOT_BYTES);
-const F64 = new Float64Array(1);
-const F64_WORDS = new Uint32Array(F64.buffer);
+/** 5^k as the nearest double: exact up to 5^22, within half an ulp beyond. */
+const POW5 = Float64Array.from(POW5_LIMBS, (_, k) => 5 ** k);
+/** 2^-i, for the half-ulp's power of two (a table: ** is a call). */
+const POW2_NEG = Float64Array.from({ length: 128 }, (_, i) => 2 ** -i);
+/** N = m x 5^k, in base-1e8 limbs, and its decimal digits, most significant first. */
+const N_LIMBS = new Float64Array(8);
+const N_DIGITS = new Uint8Array(64);
+const F32 = new Float32Array(1);
+const U32 = new Uint32Array(F32.buffer);
+/** How far apart a tail and a half-ulp must be for their double approximations (each within 2^-52 or so of the truth) to be compared safely. */
+const MARGIN = 1e-12;
 
 /**
  * Writes String(v) at pos (JavaScript's shortest round-trip text of a double; "0" for -0, as String has
- * it); returns the position after it. 0 and -0 may share a slot: their text is the same.
+ * it); returns the position after it.
+ *
+ * Computed directly for what the CPU rows mostly hold, a float32 value held as a double (an exact function
+ * computing in float32) with 2^-13 <= |v| < 2^24 and a significand not a power of two: v = m x 2^-k with m
+ * odd is exactly N x 10^-k for the integer N = m x 5^k, whose decimal digits are found exactly in base-1e8
+ * limbs. Every decimal within half a double ulp u of v reads back as v (v's double significand is even,
+ * so the bounds round to it too), and u is the same on both sides (not a power of two). The shortest is
+ * found as Number::toString specifies: the largest t for which a multiple of 10^t lies within u of N, and
+ * of those the one nearest N (the even one on a tie). Tails and u are compared as doubles, exact up to a
+ * rounding or two; a comparison closer than that margin (never met in practice) asks String instead, as
+ * does every other value.
  */
 export function writeFloat64Text(buf: Uint8Array, pos: number, v: number): number {
-  F64[0] = v;
-  // Both words: a float32 value held as a double has its low word almost all zero.
-  const slot = Math.imul(F64_WORDS[0] ^ Math.imul(F64_WORDS[1], 0x85ebca6b), 0x9e3779b1) >>> 20;
-  const at = slot * SLOT_BYTES;
-  if (cachedValue[slot] === v) {
-    const end = at + cachedLength[slot];
-    for (let i = at; i < end; i++) buf[pos++] = cachedText[i];
-    return pos;
+  F32[0] = v;
+  const bits = U32[0];
+  const e = (bits >>> 23) & 0xff;
+  if (F32[0] !== v || e < 127 - 13 || e >= 127 + 24 || (bits & 0x7fffff) === 0) return writeAscii(buf, pos, String(v));
+  // v = m x 2^-k; with m odd, N = m x 5^k has no trailing zero to spare.
+  let m = (bits & 0x7fffff) | 0x800000;
+  let k = 150 - e;
+  while ((m & 1) === 0 && k > 0) {
+    m /= 2;
+    k--;
   }
-  const s = String(v);
-  for (let i = 0; i < s.length; i++) buf[pos++] = cachedText[at + i] = s.charCodeAt(i);
-  cachedValue[slot] = v;
-  cachedLength[slot] = s.length;
-  return pos;
+  if (k > MAX_K) return writeAscii(buf, pos, String(v));
+  // N = m x 5^k in limbs: m < 2^24, so each product and carry stays below 2^51, and x / 1e8 (below 2^24,
+  // off by at most 2^-29) is never rounded across an integer (a remainder is a whole multiple of 1e-8 away).
+  const p5 = POW5_LIMBS[k];
+  let limbs = 0;
+  let carry = 0;
+  for (let i = 0; i < p5.length; i++) {
+    const x = m * p5[i] + carry;
+    carry = Math.floor(x / LIMB);
+    N_LIMBS[limbs++] = x - carry * LIMB;
+  }
+  while (carry > 0) {
+    const q = Math.floor(carry / LIMB);
+    N_LIMBS[limbs++] = carry - q * LIMB;
+    carry = q;
+  }
+  // N's digits, most significant first: the top limb's own, then eight per limb.
+  let top = N_LIMBS[limbs - 1];
+  let topDigits = 1;
+  while (topDigits < 8 && top >= POW10[topDigits]) topDigits++;
+  const len = topDigits + 8 * (limbs - 1);
+  let at = topDigits;
+  for (let d = topDigits - 1; d >= 0; d--) {
+    const q = Math.floor(top * 0.1);
+    N_DIGITS[d] = top - q * 10;
+    top = q;
+  }
+  for (let l = limbs - 2; l >= 0; l--) {
+    let x = N_LIMBS[l];
+    for (let d = at + 7; d >= at; d--) {
+      const q = Math.floor(x * 0.1);
+      N_DIGITS[d] = x - q * 10;
+      x = q;
+    }
+    at += 8;
+  }
+  // Half an ulp of v (2^(E-53), E its binary exponent) in units of 10^-k: 2^(E-53+k) x 5^k.
+  const u = POW5[k] * POW2_NEG[127 + 53 - e - k];
+  // The largest t with a multiple of 10^t within u of N. t = tMin always has one (2u >= 10^tMin); one
+  // digit more is tried while it works (it does for short decimals such as 0.75), never the last digit.
+  let tMin = 0;
+  while (tMin + 1 < POW10.length && POW10[tMin + 1] <= 2 * u) tMin++;
+  let t = -1;
+  let tail = 0; // N mod 10^t
+  const low = N_LIMBS[0];
+  const next = limbs > 1 ? N_LIMBS[1] : 0;
+  for (let tt = tMin; tt < len && tt < 16; tt++) {
+    // N mod 10^tt from the two low limbs, exact below 10^15.
+    const r = tt <= 8 ? low - Math.floor(low / POW10[tt]) * POW10[tt] : (next - Math.floor(next / POW10[tt - 8]) * POW10[tt - 8]) * LIMB + low;
+    const below = r - u; // <= 0: N - r is within u
+    const above = POW10[tt] - r - u; // <= 0: N - r + 10^t is within u
+    if (Math.abs(below) <= MARGIN * u || Math.abs(above) <= MARGIN * u) return writeAscii(buf, pos, String(v));
+    if (below > 0 && above > 0) break;
+    t = tt;
+    tail = r;
+  }
+  // t = 15 may not be the largest (16 is not tried: its tails pass 2^53).
+  if (t < 0 || t === 15) return writeAscii(buf, pos, String(v));
+  // Round down (drop the tail) or up (add 10^t - tail): the nearer within u, the even one on a tie.
+  const downOk = tail <= u;
+  const upOk = POW10[t] - tail <= u;
+  const half = POW10[t] - 2 * tail; // > 0: down is nearer
+  const lastEven = (N_DIGITS[len - t - 1] & 1) === 0;
+  const up = !downOk || (upOk && (half < 0 || (half === 0 && !lastEven)));
+  let kd = len - t;
+  for (let i = 0; i < kd; i++) DIGITS[i] = N_DIGITS[i];
+  let n = len - k; // N x 10^-k = 0.d1d2... x 10^(len - k)
+  if (up) {
+    let i = kd - 1;
+    while (i >= 0 && DIGITS[i] === 9) DIGITS[i--] = 0;
+    if (i >= 0) DIGITS[i]++;
+    else {
+      // 99...9 rounded up: 1 and one place more.
+      DIGITS[0] = 1;
+      kd = 1;
+      n++;
+    }
+  }
+  while (kd > 1 && DIGITS[kd - 1] === 0) kd--;
+  return writeDecimal(buf, pos, kd, n, v < 0);
 }

@@ -199,7 +199,7 @@ test('float32Text and writeFloat32Text equal the definition on edge cases: zeros
   t.pass();
 });
 
-test('writeFloat64Text writes String(v) on millions of random doubles, float32 values among them, and again from its cache', (t) => {
+test('writeFloat64Text writes String(v) on millions of random doubles, float32 values and short dyadic decimals among them', (t) => {
   const f64 = new Float64Array(1);
   const w64 = new Uint32Array(f64.buffer);
   const out = new Uint8Array(64);
@@ -218,29 +218,29 @@ test('writeFloat64Text writes String(v) on millions of random doubles, float32 v
     return s >>> 0;
   };
   let bad = 0;
-  const seen: number[] = [];
-  for (let i = 0; i < 1_500_000; i++) {
-    // Random bit patterns (every kind of double), float32 values (what the exact functions mostly
-    // return) and values in [0, 1); a third of the time, a value met before (from the cache, or evicted).
+  for (let i = 0; i < 2_000_000; i++) {
+    // Random bit patterns (every kind of double, String's way), float32 values of every kind, float32
+    // values where the digits are computed (2^-13 <= |v| < 2^24: what the exact functions mostly return),
+    // and short dyadic decimals (few digits, ties between two roundings).
     const kind = i % 4;
     if (kind === 0) {
       w64[0] = next();
       w64[1] = next();
     } else if (kind === 1) f64[0] = fromBits(next());
-    else if (kind === 2) f64[0] = next() / 2 ** 32;
-    else f64[0] = seen[next() % seen.length];
+    else if (kind === 2) f64[0] = fromBits(((next() & 0x807fffff) | ((114 + (next() % 37)) << 23)) >>> 0);
+    else f64[0] = ((next() % 20001) - 10000) / 2 ** (next() % 40);
     const v = f64[0];
-    if (kind !== 3 && seen.length < 20_000) seen.push(v);
     if (!check(v) && bad++ < 5) t.fail(`${v}: wrote ${String.fromCharCode(...out.subarray(3, writeFloat64Text(out, 3, v)))}`);
   }
-  // Edges: zeros (sharing a slot is harmless: both print 0), NaN, infinities, subnormals, extremes, powers
-  // of ten and their neighbours (where String changes layout: 1e21, 1e-7), each twice (the cached copy).
-  const edges = [0, -0, NaN, Infinity, -Infinity, 5e-324, -5e-324, 2.2250738585072014e-308, Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE, 0.1 + 0.2];
+  // Edges: zeros, NaN, infinities, subnormals, extremes, powers of ten and of two and their neighbours
+  // (where String changes layout: 1e21, 1e-7), as doubles and as float32 values.
+  const edges = [0, -0, NaN, Infinity, -Infinity, 5e-324, -5e-324, 2.2250738585072014e-308, Number.MAX_VALUE, -Number.MAX_VALUE, 0.1 + 0.2, 0.705, 2 ** -13, 2 ** 24];
   for (let k = -323; k <= 308; k++) {
     const p = Number(`1e${k}`);
-    edges.push(p, -p, p * (1 + Number.EPSILON), p * (1 - Number.EPSILON / 2), Math.fround(p));
+    edges.push(p, -p, p * (1 + Number.EPSILON), p * (1 - Number.EPSILON / 2), Math.fround(p), Math.fround(p * (1 + 2 ** -23)), Math.fround(p * (1 - 2 ** -24)));
   }
-  for (const v of [...edges, ...edges.reverse()]) if (!check(v)) t.fail(`${v}`);
+  for (let k = -150; k <= 130; k++) edges.push(2 ** k, -(2 ** k), 2 ** k * (1 + 2 ** -23), 2 ** k * (1 - 2 ** -24), 2 ** k * 3, 2 ** k * 5);
+  for (const v of edges) if (!check(v)) t.fail(`${v}`);
   t.is(bad, 0);
 });
 
