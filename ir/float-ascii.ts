@@ -2,7 +2,7 @@
 // characters of float32Text(v), and of String(v) for a float64, without making a string per value
 // (test/csv-path-differential.test.ts checks both against the strings).
 
-import { SHORTEST, float32Text, shortestFloat32Digits } from './float-text.ts';
+import { DIVIDED, SHORTEST, divideExactly, float32Text, shortestFloat32Digits } from './float-text.ts';
 
 /** Writes the characters of s (ASCII: every number's text is) at pos; returns the position after them. */
 export function writeAscii(buf: Uint8Array, pos: number, s: string): number {
@@ -15,14 +15,21 @@ export function writeAscii(buf: Uint8Array, pos: number, s: string): number {
 export const NUMBER_TEXT_MAX = 25;
 
 /**
- * Writes float32Text(v) at pos; returns the position after it. From the digits shortestFloat32Digits finds,
- * laid out as Number.prototype.toString lays them out (as decimalText does): no string for the common
- * case. The rest (zeros, powers of two, subnormals, NaN and the infinities) copies float32Text's string.
+ * Writes float32Text(v) at pos; returns the position after it. From the digits float32Digits finds (or,
+ * outside its range, shortestFloat32Digits), laid out as Number.prototype.toString lays them out (as
+ * decimalText does): no string for the common case. The rest (zeros, powers of two, subnormals, NaN and
+ * the infinities) copies float32Text's string.
  */
 export function writeFloat32Text(buf: Uint8Array, pos: number, v: number): number {
-  if (!shortestFloat32Digits(v) || SHORTEST.digits === 0) return writeAscii(buf, pos, float32Text(v));
-  let digits = SHORTEST.digits;
-  let exponent = SHORTEST.exponent;
+  let digits: number;
+  let exponent: number;
+  if (float32Digits(v)) {
+    digits = found.digits;
+    exponent = found.exponent;
+  } else if (shortestFloat32Digits(v) && SHORTEST.digits > 0) {
+    digits = SHORTEST.digits;
+    exponent = SHORTEST.exponent;
+  } else return writeAscii(buf, pos, float32Text(v));
   while (digits % 10 === 0) {
     digits /= 10;
     exponent++;
@@ -37,6 +44,54 @@ export function writeFloat32Text(buf: Uint8Array, pos: number, v: number): numbe
     digits = q;
   }
   return writeDecimal(buf, pos, k, exponent + k, v < 0);
+}
+
+/** float32Digits' answer: |v| prints as digits x 10^exponent. */
+const found = { digits: 0, exponent: 0 };
+/** 2^(i - 64). */
+const POW2 = Float64Array.from({ length: 128 }, (_, i) => 2 ** (i - 64));
+
+/**
+ * float32Text's digits for a normal float32 v with 1e-4 <= |v| < 1e9 and a significand not a power of two,
+ * into `found`; false for any other v, or on a boundary too close to call. One pass instead of
+ * shortestFloat32Digits' bisection of read-backs: |v| scaled exactly to y in [1e8, 1e9) (a float32 times
+ * 10^j, j <= 12, fits a double), and so is half its float32 ulp, h. A decimal reads back as v (through a
+ * double, then float32) when it is nearer y than h by more than a double's rounding, and not when farther
+ * by as much; the tails below are exact, so only a tail within a hair of h (margin) is left to the
+ * bisection. The most digits t that can go are those for which a multiple of 10^t lies within h of y (t + 1
+ * never can when t cannot); the digits kept are y rounded at 10^t half up, as toPrecision rounds, the
+ * nearer of the two multiples around y and so within h too.
+ */
+function float32Digits(v: number): boolean {
+  F32[0] = v;
+  const bits = U32[0];
+  const e = (bits >>> 23) & 0xff;
+  const a = v < 0 ? -v : v;
+  if (F32[0] !== v || (bits & 0x7fffff) === 0 || !(a >= 1e-4 && a < 1e9)) return false;
+  // floor(log10 a) from the binary exponent: right, or one too small (then the product says so).
+  let d = Math.floor((e - 127) * Math.LOG10E * Math.LN2);
+  let y = a * POW10[8 - d];
+  if (y >= 1e9) y = a * POW10[8 - ++d];
+  const h = POW2[e - 127 - 24 + 64] * POW10[8 - d];
+  let t = -1;
+  let kept = 0;
+  let tail = 0;
+  for (let tt = 2 * h >= 100 ? 2 : 1; tt < 9; tt++) {
+    const unit = POW10[tt];
+    divideExactly(y, unit);
+    const r = DIVIDED.remainder;
+    const below = r - h; // <= 0: q x 10^tt is within h
+    const above = unit - r - h; // <= 0: (q + 1) x 10^tt is
+    if (Math.abs(below) <= MARGIN * h || Math.abs(above) <= MARGIN * h) return false;
+    if (below > 0 && above > 0) break;
+    t = tt;
+    kept = DIVIDED.quotient;
+    tail = r;
+  }
+  if (t < 0) return false;
+  found.digits = 2 * tail >= POW10[t] ? kept + 1 : kept;
+  found.exponent = t + d - 8;
+  return true;
 }
 
 const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17];

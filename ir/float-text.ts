@@ -93,20 +93,34 @@ function scaleExactly(a: number): boolean {
   return true;
 }
 
+/** divideExactly's answer. */
+export const DIVIDED = { quotient: 0, remainder: 0 };
+
+/**
+ * floor(y / unit) and the remainder, exactly, for 0 <= y < 2^31 and unit a power of ten: the remainder is
+ * exact (every term a multiple of y's ulp below 2^31), and the rounded quotient, when it lands on the
+ * wrong side of an integer, is put right.
+ */
+export function divideExactly(y: number, unit: number): void {
+  let q = Math.floor(y / unit);
+  let r = y - q * unit;
+  if (r < 0) {
+    q--;
+    r += unit;
+  } else if (r >= unit) {
+    q++;
+    r -= unit;
+  }
+  DIVIDED.quotient = q;
+  DIVIDED.remainder = r;
+}
+
 /** As digitsReadBack, from the exact `scaled` instead of nine rounded digits: no midpoint is ambiguous. */
 function exactReadBack(a: number, p: number): number {
   const unit = POW10[9 - p];
-  const y = scaled;
-  let n = Math.floor(y / unit);
-  let r = y - n * unit; // exact: every term is a multiple of y's ulp below 2^31
-  if (r < 0) {
-    n--;
-    r += unit;
-  } else if (r >= unit) {
-    n++;
-    r -= unit;
-  }
-  if (2 * r >= unit) n++; // to nearest; a tie goes to the larger, as toPrecision's does
+  divideExactly(scaled, unit);
+  let n = DIVIDED.quotient;
+  if (2 * DIVIDED.remainder >= unit) n++; // to nearest; a tie goes to the larger, as toPrecision's does
   const k = firstExponent - p + 1;
   const x = k >= 0 ? n * POW10[k] : n / POW10[-k];
   probeDigits = n;
