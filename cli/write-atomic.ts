@@ -104,7 +104,7 @@ export class AtomicWriter {
   }
 
   /** Writes a chunk, waiting for the stream to drain when its buffer is full. */
-  async write(chunk: string): Promise<void> {
+  async write(chunk: string | Uint8Array): Promise<void> {
     if (this.error) this.fail();
     if (!this.stream.write(chunk)) await drainOrError(this.stream);
     if (this.error) this.fail();

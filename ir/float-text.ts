@@ -93,20 +93,34 @@ function scaleExactly(a: number): boolean {
   return true;
 }
 
+/** divideExactly's answer. */
+export const DIVIDED = { quotient: 0, remainder: 0 };
+
+/**
+ * floor(y / unit) and the remainder, exactly, for 0 <= y < 2^31 and unit a power of ten: the remainder is
+ * exact (every term a multiple of y's ulp below 2^31), and the rounded quotient, when it lands on the
+ * wrong side of an integer, is put right.
+ */
+export function divideExactly(y: number, unit: number): void {
+  let q = Math.floor(y / unit);
+  let r = y - q * unit;
+  if (r < 0) {
+    q--;
+    r += unit;
+  } else if (r >= unit) {
+    q++;
+    r -= unit;
+  }
+  DIVIDED.quotient = q;
+  DIVIDED.remainder = r;
+}
+
 /** As digitsReadBack, from the exact `scaled` instead of nine rounded digits: no midpoint is ambiguous. */
 function exactReadBack(a: number, p: number): number {
   const unit = POW10[9 - p];
-  const y = scaled;
-  let n = Math.floor(y / unit);
-  let r = y - n * unit; // exact: every term is a multiple of y's ulp below 2^31
-  if (r < 0) {
-    n--;
-    r += unit;
-  } else if (r >= unit) {
-    n++;
-    r -= unit;
-  }
-  if (2 * r >= unit) n++; // to nearest; a tie goes to the larger, as toPrecision's does
+  divideExactly(scaled, unit);
+  let n = DIVIDED.quotient;
+  if (2 * DIVIDED.remainder >= unit) n++; // to nearest; a tie goes to the larger, as toPrecision's does
   const k = firstExponent - p + 1;
   const x = k >= 0 ? n * POW10[k] : n / POW10[-k];
   probeDigits = n;
@@ -146,25 +160,22 @@ function float32TextByCounting(v: number): string {
 }
 
 /**
- * Shortest decimal string s with Math.fround(Number(s)) identical to v (a float32 value); keeps -0.
- *
- * The same answer as trying 1, 2, ... 9 significant digits in turn (float32TextByCounting), found with
- * three or four tries instead of up to nine, each in arithmetic: on v scaled exactly to nine digits before the point
- * (exactReadBack) or, far from 1, on the digits of v.toPrecision(9) (digitsReadBack); and the text is
- * written from the digits found (decimalText). For a normal float32 whose significand is not a power of two,
- * the decimals that read back as v form an interval symmetric about v (both roundings, to double and then
- * to float32, happen within one binade, with ties on both sides of the same parity), and p + 1 digits
- * round v at least as closely as p digits do: once p digits read back, every longer count does. So the
- * smallest count is found by bisection, trying 8 and 7 first (where most values end). Powers of two (a
- * lopsided interval), subnormals and non-float32 inputs are counted one by one as before.
- * test/csv-path-differential.test.ts checks both against each other on random bit patterns and edge cases.
+ * What shortestFloat32Digits found for |v|: `digits` (a positive integer below 2^31, possibly with trailing
+ * zeros) times 10^`exponent`, the decimal float32Text prints; or, when a toPrecision probe found it (digits
+ * 0), that decimal as the double `value`. Shared with ir/float-ascii.ts, which writes the text as bytes.
  */
-export function float32Text(v: number): string {
-  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
-  if (!Number.isFinite(v)) return String(v); // Infinity, -Infinity, NaN: Number() reads these back
+export const SHORTEST = { digits: 0, exponent: 0, value: 0 };
+
+/**
+ * Finds the shortest decimal of |v| into SHORTEST and returns true, for a finite, normal float32 v whose
+ * significand is not a power of two; otherwise returns false, and float32TextByCounting answers. (How: see
+ * float32Text.)
+ */
+export function shortestFloat32Digits(v: number): boolean {
+  if (v === 0 || !Number.isFinite(v)) return false;
   F32[0] = v;
   const bits = U32[0];
-  if (F32[0] !== v || (bits & 0x7fffff) === 0 || (bits & 0x7f800000) === 0) return float32TextByCounting(v);
+  if (F32[0] !== v || (bits & 0x7fffff) === 0 || (bits & 0x7f800000) === 0) return false;
   const a = Math.abs(v);
   const exact = scaleExactly(a);
   if (!exact) nineDigits(a);
@@ -189,12 +200,36 @@ export function float32Text(v: number): string {
   if (found !== found) {
     probeDigits = 0;
     found = exact ? exactReadBack(a, hi) : digitsReadBack(a, hi);
-    if (found !== found) return float32TextByCounting(v);
+    if (found !== found) return false;
     foundDigits = probeDigits;
     foundExponent = probeExponent;
   }
-  if (foundDigits > 0) return decimalText(foundDigits, foundExponent, v < 0);
-  return (v < 0 ? -found : found).toString();
+  SHORTEST.digits = foundDigits;
+  SHORTEST.exponent = foundExponent;
+  SHORTEST.value = found;
+  return true;
+}
+
+/**
+ * Shortest decimal string s with Math.fround(Number(s)) identical to v (a float32 value); keeps -0.
+ *
+ * The same answer as trying 1, 2, ... 9 significant digits in turn (float32TextByCounting), found with
+ * three or four tries instead of up to nine, each in arithmetic: on v scaled exactly to nine digits before the point
+ * (exactReadBack) or, far from 1, on the digits of v.toPrecision(9) (digitsReadBack); and the text is
+ * written from the digits found (decimalText). For a normal float32 whose significand is not a power of two,
+ * the decimals that read back as v form an interval symmetric about v (both roundings, to double and then
+ * to float32, happen within one binade, with ties on both sides of the same parity), and p + 1 digits
+ * round v at least as closely as p digits do: once p digits read back, every longer count does. So the
+ * smallest count is found by bisection, trying 8 and 7 first (where most values end). Powers of two (a
+ * lopsided interval), subnormals and non-float32 inputs are counted one by one as before.
+ * test/csv-path-differential.test.ts checks both against each other on random bit patterns and edge cases.
+ */
+export function float32Text(v: number): string {
+  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  if (!Number.isFinite(v)) return String(v); // Infinity, -Infinity, NaN: Number() reads these back
+  if (!shortestFloat32Digits(v)) return float32TextByCounting(v);
+  if (SHORTEST.digits > 0) return decimalText(SHORTEST.digits, SHORTEST.exponent, v < 0);
+  return (v < 0 ? -SHORTEST.value : SHORTEST.value).toString();
 }
 
 /** Text for a float64 parameter (threshold, bound): JavaScript's shortest round-trip form, keeping -0. */

@@ -1,12 +1,13 @@
 // Runs a binary over a stream of samples: one CSV row per sample, an optional bounded Chrome trace,
 // the run report from the timing and energy model and, given a reference, the quality of the outputs.
 
-import { float32Text } from '../ir/float-text.ts';
+import { NUMBER_TEXT_MAX, writeAscii, writeFloat32Text, writeFloat64Text } from '../ir/float-ascii.ts';
 import type { Quality } from '../ir/model.ts';
 import type { Binary } from '../isa/container.ts';
 import { sampleQuality } from '../quality/error-metric.ts';
 import { QualityTally } from '../quality/quality-tally.ts';
 import { ChromeTrace } from './chrome-trace.ts';
+import { rowBytesFor, type OnRow } from './csv-sink.ts';
 import type { ExactFunction } from './exact-function.ts';
 import { buildReport, type RunReport } from './report.ts';
 import { TAKE_BUFFERED, type SampleGenerator } from './read-samples.ts';
@@ -19,8 +20,8 @@ export type { RunReport } from './report.ts';
 export interface RunOptions {
   /** 'all' runs the approximator on every sample, whatever the predictor decides (default 'model'). */
   invoke?: 'model' | 'all';
-  /** Receives each CSV row (with its newline); the header comes first. */
-  onRow?: (row: string) => Promise<void> | void;
+  /** Receives each CSV row (with its newline); the header comes first. A csvRowSink's takes the rows as bytes. */
+  onRow?: OnRow;
   /** Called every 1024 samples with the number done. */
   onProgress?: (samples: number) => void;
   /** Trace samples [from, to) into this trace. */
@@ -41,6 +42,8 @@ export function csvHeader(outputWidth: number, withQuality = false): string {
   return cols.join(',') + '\n';
 }
 
+const COMMA = 44;
+
 /** True when every value of y is finite. */
 function allFinite(y: Float32Array): boolean {
   for (let j = 0; j < y.length; j++) if (!Number.isFinite(y[j])) return false;
@@ -54,7 +57,6 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
   timing.trace = tr && tr.from === 0 ? tr.sink : null;
   const sim = new Simulator(binary, { invoke, timing });
   const setupInstructions = sim.machine.instructions;
-  const emptyY = ','.repeat(sim.outputWidth);
   // With a benchmark named, samples handed to the CPU carry its exact result; the caller looked the function up.
   // The Simulator has checked the benchmark is known and matches the program's widths (isa/check-binary.ts).
   const exact = binary.meta.benchmark ? opts.exact : undefined;
@@ -66,6 +68,10 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
   // (test/differential.test.ts). It runs without a timing model: the run's cycles and energy are its own.
   const shadow = ref && invoke !== 'all' ? new Simulator(binary, { invoke: 'all' }) : null;
   if (opts.onRow) await opts.onRow(csvHeader(sim.outputWidth, ref !== undefined));
+  // Rows are written as bytes, each number's text straight into the buffer: no string per value or row.
+  const rows = opts.onRow ? rowBytesFor(opts.onRow) : null;
+  // A row's longest: the outputs, p and err, each with its comma, then invoked, safe and the newline.
+  rows?.fit((sim.outputWidth + 2) * (NUMBER_TEXT_MAX + 1) + 3);
   let n = 0;
   let predicted = 0;
   let invoked = 0;
@@ -111,14 +117,29 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
         tally!.add(q.error, q.safe, r.predicted, r.invoked, finite);
         judged = `,${q.error},${q.safe ? 1 : 0}`;
       }
-      if (opts.onRow) {
-        let row = '';
-        if (r.invoked) for (let j = 0; j < r.y.length; j++) row += float32Text(r.y[j]) + ',';
-        else if (exact && r.fallback) {
+      if (rows) {
+        const buf = rows.buf;
+        let pos = rows.pos;
+        if (r.invoked) {
+          for (let j = 0; j < r.y.length; j++) {
+            pos = writeFloat32Text(buf, pos, r.y[j]);
+            buf[pos++] = COMMA;
+          }
+        } else if (exact && r.fallback) {
           exact.exact(x, exactY);
-          for (let j = 0; j < exactY.length; j++) row += `${exactY[j]},`;
-        } else row = emptyY;
-        const written = opts.onRow(`${row}${float32Text(r.p)},${r.invoked ? 1 : 0}${judged}\n`);
+          // The exact function's float64 result, in JavaScript's own shortest text for it.
+          for (let j = 0; j < exactY.length; j++) {
+            pos = writeFloat64Text(buf, pos, exactY[j]);
+            buf[pos++] = COMMA;
+          }
+        } else for (let j = 0; j < sim.outputWidth; j++) buf[pos++] = COMMA;
+        pos = writeFloat32Text(buf, pos, r.p);
+        buf[pos++] = COMMA;
+        buf[pos++] = r.invoked ? 49 : 48; // '1' or '0'
+        if (ref) pos = writeAscii(buf, pos, judged);
+        buf[pos++] = 10; // '\n'
+        rows.pos = pos;
+        const written = rows.rowDone();
         if (written) await written; // a sink that batches rows returns nothing most of the time: no await then
       }
       if (opts.onProgress && (n & 1023) === 0) opts.onProgress(n);

@@ -1,16 +1,27 @@
 // The sim file path's fast text code against the definitions it replaced, kept here as reference
-// implementations: float32Text against trying 1..9 significant digits in turn, and the chunk-scanning
-// sample reader against node:readline plus the DECIMAL_NUMBER regex — the same samples bit for bit, or the
-// same diagnostic (code, file:line:col, message) — on random lines split into chunks at random places.
+// implementations: float32Text and its byte form writeFloat32Text against trying 1..9 significant digits in
+// turn, the chunk-scanning sample reader against node:readline plus the DECIMAL_NUMBER regex — the same
+// samples bit for bit, or the same diagnostic (code, file:line:col, message) — on random lines split into
+// chunks at random places, and the CSV a file gets (rows written as bytes into the sink's batches) against
+// rows built as strings.
 
 import test from 'ava';
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { AxcError, diag, fail } from '../diagnostics/diagnostic.ts';
 import { DECIMAL_NUMBER, float32Text } from '../ir/float-text.ts';
+import { NUMBER_TEXT_MAX, writeFloat32Text, writeFloat64Text } from '../ir/float-ascii.ts';
 import { LineParser } from '../simulator/read-samples.ts';
+import { findBenchmark } from '../benchmarks/registry.ts';
+import { compileModel } from '../compiler/pipeline.ts';
+import { loadModelFile } from '../frontend/parse-model.ts';
+import { Simulator } from '../machine/simulator.ts';
+import { csvRowSink } from '../simulator/csv-sink.ts';
+import { csvHeader, runSimulation } from '../simulator/run-simulation.ts';
+import { SeededRandom } from '../ir/seeded-random.ts';
 
 // ---- reference implementations (the code before the fast path) ----
 
@@ -100,7 +111,7 @@ function readFast(chunks: string[], width: number): Outcome {
   return out;
 }
 
-// ---- float32Text ----
+// ---- float32Text and writeFloat32Text (its bytes, for the CSV file path) ----
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
@@ -109,25 +120,72 @@ const fromBits = (b: number) => {
   return f32[0];
 };
 
-test('float32Text equals the digit-counting definition on random float32 bit patterns', (t) => {
+// writeFloat32Text writes after a marker byte that must survive, into a buffer otherwise garbage: it returns
+// the right end, touches nothing before pos and stays within NUMBER_TEXT_MAX.
+const buf = new Uint8Array(64);
+function written(v: number): string {
+  buf.fill(0xff);
+  buf[4] = 0x7e;
+  const end = writeFloat32Text(buf, 5, v);
+  if (buf[4] !== 0x7e) throw new Error(`wrote before pos for ${v}`);
+  if (end - 5 > NUMBER_TEXT_MAX) throw new Error(`${v} took ${end - 5} bytes`);
+  return String.fromCharCode(...buf.subarray(5, end));
+}
+
+/** written(v) === s, without making a string (for the two million below). */
+function writes(v: number, s: string): boolean {
+  const end = writeFloat32Text(buf, 0, v);
+  if (end !== s.length) return false;
+  for (let i = 0; i < end; i++) if (buf[i] !== s.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Both the string and the bytes are the definition's text. */
+const bothDefine = (v: number) => {
+  const want = float32TextReference(v);
+  return float32Text(v) === want && written(v) === want;
+};
+
+test('float32Text and writeFloat32Text equal the digit-counting definition on random float32 bit patterns', (t) => {
   fc.assert(
-    fc.property(fc.integer({ min: 0, max: 0xffffffff }), (b) => float32TextReference(fromBits(b)) === float32Text(fromBits(b))),
+    fc.property(fc.integer({ min: 0, max: 0xffffffff }), (b) => bothDefine(fromBits(b))),
     { seed: 20261130, numRuns: 20_000 },
   );
   // The exactly scaled range (1e-4 <= |v| < 1e9), where values mostly live: exponents 110..160.
   fc.assert(
-    fc.property(fc.integer({ min: 110, max: 160 }), fc.integer({ min: 0, max: 0x7fffff }), fc.boolean(), (e, m, neg) => {
-      const v = fromBits(((neg ? 0x80000000 : 0) | (e << 23) | m) >>> 0);
-      return float32TextReference(v) === float32Text(v);
-    }),
+    fc.property(fc.integer({ min: 110, max: 160 }), fc.integer({ min: 0, max: 0x7fffff }), fc.boolean(), (e, m, neg) => bothDefine(fromBits(((neg ? 0x80000000 : 0) | (e << 23) | m) >>> 0))),
     { seed: 20261130, numRuns: 20_000 },
   );
   t.pass();
 });
 
-test('float32Text equals the definition on edge cases: zeros, subnormals, powers of two, extremes, short decimals and their neighbours', (t) => {
+test('writeFloat32Text writes float32Text(v) on two million random float32 bit patterns', (t) => {
+  // A seeded xorshift: the same patterns every run, many more than fast-check runs cheaply. Half over all
+  // bit patterns, half with exponents 110..160.
+  let s = 20261130;
+  let bad = 0;
+  for (let i = 0; i < 2_000_000; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    const b = i & 1 ? s >>> 0 : ((s & 0x807fffff) | ((110 + ((s >>> 23) % 51)) << 23)) >>> 0;
+    const v = fromBits(b);
+    if (!writes(v, float32Text(v)) && bad++ < 5) t.fail(`bits ${b.toString(16)}: ${written(v)} vs ${float32Text(v)}`);
+  }
+  t.is(bad, 0);
+});
+
+test('float32Text and writeFloat32Text equal the definition on edge cases: zeros, subnormals, powers of two and ten, extremes, short decimals and their neighbours', (t) => {
   const values = [0, -0, Infinity, -Infinity, NaN, 3.4028234663852886e38, -3.4028234663852886e38, 1.401298464324817e-45, 1.1754943508222875e-38, 1e-4, 1e9, 0.1, 1 / 3];
-  for (let e = 0; e < 255; e++) for (const m of [0, 1, 2, 0x7fffff, 0x400000]) values.push(fromBits((e << 23) | m), -fromBits((e << 23) | m));
+  for (let e = 0; e < 255; e++) for (const m of [0, 1, 2, 3, 0x3fffff, 0x400000, 0x400001, 0x7ffffe, 0x7fffff]) values.push(fromBits((e << 23) | m), -fromBits((e << 23) | m));
+  // Every power of ten a float32 reaches and its neighbours: where the digit count and Number::toString's
+  // layout change (to exponent form at 1e21 and below 1e-6).
+  for (let k = -45; k <= 38; k++)
+    for (const d of [-2, -1, 0, 1, 2]) {
+      f32[0] = Number(`1e${k}`);
+      u32[0] += d;
+      values.push(f32[0], -f32[0], f32[0] * 9.999999);
+    }
   for (let j = 0; j <= 12; j++)
     for (let k = 1; k < 2000; k += 13)
       for (const d of [-1, 0, 1]) {
@@ -135,10 +193,55 @@ test('float32Text equals the definition on edge cases: zeros, subnormals, powers
         u32[0] += d;
         values.push(f32[0]);
       }
-  for (const v of values) if (float32Text(Math.fround(v)) !== float32TextReference(Math.fround(v))) t.fail(`${v}: ${float32Text(Math.fround(v))} vs ${float32TextReference(Math.fround(v))}`);
+  for (const v of values) if (!bothDefine(Math.fround(v))) t.fail(`${v}: ${float32Text(Math.fround(v))} and ${written(Math.fround(v))} vs ${float32TextReference(Math.fround(v))}`);
   // Not float32 values: still the definition's answer.
   for (const v of [0.1 + 0.2, Math.PI, 1e300, 5e-324]) t.is(float32Text(v), float32TextReference(v));
   t.pass();
+});
+
+test('writeFloat64Text writes String(v) on millions of random doubles, float32 values and short dyadic decimals among them', (t) => {
+  const f64 = new Float64Array(1);
+  const w64 = new Uint32Array(f64.buffer);
+  const out = new Uint8Array(64);
+  const check = (v: number) => {
+    const s = String(v);
+    const end = writeFloat64Text(out, 3, v);
+    if (end - 3 !== s.length || end - 3 > NUMBER_TEXT_MAX) return false;
+    for (let i = 0; i < s.length; i++) if (out[3 + i] !== s.charCodeAt(i)) return false;
+    return true;
+  };
+  let s = 20261130;
+  const next = () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return s >>> 0;
+  };
+  let bad = 0;
+  for (let i = 0; i < 2_000_000; i++) {
+    // Random bit patterns (every kind of double, String's way), float32 values of every kind, float32
+    // values where the digits are computed (2^-13 <= |v| < 2^24: what the exact functions mostly return),
+    // and short dyadic decimals (few digits, ties between two roundings).
+    const kind = i % 4;
+    if (kind === 0) {
+      w64[0] = next();
+      w64[1] = next();
+    } else if (kind === 1) f64[0] = fromBits(next());
+    else if (kind === 2) f64[0] = fromBits(((next() & 0x807fffff) | ((114 + (next() % 37)) << 23)) >>> 0);
+    else f64[0] = ((next() % 20001) - 10000) / 2 ** (next() % 40);
+    const v = f64[0];
+    if (!check(v) && bad++ < 5) t.fail(`${v}: wrote ${String.fromCharCode(...out.subarray(3, writeFloat64Text(out, 3, v)))}`);
+  }
+  // Edges: zeros, NaN, infinities, subnormals, extremes, powers of ten and of two and their neighbours
+  // (where String changes layout: 1e21, 1e-7), as doubles and as float32 values.
+  const edges = [0, -0, NaN, Infinity, -Infinity, 5e-324, -5e-324, 2.2250738585072014e-308, Number.MAX_VALUE, -Number.MAX_VALUE, 0.1 + 0.2, 0.705, 2 ** -13, 2 ** 24];
+  for (let k = -323; k <= 308; k++) {
+    const p = Number(`1e${k}`);
+    edges.push(p, -p, p * (1 + Number.EPSILON), p * (1 - Number.EPSILON / 2), Math.fround(p), Math.fround(p * (1 + 2 ** -23)), Math.fround(p * (1 - 2 ** -24)));
+  }
+  for (let k = -150; k <= 130; k++) edges.push(2 ** k, -(2 ** k), 2 ** k * (1 + 2 ** -23), 2 ** k * (1 - 2 ** -24), 2 ** k * 3, 2 ** k * 5);
+  for (const v of edges) if (!check(v)) t.fail(`${v}`);
+  t.is(bad, 0);
 });
 
 // ---- the sample reader ----
@@ -187,4 +290,52 @@ test('the chunk-scanning reader reads exactly as readline plus the regex did: sa
     }),
     { seed: 20261130, numRuns: 1500 },
   );
+});
+
+// ---- the CSV ----
+
+/** The rows as runSimulation built them before they went to bytes: a string per row, from the definitions. */
+function csvReference(bin: ReturnType<typeof compileModel>, xs: Float32Array[]): string {
+  const sim = new Simulator(bin);
+  const exact = bin.meta.benchmark ? findBenchmark(bin.meta.benchmark) : undefined;
+  const exactY = new Float64Array(sim.outputWidth);
+  let csv = csvHeader(sim.outputWidth);
+  for (const x of xs) {
+    const r = sim.runSample(x);
+    let row = '';
+    if (r.invoked) for (let j = 0; j < r.y.length; j++) row += float32TextReference(r.y[j]) + ',';
+    else if (exact && r.fallback) {
+      exact.exact(x, exactY);
+      for (let j = 0; j < exactY.length; j++) row += `${exactY[j]},`;
+    } else row = ','.repeat(sim.outputWidth);
+    csv += `${row}${float32TextReference(r.p)},${r.invoked ? 1 : 0}\n`;
+  }
+  return csv;
+}
+
+test('the CSV a file gets, rows written as bytes into batches of any size, is the rows built as strings from the definitions', async (t) => {
+  for (const name of ['sobel', 'jpeg', 'inversek2j', 'tiny', 'single-control']) {
+    const { model } = loadModelFile(`examples/${name}.axn`);
+    const bin = compileModel(model!);
+    const rng = new SeededRandom(11);
+    // The example's samples, then random ones on a wider range: both NPU and CPU rows, odd values.
+    const xs = readFileSync(`examples/${name}.x`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => Float32Array.from(l.trim().split(/\s+/), Number));
+    for (let i = 0; i < 300; i++) xs.push(Float32Array.from({ length: model!.inputWidth }, () => rng.uniform(-2, 2) * 10 ** Math.floor(rng.uniform(-8, 8))));
+    const want = csvReference(bin, xs);
+    for (const batch of [1, 97, 1 << 16]) {
+      const chunks: Buffer[] = [];
+      const sink = csvRowSink((chunk) => void chunks.push(Buffer.from(chunk)), batch);
+      await runSimulation(bin, xs, { onRow: sink.onRow, exact: bin.meta.benchmark ? findBenchmark(bin.meta.benchmark) : undefined });
+      await sink.flush();
+      t.is(Buffer.concat(chunks).toString('latin1'), want, `${name}, batches of ${batch} bytes`);
+    }
+    // Row by row as strings (stdout's way): the same text.
+    const rows: string[] = [];
+    await runSimulation(bin, xs, { onRow: (row) => void rows.push(row), exact: bin.meta.benchmark ? findBenchmark(bin.meta.benchmark) : undefined });
+    t.is(rows.join(''), want, `${name}, row by row`);
+    t.true(want.includes(',1\n') && (!bin.meta.benchmark || want.includes(',0\n')), `${name}: NPU and CPU rows both`);
+  }
 });
