@@ -1,5 +1,6 @@
-// The NPU instruction set, declared once. Encoder, decoder, assembler, disassembler, the ISA
-// reference (isa/README.md) and the simulator's dispatch are all derived from this table.
+// The NPU instruction set, declared once. Encoder, decoder, assembler, disassembler, the loader's checks,
+// the ISA reference (isa/README.md), and the simulator's executor and timing-rule tables (indexByOpcode)
+// are all derived from this table.
 
 import { FIELD_BITS } from '../arch/limits.ts';
 import { DIAG } from '../diagnostics/catalog.ts';
