@@ -240,7 +240,7 @@ lines.push('| --- | --- | --- |');
 lines.push(...(await memory()));
 lines.push('');
 lines.push('Throughput of `axc sim --input F --output out.csv` on sobel (text parsing, simulation, CSV text, the atomic');
-lines.push('file; best of three), as a share of the in-memory simulator on the same samples in the same process, and the');
+lines.push('file; best of five), as a share of the in-memory simulator on the same samples in the same process, and the');
 lines.push("process's peak RSS growth over the first file run:");
 lines.push('');
 lines.push('| samples | file -> CSV (samples/s) | in memory (samples/s) | share | peak RSS growth |');
