@@ -2,7 +2,7 @@
 
 import { DIAG } from '../diagnostics/catalog.ts';
 import { fail } from '../diagnostics/diagnostic.ts';
-import { DECODED_STRIDE, INSTRUCTION_WORDS, OPCODE_BITS, OP_BY_CODE, STAGE_BITS, STAGE_NAMES, type Mnemonic, type OperandName, type OpLayout } from './table.ts';
+import { DECODED_STRIDE, FIRST_OPERAND_SLOT, OPCODE_SLOT, STAGE_SLOT, INSTRUCTION_WORDS, OPCODE_BITS, OP_BY_CODE, STAGE_BITS, STAGE_NAMES, type Mnemonic, type OperandName, type OpLayout } from './table.ts';
 import { bitsToF32, f32ToBits } from '../ir/float-bits.ts';
 
 /** One instruction as tools see it; f32 operands hold their float32 value, all others unsigned integers. */
@@ -114,10 +114,11 @@ export function flattenProgram(program: readonly Instruction[]): Uint32Array {
   const table = new Uint32Array(program.length * DECODED_STRIDE);
   program.forEach((ins, pc) => {
     const op = OP_BY_CODE[ins.op]!;
-    table[pc * DECODED_STRIDE] = ins.op;
-    table[pc * DECODED_STRIDE + 1] = ins.stage;
+    const at = pc * DECODED_STRIDE;
+    table[at + OPCODE_SLOT] = ins.op;
+    table[at + STAGE_SLOT] = ins.stage;
     op.layout.forEach((fd, i) => {
-      table[pc * DECODED_STRIDE + 2 + i] = fd.kind === 'f32' ? f32ToBits(ins.args[i]) : ins.args[i];
+      table[at + FIRST_OPERAND_SLOT + i] = fd.kind === 'f32' ? f32ToBits(ins.args[i]) : ins.args[i];
     });
   });
   return table;

@@ -267,14 +267,20 @@ export const OP_BY_CODE: readonly (OpLayout | undefined)[] = (() => {
   return a;
 })();
 
+/** The slots of a decoded instruction record (isa/encoding.ts, flattenProgram): the opcode, the stage tag, then
+ *  the operands in field order. */
+export const OPCODE_SLOT = 0;
+export const STAGE_SLOT = 1;
+export const FIRST_OPERAND_SLOT = 2;
+
 /** Slots per decoded instruction: opcode, stage, then up to the widest op's fields. */
-export const DECODED_STRIDE = 2 + Math.max(...OPS.map((o) => o.fields.length));
+export const DECODED_STRIDE = FIRST_OPERAND_SLOT + Math.max(...OPS.map((o) => o.fields.length));
 
 /** Where each operand of `mnemonic` sits in a decoded instruction record (isa/encoding.ts, flattenProgram):
  *  the executors and the timing rules read operands through these slots, by name. */
 export function slotsOf<M extends Mnemonic>(mnemonic: M): { readonly [K in OperandName<M>]: number } {
   const op = OP_BY_MNEMONIC.get(mnemonic)!;
-  return Object.fromEntries(op.fields.map((fd, i) => [fd.name, 2 + i])) as { [K in OperandName<M>]: number };
+  return Object.fromEntries(op.fields.map((fd, i) => [fd.name, FIRST_OPERAND_SLOT + i])) as { [K in OperandName<M>]: number };
 }
 
 /**
@@ -288,9 +294,6 @@ export function indexByOpcode<T>(what: string, table: { readonly [M in Mnemonic]
   for (const name of Object.keys(entries)) if (!OP_BY_MNEMONIC.has(name)) throw new Error(`${what} for '${name}', which is not in the ISA table`);
   return OP_BY_CODE.map((o) => (o ? entries[o.mnemonic] : undefinedOp));
 }
-
-/** The slot of the stage tag in a decoded instruction record. */
-export const STAGE_SLOT = 1;
 
 export function opcodeOf(mnemonic: Mnemonic): number {
   const op = OP_BY_MNEMONIC.get(mnemonic);

@@ -9,7 +9,7 @@ export class RunStats {
   end = 0;
   /** Cycles before the first sample's recv issues. */
   setupCycles = 0;
-  /** Issue cycle of the current sample's recv (-1 before the first). */
+  /** Issue cycle of the current sample's recv (-1 before the first sample and after close). */
   sampleStart = -1;
   /** Histogram of per-sample cycles (recv to next recv; the last sample to the end of the run): a few
    *  distinct values, so memory stays flat. The latest value's count is held apart (`runValue`, `runCount`)

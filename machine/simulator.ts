@@ -1,5 +1,6 @@
-// The functional simulator: loads a binary (decode once, verify against its hardware), then runs the
-// instruction stream sample by sample. State is fixed-size, so memory stays flat however many samples run.
+// The simulator: loads a binary (decode once, verify against its hardware), then runs the instruction stream
+// sample by sample, telling the timing model it was handed (if any) of each instruction it executes. State
+// is fixed-size, so memory stays flat however many samples run.
 
 import { DIAG } from '../diagnostics/catalog.ts';
 import { fail } from '../diagnostics/diagnostic.ts';
@@ -7,13 +8,13 @@ import { checkBinary } from '../isa/check-binary.ts';
 import type { Binary } from '../isa/container.ts';
 import { flattenProgram } from '../isa/encoding.ts';
 import { DECODED_STRIDE } from '../isa/table.ts';
-import { cpuCostOf, type CpuCostSource } from './cpu-cost.ts';
+import { cpuCostOf, type CpuCostSource } from './binary-cpu-cost.ts';
 import { BLOCKED, DISPATCH, HALTED } from './execute-ops.ts';
 import { Machine, type InvokeMode } from './machine.ts';
 import type { TimingModel } from './timing-model.ts';
 import { TIMING_RULES } from './timing-rules.ts';
 
-export type { CpuCostSource } from './cpu-cost.ts';
+export type { CpuCostSource } from './binary-cpu-cost.ts';
 export type { InvokeMode } from './machine.ts';
 
 export interface SimulatorOptions {
@@ -69,6 +70,9 @@ export class Simulator {
     this.cpuCostSource = cost.source;
     this.machine = new Machine(binary.hardware, binary.dram, this.outputWidth, opts.invoke ?? 'model');
     this.timing = opts.timing ?? null;
+    // A timing model for other hardware or another CPU cost would time a different machine than this one runs.
+    if (this.timing && (this.timing.hw !== binary.hardware || this.timing.cpuClockCycles !== cost.cycles))
+      throw new Error('the timing model handed to the Simulator was not made for this binary (use timingFor(binary))');
     this.budget = opts.maxInstructionsPerSample ?? 50_000_000;
     this.result = { p: 1, score: Infinity, predicted: true, invoked: false, fallback: false, y: this.machine.y, ocm: this.machine.ocm, instructions: 0 };
     this.run(); // the setup stage: runs until the first recv blocks

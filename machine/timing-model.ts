@@ -15,7 +15,7 @@
 import type { Hardware } from '../hardware/description.ts';
 import type { Binary } from '../isa/container.ts';
 import { ACTION, newActionCounts, type ActionCounts } from './actions.ts';
-import { cpuCostOf } from './cpu-cost.ts';
+import { cpuCostOf } from './binary-cpu-cost.ts';
 import { DataBus } from './data-bus.ts';
 import { DramPipeline } from './dram-pipeline.ts';
 import { RunStats } from './run-stats.ts';
@@ -124,6 +124,8 @@ export class TimingModel {
     this.stats.close();
   }
 
+  /** The run's figures so far; after `close()`, the whole run's (before it, the last sample's cycles and
+   *  the tail of the last stage are not yet counted). */
   summary(): TimingSummary {
     const s = this.stats;
     const b = this.bus;

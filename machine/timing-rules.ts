@@ -1,4 +1,4 @@
-// One timing rule per op, keyed by opcode like the executors (machine/execute-ops.ts), reading operands
+// One timing rule per op, keyed by mnemonic and indexed by opcode like the executors (machine/execute-ops.ts), reading operands
 // through the same named slots. A rule runs after its op has executed: it finds the issue cycle from the
 // scoreboard, the completion from the latencies, updates the scoreboard and counts the op's actions.
 
@@ -8,7 +8,7 @@ import { ACTION } from './actions.ts';
 import { latest, latest2, raiseAll, setAll } from './scoreboard.ts';
 import type { TimingModel } from './timing-model.ts';
 
-export type TimingRule = (t: TimingModel, c: Uint32Array, at: number) => void;
+export type TimingRule = (tm: TimingModel, c: Uint32Array, at: number) => void;
 
 const RECV = slotsOf('recv');
 function timeRecv(tm: TimingModel, c: Uint32Array, at: number): void {

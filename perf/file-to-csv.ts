@@ -30,12 +30,12 @@ async function fileToCsv(): Promise<{ samples: number; seconds: number }> {
 }
 
 // The file path first (its RSS growth is measured before the in-memory samples exist), then both in turn:
-// the best of three of each, interleaved, so a busy machine slows both alike.
+// the best of five of each, interleaved, so a busy machine slows both alike.
 const rssBefore = process.memoryUsage().rss;
 const first = await fileToCsv();
 const peakRss = process.resourceUsage().maxRSS * 1024;
 
-// In memory: the same samples, already parsed, through the bare simulator (as the bench's throughput table).
+// In memory: the same samples, already parsed, through the timed simulator alone (the throughput table's timed column).
 const xs: Float32Array[] = [];
 for await (const x of readSamples(input, width)) {
   xs.push(Float32Array.from(x));

@@ -1,6 +1,6 @@
-// npm run bench: the CLI's start-up time as a ratio to a bare `node -e 0`, simulator throughput as a ratio to a
-// plain float32 forward pass of the same model, both measured in the same run, and the simulator's memory
-// over 10k and 1M streamed samples.
+// npm run bench: the CLI's start-up time as a ratio to a bare `node -e 0`, simulator throughput (timed, and
+// functional only) as a ratio to a plain float32 forward pass of the same model, all measured in the same run,
+// the file -> CSV path's share of the in-memory rate, and the simulator's memory over 10k and 1M streamed samples.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';

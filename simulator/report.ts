@@ -7,7 +7,7 @@ import type { QualitySummary } from '../quality/quality-tally.ts';
 import { INSTRUCTION_WORDS, STAGE_NAMES } from '../isa/table.ts';
 import { priceActions, type Component } from '../machine/actions.ts';
 import { reportWarnings, type ReportFacts } from './report-warnings.ts';
-import type { CpuCostSource, Simulator } from '../machine/simulator.ts';
+import type { CpuCostSource, InvokeMode, Simulator } from '../machine/simulator.ts';
 import type { RequesterTraffic, TimingSummary } from '../machine/timing-summary.ts';
 
 export const REPORT_SCHEMA = 'axc-sim-report/2';
@@ -22,8 +22,6 @@ export interface Distribution {
   max: number;
 }
 
-/** One requester's bus traffic, as the timing model counts it. */
-export type RequesterBus = RequesterTraffic;
 
 export interface RunReport {
   schema: typeof REPORT_SCHEMA;
@@ -43,7 +41,7 @@ export interface RunReport {
   seconds: number;
   /** Busy PE-cycles over (PEs × total cycles). */
   peUtilization: number;
-  bus: { transactions: number; words: number; conflicts: number; stallCycles: number; byRequester: RequesterBus[] };
+  bus: { transactions: number; words: number; conflicts: number; stallCycles: number; byRequester: RequesterTraffic[] };
   energy: { totalPj: number; perSamplePj: number; breakdownPj: Record<Component, number>; actions: Record<string, number> };
   /** `cyclesSource` says where `cyclesPerEvaluation` came from (see CpuCostSource). */
   cpu: { cyclesPerEvaluation: number; cyclesSource: CpuCostSource; npuCyclesPerEvaluation: number; evaluations: number; energyPerEvaluationPj: number };
@@ -92,7 +90,7 @@ export interface RunCounts {
   /** Invoked samples with a NaN or infinite output value. */
   nonFinite: number;
   setupInstructions: number;
-  invoke: 'model' | 'all';
+  invoke: Exclude<InvokeMode, 'none'>;
 }
 
 export function buildReport(binary: Binary, sim: Simulator, timing: TimingSummary, counts: RunCounts, quality: QualitySummary | null = null): RunReport {
@@ -101,8 +99,8 @@ export function buildReport(binary: Binary, sim: Simulator, timing: TimingSummar
   const seconds = total / (hw.clockMHz * 1e6);
   const energy = priceActions(hw, timing.actions, seconds);
   const byStage = Object.fromEntries(STAGE_NAMES.map((s, i) => [s, timing.stageCycles[i]])) as Record<Stage, number>;
-  const byRequester: RequesterBus[] = timing.bus;
-  const sum = (k: keyof RequesterBus) => byRequester.reduce((s, r) => s + (r[k] as number), 0);
+  const byRequester: RequesterTraffic[] = timing.bus;
+  const sum = (k: keyof RequesterTraffic) => byRequester.reduce((s, r) => s + (r[k] as number), 0);
   const n = counts.samples;
   const executed = sim.machine.instructions - counts.setupInstructions;
   const cpuEnergyPerEval = sim.cpuCyclesPerEvaluation * hw.cpu.energyPerCyclePj;

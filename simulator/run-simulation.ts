@@ -12,14 +12,14 @@ import type { ExactFunction } from './exact-function.ts';
 import { buildReport, type RunReport } from './report.ts';
 import { TAKE_BUFFERED, type SampleGenerator } from './read-samples.ts';
 import type { ReferenceRows } from './reference-rows.ts';
-import { Simulator } from '../machine/simulator.ts';
+import { Simulator, type InvokeMode } from '../machine/simulator.ts';
 import { timingFor } from '../machine/timing-model.ts';
 
 export type { RunReport } from './report.ts';
 
 export interface RunOptions {
   /** 'all' runs the approximator on every sample, whatever the predictor decides (default 'model'). */
-  invoke?: 'model' | 'all';
+  invoke?: Exclude<InvokeMode, 'none'>;
   /** Receives each CSV row (with its newline); the header comes first. A csvRowSink's takes the rows as bytes. */
   onRow?: OnRow;
   /** Called every 1024 samples with the number done. */
@@ -151,7 +151,8 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
   }
   await ref?.rows.finish(n);
   sim.close();
-  if (open) tr!.sink.sample(open.index, open.start, timing.cycles, open.path);
+  const summary = timing.summary();
+  if (open) tr!.sink.sample(open.index, open.start, summary.cycles, open.path);
   const quality = tally ? tally.summary(ref!.rows.name) : null;
-  return buildReport(binary, sim, timing.summary(), { samples: n, predicted, invoked, fallbacks, nonFinite, setupInstructions, invoke }, quality);
+  return buildReport(binary, sim, summary, { samples: n, predicted, invoked, fallbacks, nonFinite, setupInstructions, invoke }, quality);
 }
