@@ -224,6 +224,51 @@ export const OPS = [
     },
   }),
   op({ mnemonic: 'jmp', opcode: 11, summary: 'Unconditional branch.', fields: [target], loop: 'pc = target', flow: 'jump' }),
+  // A neuron whose fan-in does not fit one weight buffer is computed in chunks: `mac` for each chunk, in
+  // order, then `fin`. The partial sum carries from chunk to chunk, so the float32 sum is taken in the
+  // same left-to-right order as `neu` (and the reference interpreter) takes it.
+  op({
+    mnemonic: 'mac',
+    opcode: 12,
+    summary: "Each of `count` PEs multiplies and adds one chunk of its neuron's fan-in into its partial-sum register (from = 0 starts the sum at +0; 1 continues it).",
+    fields: [
+      tile,
+      pe,
+      count,
+      f('ibuf', B.bufAddr, 'buf', "input-buffer address of the chunk's inputs"),
+      f('len', B.len, 'uint', 'words in the chunk'),
+      f('wbuf', B.bufAddr, 'buf', "weight-buffer address of each PE's chunk of weights"),
+      f('from', B.flag, 'uint', '0: start the partial sum at +0; 1: continue it'),
+    ],
+    loop: 'for k < count:\n  acc = from ? PS[tile][pe+k] : +0\n  for j < len: acc = f32(acc + f32(WB[tile][pe+k][wbuf+j] * IB[tile][ibuf+j]))\n  PS[tile][pe+k] = acc',
+    check(a, v) {
+      checkPes(a, v);
+      v.within('input-buffer range', a.ibuf, a.len, v.hw.inputBufferWords, 'input buffer');
+      v.within('weight-buffer range', a.wbuf, a.len, v.hw.weightBufferWords, 'weight buffer');
+    },
+  }),
+  op({
+    mnemonic: 'fin',
+    opcode: 13,
+    summary: "Each of `count` PEs finishes its neuron from its partial-sum register: bias, activation, and (ctl = 1) the switch unit's Hadamard multiply.",
+    fields: [
+      tile,
+      pe,
+      count,
+      f('wbuf', B.bufAddr, 'buf', "weight-buffer address of each PE's bias"),
+      f('act', B.act, 'act', 'activation: linear, relu, sigmoid, tanh'),
+      f('ctl', B.flag, 'uint', '1 routes the activation through the Hadamard multiplier'),
+      f('cbuf', B.bufAddr, 'buf', 'input-buffer address of the control slice (element k for PE pe + k)'),
+      f('obuf', B.bufAddr, 'buf', 'output-buffer address of the first result'),
+    ],
+    loop: 'for k < count:\n  h = act(f32(PS[tile][pe+k] + WB[tile][pe+k][wbuf]))\n  if ctl: h = f32(h * IB[tile][cbuf + k])\n  OB[tile][obuf + k] = h',
+    check(a, v) {
+      checkPes(a, v);
+      v.within('bias address', a.wbuf, 1, v.hw.weightBufferWords, 'weight buffer');
+      if (a.ctl) v.within('control slice', a.cbuf, a.count, v.hw.inputBufferWords, 'input buffer');
+      v.within('output-buffer range', a.obuf, a.count, v.hw.outputBufferWords, 'output buffer');
+    },
+  }),
 ] as const;
 
 /** Every mnemonic of the ISA, as a type: tables keyed by it (executors, timing rules) must cover exactly these. */

@@ -125,6 +125,50 @@ export function execJump(_m: Machine, c: Uint32Array, at: number): number {
   return c[at + JMP.target];
 }
 
+const MAC = slotsOf('mac');
+/** Each PE: one chunk of its multiply-adds, into (or on from) its partial sum, in the order `neu` takes them. */
+export function execMultiplyAccumulate(m: Machine, c: Uint32Array, at: number, pc: number): number {
+  const tile = c[at + MAC.tile];
+  const count = c[at + MAC.count];
+  const len = c[at + MAC.len];
+  const from = c[at + MAC.from];
+  const xOff = tile * m.hw.inputBufferWords + c[at + MAC.ibuf];
+  const wbWords = m.hw.weightBufferWords;
+  let p = tile * m.hw.pesPerTile + c[at + MAC.pe];
+  let wOff = tile * m.wbPerTile + c[at + MAC.pe] * wbWords + c[at + MAC.wbuf];
+  const wb = m.wb;
+  const ib = m.ib;
+  for (let k = 0; k < count; k++) {
+    let acc = from ? m.ps[p] : 0;
+    for (let j = 0; j < len; j++) acc = Math.fround(acc + Math.fround(wb[wOff + j] * ib[xOff + j]));
+    m.ps[p] = acc;
+    p++;
+    wOff += wbWords;
+  }
+  return pc + 1;
+}
+
+const FIN = slotsOf('fin');
+/** Each PE: bias, activation and gate on its partial sum, as `neu` ends. */
+export function execFinishNeurons(m: Machine, c: Uint32Array, at: number, pc: number): number {
+  const tile = c[at + FIN.tile];
+  const count = c[at + FIN.count];
+  const act = c[at + FIN.act];
+  const ctl = c[at + FIN.ctl];
+  const cOff = tile * m.hw.inputBufferWords + c[at + FIN.cbuf];
+  const oOff = tile * m.hw.outputBufferWords + c[at + FIN.obuf];
+  const wbWords = m.hw.weightBufferWords;
+  const p = tile * m.hw.pesPerTile + c[at + FIN.pe];
+  let bOff = tile * m.wbPerTile + c[at + FIN.pe] * wbWords + c[at + FIN.wbuf];
+  for (let k = 0; k < count; k++) {
+    let h = applyActivationCode(act, Math.fround(m.ps[p + k] + m.wb[bOff]));
+    if (ctl) h = gate(h, m.ib[cOff + k]);
+    m.ob[oOff + k] = h;
+    bOff += wbWords;
+  }
+  return pc + 1;
+}
+
 const EXECUTORS: { readonly [M in Mnemonic]: Executor } = {
   nop: (_m, _c, _at, pc) => pc + 1,
   halt: () => HALTED,
@@ -138,6 +182,8 @@ const EXECUTORS: { readonly [M in Mnemonic]: Executor } = {
   cpu: execCpuFallback,
   send: execSend,
   jmp: execJump,
+  mac: execMultiplyAccumulate,
+  fin: execFinishNeurons,
 };
 
 /** Dispatch by opcode, derived from the ISA table; an undefined opcode halts (the loader refuses one). */

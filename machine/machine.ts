@@ -18,6 +18,8 @@ export class Machine {
   readonly ib: Float32Array;
   readonly ob: Float32Array;
   readonly y: Float32Array;
+  /** Each PE's partial-sum register, [tile][pe] flattened: a chunked neuron's sum between `mac` and `fin`. */
+  readonly ps: Float32Array;
   readonly wbPerTile: number;
   readonly invoke: InvokeMode;
 
@@ -43,6 +45,7 @@ export class Machine {
     this.ib = new Float32Array(hw.tiles * hw.inputBufferWords);
     this.ob = new Float32Array(hw.tiles * hw.outputBufferWords);
     this.y = new Float32Array(outputWidth);
+    this.ps = new Float32Array(hw.tiles * hw.pesPerTile);
   }
 
   resetSampleRegisters(): void {

@@ -91,6 +91,33 @@ function timeLoadWeights(tm: TimingModel, c: Uint32Array, at: number): void {
   tm.actions[ACTION.weightBufferWord] += words;
 }
 
+/** A neuron's multiply-adds over `len` inputs on each of `count` PEs: their actions (the tile broadcasts each
+ *  input word to its PEs), and their cycles. */
+function accumulate(tm: TimingModel, count: number, len: number): number {
+  const a = tm.actions;
+  a[ACTION.macMult] += count * len;
+  a[ACTION.macAdd] += count * len;
+  a[ACTION.weightBufferWord] += count * len;
+  a[ACTION.inputBufferWord] += len;
+  return len * tm.latency.macCycles;
+}
+
+/** Finishing `count` neurons: bias (a weight-buffer word each), activation, the gate's control word and
+ *  multiply when `ctl`, the output word: their actions, and their cycles. */
+function finish(tm: TimingModel, count: number, act: number, ctl: number): number {
+  const a = tm.actions;
+  const L = tm.latency;
+  a[ACTION.biasAdd] += count;
+  a[ACTION.weightBufferWord] += count;
+  if (ctl) a[ACTION.inputBufferWord] += count;
+  a[ACTION.outputBufferWord] += count;
+  if (act === ACT_RELU) a[ACTION.relu] += count;
+  else if (act !== ACT_LINEAR) a[ACTION.lutLookup] += count;
+  if (ctl) a[ACTION.hadamardMult] += count;
+  const activation = act === ACT_LINEAR ? 0 : act === ACT_RELU ? L.reluCycles : L.lutCycles;
+  return L.biasCycles + activation + (ctl ? L.hadamardCycles : 0);
+}
+
 const NEU = slotsOf('neu');
 function timeNeuronOp(tm: TimingModel, c: Uint32Array, at: number): void {
   const stage = c[at + STAGE_SLOT];
@@ -98,7 +125,6 @@ function timeNeuronOp(tm: TimingModel, c: Uint32Array, at: number): void {
   const pe = c[at + NEU.pe];
   const count = c[at + NEU.count];
   const len = c[at + NEU.len];
-  const act = c[at + NEU.act];
   const ctl = c[at + NEU.ctl];
   const p = tile * tm.pesPerTile + pe;
   const ib = tile * tm.ibWords;
@@ -111,26 +137,63 @@ function timeNeuronOp(tm: TimingModel, c: Uint32Array, at: number): void {
   if (ctl) t = latest(b.ibReady, cv, count, t);
   t = latest(b.obReadDone, ob, count, t);
   tm.issue(t, stage);
-  const L = tm.latency;
-  const activation = act === ACT_LINEAR ? 0 : act === ACT_RELU ? L.reluCycles : L.lutCycles;
-  const duration = L.bufferCycles + len * L.macCycles + L.biasCycles + activation + (ctl ? L.hadamardCycles : 0);
+  const duration = tm.latency.bufferCycles + accumulate(tm, count, len) + finish(tm, count, c[at + NEU.act], ctl);
   const end = t + duration;
   setAll(b.peFree, p, count, end);
   raiseAll(b.ibReadDone, x, len, end);
   if (ctl) raiseAll(b.ibReadDone, cv, count, end);
   setAll(b.obReady, ob, count, end);
   tm.stats.peBusyCycles += count * duration;
-  const a = tm.actions;
-  a[ACTION.macMult] += count * len;
-  a[ACTION.macAdd] += count * len;
-  a[ACTION.biasAdd] += count;
-  a[ACTION.weightBufferWord] += count * (len + 1);
-  a[ACTION.inputBufferWord] += len + (ctl ? count : 0); // the tile broadcasts each input word to its PEs
-  a[ACTION.outputBufferWord] += count;
-  if (act === ACT_RELU) a[ACTION.relu] += count;
-  else if (act !== ACT_LINEAR) a[ACTION.lutLookup] += count;
-  if (ctl) a[ACTION.hadamardMult] += count;
   if (tm.trace) tm.trace.event('neu', 'tile', tile, t, end, stage, { pes: `${pe}..${pe + count - 1}`, fanIn: len });
+  tm.complete(t + 1, end, stage);
+}
+
+const MAC = slotsOf('mac');
+/** One chunk of a neuron's fan-in: the PE is busy for its multiply-adds; its partial sum stays in the PE, so
+ *  the next mac or fin on it waits for the PE, as for any op. */
+function timeMultiplyAccumulate(tm: TimingModel, c: Uint32Array, at: number): void {
+  const stage = c[at + STAGE_SLOT];
+  const tile = c[at + MAC.tile];
+  const pe = c[at + MAC.pe];
+  const count = c[at + MAC.count];
+  const len = c[at + MAC.len];
+  const p = tile * tm.pesPerTile + pe;
+  const x = tile * tm.ibWords + c[at + MAC.ibuf];
+  const b = tm.board;
+  let t = latest2(b.peFree, p, b.wbReady, p, count, tm.ready(stage, 0));
+  t = latest(b.ibReady, x, len, t);
+  tm.issue(t, stage);
+  const duration = tm.latency.bufferCycles + accumulate(tm, count, len);
+  const end = t + duration;
+  setAll(b.peFree, p, count, end);
+  raiseAll(b.ibReadDone, x, len, end);
+  tm.stats.peBusyCycles += count * duration;
+  if (tm.trace) tm.trace.event('mac', 'tile', tile, t, end, stage, { pes: `${pe}..${pe + count - 1}`, chunk: len });
+  tm.complete(t + 1, end, stage);
+}
+
+const FIN = slotsOf('fin');
+function timeFinishNeurons(tm: TimingModel, c: Uint32Array, at: number): void {
+  const stage = c[at + STAGE_SLOT];
+  const tile = c[at + FIN.tile];
+  const pe = c[at + FIN.pe];
+  const count = c[at + FIN.count];
+  const ctl = c[at + FIN.ctl];
+  const p = tile * tm.pesPerTile + pe;
+  const cv = tile * tm.ibWords + c[at + FIN.cbuf];
+  const ob = tile * tm.obWords + c[at + FIN.obuf];
+  const b = tm.board;
+  let t = latest2(b.peFree, p, b.wbReady, p, count, tm.ready(stage, 0));
+  if (ctl) t = latest(b.ibReady, cv, count, t);
+  t = latest(b.obReadDone, ob, count, t);
+  tm.issue(t, stage);
+  const duration = tm.latency.bufferCycles + finish(tm, count, c[at + FIN.act], ctl);
+  const end = t + duration;
+  setAll(b.peFree, p, count, end);
+  if (ctl) raiseAll(b.ibReadDone, cv, count, end);
+  setAll(b.obReady, ob, count, end);
+  tm.stats.peBusyCycles += count * duration;
+  if (tm.trace) tm.trace.event('fin', 'tile', tile, t, end, stage, { pes: `${pe}..${pe + count - 1}` });
   tm.complete(t + 1, end, stage);
 }
 
@@ -195,6 +258,8 @@ const RULES: { readonly [M in Mnemonic]: TimingRule } = {
   cpu: timeCpuFallback,
   send: timeSend,
   jmp: timeStep,
+  mac: timeMultiplyAccumulate,
+  fin: timeFinishNeurons,
 };
 
 /** Timing rules by opcode, checked against the ISA table in both directions when this module loads. */
