@@ -15,10 +15,11 @@ export function allocateMemory(s: ScheduledModel, hw: Hardware): AllocatedModel 
   const controlSlot: number[] = [];
   s.ops.forEach((op, i) => {
     const widestPiece = Math.max(...s.chunks[i].flatMap((c) => c.pieces.map((p) => p.count)));
-    const need = op.fanIn + (op.control ? widestPiece : 0);
+    const inputs = s.fanInChunk[i];
+    const need = inputs + (op.control ? widestPiece : 0);
     if (need > hw.inputBufferWords)
-      fail(DIAG.inputBufferTooSmall, op.loc, op.name, need, op.fanIn, op.control ? widestPiece : null, hw.inputBufferWords);
-    controlSlot.push(op.fanIn);
+      fail(DIAG.inputBufferTooSmall, op.loc, op.name, need, inputs, op.control ? widestPiece : null, hw.inputBufferWords);
+    controlSlot.push(inputs);
   });
 
   const dramBase: number[] = [];
@@ -31,6 +32,34 @@ export function allocateMemory(s: ScheduledModel, hw: Hardware): AllocatedModel 
   }
   if (next > hw.dramWords) fail(DIAG.dramTooSmall, s.model.loc ?? s.model.sourceFile, next, hw.dramWords);
   const dram = new Float32Array(next);
-  s.ops.forEach((op, i) => dram.set(op.rows, dramBase[i]));
+  s.ops.forEach((op, i) => dram.set(s.fanInChunk[i] < op.fanIn ? chunkMajorRows(op.rows, op.width, op.fanIn, s.fanInChunk[i]) : op.rows, dramBase[i]));
   return { ...s, dramBase, dram, controlSlot, dramRegions };
+}
+
+/** The fan-in chunks of an op's neurons, in order: [start, end) of each, the last ending at the fan-in. */
+export function fanInChunks(fanIn: number, chunk: number): { start: number; end: number }[] {
+  const out = [];
+  for (let start = 0; start < fanIn; start += chunk) out.push({ start, end: Math.min(fanIn, start + chunk) });
+  return out;
+}
+
+/**
+ * The weight image of an op summed in fan-in chunks: chunk by chunk, each neuron's weights of that chunk
+ * (and, in the last chunk, its bias after them), so that one `ldw` loads a chunk's rows for a run of neurons.
+ * Row r of chunk [start, end) is at (words of the earlier chunks) + r × (end − start, + 1 in the last chunk).
+ */
+function chunkMajorRows(rows: Float32Array, width: number, fanIn: number, chunk: number): Float32Array {
+  const out = new Float32Array(rows.length);
+  let at = 0;
+  const chunks = fanInChunks(fanIn, chunk);
+  chunks.forEach(({ start, end }, c) => {
+    const last = c === chunks.length - 1;
+    for (let r = 0; r < width; r++) {
+      const row = r * (fanIn + 1);
+      out.set(rows.subarray(row + start, row + end), at);
+      at += end - start;
+      if (last) out[at++] = rows[row + fanIn];
+    }
+  });
+  return out;
 }

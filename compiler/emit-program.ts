@@ -10,6 +10,7 @@ import { verifyProgram } from '../isa/verify-program.ts';
 import { activationCode } from '../ir/numerics.ts';
 import type { Hardware } from '../hardware/description.ts';
 import type { AllocatedModel, NeuronOp, Piece } from './lowered-ir.ts';
+import { fanInChunks } from './allocate-memory.ts';
 
 type Stage = (typeof STAGE_NAMES)[number];
 const STAGE = Object.fromEntries(STAGE_NAMES.map((n, i) => [n, i])) as Record<Stage, number>;
@@ -47,10 +48,11 @@ class Emitter {
   label(name: string): void {
     this.labels.push({ name, pc: this.code.length });
   }
-  loadInput(op: NeuronOp, tile: number, stage: number): void {
-    const key = `${op.input.name}:${op.fanIn}`;
+  /** Words [start, end) of the op's input into the tile's input buffer at @0, unless they are there already. */
+  loadInput(op: NeuronOp, tile: number, stage: number, start = 0, end = op.fanIn): void {
+    const key = start === 0 && end === op.fanIn ? `${op.input.name}:${op.fanIn}` : `${op.input.name}:${start}:${end}`;
     if (this.inputHeld[tile] === key) return;
-    this.emit('ldi', stage, { tile, ibuf: 0, ocm: op.input.addr, len: op.fanIn }, op.loc);
+    this.emit('ldi', stage, { tile, ibuf: 0, ocm: op.input.addr + start, len: end - start }, op.loc);
     this.inputHeld[tile] = key;
   }
   /** Stores waiting to be emitted: until their op ends (stage 2: until stage 1 ends), or until a neu would overwrite their slots. */
@@ -76,7 +78,41 @@ function stageOf(op: NeuronOp): { compute: number; store: number } {
   return { compute: STAGE.approximate, store: op.role === 'output' ? STAGE.output : STAGE.approximate };
 }
 
+/**
+ * An op whose neurons are summed in fan-in chunks (a dynamic schedule): for each chunk of neurons, for each
+ * fan-in chunk in order, every piece loads that chunk's inputs and weights and multiplies-adds them into its
+ * PEs' partial sums (`mac`); then each piece finishes its neurons (`fin`) and stores them.
+ */
+function emitChunkedOp(e: Emitter, a: AllocatedModel, i: number): void {
+  const op = a.ops[i];
+  const { compute, store } = stageOf(op);
+  const ranges = fanInChunks(op.fanIn, a.fanInChunk[i]);
+  const lastLen = ranges[ranges.length - 1].end - ranges[ranges.length - 1].start;
+  const ctl = op.control ? 1 : 0;
+  const cbuf = op.control ? a.controlSlot[i] : 0;
+  for (const chunk of a.chunks[i]) {
+    if (op.control) for (const p of chunk.pieces) e.emit('ldi', compute, { tile: p.tile, ibuf: cbuf, ocm: op.control.addr + p.first, len: p.count }, op.loc);
+    let dram = a.dramBase[i];
+    ranges.forEach(({ start, end }, c) => {
+      const row = end - start + (c === ranges.length - 1 ? 1 : 0);
+      for (const p of chunk.pieces) {
+        e.loadInput(op, p.tile, compute, start, end);
+        e.emit('ldw', compute, { tile: p.tile, pe: p.pe, count: p.count, wbuf: p.wbuf, dram: dram + p.first * row, row }, op.loc);
+        e.emit('mac', compute, { tile: p.tile, pe: p.pe, count: p.count, ibuf: 0, len: end - start, wbuf: p.wbuf, from: c === 0 ? 0 : 1 }, op.loc);
+      }
+      dram += op.width * row;
+    });
+    for (const p of chunk.pieces) {
+      e.flushStores(p.tile, p.pe, p.pe + p.count);
+      e.emit('fin', compute, { tile: p.tile, pe: p.pe, count: p.count, wbuf: p.wbuf + lastLen, act: activationCode(op.activation), ctl, cbuf, obuf: p.pe }, op.loc);
+    }
+    for (const p of chunk.pieces) e.deferStore(p.tile, p.pe, p.pe + p.count, () => e.emit('sto', store, { tile: p.tile, obuf: p.pe, ocm: op.output.addr + p.first, len: p.count }, op.loc));
+  }
+  if (store !== STAGE['store-predictions']) e.flushStores();
+}
+
 function emitOp(e: Emitter, a: AllocatedModel, i: number): void {
+  if (a.fanInChunk[i] < a.ops[i].fanIn) return emitChunkedOp(e, a, i);
   const op = a.ops[i];
   const row = op.fanIn + 1;
   const { compute, store } = stageOf(op);

@@ -9,6 +9,8 @@ import type { Chunk, FusedModel } from './lowered-ir.ts';
 
 /** The setup stage's cycles and one steady-state sample's down each path. */
 export function estimateStaticCycles(f: FusedModel, hw: Hardware, chunks: Chunk[][], peak: number): PathCycles {
-  const bin = emitProgram(allocateMemory({ ...f, schedule: 'static', reason: 'estimate', chunks, peakWeightWords: peak }, hw), hw);
+  // A static placement exists only when every neuron's fan-in fits at once.
+  const fanInChunk = f.ops.map((op) => op.fanIn);
+  const bin = emitProgram(allocateMemory({ ...f, schedule: 'static', reason: 'estimate', chunks, fanInChunk, peakWeightWords: peak }, hw), hw);
   return timeSamplePaths(bin);
 }

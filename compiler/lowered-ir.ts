@@ -67,6 +67,12 @@ export interface ScheduledModel extends FusedModel {
   reason: string;
   /** chunks[i] belongs to ops[i]. */
   chunks: Chunk[][];
+  /**
+   * fanInChunk[i]: the fan-in words ops[i]'s neurons take at a time. Its whole fan-in (one `neu` per piece)
+   * when a neuron's weights and inputs fit a PE and a tile; less when they do not, and the neuron is then
+   * summed chunk by chunk (`mac` per fan-in chunk, in order, then `fin`), in a dynamic schedule.
+   */
+  fanInChunk: number[];
   /** Highest weight-buffer word used on any PE. */
   peakWeightWords: number;
 }

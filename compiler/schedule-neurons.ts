@@ -33,22 +33,48 @@ function placeDynamic(f: FusedModel, hw: Hardware): Chunk[][] {
   return f.ops.map((op) => chunkRanges(op, totalPes(hw)).map(({ first, count }) => ({ first, count, pieces: piecesFromPe0(hw, first, count) })));
 }
 
+/** Input-buffer words a gated op's control slice takes beside its inputs: one per neuron of a piece. */
+export function controlWords(op: NeuronOp, hw: Hardware): number {
+  return op.control ? Math.min(hw.pesPerTile, op.width) : 0;
+}
+
+/**
+ * The fan-in words an op's neurons take at a time: all of them when a neuron's weights and bias fit a PE's
+ * weight buffer and its inputs (and control slice) a tile's input buffer; otherwise as many as both hold,
+ * the last chunk's bias included. A buffer too small for even one word per chunk cannot run the op.
+ */
+function fanInChunkOf(op: NeuronOp, hw: Hardware): number {
+  const controls = controlWords(op, hw);
+  if (op.fanIn + 1 <= hw.weightBufferWords && op.fanIn + controls <= hw.inputBufferWords) return op.fanIn;
+  if (hw.weightBufferWords < 2) fail(DIAG.weightBufferTooSmall, op.loc, op.name, op.fanIn, hw.weightBufferWords);
+  if (hw.inputBufferWords - controls < 1) fail(DIAG.inputBufferTooSmall, op.loc, op.name, 1 + controls, 1, op.control ? controls : null, hw.inputBufferWords);
+  return Math.min(hw.weightBufferWords - 1, hw.inputBufferWords - controls);
+}
+
 export function scheduleNeurons(f: FusedModel, hw: Hardware, mode: ScheduleMode): ScheduledModel {
-  const widest = f.ops.reduce((a, op) => (op.fanIn + 1 > a.fanIn + 1 ? op : a), f.ops[0]);
-  if (widest.fanIn + 1 > hw.weightBufferWords)
-    fail(DIAG.weightBufferTooSmall, widest.loc, widest.name, widest.fanIn, hw.weightBufferWords);
+  const fanInChunk = f.ops.map((op) => fanInChunkOf(op, hw));
+  const peakDynamic = Math.max(...fanInChunk.map((n) => n + 1));
   const pes = totalPes(hw);
   const weightWords = f.ops.reduce((s, op) => s + op.rows.length, 0);
+  // A neuron summed in chunks cannot keep its weights resident on one PE: only a dynamic schedule runs it.
+  const split = f.ops.findIndex((op, i) => fanInChunk[i] < op.fanIn);
+  if (split >= 0) {
+    const op = f.ops[split];
+    const why = `'${op.name}' has fan-in ${op.fanIn}, more than one PE and tile hold at once, so its neurons are summed in chunks of ${fanInChunk[split]}`;
+    if (mode === 'static') fail(DIAG.staticDoesNotFit, f.model.loc ?? f.model.sourceFile, why);
+    const reason = mode === 'auto' ? `auto: static does not fit (${why})` : `requested dynamic: weights reloaded layer by layer every sample; ${why}`;
+    return { ...f, schedule: 'dynamic', reason, chunks: placeDynamic(f, hw), fanInChunk, peakWeightWords: peakDynamic };
+  }
   if (mode !== 'dynamic') {
     const tuned = tuneStaticPlacement(f, hw);
     if ('chunks' in tuned) {
       const reason = `${weightWords} weight words resident on ${pes} PEs; busiest PE uses ${tuned.peak} of ${hw.weightBufferWords}; ${tuned.why}`;
-      return { ...f, schedule: 'static', reason: mode === 'auto' ? `auto: fits, ${reason}` : reason, chunks: tuned.chunks, peakWeightWords: tuned.peak };
+      return { ...f, schedule: 'static', reason: mode === 'auto' ? `auto: fits, ${reason}` : reason, chunks: tuned.chunks, fanInChunk, peakWeightWords: tuned.peak };
     }
     const why = `the model's ${weightWords} weight words do not fit: ${tuned.overflow}`;
     if (mode === 'static') fail(DIAG.staticDoesNotFit, f.model.loc ?? f.model.sourceFile, why);
     const chunks = placeDynamic(f, hw);
-    return { ...f, schedule: 'dynamic', reason: `auto: static does not fit (${why})`, chunks, peakWeightWords: widest.fanIn + 1 };
+    return { ...f, schedule: 'dynamic', reason: `auto: static does not fit (${why})`, chunks, fanInChunk, peakWeightWords: peakDynamic };
   }
-  return { ...f, schedule: 'dynamic', reason: 'requested dynamic: weights reloaded layer by layer every sample', chunks: placeDynamic(f, hw), peakWeightWords: widest.fanIn + 1 };
+  return { ...f, schedule: 'dynamic', reason: 'requested dynamic: weights reloaded layer by layer every sample', chunks: placeDynamic(f, hw), fanInChunk, peakWeightWords: peakDynamic };
 }

@@ -59,30 +59,35 @@ const act = fc.constantFrom(...ACTIVATIONS);
 /** Decision thresholds, either kind: the default or the middle of the range, so that both paths run (timing
  *  properties rely on the approximator running); the differential test retargets to extremes as well. */
 const threshold = fc.oneof(fc.constant(0.5), fc.double({ min: 0.05, max: 0.95, noNaN: true }));
-const width = fc.integer({ min: 1, max: 24 });
 
-export const modelShapeArb: fc.Arbitrary<ModelShape> = fc
-  .record({
-    input: fc.integer({ min: 1, max: 20 }),
-    approxHidden: fc.array(fc.record({ width, activation: act }), { minLength: 1, maxLength: 3 }),
-    output: fc.integer({ min: 1, max: 12 }),
-    outputActivation: act,
-    predictorHidden: fc.array(fc.record({ width, activation: act }), { minLength: 0, maxLength: 2 }),
-    controlPick: fc.nat(),
-    controlKind: fc.constantFrom('all', 'single', 'single', 'none'),
-    controlActivations: fc.array(act, { minLength: 1, maxLength: 3 }),
-    decision: fc.oneof(
-      fc.record({ kind: fc.constant('sigmoid' as const), threshold }),
-      fc.record({ kind: fc.constant('softmax' as const), safeIndex: fc.constantFrom(0 as const, 1 as const), threshold }),
-    ),
-    hasPredictor: fc.integer({ min: 0, max: 6 }).map((n) => n > 0),
-    seed: fc.nat(),
-    scale: fc.constantFrom(0.5, 1, 4),
-  })
-  .map((r) => ({
-    ...r,
-    control: r.controlKind === 'all' ? 'all' : r.controlKind === 'none' ? 'none' : r.controlPick % r.approxHidden.length,
-  }));
+/** Random model shapes whose layer widths, input and output widths are at most these. */
+export function modelShapesUpTo(max: { width: number; input: number; output: number }): fc.Arbitrary<ModelShape> {
+  const width = fc.integer({ min: 1, max: max.width });
+  return fc
+    .record({
+      input: fc.integer({ min: 1, max: max.input }),
+      approxHidden: fc.array(fc.record({ width, activation: act }), { minLength: 1, maxLength: 3 }),
+      output: fc.integer({ min: 1, max: max.output }),
+      outputActivation: act,
+      predictorHidden: fc.array(fc.record({ width, activation: act }), { minLength: 0, maxLength: 2 }),
+      controlPick: fc.nat(),
+      controlKind: fc.constantFrom('all', 'single', 'single', 'none'),
+      controlActivations: fc.array(act, { minLength: 1, maxLength: 3 }),
+      decision: fc.oneof(
+        fc.record({ kind: fc.constant('sigmoid' as const), threshold }),
+        fc.record({ kind: fc.constant('softmax' as const), safeIndex: fc.constantFrom(0 as const, 1 as const), threshold }),
+      ),
+      hasPredictor: fc.integer({ min: 0, max: 6 }).map((n) => n > 0),
+      seed: fc.nat(),
+      scale: fc.constantFrom(0.5, 1, 4),
+    })
+    .map((r) => ({
+      ...r,
+      control: r.controlKind === 'all' ? 'all' : r.controlKind === 'none' ? 'none' : r.controlPick % r.approxHidden.length,
+    }));
+}
+
+export const modelShapeArb: fc.Arbitrary<ModelShape> = modelShapesUpTo({ width: 24, input: 20, output: 12 });
 
 export function randomInput(rng: SeededRandom, n: number): Float32Array {
   const x = new Float32Array(n);
