@@ -2,11 +2,14 @@
 // `then` accepts only a pass whose input is the output of the passes before it.
 
 import type { Hardware } from '../hardware/description.ts';
+import type { ScheduledModel } from './lowered-ir.ts';
 import type { ScheduleMode } from './schedule-neurons.ts';
 
 export interface PassContext {
   hardware: Hardware;
   schedule: ScheduleMode;
+  /** Told of the schedule chosen, for a caller that explains it (`axc compile`). */
+  onScheduled?: (s: ScheduledModel) => void;
 }
 
 export interface Pass<In, Out> {

@@ -13,6 +13,7 @@ import { fuseControlVectors } from './fuse-control-vectors.ts';
 import { printAllocated, printAxModel, printFused, printScheduled } from './print-ir.ts';
 import { passesFrom, type PassContext, type PassInfo } from './pass-chain.ts';
 import { scheduleNeurons, type ScheduleMode } from './schedule-neurons.ts';
+import type { ScheduledModel } from './lowered-ir.ts';
 
 export interface CompileOptions {
   hardware?: Hardware;
@@ -20,6 +21,8 @@ export interface CompileOptions {
   /** Called with the printed IR after the named pass. */
   dumpAfter?: string;
   onDump?: (pass: string, text: string) => void;
+  /** Called with the schedule chosen: static or dynamic and why, and where each op's neurons run. */
+  onScheduled?: (s: ScheduledModel) => void;
 }
 
 /** The compiler, AXNet IR to binary; each `then` is checked by tsc to take the IR the pass before it gives. */
@@ -35,7 +38,16 @@ const COMPILER = passesFrom<AxModel>()
     print: printAxModel,
   })
   .then({ name: 'fuse-control', doc: 'fold Hadamard gates into their layers; split the predictor output at fixed addresses', run: (m) => fuseControlVectors(m), print: printFused })
-  .then({ name: 'schedule', doc: 'choose static or dynamic and place neurons on tiles and PEs', run: (f, ctx) => scheduleNeurons(f, ctx.hardware, ctx.schedule), print: printScheduled })
+  .then({
+    name: 'schedule',
+    doc: 'choose static or dynamic and place neurons on tiles and PEs',
+    run: (f, ctx) => {
+      const s = scheduleNeurons(f, ctx.hardware, ctx.schedule);
+      ctx.onScheduled?.(s);
+      return s;
+    },
+    print: printScheduled,
+  })
   .then({ name: 'allocate', doc: 'lay out the DRAM weight image and the tile buffers', run: (s, ctx) => allocateMemory(s, ctx.hardware), print: printAllocated })
   .then({ name: 'emit', doc: 'emit the five-stage instruction stream', run: (a, ctx) => emitProgram(a, ctx.hardware), print: (b) => disassemble(b) });
 
@@ -45,7 +57,7 @@ export const PASS_NAMES = PASSES.map((p) => p.name);
 
 export function compileModel(model: AxModel, opts: CompileOptions = {}): Binary {
   if (opts.dumpAfter !== undefined && !PASS_NAMES.includes(opts.dumpAfter)) fail(DIAG.unknownPass, undefined, opts.dumpAfter, PASS_NAMES.join(', '));
-  const ctx: PassContext = { hardware: opts.hardware ?? DEFAULT_HARDWARE, schedule: opts.schedule ?? 'auto' };
+  const ctx: PassContext = { hardware: opts.hardware ?? DEFAULT_HARDWARE, schedule: opts.schedule ?? 'auto', onScheduled: opts.onScheduled };
   return COMPILER.run(model, ctx, (name, print) => {
     if (opts.dumpAfter === name) opts.onDump?.(name, print());
   });

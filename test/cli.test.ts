@@ -181,7 +181,8 @@ for (const name of EXAMPLES) {
     const xs = readX(exampleFile(name, '.x'));
     t.is(xs.length, 64);
     const b = built(t, name);
-    t.regex(b.compileStderr, new RegExp(`^axc: wrote .*${name}\\.bin: ${model.name}, static schedule, \\d+ instructions, \\d+ weight words\\n$`));
+    // The confirmation, then what the compiler chose and what it costs: the schedule and why, the PEs, the cycles.
+    t.regex(b.compileStderr, new RegExp(`^axc: wrote .*${name}\\.bin: ${model.name}, static schedule, \\d+ instructions, \\d+ weight words\\naxc: static schedule: auto: fits, .*\\naxc: \\d+ of 32 PEs used; \\d+ cycles per sample.*, after \\d+ cycles of setup\\n$`));
 
     const m = model.outputWidth;
     t.is(b.csv.header, expectedHeader(m));

@@ -107,7 +107,7 @@ test('a layer whose fan-in exceeds a weight buffer is summed in chunks, and only
   const hw = HardwareSchema.parse({ weightBufferWords: 32 });
   const bin = compileModel(example('jpeg'), { hardware: hw });
   t.is(bin.meta.schedule, 'dynamic');
-  // jpeg's 64-input layers take three chunks each (31, 31 and 2; the gated h1, beside its control slice: 24, 24 and 16).
+  // jpeg's 64-input layers take three chunks each (31, 31 and 2).
   const ops = decodeProgram(bin.code);
   t.is(ops.filter((i) => i.op === opcodeOf('mac')).length, 3 * ops.filter((i) => i.op === opcodeOf('fin')).length);
   const e = t.throws(() => compileModel(example('jpeg'), { hardware: HardwareSchema.parse({ weightBufferWords: 1 }) })) as AxcError;

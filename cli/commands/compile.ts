@@ -4,6 +4,10 @@ import { Command, Option } from 'commander';
 import { DIAG } from '../../diagnostics/catalog.ts';
 import { fail } from '../../diagnostics/diagnostic.ts';
 import { compileModel, PASSES } from '../../compiler/pipeline.ts';
+import { explainSchedule } from '../../compiler/explain-schedule.ts';
+import type { ScheduledModel } from '../../compiler/lowered-ir.ts';
+import { printScheduled } from '../../compiler/print-ir.ts';
+import { timeSamplePaths } from '../../machine/time-paths.ts';
 import { DEFAULT_HARDWARE } from '../../hardware/description.ts';
 import { loadHardwareFile } from '../../hardware/load-hardware.ts';
 import { packBinary } from '../../isa/container.ts';
@@ -21,21 +25,27 @@ export function compileCommand(): Command {
     .option('--npu <hw.json>', 'hardware description (default: the built-in 4-tile x 8-PE NPU)')
     .addOption(new Option('--schedule <mode>', 'static keeps weights resident; dynamic reloads them layer by layer; auto picks static when it fits').choices(['auto', 'static', 'dynamic']).default('auto'))
     .addOption(new Option('--dump-after <pass>', 'print the IR after this pass to stdout').choices(PASSES.map((p) => p.name)))
+    .option('--explain', 'also print where each layer runs (tiles, PEs, chunks) on stderr')
     .addOption(quietOption());
   for (const o of tfjsOptions()) cmd.addOption(o);
   return cmd
     .addHelpText('after', `\nPasses, in order:\n${PASSES.map((p) => `  ${p.name.padEnd(13)} ${p.doc}`).join('\n')}\n\nExamples:\n  axc compile examples/sobel.axn -o sobel.bin\n  axc compile tfjs_out/model.json -o prog.bin --threshold 0.7`)
-    .action((modelPath: string, opts: TfjsCliOptions & { output?: string; npu?: string; schedule: 'auto' | 'static' | 'dynamic'; dumpAfter?: string; quiet?: boolean }) => {
+    .action((modelPath: string, opts: TfjsCliOptions & { output?: string; npu?: string; schedule: 'auto' | 'static' | 'dynamic'; dumpAfter?: string; explain?: boolean; quiet?: boolean }) => {
       if (!opts.output && !opts.dumpAfter) fail(DIAG.compileNeedsOutput, undefined);
       const outputs = [{ role: '-o', path: opts.output }];
       refuseOverwrite([{ role: 'the model', path: modelPath }, { role: '--npu', path: opts.npu }], outputs);
       const hardware = opts.npu ? loadHardwareFile(opts.npu) : DEFAULT_HARDWARE;
       const model = loadAnyModel(modelPath, opts, outputs);
-      const bin = compileModel(model, { hardware, schedule: opts.schedule, dumpAfter: opts.dumpAfter, onDump: (_, text) => process.stdout.write(text) });
+      let scheduled: ScheduledModel | undefined;
+      const bin = compileModel(model, { hardware, schedule: opts.schedule, dumpAfter: opts.dumpAfter, onDump: (_, text) => process.stdout.write(text), onScheduled: (s) => (scheduled = s) });
       if (opts.output) {
         writeFileAtomic(opts.output, packBinary(bin));
         const n = bin.code.length / INSTRUCTION_WORDS;
         confirmWritten(opts, `${opts.output}: ${bin.meta.model}, ${bin.meta.schedule} schedule, ${n} instructions, ${bin.dram.length} weight words`);
       }
+      if (opts.output && !opts.quiet && scheduled) {
+        for (const line of explainSchedule(scheduled, hardware, timeSamplePaths(bin), Boolean(model.predictor))) process.stderr.write(`axc: ${line}\n`);
+      }
+      if (opts.explain && scheduled) process.stderr.write(printScheduled(scheduled));
     });
 }

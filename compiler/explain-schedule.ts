@@ -1,0 +1,19 @@
+// What `axc compile` says about the program it made: the schedule and why, the PEs it uses, and the
+// cycles per sample the timing model gives down each path.
+
+import { totalPes, type Hardware } from '../hardware/description.ts';
+import type { PathCycles } from '../machine/time-paths.ts';
+import type { ScheduledModel } from './lowered-ir.ts';
+
+/** PEs that hold or compute some neuron, over the whole program. */
+export function pesUsed(s: ScheduledModel, hw: Hardware): number {
+  const used = new Uint8Array(totalPes(hw));
+  for (const chunks of s.chunks) for (const c of chunks) for (const p of c.pieces) used.fill(1, p.tile * hw.pesPerTile + p.pe, p.tile * hw.pesPerTile + p.pe + p.count);
+  return used.reduce((a, b) => a + b, 0);
+}
+
+/** Two lines: the schedule and why; the PEs used and the timing model's cycles per sample down each path. */
+export function explainSchedule(s: ScheduledModel, hw: Hardware, cycles: PathCycles, hasDecision: boolean): string[] {
+  const path = hasDecision ? `${cycles.npuSample} cycles per sample on the NPU path, ${cycles.cpuSample} on the CPU path` : `${cycles.npuSample} cycles per sample`;
+  return [`${s.schedule} schedule: ${s.reason}`, `${pesUsed(s, hw)} of ${totalPes(hw)} PEs used; ${path}, after ${cycles.setup} cycles of setup`];
+}
