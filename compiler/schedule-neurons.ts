@@ -18,24 +18,36 @@ function chunkRanges(op: NeuronOp, pes: number): { first: number; count: number 
   return out;
 }
 
-/** A dynamic chunk on PEs 0.. (cut at tile boundaries), its rows loaded at weight-buffer address 0. */
-function piecesFromPe0(hw: Hardware, first: number, count: number): Piece[] {
+/**
+ * The PEs of a tile an op's dynamic pieces use: all of them, unless the op is gated and a piece's control
+ * slice (one word per neuron) would fill the input buffer, leaving no room for an input word beside it.
+ */
+function pieceWidth(op: NeuronOp, hw: Hardware): number {
+  if (!op.control || Math.min(hw.pesPerTile, op.width) < hw.inputBufferWords) return hw.pesPerTile;
+  return Math.max(1, hw.inputBufferWords - 1);
+}
+
+/** A dynamic chunk on PEs 0.. of consecutive tiles, `width` of each, its rows loaded at weight-buffer address 0. */
+function piecesFromPe0(width: number, first: number, count: number): Piece[] {
   const pieces: Piece[] = [];
   for (let g = 0; g < count; ) {
-    const n = Math.min(hw.pesPerTile, count - g);
-    pieces.push({ tile: Math.floor(g / hw.pesPerTile), pe: 0, count: n, first: first + g, wbuf: 0 });
+    const n = Math.min(width, count - g);
+    pieces.push({ tile: Math.floor(g / width), pe: 0, count: n, first: first + g, wbuf: 0 });
     g += n;
   }
   return pieces;
 }
 
 function placeDynamic(f: FusedModel, hw: Hardware): Chunk[][] {
-  return f.ops.map((op) => chunkRanges(op, totalPes(hw)).map(({ first, count }) => ({ first, count, pieces: piecesFromPe0(hw, first, count) })));
+  return f.ops.map((op) => {
+    const width = pieceWidth(op, hw);
+    return chunkRanges(op, hw.tiles * width).map(({ first, count }) => ({ first, count, pieces: piecesFromPe0(width, first, count) }));
+  });
 }
 
 /** Input-buffer words a gated op's control slice takes beside its inputs: one per neuron of a piece. */
 export function controlWords(op: NeuronOp, hw: Hardware): number {
-  return op.control ? Math.min(hw.pesPerTile, op.width) : 0;
+  return op.control ? Math.min(pieceWidth(op, hw), op.width) : 0;
 }
 
 /**
@@ -56,11 +68,15 @@ export function scheduleNeurons(f: FusedModel, hw: Hardware, mode: ScheduleMode)
   const peakDynamic = Math.max(...fanInChunk.map((n) => n + 1));
   const pes = totalPes(hw);
   const weightWords = f.ops.reduce((s, op) => s + op.rows.length, 0);
-  // A neuron summed in chunks cannot keep its weights resident on one PE: only a dynamic schedule runs it.
-  const split = f.ops.findIndex((op, i) => fanInChunk[i] < op.fanIn);
+  // A neuron summed in chunks cannot keep its weights resident on one PE, and a narrowed piece leaves PEs of
+  // a tile out of a static layout's reach: only a dynamic schedule runs either.
+  const split = f.ops.findIndex((op, i) => fanInChunk[i] < op.fanIn || pieceWidth(op, hw) < hw.pesPerTile);
   if (split >= 0) {
     const op = f.ops[split];
-    const why = `'${op.name}' has fan-in ${op.fanIn}, more than one PE and tile hold at once, so its neurons are summed in chunks of ${fanInChunk[split]}`;
+    const why =
+      fanInChunk[split] < op.fanIn
+        ? `'${op.name}' has fan-in ${op.fanIn}, more than one PE and tile hold at once, so its neurons are summed in chunks of ${fanInChunk[split]}`
+        : `'${op.name}' is gated, and a tile's input buffer of ${hw.inputBufferWords} words holds the control slice of only ${pieceWidth(op, hw)} of its PEs beside an input`;
     if (mode === 'static') fail(DIAG.staticDoesNotFit, f.model.loc ?? f.model.sourceFile, why);
     const reason = mode === 'auto' ? `auto: static does not fit (${why})` : `requested dynamic: weights reloaded layer by layer every sample; ${why}`;
     return { ...f, schedule: 'dynamic', reason, chunks: placeDynamic(f, hw), fanInChunk, peakWeightWords: peakDynamic };

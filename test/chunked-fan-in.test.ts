@@ -1,6 +1,7 @@
 // Issue 11, chunked fan-in: random models far wider than a cramped NPU's buffers compile (their neurons
 // summed in fan-in chunks by `mac` and `fin`, their inputs loaded chunk by chunk) and simulate equal to the
-// reference interpreter bit for bit: H(x), P(x) and the decision, by the model and with --invoke all.
+// reference interpreter bit for bit: H(x), P(x) and the decision, by the model and with --invoke all; so do
+// gated layers whose control slices do not fit a tile's input buffer beside an input (their pieces narrow).
 
 import assert from 'node:assert/strict';
 import test from 'ava';
@@ -16,37 +17,45 @@ import { buildModel, modelShapesUpTo, randomInput } from './support/random-model
 
 /** One tile of two PEs with 32-word buffers: most layers of the models below do not fit it whole. */
 const CRAMPED = HardwareSchema.parse({ name: 'cramped', tiles: 1, pesPerTile: 2, weightBufferWords: 32, inputBufferWords: 32, outputBufferWords: 4 });
+/** Tiles of 8 PEs whose 6-word input buffers cannot hold a gated layer's 8 control words: its pieces narrow. */
+const NARROW = HardwareSchema.parse({ name: 'narrow', tiles: 2, pesPerTile: 8, weightBufferWords: 16, inputBufferWords: 6, outputBufferWords: 8 });
 
 const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 const f32Bits = (v: number) => bits(Float32Array.of(v))[0];
 
 test('models wider than the buffers compile in fan-in chunks and equal the reference interpreter bit for bit', (t) => {
   let chunked = 0;
+  let narrowed = 0;
   let samples = 0;
   const MAC = opcodeOf('mac');
   fc.assert(
     fc.property(modelShapesUpTo({ width: 90, input: 90, output: 40 }), fc.nat(), (shape, inputSeed) => {
       const model = buildModel(shape);
-      const bin = compileModel(model, { hardware: CRAMPED });
-      if (decodeProgram(bin.code).some((ins) => ins.op === MAC)) chunked++;
-      const byModel = new Simulator(bin);
-      const forced = new Simulator(bin, { invoke: 'all' });
-      const rng = new SeededRandom(inputSeed);
-      for (let s = 0; s < 4; s++) {
-        const x = randomInput(rng, model.inputWidth);
-        const e = interpretModel(model, x);
-        const r = byModel.runSample(x);
-        assert.equal(f32Bits(r.p), f32Bits(e.p), 'P(x)');
-        assert.equal(r.predicted, e.invoke, 'decision');
-        if (e.invoke) assert.deepEqual(bits(r.y), bits(e.y), 'H(x)');
-        assert.deepEqual(bits(forced.runSample(x).y), bits(e.y), 'H(x) under --invoke all');
-        samples++;
+      for (const hardware of [CRAMPED, NARROW]) {
+        const bin = compileModel(model, { hardware });
+        if (hardware === CRAMPED && decodeProgram(bin.code).some((ins) => ins.op === MAC)) chunked++;
+        // A gated layer at least as wide as the input buffer cannot put a whole tile's control slice beside an input.
+        if (hardware === NARROW && model.approximator.some((l) => l.control && l.width >= hardware.inputBufferWords)) narrowed++;
+        const byModel = new Simulator(bin);
+        const forced = new Simulator(bin, { invoke: 'all' });
+        const rng = new SeededRandom(inputSeed);
+        for (let s = 0; s < 4; s++) {
+          const x = randomInput(rng, model.inputWidth);
+          const e = interpretModel(model, x);
+          const r = byModel.runSample(x);
+          assert.equal(f32Bits(r.p), f32Bits(e.p), `P(x) on ${hardware.name}`);
+          assert.equal(r.predicted, e.invoke, `decision on ${hardware.name}`);
+          if (e.invoke) assert.deepEqual(bits(r.y), bits(e.y), `H(x) on ${hardware.name}`);
+          assert.deepEqual(bits(forced.runSample(x).y), bits(e.y), `H(x) under --invoke all on ${hardware.name}`);
+          samples++;
+        }
       }
     }),
     { seed: 1111, numRuns: 80 },
   );
-  t.log(`${chunked} of 80 models summed some neurons in chunks; ${samples} samples`);
+  t.log(`${chunked} of 80 models summed some neurons in chunks on the cramped NPU; ${narrowed} had gated pieces narrowed on the narrow one; ${samples} samples`);
   t.true(chunked >= 40, 'most models need chunks on this NPU');
+  t.true(narrowed >= 10, 'some models need narrowed pieces');
 });
 
 test('a neuron wider than any buffer is refused by a static schedule with why, and auto picks dynamic', (t) => {
