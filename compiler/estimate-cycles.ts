@@ -7,10 +7,17 @@ import { allocateMemory } from './allocate-memory.ts';
 import { emitProgram } from './emit-program.ts';
 import type { Chunk, FusedModel } from './lowered-ir.ts';
 
-/** The setup stage's cycles and one steady-state sample's down each path. */
+/**
+ * The setup stage's cycles and one steady-state sample's down each path. Timed on the machine cut down to
+ * the tiles the placement uses: a tile with no work makes no bus request and holds nothing any instruction
+ * waits for, so the cycles are the same, and a machine of hundreds of tiles is not allocated per candidate.
+ */
 export function estimateStaticCycles(f: FusedModel, hw: Hardware, chunks: Chunk[][], peak: number): PathCycles {
   // A static placement exists only when every neuron's fan-in fits at once.
   const fanInChunk = f.ops.map((op) => op.fanIn);
-  const bin = emitProgram(allocateMemory({ ...f, schedule: 'static', reason: 'estimate', chunks, fanInChunk, peakWeightWords: peak }, hw), hw);
+  let tiles = 1;
+  for (const op of chunks) for (const c of op) for (const p of c.pieces) tiles = Math.max(tiles, p.tile + 1);
+  const used = tiles < hw.tiles ? { ...hw, tiles } : hw;
+  const bin = emitProgram(allocateMemory({ ...f, schedule: 'static', reason: 'estimate', chunks, fanInChunk, peakWeightWords: peak }, used), used);
   return timeSamplePaths(bin);
 }

@@ -13,6 +13,7 @@ import { SeededRandom } from '../ir/seeded-random.ts';
 import { packBinary } from '../isa/container.ts';
 import { Simulator } from '../machine/simulator.ts';
 import { timingFor } from '../machine/timing-model.ts';
+import { compileTimeRows } from './compile-time.ts';
 import { makeForwardPass } from './forward-pass.ts';
 import { writeFileSync } from 'node:fs';
 
@@ -232,6 +233,12 @@ lines.push('| model | network | samples | forward pass (samples/s) | timed (samp
 lines.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
 lines.push(throughput('sobel', 200_000));
 lines.push(throughput('jpeg', 20_000));
+lines.push('');
+lines.push('Compile work (in process, no start-up; best of three) for AXNets of about 10k, 100k and 1M parameters on the default NPU:');
+lines.push('');
+lines.push('| network | parameters | compile | schedule |');
+lines.push('| --- | --- | --- | --- |');
+lines.push(...compileTimeRows());
 lines.push('');
 lines.push('Memory of `axc sim` (whole process, max RSS) streaming sobel samples from a file to a CSV:');
 lines.push('');

@@ -2,7 +2,12 @@
 // the refusal of a static schedule that cannot fit, allocation limits, and IR dumps after every pass.
 
 import test from 'ava';
+import { allocateMemory } from '../compiler/allocate-memory.ts';
+import { emitProgram } from '../compiler/emit-program.ts';
+import { estimateStaticCycles } from '../compiler/estimate-cycles.ts';
 import { fuseControlVectors } from '../compiler/fuse-control-vectors.ts';
+import { scheduleNeurons } from '../compiler/schedule-neurons.ts';
+import { timeSamplePaths } from '../machine/time-paths.ts';
 import { compileModel, PASSES } from '../compiler/pipeline.ts';
 import { AxcError } from '../diagnostics/diagnostic.ts';
 import { loadModelFile } from '../frontend/parse-model.ts';
@@ -150,4 +155,14 @@ test('compilation is deterministic', (t) => {
   const a = compileModel(example('jpeg'));
   const b = compileModel(example('jpeg'));
   t.deepEqual(a, b);
+});
+
+test('a static placement is timed on the tiles it uses, with the cycles the whole machine gives it', (t) => {
+  const hw = HardwareSchema.parse({ tiles: 64 });
+  for (const name of ['sobel', 'jpeg', 'inversek2j', 'single-control']) {
+    const f = fuseControlVectors(example(name));
+    const s = scheduleNeurons(f, hw, 'static');
+    const full = timeSamplePaths(emitProgram(allocateMemory(s, hw), hw));
+    t.deepEqual(estimateStaticCycles(f, hw, s.chunks, s.peakWeightWords), full, name);
+  }
 });
