@@ -75,6 +75,13 @@ const pe = f('pe', B.pe, 'pe', 'first PE within the tile');
 const count = f('count', B.count, 'uint', 'number of consecutive PEs');
 const len = f('len', B.len, 'uint', 'number of words');
 const target = f('target', B.target, 'label', 'branch target (instruction index)');
+/** How a neuron ends, for `neu` and `fin` alike: activation, gate and where the result goes. */
+const finishFields = [
+  f('act', B.act, 'act', 'activation: linear, relu, sigmoid, tanh'),
+  f('ctl', B.flag, 'uint', '1 routes the activation through the Hadamard multiplier'),
+  f('cbuf', B.bufAddr, 'buf', 'input-buffer address of the control slice (element k for PE pe + k)'),
+  f('obuf', B.bufAddr, 'buf', 'output-buffer address of the first result'),
+] as const;
 
 export const INSTRUCTION_BITS = 128;
 export const INSTRUCTION_WORDS = INSTRUCTION_BITS / 32;
@@ -149,10 +156,7 @@ export const OPS = [
       f('ibuf', B.bufAddr, 'buf', 'input-buffer address of the layer input'),
       f('len', B.len, 'uint', 'fan-in'),
       f('wbuf', B.bufAddr, 'buf', 'weight-buffer address of each PE\'s row'),
-      f('act', B.act, 'act', 'activation: linear, relu, sigmoid, tanh'),
-      f('ctl', B.flag, 'uint', '1 routes the activation through the Hadamard multiplier'),
-      f('cbuf', B.bufAddr, 'buf', 'input-buffer address of the control slice (element k for PE pe + k)'),
-      f('obuf', B.bufAddr, 'buf', 'output-buffer address of the first result'),
+      ...finishFields,
     ],
     loop:
       'for k < count:\n  acc = +0; for j < len: acc = f32(acc + f32(WB[tile][pe+k][wbuf+j] * IB[tile][ibuf+j]))\n  h = act(f32(acc + WB[tile][pe+k][wbuf+len]))\n  if ctl: h = f32(h * IB[tile][cbuf + k])\n  OB[tile][obuf + k] = h',
@@ -256,10 +260,7 @@ export const OPS = [
       pe,
       count,
       f('wbuf', B.bufAddr, 'buf', "weight-buffer address of each PE's bias"),
-      f('act', B.act, 'act', 'activation: linear, relu, sigmoid, tanh'),
-      f('ctl', B.flag, 'uint', '1 routes the activation through the Hadamard multiplier'),
-      f('cbuf', B.bufAddr, 'buf', 'input-buffer address of the control slice (element k for PE pe + k)'),
-      f('obuf', B.bufAddr, 'buf', 'output-buffer address of the first result'),
+      ...finishFields,
     ],
     loop: 'for k < count:\n  h = act(f32(PS[tile][pe+k] + WB[tile][pe+k][wbuf]))\n  if ctl: h = f32(h * IB[tile][cbuf + k])\n  OB[tile][obuf + k] = h',
     check(a, v) {
