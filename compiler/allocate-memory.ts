@@ -6,6 +6,7 @@ import { fail } from '../diagnostics/diagnostic.ts';
 import type { Hardware } from '../hardware/description.ts';
 import type { Region } from '../isa/container.ts';
 import type { AllocatedModel, ScheduledModel } from './lowered-ir.ts';
+import { biasApart, fanInChunks } from './fan-in-chunks.ts';
 
 export function allocateMemory(s: ScheduledModel, hw: Hardware): AllocatedModel {
   const ocmUsed = s.regions.reduce((m, r) => Math.max(m, r.addr + r.len), 0);
@@ -15,7 +16,7 @@ export function allocateMemory(s: ScheduledModel, hw: Hardware): AllocatedModel 
   const controlSlot: number[] = [];
   s.ops.forEach((op, i) => {
     const widestPiece = Math.max(...s.chunks[i].flatMap((c) => c.pieces.map((p) => p.count)));
-    const inputs = s.fanInChunk[i];
+    const inputs = s.fanInChunk[i] ?? op.fanIn;
     const need = inputs + (op.control ? widestPiece : 0);
     if (need > hw.inputBufferWords)
       fail(DIAG.inputBufferTooSmall, op.loc, op.name, need, inputs, op.control ? widestPiece : null, hw.inputBufferWords);
@@ -32,28 +33,25 @@ export function allocateMemory(s: ScheduledModel, hw: Hardware): AllocatedModel 
   }
   if (next > hw.dramWords) fail(DIAG.dramTooSmall, s.model.loc ?? s.model.sourceFile, next, hw.dramWords);
   const dram = new Float32Array(next);
-  s.ops.forEach((op, i) => dram.set(s.fanInChunk[i] < op.fanIn ? chunkMajorRows(op.rows, op.width, op.fanIn, s.fanInChunk[i]) : op.rows, dramBase[i]));
+  s.ops.forEach((op, i) => {
+    const chunk = s.fanInChunk[i];
+    dram.set(chunk === null ? op.rows : chunkMajorRows(op.rows, op.width, op.fanIn, chunk, biasApart(hw)), dramBase[i]);
+  });
   return { ...s, dramBase, dram, controlSlot, dramRegions };
-}
-
-/** The fan-in chunks of an op's neurons, in order: [start, end) of each, the last ending at the fan-in. */
-export function fanInChunks(fanIn: number, chunk: number): { start: number; end: number }[] {
-  const out = [];
-  for (let start = 0; start < fanIn; start += chunk) out.push({ start, end: Math.min(fanIn, start + chunk) });
-  return out;
 }
 
 /**
  * The weight image of an op summed in fan-in chunks: chunk by chunk, each neuron's weights of that chunk
  * (and, in the last chunk, its bias after them), so that one `ldw` loads a chunk's rows for a run of neurons.
  * Row r of chunk [start, end) is at (words of the earlier chunks) + r × (end − start, + 1 in the last chunk).
+ * With `biasApart` no chunk holds a bias; the biases follow the last chunk, one word per neuron.
  */
-function chunkMajorRows(rows: Float32Array, width: number, fanIn: number, chunk: number): Float32Array {
+function chunkMajorRows(rows: Float32Array, width: number, fanIn: number, chunk: number, apart: boolean): Float32Array {
   const out = new Float32Array(rows.length);
   let at = 0;
   const chunks = fanInChunks(fanIn, chunk);
   chunks.forEach(({ start, end }, c) => {
-    const last = c === chunks.length - 1;
+    const last = c === chunks.length - 1 && !apart;
     for (let r = 0; r < width; r++) {
       const row = r * (fanIn + 1);
       out.set(rows.subarray(row + start, row + end), at);
@@ -61,5 +59,6 @@ function chunkMajorRows(rows: Float32Array, width: number, fanIn: number, chunk:
       if (last) out[at++] = rows[row + fanIn];
     }
   });
+  if (apart) for (let r = 0; r < width; r++) out[at++] = rows[r * (fanIn + 1) + fanIn];
   return out;
 }

@@ -10,7 +10,7 @@ import { verifyProgram } from '../isa/verify-program.ts';
 import { activationCode } from '../ir/numerics.ts';
 import type { Hardware } from '../hardware/description.ts';
 import type { AllocatedModel, NeuronOp, Piece } from './lowered-ir.ts';
-import { fanInChunks } from './allocate-memory.ts';
+import { biasApart, fanInChunks } from './fan-in-chunks.ts';
 
 type Stage = (typeof STAGE_NAMES)[number];
 const STAGE = Object.fromEntries(STAGE_NAMES.map((n, i) => [n, i])) as Record<Stage, number>;
@@ -23,8 +23,8 @@ class Emitter {
   /** What region each tile's input buffer holds at @0, along the straight-line sample path. */
   private inputHeld: (string | null)[];
 
-  constructor(tiles: number) {
-    this.inputHeld = new Array(tiles).fill(null);
+  constructor(readonly hw: Hardware) {
+    this.inputHeld = new Array(hw.tiles).fill(null);
   }
   forgetInputs(): void {
     this.inputHeld.fill(null);
@@ -83,18 +83,20 @@ function stageOf(op: NeuronOp): { compute: number; store: number } {
  * fan-in chunk in order, every piece loads that chunk's inputs and weights and multiplies-adds them into its
  * PEs' partial sums (`mac`); then each piece finishes its neurons (`fin`) and stores them.
  */
-function emitChunkedOp(e: Emitter, a: AllocatedModel, i: number): void {
+function emitChunkedOp(e: Emitter, a: AllocatedModel, i: number, chunkWords: number): void {
   const op = a.ops[i];
   const { compute, store } = stageOf(op);
-  const ranges = fanInChunks(op.fanIn, a.fanInChunk[i]);
-  const lastLen = ranges[ranges.length - 1].end - ranges[ranges.length - 1].start;
+  const ranges = fanInChunks(op.fanIn, chunkWords);
+  const apart = biasApart(e.hw);
+  // Where each PE's bias lies in its weight buffer: after the last chunk's weights, or alone at the chunk's address.
+  const biasAt = apart ? 0 : ranges[ranges.length - 1].end - ranges[ranges.length - 1].start;
   const ctl = op.control ? 1 : 0;
   const cbuf = op.control ? a.controlSlot[i] : 0;
   for (const chunk of a.chunks[i]) {
     if (op.control) for (const p of chunk.pieces) e.emit('ldi', compute, { tile: p.tile, ibuf: cbuf, ocm: op.control.addr + p.first, len: p.count }, op.loc);
     let dram = a.dramBase[i];
     ranges.forEach(({ start, end }, c) => {
-      const row = end - start + (c === ranges.length - 1 ? 1 : 0);
+      const row = end - start + (c === ranges.length - 1 && !apart ? 1 : 0);
       for (const p of chunk.pieces) {
         e.loadInput(op, p.tile, compute, start, end);
         e.emit('ldw', compute, { tile: p.tile, pe: p.pe, count: p.count, wbuf: p.wbuf, dram: dram + p.first * row, row }, op.loc);
@@ -103,8 +105,9 @@ function emitChunkedOp(e: Emitter, a: AllocatedModel, i: number): void {
       dram += op.width * row;
     });
     for (const p of chunk.pieces) {
+      if (apart) e.emit('ldw', compute, { tile: p.tile, pe: p.pe, count: p.count, wbuf: p.wbuf, dram: dram + p.first, row: 1 }, op.loc);
       e.flushStores(p.tile, p.pe, p.pe + p.count);
-      e.emit('fin', compute, { tile: p.tile, pe: p.pe, count: p.count, wbuf: p.wbuf + lastLen, act: activationCode(op.activation), ctl, cbuf, obuf: p.pe }, op.loc);
+      e.emit('fin', compute, { tile: p.tile, pe: p.pe, count: p.count, wbuf: p.wbuf + biasAt, act: activationCode(op.activation), ctl, cbuf, obuf: p.pe }, op.loc);
     }
     for (const p of chunk.pieces) e.deferStore(p.tile, p.pe, p.pe + p.count, () => e.emit('sto', store, { tile: p.tile, obuf: p.pe, ocm: op.output.addr + p.first, len: p.count }, op.loc));
   }
@@ -112,7 +115,8 @@ function emitChunkedOp(e: Emitter, a: AllocatedModel, i: number): void {
 }
 
 function emitOp(e: Emitter, a: AllocatedModel, i: number): void {
-  if (a.fanInChunk[i] < a.ops[i].fanIn) return emitChunkedOp(e, a, i);
+  const chunkWords = a.fanInChunk[i];
+  if (chunkWords !== null) return emitChunkedOp(e, a, i, chunkWords);
   const op = a.ops[i];
   const row = op.fanIn + 1;
   const { compute, store } = stageOf(op);
@@ -136,7 +140,7 @@ function emitOp(e: Emitter, a: AllocatedModel, i: number): void {
 }
 
 export function emitProgram(a: AllocatedModel, hw: Hardware): Binary {
-  const e = new Emitter(hw.tiles);
+  const e = new Emitter(hw);
   const m = a.model;
   if (a.schedule === 'static') {
     a.ops.forEach((op, i) => {

@@ -68,11 +68,11 @@ export interface ScheduledModel extends FusedModel {
   /** chunks[i] belongs to ops[i]. */
   chunks: Chunk[][];
   /**
-   * fanInChunk[i]: the fan-in words ops[i]'s neurons take at a time. Its whole fan-in (one `neu` per piece)
-   * when a neuron's weights and inputs fit a PE and a tile; less when they do not, and the neuron is then
-   * summed chunk by chunk (`mac` per fan-in chunk, in order, then `fin`), in a dynamic schedule.
+   * fanInChunk[i]: null when ops[i]'s neurons are computed at once (one `neu` per piece: a neuron's weights
+   * and inputs fit a PE and a tile); otherwise the fan-in words they take at a time, each neuron summed chunk
+   * by chunk (`mac` per fan-in chunk, in order, then `fin`), in a dynamic schedule.
    */
-  fanInChunk: number[];
+  fanInChunk: (number | null)[];
   /** Highest weight-buffer word used on any PE. */
   peakWeightWords: number;
 }

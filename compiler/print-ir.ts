@@ -53,7 +53,8 @@ export function printFused(f: FusedModel): string {
 export function printScheduled(s: ScheduledModel): string {
   const lines = [`schedule ${s.schedule}: ${s.reason}`];
   s.ops.forEach((op, i) => {
-    lines.push(s.fanInChunk[i] < op.fanIn ? `  ${op.name}: fan-in ${op.fanIn} summed in chunks of ${s.fanInChunk[i]}` : `  ${op.name}:`);
+    const chunk = s.fanInChunk[i];
+    lines.push(chunk !== null ? `  ${op.name}: fan-in ${op.fanIn} summed in chunks of ${chunk}` : `  ${op.name}:`);
     for (const c of s.chunks[i])
       lines.push(`    neurons [${c.first}, ${c.first + c.count}): ${c.pieces.map((p) => `t${p.tile}.p${p.pe}+${p.count}@wb${p.wbuf}`).join(' ')}`);
   });

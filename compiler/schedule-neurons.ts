@@ -9,6 +9,7 @@ import { fail } from '../diagnostics/diagnostic.ts';
 import { totalPes, type Hardware } from '../hardware/description.ts';
 import type { Chunk, FusedModel, NeuronOp, Piece, ScheduledModel } from './lowered-ir.ts';
 import { tuneStaticPlacement } from './tune-placement.ts';
+import { biasApart } from './fan-in-chunks.ts';
 
 export type ScheduleMode = 'auto' | 'static' | 'dynamic';
 
@@ -53,28 +54,33 @@ export function controlWords(op: NeuronOp, hw: Hardware): number {
 /**
  * The fan-in words an op's neurons take at a time: all of them when a neuron's weights and bias fit a PE's
  * weight buffer and its inputs (and control slice) a tile's input buffer; otherwise as many as both hold,
- * the last chunk's bias included. A buffer too small for even one word per chunk cannot run the op.
+ * the last chunk's bias included (or loaded apart: compiler/fan-in-chunks.ts). An input buffer that holds no
+ * input word beside a control slice cannot run the op.
  */
-function fanInChunkOf(op: NeuronOp, hw: Hardware): number {
+function fanInChunkOf(op: NeuronOp, hw: Hardware): number | null {
   const controls = controlWords(op, hw);
-  if (op.fanIn + 1 <= hw.weightBufferWords && op.fanIn + controls <= hw.inputBufferWords) return op.fanIn;
-  if (hw.weightBufferWords < 2) fail(DIAG.weightBufferTooSmall, op.loc, op.name, op.fanIn, hw.weightBufferWords);
+  if (op.fanIn + 1 <= hw.weightBufferWords && op.fanIn + controls <= hw.inputBufferWords) return null;
   if (hw.inputBufferWords - controls < 1) fail(DIAG.inputBufferTooSmall, op.loc, op.name, 1 + controls, 1, op.control ? controls : null, hw.inputBufferWords);
-  return Math.min(hw.weightBufferWords - 1, hw.inputBufferWords - controls);
+  return Math.min(hw.weightBufferWords - (biasApart(hw) ? 0 : 1), hw.inputBufferWords - controls);
 }
 
 export function scheduleNeurons(f: FusedModel, hw: Hardware, mode: ScheduleMode): ScheduledModel {
   const fanInChunk = f.ops.map((op) => fanInChunkOf(op, hw));
-  const peakDynamic = Math.max(...fanInChunk.map((n) => n + 1));
+  // The most weight words a dynamic schedule puts in a PE at once: a whole row, or a chunk (with its bias).
+  const rowWords = (op: NeuronOp, i: number) => {
+    const n = fanInChunk[i];
+    return n === null ? op.fanIn + 1 : n + (biasApart(hw) ? 0 : 1);
+  };
+  const peakDynamic = Math.max(...f.ops.map(rowWords));
   const pes = totalPes(hw);
   const weightWords = f.ops.reduce((s, op) => s + op.rows.length, 0);
   // A neuron summed in chunks cannot keep its weights resident on one PE, and a narrowed piece leaves PEs of
   // a tile out of a static layout's reach: only a dynamic schedule runs either.
-  const split = f.ops.findIndex((op, i) => fanInChunk[i] < op.fanIn || pieceWidth(op, hw) < hw.pesPerTile);
+  const split = f.ops.findIndex((op, i) => fanInChunk[i] !== null || pieceWidth(op, hw) < hw.pesPerTile);
   if (split >= 0) {
     const op = f.ops[split];
     const why =
-      fanInChunk[split] < op.fanIn
+      fanInChunk[split] !== null
         ? `'${op.name}' has fan-in ${op.fanIn}, more than one PE and tile hold at once, so its neurons are summed in chunks of ${fanInChunk[split]}`
         : `'${op.name}' is gated, and a tile's input buffer of ${hw.inputBufferWords} words holds the control slice of only ${pieceWidth(op, hw)} of its PEs beside an input`;
     if (mode === 'static') fail(DIAG.staticDoesNotFit, f.model.loc ?? f.model.sourceFile, why);

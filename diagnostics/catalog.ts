@@ -91,7 +91,6 @@ export const DIAG = {
   // compiler
   staticDoesNotFit: entry('AXC201', (why: string) => `static schedule does not fit this NPU: ${why}`),
   // AXC202: no schedule fits; one entry per resource that is too small
-  weightBufferTooSmall: entry('AXC202', (layer: string, fanIn: number, bufferWords: number) => cannotRun(`'${layer}' has fan-in ${fanIn}, so each of its neurons needs ${fanIn + 1} weight words, but a PE's weight buffer holds ${bufferWords}`)),
   onChipMemoryTooSmall: entry('AXC202', (needed: number, words: number) => cannotRun(`its sample, control vectors, P(x), intermediates and output need ${needed} words of on-chip memory, but the NPU has ${words}`)),
   inputBufferTooSmall: entry('AXC202', (layer: string, needed: number, inputs: number, controls: number | null, bufferWords: number) => cannotRun(`'${layer}' needs ${needed} input-buffer words (${inputs} inputs${controls === null ? '' : ` + ${controls} control elements`}), but a tile's input buffer holds ${bufferWords}`)),
   dramTooSmall: entry('AXC202', (imageWords: number, dramWords: number) => cannotRun(`its weight image is ${imageWords} words, but DRAM holds ${dramWords}`)),

@@ -1,7 +1,8 @@
 // Issue 11, chunked fan-in: random models far wider than a cramped NPU's buffers compile (their neurons
 // summed in fan-in chunks by `mac` and `fin`, their inputs loaded chunk by chunk) and simulate equal to the
 // reference interpreter bit for bit: H(x), P(x) and the decision, by the model and with --invoke all; so do
-// gated layers whose control slices do not fit a tile's input buffer beside an input (their pieces narrow).
+// gated layers whose control slices do not fit a tile's input buffer beside an input (their pieces narrow), and
+// every model on a one-word weight buffer (one weight per chunk, the bias loaded on its own).
 
 import assert from 'node:assert/strict';
 import test from 'ava';
@@ -17,6 +18,8 @@ import { buildModel, modelShapesUpTo, randomInput } from './support/random-model
 
 /** One tile of two PEs with 32-word buffers: most layers of the models below do not fit it whole. */
 const CRAMPED = HardwareSchema.parse({ name: 'cramped', tiles: 1, pesPerTile: 2, weightBufferWords: 32, inputBufferWords: 32, outputBufferWords: 4 });
+/** One weight at a time: every neuron is summed a word per chunk, its bias loaded on its own. */
+const ONE_WORD = HardwareSchema.parse({ name: 'one-word', tiles: 1, pesPerTile: 2, weightBufferWords: 1, inputBufferWords: 32, outputBufferWords: 4 });
 /** Tiles of 8 PEs whose 6-word input buffers cannot hold a gated layer's 8 control words: its pieces narrow. */
 const NARROW = HardwareSchema.parse({ name: 'narrow', tiles: 2, pesPerTile: 8, weightBufferWords: 16, inputBufferWords: 6, outputBufferWords: 8 });
 
@@ -31,7 +34,7 @@ test('models wider than the buffers compile in fan-in chunks and equal the refer
   fc.assert(
     fc.property(modelShapesUpTo({ width: 90, input: 90, output: 40 }), fc.nat(), (shape, inputSeed) => {
       const model = buildModel(shape);
-      for (const hardware of [CRAMPED, NARROW]) {
+      for (const hardware of [CRAMPED, NARROW, ONE_WORD]) {
         const bin = compileModel(model, { hardware });
         if (hardware === CRAMPED && decodeProgram(bin.code).some((ins) => ins.op === MAC)) chunked++;
         // A gated layer at least as wide as the input buffer cannot put a whole tile's control slice beside an input.

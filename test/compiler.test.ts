@@ -108,16 +108,18 @@ test('a forced static schedule that cannot fit is refused with the reason', (t) 
   t.regex(e.message, /examples\/sobel\.axn:\d+:\d+: error: static schedule does not fit this NPU: the model's 259 weight words do not fit: the best placement found needs \d+ words/);
 });
 
-test('a layer whose fan-in exceeds a weight buffer is summed in chunks, and only a buffer of one word cannot run it', (t) => {
+test('a layer whose fan-in exceeds a weight buffer is summed in chunks, down to a buffer of one word', (t) => {
   const hw = HardwareSchema.parse({ weightBufferWords: 32 });
   const bin = compileModel(example('jpeg'), { hardware: hw });
   t.is(bin.meta.schedule, 'dynamic');
   // jpeg's 64-input layers take three chunks each (31, 31 and 2).
   const ops = decodeProgram(bin.code);
   t.is(ops.filter((i) => i.op === opcodeOf('mac')).length, 3 * ops.filter((i) => i.op === opcodeOf('fin')).length);
-  const e = t.throws(() => compileModel(example('jpeg'), { hardware: HardwareSchema.parse({ weightBufferWords: 1 }) })) as AxcError;
-  t.deepEqual(codes(e), ['AXC202']);
-  t.regex(e.message, /'p1' has fan-in 64, so each of its neurons needs 65 weight words, but a PE's weight buffer holds 1/);
+  // One word holds one weight at a time, and then the bias on its own: 64 mac per fin, and a one-word ldw before each fin.
+  const one = decodeProgram(compileModel(example('jpeg'), { hardware: HardwareSchema.parse({ weightBufferWords: 1 }) }).code);
+  const fins = one.filter((i) => i.op === opcodeOf('fin')).length;
+  t.true(fins > 0);
+  t.true(one.filter((i) => i.op === opcodeOf('mac')).length >= 16 * fins);
 });
 
 test('on-chip memory and input buffers that are too small are reported', (t) => {
