@@ -9,10 +9,20 @@ import type { Activation, DecisionKind } from './model.ts';
 
 const f32 = Math.fround;
 
-export function dotBias(w: Float32Array, wOff: number, x: Float32Array, xOff: number, n: number, bias: number): number {
-  let acc = 0;
+/** The multiply-adds of the dot product, continuing from `acc` (+0 for a whole one; a partial sum for the
+ *  next chunk of a chunked neuron, which so keeps the same order). */
+export function accumulateDot(acc: number, w: Float32Array, wOff: number, x: Float32Array, xOff: number, n: number): number {
   for (let j = 0; j < n; j++) acc = f32(acc + f32(w[wOff + j] * x[xOff + j]));
+  return acc;
+}
+
+/** The bias added to a finished dot product. */
+export function addBias(acc: number, bias: number): number {
   return f32(acc + bias);
+}
+
+export function dotBias(w: Float32Array, wOff: number, x: Float32Array, xOff: number, n: number, bias: number): number {
+  return addBias(accumulateDot(0, w, wOff, x, xOff, n), bias);
 }
 
 /** Activation codes, in ACTIVATIONS order; the ISA's `act` field carries these. */

@@ -2,7 +2,7 @@
 // functional: they read operands from the flat decoded program by name, change machine state and return the
 // next pc; they allocate nothing, and know nothing of time (machine/timing-rules.ts times each op).
 
-import { applyActivationCode, decisionCut, decisionInvokes, dotBias, gate, softmaxMargin, softmaxSafeProbability } from '../ir/numerics.ts';
+import { accumulateDot, addBias, applyActivationCode, decisionCut, decisionInvokes, dotBias, gate, softmaxMargin, softmaxSafeProbability } from '../ir/numerics.ts';
 import { bitsToF32 } from '../ir/float-bits.ts';
 import { indexByOpcode, slotsOf, type Mnemonic } from '../isa/table.ts';
 import type { Machine } from './machine.ts';
@@ -139,9 +139,7 @@ export function execMultiplyAccumulate(m: Machine, c: Uint32Array, at: number, p
   const wb = m.wb;
   const ib = m.ib;
   for (let k = 0; k < count; k++) {
-    let acc = from ? m.ps[p] : 0;
-    for (let j = 0; j < len; j++) acc = Math.fround(acc + Math.fround(wb[wOff + j] * ib[xOff + j]));
-    m.ps[p] = acc;
+    m.ps[p] = accumulateDot(from ? m.ps[p] : 0, wb, wOff, ib, xOff, len);
     p++;
     wOff += wbWords;
   }
@@ -161,7 +159,7 @@ export function execFinishNeurons(m: Machine, c: Uint32Array, at: number, pc: nu
   const p = tile * m.hw.pesPerTile + c[at + FIN.pe];
   let bOff = tile * m.wbPerTile + c[at + FIN.pe] * wbWords + c[at + FIN.wbuf];
   for (let k = 0; k < count; k++) {
-    let h = applyActivationCode(act, Math.fround(m.ps[p + k] + m.wb[bOff]));
+    let h = applyActivationCode(act, addBias(m.ps[p + k], m.wb[bOff]));
     if (ctl) h = gate(h, m.ib[cOff + k]);
     m.ob[oOff + k] = h;
     bOff += wbWords;
