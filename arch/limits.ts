@@ -13,6 +13,8 @@ export const FIELD_BITS = {
   target: 20,
   act: 2,
   flag: 1,
+  slot: 6,
+  when: 2,
   stage: 3,
   f32: 32,
 } as const;
@@ -21,6 +23,8 @@ export const MAX_TILES = 1 << FIELD_BITS.tile;
 export const MAX_PES_PER_TILE = 1 << FIELD_BITS.pe;
 export const MAX_BUFFER_WORDS = 1 << FIELD_BITS.bufAddr;
 export const MAX_OCM_WORDS = 1 << FIELD_BITS.ocmAddr;
+/** Samples a batched program takes at once: one per value of the 6-bit sample-slot field. */
+export const MAX_BATCH = 1 << FIELD_BITS.slot;
 export const MAX_PROGRAM_LENGTH = 1 << FIELD_BITS.target;
 /** A layer's width or fan-in: bounded by the 16-bit length field. */
 export const MAX_LAYER_WIDTH = (1 << FIELD_BITS.len) - 1;

@@ -1,18 +1,15 @@
 // Pass: allocation. Lays out the DRAM weight image (each op's rows, contiguous) and each op's input
-// buffer (layer input at @0, control slice right after), and checks every memory fits the NPU.
+// buffer (layer input at @0, control slice right after), and checks the buffers and DRAM fit the NPU (on-chip
+// memory is the batch pass's to check).
 
 import { DIAG } from '../diagnostics/catalog.ts';
 import { fail } from '../diagnostics/diagnostic.ts';
 import type { Hardware } from '../hardware/description.ts';
 import type { Region } from '../isa/container.ts';
-import type { AllocatedModel, ScheduledModel } from './lowered-ir.ts';
+import type { AllocatedModel, BatchedModel } from './lowered-ir.ts';
 import { biasApart, fanInChunks } from './fan-in-chunks.ts';
 
-export function allocateMemory(s: ScheduledModel, hw: Hardware): AllocatedModel {
-  const ocmUsed = s.regions.reduce((m, r) => Math.max(m, r.addr + r.len), 0);
-  if (ocmUsed > hw.onChipMemoryWords)
-    fail(DIAG.onChipMemoryTooSmall, s.model.loc ?? s.model.sourceFile, ocmUsed, hw.onChipMemoryWords);
-
+export function allocateMemory(s: BatchedModel, hw: Hardware): AllocatedModel {
   const controlSlot: number[] = [];
   s.ops.forEach((op, i) => {
     const widestPiece = Math.max(...s.chunks[i].flatMap((c) => c.pieces.map((p) => p.count)));

@@ -2,81 +2,15 @@
 // predict (1), store the control vectors and P(x) (2), decide NPU or CPU (3), approximate (4), output (5).
 
 import { findBenchmarkInfo } from '../benchmarks/catalog.ts';
-import type { SourceLoc } from '../ir/model.ts';
 import type { Binary } from '../isa/container.ts';
-import { encodeProgram, type Instruction } from '../isa/encoding.ts';
-import { OP_BY_MNEMONIC, STAGE_NAMES, type Mnemonic, type OperandValues } from '../isa/table.ts';
+import { encodeProgram } from '../isa/encoding.ts';
 import { verifyProgram } from '../isa/verify-program.ts';
 import { activationCode } from '../ir/numerics.ts';
 import type { Hardware } from '../hardware/description.ts';
-import type { AllocatedModel, NeuronOp, Piece } from './lowered-ir.ts';
+import type { AllocatedModel, Piece } from './lowered-ir.ts';
 import { biasApart, fanInChunks } from './fan-in-chunks.ts';
-
-type Stage = (typeof STAGE_NAMES)[number];
-const STAGE = Object.fromEntries(STAGE_NAMES.map((n, i) => [n, i])) as Record<Stage, number>;
-
-class Emitter {
-  readonly code: Instruction[] = [];
-  readonly locs: (SourceLoc | null)[] = [];
-  readonly labels: { name: string; pc: number }[] = [];
-  private readonly fixups: { pc: number; arg: number; label: string }[] = [];
-  /** What region each tile's input buffer holds at @0, along the straight-line sample path. */
-  private inputHeld: (string | null)[];
-
-  constructor(readonly hw: Hardware) {
-    this.inputHeld = new Array(hw.tiles).fill(null);
-  }
-  forgetInputs(): void {
-    this.inputHeld.fill(null);
-  }
-  /** Appends one instruction, its operands by name; a label operand given as a name is resolved later. */
-  emit<M extends Mnemonic>(mnemonic: M, stage: number, operands: OperandValues<M>, loc?: SourceLoc | null): void {
-    const pc = this.code.length;
-    const op = OP_BY_MNEMONIC.get(mnemonic)!;
-    this.code.push({
-      op: op.opcode,
-      stage,
-      args: op.fields.map((fd, i) => {
-        const a = (operands as Record<string, number | string>)[fd.name];
-        if (typeof a === 'number') return a;
-        this.fixups.push({ pc, arg: i, label: a });
-        return 0;
-      }),
-    });
-    this.locs.push(loc ?? null);
-  }
-  label(name: string): void {
-    this.labels.push({ name, pc: this.code.length });
-  }
-  /** Words [start, end) of the op's input into the tile's input buffer at @0, unless they are there already. */
-  loadInput(op: NeuronOp, tile: number, stage: number, start = 0, end = op.fanIn): void {
-    const key = start === 0 && end === op.fanIn ? `${op.input.name}:${op.fanIn}` : `${op.input.name}:${start}:${end}`;
-    if (this.inputHeld[tile] === key) return;
-    this.emit('ldi', stage, { tile, ibuf: 0, ocm: op.input.addr + start, len: end - start }, op.loc);
-    this.inputHeld[tile] = key;
-  }
-  /** Stores waiting to be emitted: until their op ends (stage 2: until stage 1 ends), or until a neu would overwrite their slots. */
-  private pendingStores: { tile: number; from: number; to: number; emit: () => void }[] = [];
-  deferStore(tile: number, from: number, to: number, emit: () => void): void {
-    this.pendingStores.push({ tile, from, to, emit });
-  }
-  flushStores(tile?: number, from = 0, to = Infinity): void {
-    const keep = [];
-    for (const st of this.pendingStores) {
-      if (tile === undefined || (st.tile === tile && st.from < to && from < st.to)) st.emit();
-      else keep.push(st);
-    }
-    this.pendingStores = keep;
-  }
-  resolve(): void {
-    for (const f of this.fixups) this.code[f.pc].args[f.arg] = this.labels.find((l) => l.name === f.label)!.pc;
-  }
-}
-
-function stageOf(op: NeuronOp): { compute: number; store: number } {
-  if (op.subnet === 'predictor') return { compute: STAGE.predict, store: op.role === 'hidden' ? STAGE.predict : STAGE['store-predictions'] };
-  return { compute: STAGE.approximate, store: op.role === 'output' ? STAGE.output : STAGE.approximate };
-}
+import { Emitter, STAGE, stageOf } from './emitter.ts';
+import { emitBatchLoop } from './emit-batch.ts';
 
 /**
  * An op whose neurons are summed in fan-in chunks (a dynamic schedule): for each chunk of neurons, for each
@@ -100,7 +34,7 @@ function emitChunkedOp(e: Emitter, a: AllocatedModel, i: number, chunkWords: num
       for (const p of chunk.pieces) {
         e.loadInput(op, p.tile, compute, start, end);
         e.emit('ldw', compute, { tile: p.tile, pe: p.pe, count: p.count, wbuf: p.wbuf, dram: dram + p.first * row, row }, op.loc);
-        e.emit('mac', compute, { tile: p.tile, pe: p.pe, count: p.count, ibuf: 0, len: end - start, wbuf: p.wbuf, from: c === 0 ? 0 : 1 }, op.loc);
+        e.emit('mac', compute, { tile: p.tile, pe: p.pe, count: p.count, ibuf: 0, len: end - start, wbuf: p.wbuf, from: c === 0 ? 0 : 1, obuf: p.pe }, op.loc);
       }
       dram += op.width * row;
     });
@@ -139,6 +73,44 @@ function emitOp(e: Emitter, a: AllocatedModel, i: number): void {
   if (store !== STAGE['store-predictions']) e.flushStores();
 }
 
+/** One sample at a time: the predictor, a decision that branches to the CPU path, the approximator, the send. */
+function emitSampleLoop(e: Emitter, a: AllocatedModel): void {
+  const m = a.model;
+  e.label('sample');
+  e.emit('recv', STAGE.predict, { ocm: a.input.addr, len: a.input.len, slot: 0 }, m.loc);
+  e.forgetInputs();
+  a.ops.forEach((op, i) => {
+    if (op.subnet === 'predictor') emitOp(e, a, i);
+  });
+  e.flushStores();
+  const d = a.decision;
+  if (d) {
+    if (d.kind === 'sigmoid') e.emit('decs', STAGE.decide, { ocm: d.at.addr, threshold: Math.fround(d.threshold), target: 'cpu_fallback', slot: 0 }, d.loc);
+    else e.emit('decm', STAGE.decide, { ocm: d.at.addr, safe: d.safeIndex, threshold: Math.fround(d.threshold), target: 'cpu_fallback', slot: 0 }, d.loc);
+    // The approximator reloads its inputs rather than relying on what the predictor left in the tiles:
+    // it costs a transfer at most once per tile, and it makes the approximator's timing independent of
+    // the predictor's placement, which the placement tuner relies on (compiler/tune-placement.ts).
+    e.forgetInputs();
+  }
+  a.ops.forEach((op, i) => {
+    if (op.subnet === 'approximator') emitOp(e, a, i);
+  });
+  e.emit('send', STAGE.output, { ocm: a.output.addr, len: a.output.len, slot: 0 }, a.ops[a.ops.length - 1].loc);
+  e.emit('jmp', STAGE.output, { target: 'sample' });
+  if (d) {
+    e.label('cpu_fallback');
+    e.emit('cpu', STAGE.decide, { slot: 0 }, d.loc);
+    e.emit('jmp', STAGE.decide, { target: 'sample' });
+  }
+}
+
+/** The on-chip regions of every sample slot: slot 0's under their own names, slot b's as `name.sb`. */
+function slotRegions(a: AllocatedModel): AllocatedModel['regions'] {
+  const out = [...a.regions];
+  for (let b = 1; b < a.batch; b++) for (const r of a.regions) out.push({ ...r, name: `${r.name}.s${b}`, addr: r.addr + b * a.slotStride });
+  return out;
+}
+
 export function emitProgram(a: AllocatedModel, hw: Hardware): Binary {
   const e = new Emitter(hw);
   const m = a.model;
@@ -148,32 +120,8 @@ export function emitProgram(a: AllocatedModel, hw: Hardware): Binary {
       for (const chunk of a.chunks[i]) for (const p of chunk.pieces) e.emit('ldw', STAGE.setup, { tile: p.tile, pe: p.pe, count: p.count, wbuf: p.wbuf, dram: a.dramBase[i] + p.first * row, row }, op.loc);
     });
   }
-  e.label('sample');
-  e.emit('recv', STAGE.predict, { ocm: a.input.addr, len: a.input.len }, m.loc);
-  e.forgetInputs();
-  a.ops.forEach((op, i) => {
-    if (op.subnet === 'predictor') emitOp(e, a, i);
-  });
-  e.flushStores();
-  const d = a.decision;
-  if (d) {
-    if (d.kind === 'sigmoid') e.emit('decs', STAGE.decide, { ocm: d.at.addr, threshold: Math.fround(d.threshold), target: 'cpu_fallback' }, d.loc);
-    else e.emit('decm', STAGE.decide, { ocm: d.at.addr, safe: d.safeIndex, threshold: Math.fround(d.threshold), target: 'cpu_fallback' }, d.loc);
-    // The approximator reloads its inputs rather than relying on what the predictor left in the tiles:
-    // it costs a transfer at most once per tile, and it makes the approximator's timing independent of
-    // the predictor's placement, which the placement tuner relies on (compiler/tune-placement.ts).
-    e.forgetInputs();
-  }
-  a.ops.forEach((op, i) => {
-    if (op.subnet === 'approximator') emitOp(e, a, i);
-  });
-  e.emit('send', STAGE.output, { ocm: a.output.addr, len: a.output.len }, a.ops[a.ops.length - 1].loc);
-  e.emit('jmp', STAGE.output, { target: 'sample' });
-  if (d) {
-    e.label('cpu_fallback');
-    e.emit('cpu', STAGE.decide, {}, d.loc);
-    e.emit('jmp', STAGE.decide, { target: 'sample' });
-  }
+  if (a.batch > 1) emitBatchLoop(e, a);
+  else emitSampleLoop(e, a);
   e.resolve();
   const sourceMap = e.locs.map((l) => (l ? { file: l.file, line: l.line, col: l.col } : null));
   verifyProgram(e.code, hw, a.dram.length);
@@ -182,7 +130,7 @@ export function emitProgram(a: AllocatedModel, hw: Hardware): Binary {
     hardware: hw,
     code: encodeProgram(e.code),
     dram: a.dram,
-    regions: [...a.regions, ...a.dramRegions],
+    regions: [...slotRegions(a), ...a.dramRegions],
     symbols: e.labels,
     sourceMap,
     meta: {

@@ -4,6 +4,7 @@
 import type { Hardware } from '../hardware/description.ts';
 import { timeSamplePaths, type PathCycles } from '../machine/time-paths.ts';
 import { allocateMemory } from './allocate-memory.ts';
+import { batchSamples } from './batch-samples.ts';
 import { emitProgram } from './emit-program.ts';
 import type { Chunk, FusedModel } from './lowered-ir.ts';
 
@@ -18,6 +19,7 @@ export function estimateStaticCycles(f: FusedModel, hw: Hardware, chunks: Chunk[
   let tiles = 1;
   for (const op of chunks) for (const c of op) for (const p of c.pieces) tiles = Math.max(tiles, p.tile + 1);
   const used = tiles < hw.tiles ? { ...hw, tiles } : hw;
-  const bin = emitProgram(allocateMemory({ ...f, schedule: 'static', reason: 'estimate', chunks, fanInChunk, peakWeightWords: peak }, used), used);
+  const batched = batchSamples({ ...f, schedule: 'static', reason: 'estimate', chunks, fanInChunk, peakWeightWords: peak }, used, undefined);
+  const bin = emitProgram(allocateMemory(batched, used), used);
   return timeSamplePaths(bin);
 }

@@ -77,7 +77,19 @@ export interface ScheduledModel extends FusedModel {
   peakWeightWords: number;
 }
 
-export interface AllocatedModel extends ScheduledModel {
+/**
+ * A schedule with its batch: how many samples the program takes at once, and where each sample's regions of
+ * on-chip memory lie. Slot b's copy of a region is at its address + b × slotStride. A static schedule, and
+ * `--batch 1`, take one sample at a time (batch 1, slotStride 0).
+ */
+export interface BatchedModel extends ScheduledModel {
+  batch: number;
+  /** Why this batch, for `axc compile`'s explanation. */
+  batchReason: string;
+  slotStride: number;
+}
+
+export interface AllocatedModel extends BatchedModel {
   /** DRAM address of each op's rows. */
   dramBase: number[];
   dram: Float32Array;

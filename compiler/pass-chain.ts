@@ -2,14 +2,16 @@
 // `then` accepts only a pass whose input is the output of the passes before it.
 
 import type { Hardware } from '../hardware/description.ts';
-import type { ScheduledModel } from './lowered-ir.ts';
+import type { BatchedModel } from './lowered-ir.ts';
 import type { ScheduleMode } from './schedule-neurons.ts';
 
 export interface PassContext {
   hardware: Hardware;
   schedule: ScheduleMode;
-  /** Told of the schedule chosen, for a caller that explains it (`axc compile`). */
-  onScheduled?: (s: ScheduledModel) => void;
+  /** Samples per batch asked for (`--batch`); undefined: as many as on-chip memory holds, capped. */
+  batch?: number;
+  /** Told of the schedule and batch chosen, for a caller that explains them (`axc compile`). */
+  onScheduled?: (s: BatchedModel) => void;
 }
 
 export interface Pass<In, Out> {

@@ -10,10 +10,11 @@ import { disassemble } from '../isa/disassemble.ts';
 import { allocateMemory } from './allocate-memory.ts';
 import { emitProgram } from './emit-program.ts';
 import { fuseControlVectors } from './fuse-control-vectors.ts';
-import { printAllocated, printAxModel, printFused, printScheduled } from './print-ir.ts';
+import { printAllocated, printAxModel, printBatched, printFused, printScheduled } from './print-ir.ts';
 import { passesFrom, type PassContext, type PassInfo } from './pass-chain.ts';
 import { scheduleNeurons, type ScheduleMode } from './schedule-neurons.ts';
-import type { ScheduledModel } from './lowered-ir.ts';
+import type { BatchedModel } from './lowered-ir.ts';
+import { batchSamples } from './batch-samples.ts';
 
 export interface CompileOptions {
   hardware?: Hardware;
@@ -21,8 +22,10 @@ export interface CompileOptions {
   /** Called with the printed IR after the named pass. */
   dumpAfter?: string;
   onDump?: (pass: string, text: string) => void;
-  /** Called with the schedule chosen: static or dynamic and why, and where each op's neurons run. */
-  onScheduled?: (s: ScheduledModel) => void;
+  /** Samples per batch for a dynamic schedule (`--batch`); default: what on-chip memory holds, capped. */
+  batch?: number;
+  /** Called with the schedule and batch chosen: static or dynamic and why, where each op's neurons run, the batch. */
+  onScheduled?: (s: BatchedModel) => void;
 }
 
 /** The compiler, AXNet IR to binary; each `then` is checked by tsc to take the IR the pass before it gives. */
@@ -41,12 +44,18 @@ const COMPILER = passesFrom<AxModel>()
   .then({
     name: 'schedule',
     doc: 'choose static or dynamic and place neurons on tiles and PEs',
-    run: (f, ctx) => {
-      const s = scheduleNeurons(f, ctx.hardware, ctx.schedule);
-      ctx.onScheduled?.(s);
-      return s;
-    },
+    run: (f, ctx) => scheduleNeurons(f, ctx.hardware, ctx.schedule),
     print: printScheduled,
+  })
+  .then({
+    name: 'batch',
+    doc: 'choose how many samples share each weight load, and lay out their working sets in on-chip memory',
+    run: (s, ctx) => {
+      const b = batchSamples(s, ctx.hardware, ctx.batch);
+      ctx.onScheduled?.(b);
+      return b;
+    },
+    print: printBatched,
   })
   .then({ name: 'allocate', doc: 'lay out the DRAM weight image and the tile buffers', run: (s, ctx) => allocateMemory(s, ctx.hardware), print: printAllocated })
   .then({ name: 'emit', doc: 'emit the five-stage instruction stream', run: (a, ctx) => emitProgram(a, ctx.hardware), print: (b) => disassemble(b) });
@@ -57,7 +66,7 @@ export const PASS_NAMES = PASSES.map((p) => p.name);
 
 export function compileModel(model: AxModel, opts: CompileOptions = {}): Binary {
   if (opts.dumpAfter !== undefined && !PASS_NAMES.includes(opts.dumpAfter)) fail(DIAG.unknownPass, undefined, opts.dumpAfter, PASS_NAMES.join(', '));
-  const ctx: PassContext = { hardware: opts.hardware ?? DEFAULT_HARDWARE, schedule: opts.schedule ?? 'auto', onScheduled: opts.onScheduled };
+  const ctx: PassContext = { hardware: opts.hardware ?? DEFAULT_HARDWARE, schedule: opts.schedule ?? 'auto', batch: opts.batch, onScheduled: opts.onScheduled };
   return COMPILER.run(model, ctx, (name, print) => {
     if (opts.dumpAfter === name) opts.onDump?.(name, print());
   });

@@ -2,7 +2,7 @@
 
 import { predictorOutputWidth, type AxModel, type Decision } from '../ir/model.ts';
 import type { Region } from '../isa/container.ts';
-import type { AllocatedModel, DecisionOp, FusedModel, NeuronOp, ScheduledModel } from './lowered-ir.ts';
+import type { AllocatedModel, BatchedModel, DecisionOp, FusedModel, NeuronOp, ScheduledModel } from './lowered-ir.ts';
 
 const reg = (r: Region) => `${r.space === 'ocm' ? 'm' : 'd'}[${r.addr}..${r.addr + r.len})`;
 const named = (r: Region) => `${r.name}:${reg(r)}`;
@@ -61,8 +61,17 @@ export function printScheduled(s: ScheduledModel): string {
   return lines.join('\n') + '\n';
 }
 
+export function printBatched(b: BatchedModel): string {
+  const lines = [printScheduled(b).trimEnd(), `batch ${b.batchReason}`];
+  if (b.batch > 1) {
+    lines.push(`on-chip memory per sample (slot s at + s × ${b.slotStride}):`);
+    for (const r of b.regions) lines.push(`  ${reg(r).padEnd(16)} ${r.kind.padEnd(9)} ${r.name}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
 export function printAllocated(a: AllocatedModel): string {
-  const lines = [printScheduled(a).trimEnd(), `dram image: ${a.dram.length} words`];
+  const lines = [printBatched(a).trimEnd(), `dram image: ${a.dram.length} words`];
   a.ops.forEach((op, i) => lines.push(`  ${op.name.padEnd(14)} rows d[${a.dramBase[i]}..${a.dramBase[i] + op.rows.length})  input @0..${op.fanIn}${op.control ? `  control @${a.controlSlot[i]}` : ''}`));
   return lines.join('\n') + '\n';
 }

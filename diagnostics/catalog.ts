@@ -91,9 +91,11 @@ export const DIAG = {
   // compiler
   staticDoesNotFit: entry('AXC201', (why: string) => `static schedule does not fit this NPU: ${why}`),
   // AXC202: no schedule fits; one entry per resource that is too small
-  onChipMemoryTooSmall: entry('AXC202', (needed: number, words: number) => cannotRun(`its sample, control vectors, P(x), intermediates and output need ${needed} words of on-chip memory, but the NPU has ${words}`)),
+  onChipMemoryTooSmall: entry('AXC202', (needed: number, words: number) => cannotRun(`one sample's working set (its input, control vectors, P(x), the intermediates alive at once and its output) needs ${needed} words of on-chip memory, but the NPU has ${words}`)),
   inputBufferTooSmall: entry('AXC202', (layer: string, needed: number, inputs: number, controls: number | null, bufferWords: number) => cannotRun(`'${layer}' needs ${needed} input-buffer words (${inputs} inputs${controls === null ? '' : ` + ${controls} control elements`}), but a tile's input buffer holds ${bufferWords}`)),
   dramTooSmall: entry('AXC202', (imageWords: number, dramWords: number) => cannotRun(`its weight image is ${imageWords} words, but DRAM holds ${dramWords}`)),
+  batchTooLarge: entry('AXC205', (batch: number, words: number, ocm: number, fits: number) => `--batch ${batch} needs ${batch} samples' working sets of ${words} words each in on-chip memory, but the NPU has ${ocm} words: at most ${fits} fit`),
+  batchProgramTooLong: entry('AXC205', (batch: number, perSample: number, max: number) => `--batch ${batch} unrolls about ${perSample} instructions per sample into ${batch * perSample}, but a program holds at most ${max}; take a smaller batch`),
   unknownPass: entry('AXC203', (name: string, passes: string) => `unknown pass '${name}'; passes are: ${passes}`),
   // AXC204: the IR breaks an invariant of ir/verify-model.ts (a frontend's bug, or a hand-built model)
   irWidth: entry('AXC204', (what: string, width: number, max: number) => invalidIr(`${what} is ${width}; widths are integers in [1, ${max}]`)),
@@ -152,6 +154,8 @@ export const DIAG = {
   pesExceedTile: entry('AXB405', (pc: number, mnemonic: string, pe: number, count: number, pes: number) => illegal(pc, `${mnemonic}: PEs [${pe}, ${pe + count}) exceed the tile's ${pes}`)),
   unusableThreshold: entry('AXB405', (pc: number, mnemonic: string, threshold: number) => illegal(pc, `${mnemonic}: threshold ${threshold} is not strictly between 0 and 1 (as a float32)`)),
   targetPastEnd: entry('AXB405', (pc: number, mnemonic: string, target: number, length: number) => illegal(pc, `${mnemonic}: branch target ${target} is past the end of the program (${length} instructions)`)),
+  slotNeverFilled: entry('AXB405', (pc: number, mnemonic: string, slot: number, batch: number) => illegal(pc, `${mnemonic}: reads sample slot s${slot}, but the program's recvs fill ${batch === 1 ? 'only s0' : `s0 to s${batch - 1}`}`)),
+  batchSlotsGap: entry('AXB405', (highest: number, missing: number) => `illegal program: its recvs fill sample slots up to s${highest} but none fills s${missing}; a batch's slots are s0, s1, ... with none left out`),
   programTooLong: entry('AXB405', (length: number, max: number) => illegal(max, `program has ${length} instructions; at most ${max} fit the branch target field`)),
   programNoRecv: entry('AXB405', () => illegal(0, 'program has no recv, so it never takes a sample')),
   unknownOpcode: entry('AXB405', (pc: number, opcode: number) => illegal(pc, `unknown opcode ${opcode}`)),
@@ -171,7 +175,7 @@ export const DIAG = {
 
   // assembler
   unknownMnemonic: entry('AXA501', (m: string) => `unknown mnemonic ${quote(m)}`),
-  operandCount: entry('AXA502', (mnemonic: string, count: number, names: string, got: number) => `'${mnemonic}' takes ${count} operands (${names}), got ${got}`),
+  operandCount: entry('AXA502', (mnemonic: string, count: string, names: string, got: number) => `'${mnemonic}' takes ${count} operands (${names}), got ${got}`),
   badOperand: entry('AXA502', (mnemonic: string, operand: string, expected: string, text: string) => `${mnemonic} operand '${operand}': expected ${expected}, got ${quote(text)}`),
   operandTooWide: entry('AXA502', (mnemonic: string, operand: string, value: number, bits: number) => `${mnemonic} operand '${operand}': ${value} does not fit in ${bits} bits`),
   undefinedLabel: entry('AXA503', (l: string) => `undefined label ${quote(l)}`),

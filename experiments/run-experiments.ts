@@ -33,8 +33,11 @@ function loadData(bench: string, root: string | undefined, samples: number, seed
 /** The NPU's invocation count on the test set, from the compiled binary. */
 function simulatedInvocations(model: import('../ir/model.ts').AxModel, test: Dataset): number {
   const sim = new Simulator(compileModel(model));
+  const rows = Array.from({ length: test.n }, (_, i) => test.x.subarray(i * test.inputWidth, (i + 1) * test.inputWidth));
   let n = 0;
-  for (let i = 0; i < test.n; i++) if (sim.runSample(test.x.subarray(i * test.inputWidth, (i + 1) * test.inputWidth)).invoked) n++;
+  sim.runAll(rows, (r) => {
+    if (r.invoked) n++;
+  });
   return n;
 }
 

@@ -155,12 +155,15 @@ export function assemble(text: string, file: string, hardware: Hardware = DEFAUL
     }
     const texts = rest ? rest.split(',').map((s) => s.trim()) : [];
     const operandCol = (i: number) => col + trimmed.indexOf(texts[i], head.length);
-    if (texts.length !== op.layout.length) {
-      err(line, col, (l) => diag(DIAG.operandCount, l, op.mnemonic, op.layout.length, op.layout.map((f) => f.name).join(', ') || 'none', texts.length));
+    const required = op.layout.filter((f) => !f.optional).length;
+    if (texts.length < required || texts.length > op.layout.length) {
+      err(line, col, (l) => diag(DIAG.operandCount, l, op.mnemonic, required === op.layout.length ? String(required) : `${required} or ${op.layout.length}`, op.layout.map((f) => (f.optional ? `[${f.name}]` : f.name)).join(', ') || 'none', texts.length));
       return;
     }
     const args: number[] = [];
     op.layout.forEach((fd, i) => {
+      // A trailing optional operand left off is 0 (table.ts, FieldDecl.optional).
+      if (i >= texts.length) return void args.push(0);
       const r = parseOperand(fd.kind, texts[i]);
       if ('expected' in r) {
         err(line, operandCol(i), (l) => diag(DIAG.badOperand, l, op.mnemonic, fd.name, r.expected, texts[i]));

@@ -49,6 +49,8 @@ export interface CheckedProgram {
   program: Instruction[];
   inputWidth: number;
   outputWidth: number;
+  /** Samples the program takes at once: the sample slots its recvs fill (1 for a program without batches). */
+  batch: number;
 }
 
 /** The rule for the size of the DRAM image: within the hardware's DRAM and within what a binary can carry.
@@ -104,7 +106,7 @@ export function checkBinary(bin: Binary, at: BinaryPositions = {}): CheckedProgr
 
   const program = withFile(() => decodeProgram(bin.code), at.file);
   if (bin.sourceMap.length !== program.length) throw new AxcError(diag(DIAG.binarySourceMapShort, at.file));
-  const { inputWidth, outputWidth } = verifyProgram(program, hw, bin.dram.length, (pc) => bin.sourceMap[pc] ?? at.file);
+  const { inputWidth, outputWidth, batch } = verifyProgram(program, hw, bin.dram.length, (pc) => bin.sourceMap[pc] ?? at.file);
 
   // Symbols name branch targets in the disassembly, so each must be a label the assembler reads back, once.
   const names = new Set<string>();
@@ -125,5 +127,5 @@ export function checkBinary(bin: Binary, at: BinaryPositions = {}): CheckedProgr
     else if (b.inputWidth !== inputWidth || b.outputWidth !== outputWidth) diags.push(diag(DIAG.benchmarkWidths, where, b.name, b.inputWidth, b.outputWidth, inputWidth, outputWidth));
   }
   if (diags.length) throw new AxcError(diags);
-  return { program, inputWidth, outputWidth };
+  return { program, inputWidth, outputWidth, batch };
 }

@@ -52,7 +52,10 @@ export function disassemble(bin: Binary, opts: DisassembleOptions = {}): string 
     const label = names.get(pc);
     if (label !== undefined) out.push(`${label}:`);
     const op = OP_BY_CODE[ins.op]!;
-    const operands = op.layout.map((fd, i) => formatOperand(fd.kind, ins.args[i], labelOf)).join(', ');
+    // Trailing optional operands that are 0 are left off, as the assembler reads them.
+    let shown = op.layout.length;
+    while (shown > 0 && op.layout[shown - 1].optional && ins.args[shown - 1] === 0) shown--;
+    const operands = op.layout.slice(0, shown).map((fd, i) => formatOperand(fd.kind, ins.args[i], labelOf)).join(', ');
     let line = `    ${op.mnemonic.padEnd(width)}${operands}`.trimEnd();
     const src = bin.sourceMap[pc];
     if (opts.sourceLines !== false && src) line = `${line.padEnd(56)} ; ${src.file}:${src.line}:${src.col}`;

@@ -10,7 +10,9 @@ const SYNTAX: Record<OperandKind, string> = {
   ocm: '`m40` (on-chip memory word address)',
   dram: '`d1024` (DRAM word address)',
   uint: '`7` or `0x7`',
+  slot: '`s2` (sample slot; may be left off when 0)',
   act: '`linear` `relu` `sigmoid` `tanh`',
+  when: '`absent` `cpu` `npu` `none`',
   f32: '`0.5` (float32)',
   label: 'a label, or an instruction index',
 };
@@ -63,7 +65,7 @@ export function renderIsaDoc(): string {
     out.push(op.summary);
     out.push('');
     out.push('```');
-    out.push(`${op.mnemonic} ${op.layout.map((f) => f.name).join(', ')}`.trimEnd());
+    out.push(`${op.mnemonic} ${op.layout.map((f) => (f.optional ? `[${f.name}]` : f.name)).join(', ')}`.trimEnd());
     out.push('');
     out.push(op.loop);
     out.push('```');

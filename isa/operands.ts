@@ -1,10 +1,12 @@
 // How each operand kind is written in assembly: the one place both the assembler and disassembler read.
 
 import { ACTIVATIONS } from '../ir/model.ts';
-import type { OperandKind } from './table.ts';
+import { SKIP_CONDITIONS, type OperandKind } from './table.ts';
 import { float32Text } from '../ir/float-text.ts';
 
-const PREFIX: Partial<Record<OperandKind, string>> = { tile: 't', pe: 'p', buf: '@', ocm: 'm', dram: 'd' };
+const PREFIX: Partial<Record<OperandKind, string>> = { tile: 't', pe: 'p', buf: '@', ocm: 'm', dram: 'd', slot: 's' };
+/** Operands written as a name: the value is the name's index. */
+const NAMES: Partial<Record<OperandKind, readonly string[]>> = { act: ACTIVATIONS, when: SKIP_CONDITIONS };
 
 /** A label name: how `name:` defines one and a branch operand refers to one. */
 export const LABEL_NAME = /[A-Za-z_.][\w.]*/;
@@ -14,7 +16,8 @@ export const LABEL_SYNTAX = new RegExp(`^${LABEL_NAME.source}$`);
 export function formatOperand(kind: OperandKind, value: number, labelOf: (pc: number) => string): string {
   switch (kind) {
     case 'act':
-      return ACTIVATIONS[value] ?? String(value);
+    case 'when':
+      return NAMES[kind]![value] ?? String(value);
     case 'f32':
       return float32Text(value);
     case 'label':
@@ -36,9 +39,11 @@ export function parseOperand(kind: OperandKind, text: string): { value: number }
   switch (kind) {
     case 'uint':
       return /^(\d+|0x[0-9a-fA-F]+)$/.test(text) ? { value: Number(text) } : { expected: 'an unsigned integer' };
-    case 'act': {
-      const i = (ACTIVATIONS as readonly string[]).indexOf(text);
-      return i >= 0 ? { value: i } : { expected: `an activation (${ACTIVATIONS.join(', ')})` };
+    case 'act':
+    case 'when': {
+      const names = NAMES[kind]!;
+      const i = names.indexOf(text);
+      return i >= 0 ? { value: i } : { expected: `${kind === 'act' ? 'an activation' : 'a skip condition'} (${names.join(', ')})` };
     }
     case 'f32': {
       const v = Number(text);
@@ -55,5 +60,5 @@ export function parseOperand(kind: OperandKind, text: string): { value: number }
 }
 
 export function describeKind(kind: OperandKind): string {
-  return { tile: 'a tile', pe: 'a PE', buf: 'a buffer address', ocm: 'an on-chip memory address', dram: 'a DRAM address' }[kind as 'tile'] ?? kind;
+  return { tile: 'a tile', pe: 'a PE', buf: 'a buffer address', ocm: 'an on-chip memory address', dram: 'a DRAM address', slot: 'a sample slot' }[kind as 'tile'] ?? kind;
 }

@@ -8,14 +8,24 @@ import type { Hardware } from '../hardware/description.ts';
 import { isUsableThreshold } from '../ir/numerics.ts';
 
 /** How an operand is written in assembly: plain number, tile `t3`, PE `p5`, buffer `@12`,
- *  memory `m40`, DRAM `d1024`, activation name, float32 literal, or a code label. */
-export type OperandKind = 'uint' | 'tile' | 'pe' | 'buf' | 'ocm' | 'dram' | 'act' | 'f32' | 'label';
+ *  memory `m40`, DRAM `d1024`, sample slot `s2`, activation name, skip condition name, float32 literal, or a
+ *  code label. */
+export type OperandKind = 'uint' | 'tile' | 'pe' | 'buf' | 'ocm' | 'dram' | 'slot' | 'act' | 'when' | 'f32' | 'label';
+
+/** When `skip` branches, by its `when` operand: the sample in the slot is absent (the input ran out before the
+ *  batch filled); it is absent or goes to the CPU; it is absent or goes to the NPU; no sample of the batch
+ *  goes to the NPU (the slot is not read). */
+export const SKIP_CONDITIONS = ['absent', 'cpu', 'npu', 'none'] as const;
+export type SkipCondition = (typeof SKIP_CONDITIONS)[number];
 
 export interface FieldDecl<N extends string = string> {
   readonly name: N;
   readonly bits: number;
   readonly kind: OperandKind;
   readonly doc: string;
+  /** A trailing operand that assembly may leave off, meaning 0, and that disassembly leaves off when it is 0:
+   *  a batch-of-one program (slot 0 throughout) reads as it did before batches existed. */
+  readonly optional?: true;
 }
 
 /** An instruction's operands by name, for the fields `F` declares. */
@@ -36,6 +46,9 @@ export interface OperandCheck {
   within(what: string, start: number, n: number, size: number, unit: string): void;
   /** Records the sample width a recv takes ('input') or a send gives ('output'); all must agree. */
   sampleWidth(side: 'input' | 'output', words: number): void;
+  /** Records a sample slot a recv fills ('fills') or another op reads ('reads'): the batch is the slots recvs
+   *  fill, and every slot read must be one of them. */
+  sampleSlot(role: 'fills' | 'reads', slot: number): void;
 }
 
 /** A catalog entry about one instruction (diagnostics/catalog.ts, AXB405). */
@@ -66,7 +79,7 @@ export interface OpDecl<M extends string = string, F extends readonly FieldDecl[
 export type Flow = 'next' | 'branch' | 'jump' | 'halt';
 
 const B = FIELD_BITS;
-const f = <const N extends string>(name: N, bits: number, kind: OperandKind, doc: string): FieldDecl<N> => ({ name, bits, kind, doc });
+const f = <const N extends string>(name: N, bits: number, kind: OperandKind, doc: string, optional?: true): FieldDecl<N> => ({ name, bits, kind, doc, ...(optional ? { optional } : {}) });
 /** Declares one op, keeping its mnemonic and field names as types (so `check` and `slotsOf` know them). */
 const op = <const M extends string, const F extends readonly FieldDecl[]>(d: OpDecl<M, F>): OpDecl<M, F> => d;
 
@@ -75,6 +88,8 @@ const pe = f('pe', B.pe, 'pe', 'first PE within the tile');
 const count = f('count', B.count, 'uint', 'number of consecutive PEs');
 const len = f('len', B.len, 'uint', 'number of words');
 const target = f('target', B.target, 'label', 'branch target (instruction index)');
+/** Which sample of the batch an op concerns; a batch-of-one program leaves it off (slot 0). */
+const slot = f('slot', B.slot, 'slot', 'sample slot in the batch (s0 when left off)', true);
 /** How a neuron ends, for `neu` and `fin` alike: activation, gate and where the result goes. */
 const finishFields = [
   f('act', B.act, 'act', 'activation: linear, relu, sigmoid, tanh'),
@@ -112,10 +127,12 @@ export const OPS = [
   op({
     mnemonic: 'recv',
     opcode: 2,
-    summary: 'Stage 1: take the next sample from the host into on-chip memory; stop when the input is exhausted.',
-    fields: [f('ocm', B.ocmAddr, 'ocm', 'destination in on-chip memory'), len],
-    loop: 'if no sample left: stop\nfor j < len: OCM[ocm + j] = x[j]',
+    summary:
+      'Stage 1: take the next sample from the host into on-chip memory as sample `slot` of the batch (slot 0 starts a new batch). With no sample left, slot 0 stops the program; a later slot stays absent and the batch goes on short.',
+    fields: [f('ocm', B.ocmAddr, 'ocm', 'destination in on-chip memory'), len, slot],
+    loop: 'if slot = 0: the previous batch is done; every slot absent\nif no sample left: (if slot = 0: stop); next\nfor j < len: OCM[ocm + j] = x[j]\nslot present',
     check(a, v) {
+      v.sampleSlot('fills', a.slot);
       v.within('on-chip memory range', a.ocm, a.len, v.hw.onChipMemoryWords, 'on-chip memory');
       // A sample file cannot hold an empty sample (blank lines are skipped), so such a program could never run one.
       if (a.len === 0) v.report(DIAG.recvNothing);
@@ -182,11 +199,12 @@ export const OPS = [
   op({
     mnemonic: 'decs',
     opcode: 7,
-    summary: 'Stage 3, sigmoid decision: the controller reads P(x) from its fixed address and, unless it exceeds the threshold, branches to the CPU path.',
-    fields: [f('ocm', B.ocmAddr, 'ocm', 'address of P(x)'), f('threshold', B.f32, 'f32', 'invoke when P(x) > threshold'), target],
-    loop: 'P = OCM[ocm]; score = P\ninvoke = score > threshold\nif not invoke: pc = target',
+    summary: "Stage 3, sigmoid decision: the controller reads sample `slot`'s P(x) and, unless it exceeds the threshold, branches to the CPU path; the decision stays with the slot for `skip`.",
+    fields: [f('ocm', B.ocmAddr, 'ocm', 'address of P(x)'), f('threshold', B.f32, 'f32', 'invoke when P(x) > threshold'), target, slot],
+    loop: 'P = OCM[ocm]; score = P\ninvoke = score > threshold\nrecord P, score, invoke for slot\nif not invoke: pc = target',
     flow: 'branch',
     check(a, v) {
+      v.sampleSlot('reads', a.slot);
       v.within('P(x) address', a.ocm, 1, v.hw.onChipMemoryWords, 'on-chip memory');
       checkThreshold(a, v);
     },
@@ -194,17 +212,19 @@ export const OPS = [
   op({
     mnemonic: 'decm',
     opcode: 8,
-    summary: "Stage 3, softmax decision: the controller reads the two logits and, unless the safe one's probability exceeds the threshold, branches to the CPU path.",
+    summary: "Stage 3, softmax decision: the controller reads sample `slot`'s two logits and, unless the safe one's probability exceeds the threshold, branches to the CPU path; the decision stays with the slot for `skip`.",
     fields: [
       f('ocm', B.ocmAddr, 'ocm', 'address of the two logits'),
       f('safe', B.flag, 'uint', 'index of the safe logit'),
       f('threshold', B.f32, 'f32', 'invoke when the safe probability > threshold (0.5: when the safe logit strictly wins)'),
       target,
+      slot,
     ],
     // The comparison is in logit space (ir/numerics.ts: softmaxMargin, softmaxCut), so no exp decides.
-    loop: 's = OCM[ocm + safe]; o = OCM[ocm + 1 - safe]\nP = f32(1 / (1 + exp(f32(o - s)))); score = f32(s - o)\nt = threshold; invoke = score > f32(log(t / (1 - t)))\nif not invoke: pc = target',
+    loop: 's = OCM[ocm + safe]; o = OCM[ocm + 1 - safe]\nP = f32(1 / (1 + exp(f32(o - s)))); score = f32(s - o)\nt = threshold; invoke = score > f32(log(t / (1 - t)))\nrecord P, score, invoke for slot\nif not invoke: pc = target',
     flow: 'branch',
     check(a, v) {
+      v.sampleSlot('reads', a.slot);
       v.within('logit pair', a.ocm, 2, v.hw.onChipMemoryWords, 'on-chip memory');
       checkThreshold(a, v);
     },
@@ -212,29 +232,34 @@ export const OPS = [
   op({
     mnemonic: 'cpu',
     opcode: 9,
-    summary: 'Stage 3: the controller hands the current sample to the CPU, which computes the exact function.',
-    fields: [],
-    loop: 'fallback(x)',
+    summary: 'Stage 3: the controller hands sample `slot` to the CPU, which computes the exact function.',
+    fields: [slot],
+    loop: 'fallback(x of slot)',
+    check(a, v) {
+      v.sampleSlot('reads', a.slot);
+    },
   }),
   op({
     mnemonic: 'send',
     opcode: 10,
-    summary: 'Stage 5: deliver H(x) from on-chip memory to the host.',
-    fields: [f('ocm', B.ocmAddr, 'ocm', 'address of H(x)'), len],
-    loop: 'for j < len: y[j] = OCM[ocm + j]',
+    summary: "Stage 5: deliver sample `slot`'s H(x) from on-chip memory to the host.",
+    fields: [f('ocm', B.ocmAddr, 'ocm', 'address of H(x)'), len, slot],
+    loop: 'for j < len: y[slot][j] = OCM[ocm + j]',
     check(a, v) {
+      v.sampleSlot('reads', a.slot);
       v.within('on-chip memory range', a.ocm, a.len, v.hw.onChipMemoryWords, 'on-chip memory');
       v.sampleWidth('output', a.len);
     },
   }),
   op({ mnemonic: 'jmp', opcode: 11, summary: 'Unconditional branch.', fields: [target], loop: 'pc = target', flow: 'jump' }),
   // A neuron whose fan-in does not fit one weight buffer is computed in chunks: `mac` for each chunk, in
-  // order, then `fin`. The partial sum carries from chunk to chunk, so the float32 sum is taken in the
-  // same left-to-right order as `neu` (and the reference interpreter) takes it.
+  // order, then `fin`. The partial sum carries from chunk to chunk in an output-buffer word, so the float32
+  // sum is taken in the same left-to-right order as `neu` (and the reference interpreter) takes it, and the
+  // partial sums of several samples can wait side by side while one chunk of weights serves them all.
   op({
     mnemonic: 'mac',
     opcode: 12,
-    summary: "Each of `count` PEs multiplies and adds one chunk of its neuron's fan-in into its partial-sum register (from = 0 starts the sum at +0; 1 continues it).",
+    summary: "Each of `count` PEs multiplies and adds one chunk of its neuron's fan-in into its partial sum, an output-buffer word (from = 0 starts the sum at +0; 1 continues it).",
     fields: [
       tile,
       pe,
@@ -243,18 +268,20 @@ export const OPS = [
       f('len', B.len, 'uint', 'words in the chunk'),
       f('wbuf', B.bufAddr, 'buf', "weight-buffer address of each PE's chunk of weights"),
       f('from', B.flag, 'uint', '0: start the partial sum at +0; 1: continue it'),
+      f('obuf', B.bufAddr, 'buf', 'output-buffer address of the first partial sum'),
     ],
-    loop: 'for k < count:\n  acc = from ? PS[tile][pe+k] : +0\n  for j < len: acc = f32(acc + f32(WB[tile][pe+k][wbuf+j] * IB[tile][ibuf+j]))\n  PS[tile][pe+k] = acc',
+    loop: 'for k < count:\n  acc = from ? OB[tile][obuf+k] : +0\n  for j < len: acc = f32(acc + f32(WB[tile][pe+k][wbuf+j] * IB[tile][ibuf+j]))\n  OB[tile][obuf+k] = acc',
     check(a, v) {
       checkPes(a, v);
       v.within('input-buffer range', a.ibuf, a.len, v.hw.inputBufferWords, 'input buffer');
       v.within('weight-buffer range', a.wbuf, a.len, v.hw.weightBufferWords, 'weight buffer');
+      v.within('output-buffer range', a.obuf, a.count, v.hw.outputBufferWords, 'output buffer');
     },
   }),
   op({
     mnemonic: 'fin',
     opcode: 13,
-    summary: "Each of `count` PEs finishes its neuron from its partial-sum register: bias, activation, and (ctl = 1) the switch unit's Hadamard multiply.",
+    summary: "Each of `count` PEs finishes its neuron from its partial sum, in place in the output buffer: bias, activation, and (ctl = 1) the switch unit's Hadamard multiply.",
     fields: [
       tile,
       pe,
@@ -262,12 +289,24 @@ export const OPS = [
       f('wbuf', B.bufAddr, 'buf', "weight-buffer address of each PE's bias"),
       ...finishFields,
     ],
-    loop: 'for k < count:\n  h = act(f32(PS[tile][pe+k] + WB[tile][pe+k][wbuf]))\n  if ctl: h = f32(h * IB[tile][cbuf + k])\n  OB[tile][obuf + k] = h',
+    loop: 'for k < count:\n  h = act(f32(OB[tile][obuf + k] + WB[tile][pe+k][wbuf]))\n  if ctl: h = f32(h * IB[tile][cbuf + k])\n  OB[tile][obuf + k] = h',
     check(a, v) {
       checkPes(a, v);
       v.within('bias address', a.wbuf, 1, v.hw.weightBufferWords, 'weight buffer');
       if (a.ctl) v.within('control slice', a.cbuf, a.count, v.hw.inputBufferWords, 'input buffer');
       v.within('output-buffer range', a.obuf, a.count, v.hw.outputBufferWords, 'output buffer');
+    },
+  }),
+  op({
+    mnemonic: 'skip',
+    opcode: 14,
+    summary:
+      "A batch's guard: branch when the sample in `slot` is absent (`absent`), absent or sent to the CPU (`cpu`), absent or sent to the NPU (`npu`), or when no sample of the batch goes to the NPU (`none`).",
+    fields: [f('when', B.when, 'when', `condition: ${SKIP_CONDITIONS.join(', ')}`), f('slot', B.slot, 'slot', 'sample slot in the batch'), target],
+    loop: 'if when(slot): pc = target',
+    flow: 'branch',
+    check(a, v) {
+      v.sampleSlot('reads', a.slot);
     },
   }),
 ] as const;
@@ -298,6 +337,7 @@ function layOut(op: OpDecl): OpLayout {
   });
   if (offset > INSTRUCTION_BITS) throw new Error(`ISA table: ${op.mnemonic} needs ${offset} bits`);
   if ((op.flow === 'branch' || op.flow === 'jump') && !op.fields.some((fd) => fd.kind === 'label')) throw new Error(`ISA table: ${op.mnemonic} branches but has no label operand`);
+  if (op.fields.some((fd, i) => !fd.optional && op.fields.slice(0, i).some((e) => e.optional))) throw new Error(`ISA table: ${op.mnemonic} has an optional operand before a required one`);
   return { ...op, layout };
 }
 

@@ -19,10 +19,13 @@ export function verifyProgram(
   hw: Hardware,
   dramWords: number,
   locOf: (pc: number) => SourceLoc | string | undefined = () => undefined,
-): { inputWidth: number; outputWidth: number } {
+): { inputWidth: number; outputWidth: number; batch: number } {
   const diags: Diagnostic[] = [];
   let inputWidth = -1;
   let outputWidth = -1;
+  // Slots the recvs fill, and the slots other ops read with where they read them.
+  const filled = new Set<number>();
+  const reads: { pc: number; mnemonic: string; slot: number }[] = [];
   if (program.length > MAX_PROGRAM_LENGTH) diags.push(diag(DIAG.programTooLong, undefined, program.length, MAX_PROGRAM_LENGTH));
   // The instruction being checked, for the reports of the op's own check.
   let pc = 0;
@@ -46,6 +49,10 @@ export function verifyProgram(
         outputWidth = words;
       }
     },
+    sampleSlot(role, slot) {
+      if (role === 'fills') filled.add(slot);
+      else reads.push({ pc, mnemonic, slot });
+    },
   };
   program.forEach((ins, at) => {
     const op = OP_BY_CODE[ins.op]!;
@@ -62,7 +69,13 @@ export function verifyProgram(
   });
   diags.push(...checkControlFlow(program, locOf));
   if (inputWidth < 0) diags.push(diag(DIAG.programNoRecv, undefined));
+  // The batch is slots 0 .. n-1, each filled by some recv: a gap would leave a slot no sample ever enters.
+  const batch = filled.size;
+  for (let s = 0; s < batch; s++) if (!filled.has(s)) diags.push(diag(DIAG.batchSlotsGap, undefined, Math.max(...filled), s));
+  for (const r of reads) {
+    if (r.slot >= Math.max(batch, 1)) diags.push(diag(DIAG.slotNeverFilled, locOf(r.pc), r.pc, r.mnemonic, r.slot, batch));
+  }
   if (diags.length > MAX_REPORTED) throw new AxcError([...diags.slice(0, MAX_REPORTED), diag(DIAG.moreErrors, undefined, diags.length - MAX_REPORTED)]);
   if (diags.length) throw new AxcError(diags);
-  return { inputWidth, outputWidth: Math.max(outputWidth, 0) };
+  return { inputWidth, outputWidth: Math.max(outputWidth, 0), batch: Math.max(batch, 1) };
 }

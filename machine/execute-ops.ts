@@ -4,7 +4,7 @@
 
 import { accumulateDot, addBias, applyActivationCode, decisionCut, decisionInvokes, dotBias, gate, softmaxMargin, softmaxSafeProbability } from '../ir/numerics.ts';
 import { bitsToF32 } from '../ir/float-bits.ts';
-import { indexByOpcode, slotsOf, type Mnemonic } from '../isa/table.ts';
+import { indexByOpcode, slotsOf, SKIP_CONDITIONS, type Mnemonic } from '../isa/table.ts';
 import type { Machine } from './machine.ts';
 
 /** Returned by `recv` when no sample is pending: the run loop stops there until one arrives. */
@@ -21,10 +21,25 @@ function copyWords(src: Float32Array, from: number, dst: Float32Array, to: numbe
 
 const RECV = slotsOf('recv');
 export function execRecv(m: Machine, c: Uint32Array, at: number, pc: number): number {
+  const slot = c[at + RECV.slot];
+  // A new batch waits until the host has collected the last one's results.
+  if (slot === 0 && m.filled > 0) {
+    m.batchComplete = true;
+    return BLOCKED;
+  }
   const x = m.pending;
-  if (x === null) return BLOCKED;
-  copyWords(x, 0, m.ocm, c[at + RECV.ocm], c[at + RECV.len]);
+  if (x === null) {
+    if (!m.inputEnded || slot === 0) return BLOCKED;
+    // The input ran out part way through a batch: this slot stays absent, and the batch goes on short.
+    m.received = false;
+    return pc + 1;
+  }
+  const len = c[at + RECV.len];
+  copyWords(x, 0, m.ocm, c[at + RECV.ocm], len);
+  copyWords(x, 0, m.x, slot * m.inputWidth, len);
+  m.startSample(slot);
   m.pending = null;
+  m.received = true;
   return pc + 1;
 }
 
@@ -80,18 +95,22 @@ export function execStoreOutput(m: Machine, c: Uint32Array, at: number, pc: numb
   return pc + 1;
 }
 
-/** Whether the controller goes on to the approximator: the predictor's decision, unless a path is forced. */
-function takesNpuPath(m: Machine): boolean {
-  return m.invoke === 'model' ? m.predicted : m.invoke === 'all';
+/** Records a slot's decision; returns whether the controller goes on to the approximator: the predictor's
+ *  decision, unless a path is forced. */
+function decide(m: Machine, slot: number, p: number, score: number, predicted: boolean): boolean {
+  m.p[slot] = p;
+  m.score[slot] = score;
+  m.predicted[slot] = predicted ? 1 : 0;
+  const npu = m.invoke === 'model' ? predicted : m.invoke === 'all';
+  m.npuPath[slot] = npu ? 1 : 0;
+  return npu;
 }
 
 const DECS = slotsOf('decs');
 export function execDecideSigmoid(m: Machine, c: Uint32Array, at: number, pc: number): number {
   const p = m.ocm[c[at + DECS.ocm]];
-  m.p = p;
-  m.score = p;
-  m.predicted = decisionInvokes(p, decisionCut('sigmoid', bitsToF32(c[at + DECS.threshold])));
-  return takesNpuPath(m) ? pc + 1 : c[at + DECS.target];
+  const predicted = decisionInvokes(p, decisionCut('sigmoid', bitsToF32(c[at + DECS.threshold])));
+  return decide(m, c[at + DECS.slot], p, p, predicted) ? pc + 1 : c[at + DECS.target];
 }
 
 const DECM = slotsOf('decm');
@@ -102,22 +121,42 @@ export function execDecideSoftmax(m: Machine, c: Uint32Array, at: number, pc: nu
   const safeIndex = c[at + DECM.safe];
   const safe = m.ocm[base + safeIndex];
   const other = m.ocm[base + 1 - safeIndex];
-  m.p = softmaxSafeProbability(safe, other);
-  m.score = softmaxMargin(safe, other);
-  m.predicted = decisionInvokes(m.score, decisionCut('softmax', bitsToF32(c[at + DECM.threshold])));
-  return takesNpuPath(m) ? pc + 1 : c[at + DECM.target];
+  const score = softmaxMargin(safe, other);
+  const predicted = decisionInvokes(score, decisionCut('softmax', bitsToF32(c[at + DECM.threshold])));
+  return decide(m, c[at + DECM.slot], softmaxSafeProbability(safe, other), score, predicted) ? pc + 1 : c[at + DECM.target];
 }
 
-export function execCpuFallback(m: Machine, _c: Uint32Array, _at: number, pc: number): number {
-  m.fallback = true;
+const CPU = slotsOf('cpu');
+export function execCpuFallback(m: Machine, c: Uint32Array, at: number, pc: number): number {
+  m.fallback[c[at + CPU.slot]] = 1;
   return pc + 1;
 }
 
 const SEND = slotsOf('send');
 export function execSend(m: Machine, c: Uint32Array, at: number, pc: number): number {
-  copyWords(m.ocm, c[at + SEND.ocm], m.y, 0, c[at + SEND.len]);
-  m.invoked = true;
+  const slot = c[at + SEND.slot];
+  copyWords(m.ocm, c[at + SEND.ocm], m.y, slot * m.outputWidth, c[at + SEND.len]);
+  m.invoked[slot] = 1;
   return pc + 1;
+}
+
+const SKIP = slotsOf('skip');
+const WHEN_ABSENT = SKIP_CONDITIONS.indexOf('absent');
+const WHEN_CPU = SKIP_CONDITIONS.indexOf('cpu');
+const WHEN_NPU = SKIP_CONDITIONS.indexOf('npu');
+/** The batch's guard: whether the slot's sample (or, for `none`, any sample) takes the path the code after it serves. */
+export function execSkip(m: Machine, c: Uint32Array, at: number, pc: number): number {
+  const when = c[at + SKIP.when];
+  const slot = c[at + SKIP.slot];
+  let skip: boolean;
+  if (when === WHEN_ABSENT) skip = m.present[slot] === 0;
+  else if (when === WHEN_CPU) skip = m.present[slot] === 0 || m.npuPath[slot] === 0;
+  else if (when === WHEN_NPU) skip = m.present[slot] === 0 || m.npuPath[slot] === 1;
+  else {
+    skip = true;
+    for (let s = 0; s < m.batch; s++) if (m.present[s] === 1 && m.npuPath[s] === 1) skip = false;
+  }
+  return skip ? c[at + SKIP.target] : pc + 1;
 }
 
 const JMP = slotsOf('jmp');
@@ -126,7 +165,8 @@ export function execJump(_m: Machine, c: Uint32Array, at: number): number {
 }
 
 const MAC = slotsOf('mac');
-/** Each PE: one chunk of its multiply-adds, into (or on from) its partial sum, in the order `neu` takes them. */
+/** Each PE: one chunk of its multiply-adds, into (or on from) its partial sum in the output buffer, in the
+ *  order `neu` takes them. */
 export function execMultiplyAccumulate(m: Machine, c: Uint32Array, at: number, pc: number): number {
   const tile = c[at + MAC.tile];
   const count = c[at + MAC.count];
@@ -134,20 +174,21 @@ export function execMultiplyAccumulate(m: Machine, c: Uint32Array, at: number, p
   const from = c[at + MAC.from];
   const xOff = tile * m.hw.inputBufferWords + c[at + MAC.ibuf];
   const wbWords = m.hw.weightBufferWords;
-  let p = tile * m.hw.pesPerTile + c[at + MAC.pe];
+  let o = tile * m.hw.outputBufferWords + c[at + MAC.obuf];
   let wOff = tile * m.wbPerTile + c[at + MAC.pe] * wbWords + c[at + MAC.wbuf];
   const wb = m.wb;
   const ib = m.ib;
+  const ob = m.ob;
   for (let k = 0; k < count; k++) {
-    m.ps[p] = accumulateDot(from ? m.ps[p] : 0, wb, wOff, ib, xOff, len);
-    p++;
+    ob[o] = accumulateDot(from ? ob[o] : 0, wb, wOff, ib, xOff, len);
+    o++;
     wOff += wbWords;
   }
   return pc + 1;
 }
 
 const FIN = slotsOf('fin');
-/** Each PE: bias, activation and gate on its partial sum, as `neu` ends. */
+/** Each PE: bias, activation and gate on its partial sum, as `neu` ends; the result replaces the sum. */
 export function execFinishNeurons(m: Machine, c: Uint32Array, at: number, pc: number): number {
   const tile = c[at + FIN.tile];
   const count = c[at + FIN.count];
@@ -156,10 +197,9 @@ export function execFinishNeurons(m: Machine, c: Uint32Array, at: number, pc: nu
   const cOff = tile * m.hw.inputBufferWords + c[at + FIN.cbuf];
   const oOff = tile * m.hw.outputBufferWords + c[at + FIN.obuf];
   const wbWords = m.hw.weightBufferWords;
-  const p = tile * m.hw.pesPerTile + c[at + FIN.pe];
   let bOff = tile * m.wbPerTile + c[at + FIN.pe] * wbWords + c[at + FIN.wbuf];
   for (let k = 0; k < count; k++) {
-    let h = applyActivationCode(act, addBias(m.ps[p + k], m.wb[bOff]));
+    let h = applyActivationCode(act, addBias(m.ob[oOff + k], m.wb[bOff]));
     if (ctl) h = gate(h, m.ib[cOff + k]);
     m.ob[oOff + k] = h;
     bOff += wbWords;
@@ -182,6 +222,7 @@ const EXECUTORS: { readonly [M in Mnemonic]: Executor } = {
   jmp: execJump,
   mac: execMultiplyAccumulate,
   fin: execFinishNeurons,
+  skip: execSkip,
 };
 
 /** Dispatch by opcode, derived from the ISA table; an undefined opcode halts (the loader refuses one). */

@@ -17,25 +17,42 @@ export class Machine {
   /** [tile][word], flattened. */
   readonly ib: Float32Array;
   readonly ob: Float32Array;
-  readonly y: Float32Array;
-  /** Each PE's partial-sum register, [tile][pe] flattened: a chunked neuron's sum between `mac` and `fin`. */
-  readonly ps: Float32Array;
-  readonly wbPerTile: number;
   readonly invoke: InvokeMode;
+  /** Samples the program takes at once (its recvs' sample slots); 1 for a program without batches. */
+  readonly batch: number;
+  readonly inputWidth: number;
+  readonly outputWidth: number;
 
   pc = 0;
   instructions = 0;
   /** The sample waiting for the next `recv`, or null when the program must block there. */
   pending: Float32Array | null = null;
-  /** Controller registers for the current sample. */
-  p = 1;
-  /** What the decision compared with its cut (P(x), or the softmax margin); +Infinity when none ran. */
-  score = Infinity;
-  predicted = true;
-  invoked = false;
-  fallback = false;
+  /** The host has no more samples: a recv that finds none stops the program (slot 0) or leaves its slot absent. */
+  inputEnded = false;
+  /** Whether the latest recv took a sample (the timing model charges one that found none as a step). */
+  received = false;
+  /** Samples in the batch in hand; a recv into slot 0 waits (`batchComplete`) until the host has collected them. */
+  filled = 0;
+  batchComplete = false;
 
-  constructor(hw: Hardware, dram: Float32Array, outputWidth: number, invoke: InvokeMode) {
+  /** Per sample slot, the controller's registers: */
+  /** the slot holds a sample of this batch; */
+  readonly present: Uint8Array;
+  /** its P(x), and what the decision compared with its cut (P(x), or the softmax margin; +Infinity when none ran); */
+  readonly p: Float64Array;
+  readonly score: Float64Array;
+  /** the predictor's decision, and the path taken (the decision, unless the invoke mode forces one); */
+  readonly predicted: Uint8Array;
+  readonly npuPath: Uint8Array;
+  /** H(x) was sent, or the CPU was handed the sample; */
+  readonly invoked: Uint8Array;
+  readonly fallback: Uint8Array;
+  /** [slot][word]: the sample as received, and the H(x) sent. */
+  readonly x: Float32Array;
+  readonly y: Float32Array;
+  readonly wbPerTile: number;
+
+  constructor(hw: Hardware, dram: Float32Array, widths: { input: number; output: number; batch: number }, invoke: InvokeMode) {
     this.hw = hw;
     this.invoke = invoke;
     this.ocm = new Float32Array(hw.onChipMemoryWords);
@@ -44,15 +61,37 @@ export class Machine {
     this.wb = new Float32Array(hw.tiles * this.wbPerTile);
     this.ib = new Float32Array(hw.tiles * hw.inputBufferWords);
     this.ob = new Float32Array(hw.tiles * hw.outputBufferWords);
-    this.y = new Float32Array(outputWidth);
-    this.ps = new Float32Array(hw.tiles * hw.pesPerTile);
+    this.batch = widths.batch;
+    this.inputWidth = widths.input;
+    this.outputWidth = widths.output;
+    const b = widths.batch;
+    this.present = new Uint8Array(b);
+    this.p = new Float64Array(b);
+    this.score = new Float64Array(b);
+    this.predicted = new Uint8Array(b);
+    this.npuPath = new Uint8Array(b);
+    this.invoked = new Uint8Array(b);
+    this.fallback = new Uint8Array(b);
+    this.x = new Float32Array(b * widths.input);
+    this.y = new Float32Array(b * widths.output);
   }
 
-  resetSampleRegisters(): void {
-    this.p = 1;
-    this.score = Infinity;
-    this.predicted = true;
-    this.invoked = false;
-    this.fallback = false;
+  /** A sample enters `slot`: its registers start as for a sample no decision has judged (it goes to the NPU). */
+  startSample(slot: number): void {
+    this.present[slot] = 1;
+    this.p[slot] = 1;
+    this.score[slot] = Infinity;
+    this.predicted[slot] = 1;
+    this.npuPath[slot] = 1;
+    this.invoked[slot] = 0;
+    this.fallback[slot] = 0;
+    this.filled++;
+  }
+
+  /** The host has collected the batch: every slot is free for the next. */
+  clearBatch(): void {
+    this.present.fill(0);
+    this.filled = 0;
+    this.batchComplete = false;
   }
 }

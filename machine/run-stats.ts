@@ -9,9 +9,13 @@ export class RunStats {
   end = 0;
   /** Cycles before the first sample's recv issues. */
   setupCycles = 0;
-  /** Issue cycle of the current sample's recv (-1 before the first sample and after close). */
+  /** Issue cycle of the current batch's first recv (-1 before the first sample and after close). */
   sampleStart = -1;
-  /** Histogram of per-sample cycles (recv to next recv; the last sample to the end of the run): a few
+  /** Samples in the current batch so far. */
+  private inBatch = 0;
+  /** Histogram of per-sample cycles (a batch's first recv to the next batch's, the last batch to the end of the
+   *  run, shared evenly among the batch's samples, the first few taking a cycle more, so that they sum to the
+   *  batch's; a batch of one is its sample): a few
    *  distinct values, so memory stays flat. The latest value's count is held apart (`runValue`, `runCount`)
    *  until the value changes, since in a steady state it repeats: see `sampleHistogram`. */
   private readonly sampleCycles = new Map<number, number>();
@@ -30,19 +34,33 @@ export class RunStats {
     this.lastStage = stage;
   }
 
-  /** A recv issued at t: the previous sample (if any) ends there, and a new one starts. */
-  startSample(t: number): void {
+  /** A batch's first recv issued at t: the previous batch (if any) ends there, and a new one starts. */
+  startBatch(t: number): void {
     if (this.sampleStart < 0) this.setupCycles = t;
-    else this.countSample(t - this.sampleStart);
+    else this.countBatch(t - this.sampleStart);
     this.sampleStart = t;
+    this.inBatch = 0;
+  }
+
+  /** A recv took a sample into the current batch. */
+  addSample(): void {
+    this.inBatch++;
   }
 
   /** Ends the run: charges the tail, from the last issue to the last completion, to the last stage, and
    *  closes the last sample. */
   close(): void {
     this.issue(Math.max(this.end, this.lastIssue), this.lastStage);
-    if (this.sampleStart >= 0) this.countSample(this.end - this.sampleStart);
+    if (this.sampleStart >= 0) this.countBatch(this.end - this.sampleStart);
     this.sampleStart = -1;
+  }
+
+  private countBatch(cycles: number): void {
+    const n = this.inBatch;
+    if (n <= 1) return this.countSample(cycles);
+    const share = Math.floor(cycles / n);
+    const more = cycles - share * n;
+    for (let i = 0; i < n; i++) this.countSample(i < more ? share + 1 : share);
   }
 
   private countSample(cycles: number): void {

@@ -1,5 +1,5 @@
 // The simulator: loads a binary (decode once, verify against its hardware), then runs the instruction stream
-// sample by sample, telling the timing model it was handed (if any) of each instruction it executes. State
+// batch by batch (a batch of one for most programs), telling the timing model it was handed (if any) of each instruction it executes. State
 // is fixed-size, so memory stays flat however many samples run.
 
 import { DIAG } from '../diagnostics/catalog.ts';
@@ -27,7 +27,7 @@ export interface SimulatorOptions {
   maxInstructionsPerSample?: number;
 }
 
-/** What one sample did. The arrays are views into machine state, valid until the next sample. */
+/** What one sample did. The arrays are views into machine state, valid until the next `push`, `end` or `runSample`. */
 export interface SampleResult {
   p: number;
   /** What the controller compared with the decision's cut (ir/numerics.ts): P(x) for `decs`, the safe
@@ -39,8 +39,13 @@ export interface SampleResult {
   invoked: boolean;
   /** The controller handed the sample to the CPU. */
   fallback: boolean;
+  /** The sample as the machine received it, and the batch slot it ran in (its regions are slot 0's + slot ×
+   *  the binary's slot stride: `name` for slot 0, `name.sS` for slot S in the binary's regions). */
+  x: Float32Array;
+  slot: number;
   y: Float32Array;
   ocm: Float32Array;
+  /** Instructions executed from the push that completed the sample's batch (its own, for a batch of one). */
   instructions: number;
 }
 
@@ -50,36 +55,61 @@ export class Simulator {
   readonly timing: TimingModel | null;
   readonly inputWidth: number;
   readonly outputWidth: number;
+  /** Samples the program takes at once; results come out a batch at a time (`push`, `end`). */
+  readonly batch: number;
   /** CPU cycles of one exact evaluation: the model's (or its benchmark's), else the hardware default. */
   readonly cpuCyclesPerEvaluation: number;
   readonly cpuCostSource: CpuCostSource;
+  /** results[0 .. ready): the samples the latest `push` or `end` completed, in the order they were pushed. */
+  readonly results: readonly SampleResult[];
+  ready = 0;
   private readonly code: Uint32Array;
   private readonly budget: number;
   private halted = false;
-  private readonly result: SampleResult;
+  private ended = false;
+  /** One result record per slot, updated in place when its batch completes. */
+  private readonly slotResults: SampleResult[];
+  private readonly out: SampleResult[];
+  private sinceCollect = 0;
 
   constructor(binary: Binary, opts: SimulatorOptions = {}) {
     this.binary = binary;
     // The loader's checks, for binaries handed over in-process as well as those read from disk.
-    const { program, inputWidth, outputWidth } = checkBinary(binary);
+    const { program, inputWidth, outputWidth, batch } = checkBinary(binary);
     this.inputWidth = inputWidth;
     this.outputWidth = outputWidth;
+    this.batch = batch;
     this.code = flattenProgram(program);
     const cost = cpuCostOf(binary);
     this.cpuCyclesPerEvaluation = cost.cycles;
     this.cpuCostSource = cost.source;
-    this.machine = new Machine(binary.hardware, binary.dram, this.outputWidth, opts.invoke ?? 'model');
+    const m = new Machine(binary.hardware, binary.dram, { input: inputWidth, output: outputWidth, batch }, opts.invoke ?? 'model');
+    this.machine = m;
     this.timing = opts.timing ?? null;
     // A timing model for other hardware or another CPU cost would time a different machine than this one runs.
     if (this.timing && (this.timing.hw !== binary.hardware || this.timing.cpuClockCycles !== cost.cycles))
       throw new Error('the timing model handed to the Simulator was not made for this binary (use timingFor(binary))');
     this.budget = opts.maxInstructionsPerSample ?? 50_000_000;
-    this.result = { p: 1, score: Infinity, predicted: true, invoked: false, fallback: false, y: this.machine.y, ocm: this.machine.ocm, instructions: 0 };
+    this.slotResults = Array.from({ length: batch }, (_, s) => ({
+      p: 1,
+      score: Infinity,
+      predicted: true,
+      invoked: false,
+      fallback: false,
+      x: m.x.subarray(s * inputWidth, (s + 1) * inputWidth),
+      slot: s,
+      y: m.y.subarray(s * outputWidth, (s + 1) * outputWidth),
+      ocm: m.ocm,
+      instructions: 0,
+    }));
+    this.out = new Array(batch);
+    this.results = this.out;
     this.run(); // the setup stage: runs until the first recv blocks
+    this.sinceCollect = 0;
   }
 
-  /** Executes until `recv` blocks for want of a sample, or the program halts. Returns instructions executed. */
-  private run(): number {
+  /** Executes until `recv` blocks (for want of a sample, or with a batch to collect), or the program halts. */
+  private run(): void {
     const m = this.machine;
     const code = this.code;
     const timing = this.timing;
@@ -90,7 +120,7 @@ export class Simulator {
       const op = code[at];
       const next = DISPATCH[op](m, code, at, pc);
       if (next === BLOCKED) break;
-      if (timing !== null) TIMING_RULES[op](timing, code, at);
+      if (timing !== null) TIMING_RULES[op](timing, code, at, m);
       n++;
       if (next === HALTED) {
         this.halted = true;
@@ -101,7 +131,40 @@ export class Simulator {
     }
     m.pc = pc;
     m.instructions += n;
-    return n;
+    this.sinceCollect += n;
+  }
+
+  /** Runs on from a block, collecting each batch that completes, until the machine needs what the host has
+   *  not given (a sample, or the end of the input) or halts. */
+  private advance(): void {
+    const m = this.machine;
+    this.ready = 0;
+    for (;;) {
+      this.run();
+      if (m.batchComplete || (this.halted && m.filled > 0)) {
+        this.collect();
+        if (!this.halted) continue;
+      }
+      return;
+    }
+  }
+
+  /** The batch in hand is done: its samples' results, in slot order, become results[ready ..]. */
+  private collect(): void {
+    const m = this.machine;
+    for (let s = 0; s < m.batch; s++) {
+      if (m.present[s] === 0) continue;
+      const r = this.slotResults[s];
+      r.p = m.p[s];
+      r.score = m.score[s];
+      r.predicted = m.predicted[s] === 1;
+      r.invoked = m.invoked[s] === 1;
+      r.fallback = m.fallback[s] === 1;
+      r.instructions = this.sinceCollect;
+      this.out[this.ready++] = r;
+    }
+    this.sinceCollect = 0;
+    m.clearBatch();
   }
 
   /** Ends the run for the timing model: the last sample's cycles and the tail of the run are counted. */
@@ -113,21 +176,44 @@ export class Simulator {
     return this.halted;
   }
 
-  runSample(x: Float32Array): SampleResult {
+  /** Hands the machine one sample and runs as far as it can; returns how many results completed (`results`):
+   *  none while a batch is filling, then the batch. */
+  push(x: Float32Array): number {
     if (x.length !== this.inputWidth) fail(DIAG.inputWidth, undefined, x.length, this.inputWidth);
     const m = this.machine;
-    if (this.halted) fail(DIAG.haltedBeforeSample, undefined, m.pc);
-    m.resetSampleRegisters();
+    if (this.halted || this.ended) fail(DIAG.haltedBeforeSample, undefined, m.pc);
     m.pending = x;
-    const n = this.run();
+    this.advance();
     if (m.pending !== null) fail(DIAG.haltedBeforeSample, undefined, m.pc);
-    const r = this.result;
-    r.p = m.p;
-    r.score = m.score;
-    r.predicted = m.predicted;
-    r.invoked = m.invoked;
-    r.fallback = m.fallback;
-    r.instructions = n;
-    return r;
+    return this.ready;
+  }
+
+  /** No more samples: the machine finishes the batch in hand (short); returns how many results completed. */
+  end(): number {
+    if (this.ended) return (this.ready = 0);
+    this.ended = true;
+    this.machine.inputEnded = true;
+    if (this.halted) return (this.ready = 0);
+    this.advance();
+    return this.ready;
+  }
+
+  /** Runs every sample of `xs`, then ends the input; `each` is handed every result in input order, with its
+   *  index. Returns the number of samples. */
+  runAll(xs: Iterable<Float32Array>, each: (r: SampleResult, index: number) => void): number {
+    let n = 0;
+    const take = (k: number) => {
+      for (let i = 0; i < k; i++) each(this.results[i], n++);
+    };
+    for (const x of xs) take(this.push(x));
+    take(this.end());
+    return n;
+  }
+
+  /** One sample through a program that takes one at a time (a batch of one): its result. */
+  runSample(x: Float32Array): SampleResult {
+    if (this.batch !== 1) throw new Error(`runSample: this program takes batches of ${this.batch}; use push and end`);
+    if (this.push(x) !== 1) fail(DIAG.haltedBeforeSample, undefined, this.machine.pc);
+    return this.results[0];
   }
 }

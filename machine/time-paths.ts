@@ -14,22 +14,24 @@ export interface PathCycles {
   cpuSample: number;
 }
 
-/** Runs two samples down each path and times the second, after the setup stage. Timing depends only on the
- *  path a sample takes, not its values, so zeros will do. */
+/** Runs two batches down each path and times the second, after the setup stage, per sample. Timing depends
+ *  only on the path a sample takes, not its values, so zeros will do. */
 export function timeSamplePaths(bin: Binary): PathCycles {
   const x = new Float32Array(bin.meta.inputWidth);
   const cycles: PathCycles = { setup: 0, npuSample: 0, cpuSample: 0 };
   for (const invoke of ['all', 'none'] as const) {
     const timing = timingFor(bin);
     const sim = new Simulator(bin, { invoke, timing });
-    sim.runSample(x);
-    sim.runSample(x);
+    for (let i = 0; i < sim.batch; i++) sim.push(x);
+    for (let i = 0; i < sim.batch; i++) sim.push(x);
     const start = timing.sampleStart;
+    sim.end();
     sim.close();
     const summary = timing.summary();
     cycles.setup = summary.setupCycles;
-    if (invoke === 'all') cycles.npuSample = summary.cycles - start;
-    else cycles.cpuSample = summary.cycles - start;
+    const perSample = (summary.cycles - start) / sim.batch;
+    if (invoke === 'all') cycles.npuSample = perSample;
+    else cycles.cpuSample = perSample;
   }
   return cycles;
 }

@@ -6,19 +6,25 @@ import { ACT_LINEAR, ACT_RELU } from '../ir/numerics.ts';
 import { indexByOpcode, slotsOf, STAGE_SLOT, type Mnemonic } from '../isa/table.ts';
 import { ACTION } from './actions.ts';
 import { latest, latest2, raiseAll, setAll } from './scoreboard.ts';
+import type { Machine } from './machine.ts';
 import type { TimingModel } from './timing-model.ts';
 
-export type TimingRule = (tm: TimingModel, c: Uint32Array, at: number) => void;
+/** A rule reads the instruction's operands; the machine it is handed only for what the operands cannot say
+ *  (whether a recv found a sample). */
+export type TimingRule = (tm: TimingModel, c: Uint32Array, at: number, m: Machine) => void;
 
 const RECV = slotsOf('recv');
-function timeRecv(tm: TimingModel, c: Uint32Array, at: number): void {
+/** A recv that finds the input exhausted, part way through a batch, only takes its issue slot. */
+function timeRecv(tm: TimingModel, c: Uint32Array, at: number, m: Machine): void {
+  if (!m.received) return timeStep(tm, c, at);
   const stage = c[at + STAGE_SLOT];
   const ocm = c[at + RECV.ocm];
   const len = c[at + RECV.len];
   const b = tm.board;
   const port = tm.bus.cpuRequester;
   const t = latest2(b.ocmReadDone, ocm, b.ocmReady, ocm, len, tm.ready(stage, b.portFree[port]));
-  tm.stats.startSample(t);
+  if (c[at + RECV.slot] === 0) tm.stats.startBatch(t);
+  tm.stats.addSample();
   const end = tm.transfer(port, t, t, len, tm.latency.onChipMemoryCycles, stage, 'recv');
   setAll(b.ocmReady, ocm, len, end);
   tm.actions[ACTION.onChipMemoryWord] += len;
@@ -159,14 +165,21 @@ function timeMultiplyAccumulate(tm: TimingModel, c: Uint32Array, at: number): vo
   const len = c[at + MAC.len];
   const p = tile * tm.pesPerTile + pe;
   const x = tile * tm.ibWords + c[at + MAC.ibuf];
+  const ob = tile * tm.obWords + c[at + MAC.obuf];
+  const from = c[at + MAC.from];
   const b = tm.board;
   let t = latest2(b.peFree, p, b.wbReady, p, count, tm.ready(stage, 0));
   t = latest(b.ibReady, x, len, t);
+  // The partial sums: read back when continuing, and written in place (after any store still reading them).
+  t = from ? latest2(b.obReady, ob, b.obReadDone, ob, count, t) : latest(b.obReadDone, ob, count, t);
   tm.issue(t, stage);
+  if (from) tm.actions[ACTION.outputBufferWord] += count;
+  tm.actions[ACTION.outputBufferWord] += count;
   const duration = tm.latency.bufferCycles + accumulate(tm, count, len);
   const end = t + duration;
   setAll(b.peFree, p, count, end);
   raiseAll(b.ibReadDone, x, len, end);
+  setAll(b.obReady, ob, count, end);
   tm.stats.peBusyCycles += count * duration;
   if (tm.trace) tm.trace.event('mac', 'tile', tile, t, end, stage, { pes: `${pe}..${pe + count - 1}`, chunk: len });
   tm.complete(t + 1, end, stage);
@@ -185,8 +198,10 @@ function timeFinishNeurons(tm: TimingModel, c: Uint32Array, at: number): void {
   const b = tm.board;
   let t = latest2(b.peFree, p, b.wbReady, p, count, tm.ready(stage, 0));
   if (ctl) t = latest(b.ibReady, cv, count, t);
-  t = latest(b.obReadDone, ob, count, t);
+  // The partial sums are read in place, then overwritten by the results.
+  t = latest2(b.obReady, ob, b.obReadDone, ob, count, t);
   tm.issue(t, stage);
+  tm.actions[ACTION.outputBufferWord] += count;
   const duration = tm.latency.bufferCycles + finish(tm, count, c[at + FIN.act], ctl);
   const end = t + duration;
   setAll(b.peFree, p, count, end);
@@ -260,6 +275,7 @@ const RULES: { readonly [M in Mnemonic]: TimingRule } = {
   jmp: timeStep,
   mac: timeMultiplyAccumulate,
   fin: timeFinishNeurons,
+  skip: timeStep,
 };
 
 /** Timing rules by opcode, checked against the ISA table in both directions when this module loads. */

@@ -77,29 +77,21 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
   let invoked = 0;
   let fallbacks = 0;
   let nonFinite = 0;
-  // The traced sample before this one, closed when the next recv fixes its end.
-  let open: { index: number; start: number; path: 'npu' | 'cpu' } | null = null;
-  // As `for await (const x of samples)`, but a sample the reader already has in hand is taken without an
-  // await (read-samples.ts TAKE_BUFFERED): one promise per chunk of the file rather than one per sample.
-  const it = Symbol.asyncIterator in samples ? samples[Symbol.asyncIterator]() : samples[Symbol.iterator]();
-  const takeBuffered = (it as SampleGenerator)[TAKE_BUFFERED];
-  let finished = false;
-  try {
-    for (;;) {
-      let x = takeBuffered ? takeBuffered() : null;
-      if (x === null) {
-        const next = await it.next();
-        if (next.done) break;
-        x = next.value;
-      }
-      const traced = tr !== undefined && n >= tr.from && n < tr.to;
-      if (tr) timing.trace = traced ? tr.sink : null;
-      const r = sim.runSample(x);
-      if (open) {
-        tr!.sink.sample(open.index, open.start, timing.sampleStart, open.path);
-        open = null;
-      }
-      if (traced) open = { index: n, start: timing.sampleStart, path: r.invoked ? 'npu' : 'cpu' };
+  // Traced samples whose results are in, closed when the next batch's first recv fixes their end.
+  let open: { index: number; start: number; path: 'npu' | 'cpu' }[] = [];
+  const closeOpen = (end: number) => {
+    for (const o of open) tr!.sink.sample(o.index, o.start, end, o.path);
+    open = [];
+  };
+  /** The k results the latest push or end completed (a batch; one sample for most programs), in input order. */
+  const settle = async (k: number): Promise<void> => {
+    if (k === 0) return;
+    if (open.length) closeOpen(timing.sampleStart);
+    const shadowReady = shadow ? (shadow.ready === k ? shadow.results : null) : null;
+    for (let i = 0; i < k; i++) {
+      const r = sim.results[i];
+      const x = r.x;
+      if (tr !== undefined && n >= tr.from && n < tr.to) open.push({ index: n, start: timing.sampleStart, path: r.invoked ? 'npu' : 'cpu' });
       n++;
       if (r.predicted) predicted++;
       // r.y is a view into machine state: scanned in place, nothing allocated per sample.
@@ -112,7 +104,7 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
       let judged = '';
       if (ref) {
         const y = await ref.rows.next(x);
-        const h = r.invoked ? r.y : shadow!.runSample(x).y;
+        const h = r.invoked ? r.y : shadowReady![i].y;
         const q = sampleQuality(ref.quality, h, 0, y, 0, y.length);
         tally!.add(q.error, q.safe, r.predicted, r.invoked, finite);
         judged = `,${q.error},${q.safe ? 1 : 0}`;
@@ -144,6 +136,29 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
       }
       if (opts.onProgress && (n & 1023) === 0) opts.onProgress(n);
     }
+  };
+  // As `for await (const x of samples)`, but a sample the reader already has in hand is taken without an
+  // await (read-samples.ts TAKE_BUFFERED): one promise per chunk of the file rather than one per sample.
+  const it = Symbol.asyncIterator in samples ? samples[Symbol.asyncIterator]() : samples[Symbol.iterator]();
+  const takeBuffered = (it as SampleGenerator)[TAKE_BUFFERED];
+  let finished = false;
+  let pushed = 0;
+  try {
+    for (;;) {
+      let x = takeBuffered ? takeBuffered() : null;
+      if (x === null) {
+        const next = await it.next();
+        if (next.done) break;
+        x = next.value;
+      }
+      // The trace follows the sample being pushed: a batch runs on the push of its last sample.
+      if (tr) timing.trace = pushed >= tr.from && pushed < tr.to ? tr.sink : null;
+      pushed++;
+      shadow?.push(x);
+      await settle(sim.push(x));
+    }
+    shadow?.end();
+    await settle(sim.end());
     finished = true;
   } finally {
     // Leaving early (an error) closes the samples, as for await does.
@@ -152,7 +167,7 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
   await ref?.rows.finish(n);
   sim.close();
   const summary = timing.summary();
-  if (open) tr!.sink.sample(open.index, open.start, summary.cycles, open.path);
+  if (open.length) closeOpen(summary.cycles);
   const quality = tally ? tally.summary(ref!.rows.name) : null;
   return buildReport(binary, sim, summary, { samples: n, predicted, invoked, fallbacks, nonFinite, setupInstructions, invoke }, quality);
 }

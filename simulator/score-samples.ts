@@ -31,15 +31,19 @@ export async function scoreSamples(binary: Binary, samples: AsyncIterable<Float3
   const scores = new Column();
   const errors = new Column();
   const safe = new Column();
-  for await (const x of samples) {
-    const r = sim.runSample(x);
-    const y = await reference.rows.next(x);
-    const q = sampleQuality(reference.quality, r.y, 0, y, 0, y.length);
-    scores.push(r.score);
-    errors.push(q.error);
-    safe.push(q.safe ? 1 : 0);
-    if (onProgress && (scores.length & 1023) === 0) onProgress(scores.length);
-  }
+  const take = async (k: number) => {
+    for (let i = 0; i < k; i++) {
+      const r = sim.results[i];
+      const y = await reference.rows.next(r.x);
+      const q = sampleQuality(reference.quality, r.y, 0, y, 0, y.length);
+      scores.push(r.score);
+      errors.push(q.error);
+      safe.push(q.safe ? 1 : 0);
+      if (onProgress && (scores.length & 1023) === 0) onProgress(scores.length);
+    }
+  };
+  for await (const x of samples) await take(sim.push(x));
+  await take(sim.end());
   await reference.rows.finish(scores.length);
   return { scores: scores.values(), errors: errors.values(), safe: Uint8Array.from(safe.values()) };
 }

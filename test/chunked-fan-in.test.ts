@@ -15,6 +15,7 @@ import { decodeProgram } from '../isa/encoding.ts';
 import { opcodeOf } from '../isa/table.ts';
 import { Simulator } from '../machine/simulator.ts';
 import { buildModel, modelShapesUpTo, randomInput } from './support/random-model.ts';
+import { lockstep } from './support/lockstep.ts';
 
 /** One tile of two PEs with 32-word buffers: most layers of the models below do not fit it whole. */
 const CRAMPED = HardwareSchema.parse({ name: 'cramped', tiles: 1, pesPerTile: 2, weightBufferWords: 32, inputBufferWords: 32, outputBufferWords: 4 });
@@ -42,16 +43,15 @@ test('models wider than the buffers compile in fan-in chunks and equal the refer
         const byModel = new Simulator(bin);
         const forced = new Simulator(bin, { invoke: 'all' });
         const rng = new SeededRandom(inputSeed);
-        for (let s = 0; s < 4; s++) {
-          const x = randomInput(rng, model.inputWidth);
-          const e = interpretModel(model, x);
-          const r = byModel.runSample(x);
+        const xs = Array.from({ length: 4 }, () => randomInput(rng, model.inputWidth));
+        lockstep([byModel, forced], xs, ([r, all], i) => {
+          const e = interpretModel(model, xs[i]);
           assert.equal(f32Bits(r.p), f32Bits(e.p), `P(x) on ${hardware.name}`);
           assert.equal(r.predicted, e.invoke, `decision on ${hardware.name}`);
           if (e.invoke) assert.deepEqual(bits(r.y), bits(e.y), `H(x) on ${hardware.name}`);
-          assert.deepEqual(bits(forced.runSample(x).y), bits(e.y), `H(x) under --invoke all on ${hardware.name}`);
+          assert.deepEqual(bits(all.y), bits(e.y), `H(x) under --invoke all on ${hardware.name}`);
           samples++;
-        }
+        });
       }
     }),
     { seed: 1111, numRuns: 80 },

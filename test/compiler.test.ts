@@ -2,6 +2,7 @@
 // the refusal of a static schedule that cannot fit, allocation limits, and IR dumps after every pass.
 
 import test from 'ava';
+import { batchSamples } from '../compiler/batch-samples.ts';
 import { allocateMemory } from '../compiler/allocate-memory.ts';
 import { emitProgram } from '../compiler/emit-program.ts';
 import { estimateStaticCycles } from '../compiler/estimate-cycles.ts';
@@ -164,7 +165,7 @@ test('a static placement is timed on the tiles it uses, with the cycles the whol
   for (const name of ['sobel', 'jpeg', 'inversek2j', 'single-control']) {
     const f = fuseControlVectors(example(name));
     const s = scheduleNeurons(f, hw, 'static');
-    const full = timeSamplePaths(emitProgram(allocateMemory(s, hw), hw));
+    const full = timeSamplePaths(emitProgram(allocateMemory(batchSamples(s, hw, undefined), hw), hw));
     t.deepEqual(estimateStaticCycles(f, hw, s.chunks, s.peakWeightWords), full, name);
   }
 });

@@ -63,7 +63,7 @@ function programFor(c: Case, w: Float32Array[], bias: Float32Array): string {
     }
     lines.push(`  ldi t0, @0, m${start}, ${end - start}`);
     lines.push(`  ldw t0, p0, ${c.count}, @0, d${dram}, ${row}`);
-    lines.push(`  mac t0, p0, ${c.count}, @0, ${end - start}, @0, ${i === 0 ? 0 : 1}`);
+    lines.push(`  mac t0, p0, ${c.count}, @0, ${end - start}, @0, ${i === 0 ? 0 : 1}, @0`);
     if (last) lines.push(`  fin t0, p0, ${c.count}, @${end - start}, ${ACTIVATIONS[c.act]}, ${c.ctl ? 1 : 0}, @${c.ctl ? cbuf : 0}, @0`);
     start = end;
   });
@@ -110,12 +110,13 @@ test('mac over any chunking, then fin, equals the whole neuron of the reference 
 
 test('the loader refuses a mac or fin whose operands leave the buffers, naming the instruction', (t) => {
   const bad = [
-    ['  mac t0, p0, 5, @0, 4, @0, 0', /PEs \[0, 5\) exceed the tile's 4/],
-    ['  mac t0, p0, 1, @0, 33, @0, 0', /input-buffer range \[0, 33\) exceeds the 32-word input buffer/],
-    ['  mac t0, p0, 1, @0, 4, @30, 1', /weight-buffer range \[30, 34\) exceeds the 32-word weight buffer/],
+    ['  mac t0, p0, 5, @0, 4, @0, 0, @0', /PEs \[0, 5\) exceed the tile's 4/],
+    ['  mac t0, p0, 1, @0, 33, @0, 0, @0', /input-buffer range \[0, 33\) exceeds the 32-word input buffer/],
+    ['  mac t0, p0, 1, @0, 4, @30, 1, @0', /weight-buffer range \[30, 34\) exceeds the 32-word weight buffer/],
     ['  fin t0, p0, 1, @32, relu, 0, @0, @0', /bias address \[32, 33\) exceeds the 32-word weight buffer/],
     ['  fin t0, p0, 2, @0, relu, 1, @31, @0', /control slice \[31, 33\) exceeds the 32-word input buffer/],
     ['  fin t0, p1, 2, @0, tanh, 0, @0, @7', /output-buffer range \[7, 9\) exceeds the 8-word output buffer/],
+    ['  mac t0, p0, 2, @0, 4, @0, 1, @7', /output-buffer range \[7, 9\) exceeds the 8-word output buffer/],
   ] as const;
   for (const [line, message] of bad) {
     const e = t.throws(() => assemble(`top: recv m0, 4\n${line}\n  jmp top\n`, 'bad.s', HW));

@@ -20,7 +20,7 @@ import { packBinary, unpackBinary, type Binary } from '../isa/container.ts';
 import { decodeProgram, encodeProgram, type Instruction } from '../isa/encoding.ts';
 import { disassemble } from '../isa/disassemble.ts';
 import { MAX_DRAM_IMAGE_WORDS } from '../arch/limits.ts';
-import { opcodeOf, OP_LAYOUTS, STAGE_NAMES, type FieldLayout } from '../isa/table.ts';
+import { opcodeOf, OP_LAYOUTS, SKIP_CONDITIONS, STAGE_NAMES, type FieldLayout } from '../isa/table.ts';
 import { buildReport } from '../simulator/report.ts';
 import { Simulator } from '../machine/simulator.ts';
 import { timingFor } from '../machine/timing-model.ts';
@@ -278,6 +278,11 @@ function operandText(fd: FieldLayout, lines: number): fc.Arbitrary<string> {
       return mostly(4, 12).map((v) => `d${v}`);
     case 'act':
       return fc.constantFrom(...ACTIVATIONS);
+    case 'when':
+      return fc.constantFrom(...SKIP_CONDITIONS);
+    case 'slot':
+      // Mostly slot 0, which every program's recv fills; sometimes one no recv fills.
+      return mostly(0, 2).map((v) => `s${v}`);
     case 'f32':
       return fc.constantFrom('0.5', '0', '-1', '1e30');
     case 'label':
