@@ -10,14 +10,17 @@ import type { AllocatedModel, BatchedModel } from './lowered-ir.ts';
 import { biasApart, fanInChunks } from './fan-in-chunks.ts';
 
 export function allocateMemory(s: BatchedModel, hw: Hardware): AllocatedModel {
+  // A neuron computed at once reads its control slice beside its inputs; one summed in chunks reads it in
+  // `fin`, after the last chunk's inputs are spent, so it is loaded over them at @0.
   const controlSlot: number[] = [];
   s.ops.forEach((op, i) => {
     const widestPiece = Math.max(...s.chunks[i].flatMap((c) => c.pieces.map((p) => p.count)));
-    const inputs = s.fanInChunk[i] ?? op.fanIn;
-    const need = inputs + (op.control ? widestPiece : 0);
+    const chunk = s.fanInChunk[i];
+    const controls = op.control ? widestPiece : 0;
+    const need = chunk === null ? op.fanIn + controls : Math.max(chunk, controls);
     if (need > hw.inputBufferWords)
-      fail(DIAG.inputBufferTooSmall, op.loc, op.name, need, inputs, op.control ? widestPiece : null, hw.inputBufferWords);
-    controlSlot.push(inputs);
+      fail(DIAG.inputBufferTooSmall, op.loc, op.name, need, chunk ?? op.fanIn, op.control ? widestPiece : null, hw.inputBufferWords);
+    controlSlot.push(chunk === null ? op.fanIn : 0);
   });
 
   const dramBase: number[] = [];

@@ -17,7 +17,7 @@ export const DEFAULT_BATCH_CAP = 32;
 
 /** The program a batch loop may grow to by default: it is unrolled over the batch's samples, so a model that
  *  needs many instructions per sample (a small NPU, wide layers) takes a smaller batch. */
-export const DEFAULT_PROGRAM_BUDGET = 1 << 16;
+export const DEFAULT_PROGRAM_BUDGET = 1 << 14;
 
 /**
  * About how many instructions each sample adds to a batch loop (compiler/emit-batch.ts): per piece of each

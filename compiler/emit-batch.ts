@@ -43,7 +43,9 @@ function emitBatchedOp(e: Emitter, a: AllocatedModel, i: number, when: SkipCondi
   const inputLen = ranges[0].end - ranges[0].start;
   // Dynamic pieces start at PE 0 of their tile; the widest sets the output-buffer lane.
   const width = Math.max(...a.chunks[i].flatMap((c) => c.pieces.map((p) => p.count)));
-  const span = inputLen + (op.control ? width : 0);
+  // A neuron computed at once reads its control slice beside its inputs; one summed in chunks, in `fin`, over them.
+  const controls = op.control ? width : 0;
+  const span = chunkWords === null ? inputLen + controls : Math.max(inputLen, controls);
   const ibLanes = Math.max(1, Math.min(B, Math.floor(hw.inputBufferWords / span)));
   const obLanes = Math.max(1, Math.min(B, Math.floor(hw.outputBufferWords / width)));
   const ctl = op.control ? 1 : 0;
@@ -111,8 +113,8 @@ function emitBatchedOp(e: Emitter, a: AllocatedModel, i: number, when: SkipCondi
         const lane = (b % ibLanes) * span;
         e.guarded(guard(b, compute), () => {
           for (const p of chunk.pieces) {
-            if (op.control) loadControl(p.tile, b, lane + inputLen, p.first, p.count);
-            e.emit('fin', compute, { tile: p.tile, pe: p.pe, count: p.count, wbuf: p.wbuf + biasAt, act, ctl, cbuf: op.control ? lane + inputLen : 0, obuf: (b - b0) * width + p.pe }, op.loc);
+            if (op.control) loadControl(p.tile, b, lane, p.first, p.count);
+            e.emit('fin', compute, { tile: p.tile, pe: p.pe, count: p.count, wbuf: p.wbuf + biasAt, act, ctl, cbuf: op.control ? lane : 0, obuf: (b - b0) * width + p.pe }, op.loc);
           }
         });
         deferStores(b, b - b0, chunk.pieces);

@@ -27,12 +27,13 @@ function emitChunkedOp(e: Emitter, a: AllocatedModel, i: number, chunkWords: num
   const ctl = op.control ? 1 : 0;
   const cbuf = op.control ? a.controlSlot[i] : 0;
   for (const chunk of a.chunks[i]) {
-    if (op.control) for (const p of chunk.pieces) e.emit('ldi', compute, { tile: p.tile, ibuf: cbuf, ocm: op.control.addr + p.first, len: p.count }, op.loc);
     let dram = a.dramBase[i];
     ranges.forEach(({ start, end }, c) => {
       const row = end - start + (c === ranges.length - 1 && !apart ? 1 : 0);
       for (const p of chunk.pieces) {
         e.loadInput(op, p.tile, compute, start, end);
+        // The partial sums take the output-buffer words a store may still be waiting to read.
+        if (c === 0) e.flushStores(p.tile, p.pe, p.pe + p.count);
         e.emit('ldw', compute, { tile: p.tile, pe: p.pe, count: p.count, wbuf: p.wbuf, dram: dram + p.first * row, row }, op.loc);
         e.emit('mac', compute, { tile: p.tile, pe: p.pe, count: p.count, ibuf: 0, len: end - start, wbuf: p.wbuf, from: c === 0 ? 0 : 1, obuf: p.pe }, op.loc);
       }
@@ -40,6 +41,8 @@ function emitChunkedOp(e: Emitter, a: AllocatedModel, i: number, chunkWords: num
     });
     for (const p of chunk.pieces) {
       if (apart) e.emit('ldw', compute, { tile: p.tile, pe: p.pe, count: p.count, wbuf: p.wbuf, dram: dram + p.first, row: 1 }, op.loc);
+      // The control slice goes over the spent inputs (compiler/allocate-memory.ts).
+      if (op.control) e.loadControl(p.tile, cbuf, op.control.addr + p.first, p.count, compute, op.loc);
       e.flushStores(p.tile, p.pe, p.pe + p.count);
       e.emit('fin', compute, { tile: p.tile, pe: p.pe, count: p.count, wbuf: p.wbuf + biasAt, act: activationCode(op.activation), ctl, cbuf, obuf: p.pe }, op.loc);
     }

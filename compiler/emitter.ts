@@ -51,6 +51,11 @@ export class Emitter {
     this.emit('ldi', stage, { tile, ibuf: 0, ocm: op.input.addr + start, len: end - start }, op.loc);
     this.inputHeld[tile] = key;
   }
+  /** A control slice into the tile's input buffer at `ibuf`: whatever input it overwrites is no longer held. */
+  loadControl(tile: number, ibuf: number, ocm: number, len: number, stage: number, loc: SourceLoc | undefined): void {
+    this.emit('ldi', stage, { tile, ibuf, ocm, len }, loc);
+    this.inputHeld[tile] = null;
+  }
   /** Stores waiting to be emitted: until their op ends (stage 2: until stage 1 ends), or until a neu would
    *  overwrite their output-buffer words. In a batch each is guarded by its sample's `skip`. */
   private pendingStores: { tile: number; from: number; to: number; emit: () => void; guard: Guard | null }[] = [];

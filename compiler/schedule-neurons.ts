@@ -20,12 +20,21 @@ function chunkRanges(op: NeuronOp, pes: number): { first: number; count: number 
 }
 
 /**
- * The PEs of a tile an op's dynamic pieces use: all of them, unless the op is gated and a piece's control
- * slice (one word per neuron) would fill the input buffer, leaving no room for an input word beside it.
+ * Whether an op's neurons are computed at once (`neu`): a neuron's weights and bias fit a PE's weight buffer, and
+ * its inputs, with a gated op's control slice beside them (one word per PE of a tile), a tile's input buffer.
+ */
+function computedAtOnce(op: NeuronOp, hw: Hardware): boolean {
+  const controls = op.control ? Math.min(hw.pesPerTile, op.width) : 0;
+  return op.fanIn + 1 <= hw.weightBufferWords && op.fanIn + controls <= hw.inputBufferWords;
+}
+
+/**
+ * The PEs of a tile an op's dynamic pieces use: all of them, unless the op is summed in fan-in chunks and gated:
+ * its control slice, loaded over the inputs once the last chunk's multiply-adds have read them, must fit the
+ * input buffer on its own.
  */
 function pieceWidth(op: NeuronOp, hw: Hardware): number {
-  if (!op.control || Math.min(hw.pesPerTile, op.width) < hw.inputBufferWords) return hw.pesPerTile;
-  return Math.max(1, hw.inputBufferWords - 1);
+  return op.control && !computedAtOnce(op, hw) ? Math.min(hw.pesPerTile, hw.inputBufferWords) : hw.pesPerTile;
 }
 
 /** A dynamic chunk on PEs 0.. of consecutive tiles, `width` of each, its rows loaded at weight-buffer address 0. */
@@ -46,22 +55,14 @@ function placeDynamic(f: FusedModel, hw: Hardware): Chunk[][] {
   });
 }
 
-/** Input-buffer words a gated op's control slice takes beside its inputs: one per neuron of a piece. */
-export function controlWords(op: NeuronOp, hw: Hardware): number {
-  return op.control ? Math.min(pieceWidth(op, hw), op.width) : 0;
-}
-
 /**
- * The fan-in words an op's neurons take at a time: all of them when a neuron's weights and bias fit a PE's
- * weight buffer and its inputs (and control slice) a tile's input buffer; otherwise as many as both hold,
- * the last chunk's bias included (or loaded apart: compiler/fan-in-chunks.ts). An input buffer that holds no
- * input word beside a control slice cannot run the op.
+ * The fan-in words an op's neurons take at a time: null when they are computed at once; otherwise as many as a
+ * PE's weight buffer holds (beside the last chunk's bias, unless it is loaded apart: compiler/fan-in-chunks.ts)
+ * and a tile's input buffer holds. Any buffer of at least one word runs any op this way.
  */
 function fanInChunkOf(op: NeuronOp, hw: Hardware): number | null {
-  const controls = controlWords(op, hw);
-  if (op.fanIn + 1 <= hw.weightBufferWords && op.fanIn + controls <= hw.inputBufferWords) return null;
-  if (hw.inputBufferWords - controls < 1) fail(DIAG.inputBufferTooSmall, op.loc, op.name, 1 + controls, 1, op.control ? controls : null, hw.inputBufferWords);
-  return Math.min(hw.weightBufferWords - (biasApart(hw) ? 0 : 1), hw.inputBufferWords - controls);
+  if (computedAtOnce(op, hw)) return null;
+  return Math.min(hw.weightBufferWords - (biasApart(hw) ? 0 : 1), hw.inputBufferWords);
 }
 
 export function scheduleNeurons(f: FusedModel, hw: Hardware, mode: ScheduleMode): ScheduledModel {
@@ -76,13 +77,11 @@ export function scheduleNeurons(f: FusedModel, hw: Hardware, mode: ScheduleMode)
   const weightWords = f.ops.reduce((s, op) => s + op.rows.length, 0);
   // A neuron summed in chunks cannot keep its weights resident on one PE, and a narrowed piece leaves PEs of
   // a tile out of a static layout's reach: only a dynamic schedule runs either.
-  const split = f.ops.findIndex((op, i) => fanInChunk[i] !== null || pieceWidth(op, hw) < hw.pesPerTile);
+  const split = f.ops.findIndex((_, i) => fanInChunk[i] !== null);
   if (split >= 0) {
     const op = f.ops[split];
-    const why =
-      fanInChunk[split] !== null
-        ? `'${op.name}' has fan-in ${op.fanIn}, more than one PE and tile hold at once, so its neurons are summed in chunks of ${fanInChunk[split]}`
-        : `'${op.name}' is gated, and a tile's input buffer of ${hw.inputBufferWords} words holds the control slice of only ${pieceWidth(op, hw)} of its PEs beside an input`;
+    const gated = op.control ? ` (with its control slice of ${Math.min(hw.pesPerTile, op.width)} words)` : '';
+    const why = `'${op.name}' has fan-in ${op.fanIn}, more than one PE${gated} and tile hold at once, so its neurons are summed in chunks of ${fanInChunk[split]}`;
     if (mode === 'static') fail(DIAG.staticDoesNotFit, f.model.loc ?? f.model.sourceFile, why);
     const reason = mode === 'auto' ? `auto: static does not fit (${why})` : `requested dynamic: weights reloaded layer by layer every sample; ${why}`;
     return { ...f, schedule: 'dynamic', reason, chunks: placeDynamic(f, hw), fanInChunk, peakWeightWords: peakDynamic };

@@ -43,7 +43,10 @@ const CASES: { name: string; golden: string; opts?: CompileOptions }[] = [
   { name: 'jpeg', golden: 'jpeg.s' },
   { name: 'single-control', golden: 'single-control.s' },
   { name: 'tiny', golden: 'tiny.s' },
-  { name: 'jpeg', golden: 'jpeg-dynamic-small.s', opts: { hardware: SMALL, schedule: 'dynamic' } },
+  // One sample at a time: the program before batches existed, byte for byte.
+  { name: 'jpeg', golden: 'jpeg-dynamic-small.s', opts: { hardware: SMALL, schedule: 'dynamic', batch: 1 } },
+  // A batch of two, small enough to review: each weight load serves both samples, each sample's code is guarded.
+  { name: 'jpeg', golden: 'jpeg-dynamic-small-batch2.s', opts: { hardware: SMALL, schedule: 'dynamic', batch: 2 } },
 ];
 
 for (const c of CASES) {
