@@ -6,7 +6,7 @@ import { parseModel } from '../frontend/parse-model.ts';
 import type { AxModel } from '../ir/model.ts';
 
 /** A 64-input, 64-output AXNet with two gated hidden layers of `h1` and `h2` neurons and a small predictor. */
-function wideModel(h1: number, h2: number): AxModel {
+export function wideModel(h1: number, h2: number): AxModel {
   const text = `model wide {
   input 64
   output 64

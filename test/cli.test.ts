@@ -159,9 +159,9 @@ test('axc compile --help documents its options and every pass', (t) => {
   const r = runAxc(['compile', '--help']);
   t.is(r.status, 0, r.stderr);
   t.regex(r.stdout, /^Usage: axc compile /);
-  for (const opt of ['-o, --output', '--npu', '--schedule', '--dump-after']) t.true(r.stdout.includes(opt), `missing ${opt}`);
+  for (const opt of ['-o, --output', '--npu', '--schedule', '--batch', '--dump-after']) t.true(r.stdout.includes(opt), `missing ${opt}`);
   for (const mode of ['"auto"', '"static"', '"dynamic"']) t.true(r.stdout.includes(mode), `missing schedule choice ${mode}`);
-  t.is(PASSES.length, 5);
+  t.is(PASSES.length, 6);
   for (const p of PASSES) t.regex(r.stdout, new RegExp(`^\\s+${p.name}\\s+\\S`, 'm'), `pass '${p.name}' not listed with its description`);
 });
 
@@ -329,12 +329,23 @@ test('--schedule static on an NPU too small fails with AXC201 and writes nothing
   t.deepEqual(fs.readdirSync(dir), ['small.json']);
 });
 
-test('--schedule dynamic on the small NPU simulates to the same CSV as the static build', (t) => {
+test('--schedule dynamic on the small NPU simulates to the same CSV as the static build, one sample at a time or in batches', (t) => {
   const dir = tempDir(t);
   const hw = path.join(dir, 'small.json');
   fs.writeFileSync(hw, JSON.stringify(SMALL_NPU));
+  const staticCsv = built(t, 'tiny').csvText;
+  for (const batch of ['4', '64']) {
+    const bin = path.join(dir, `tiny-b${batch}.bin`);
+    const csv = path.join(dir, `b${batch}.csv`);
+    t.is(runAxc(['compile', exampleFile('tiny', '.axn'), '--npu', hw, '--schedule', 'dynamic', '--batch', batch, '-o', bin]).status, 0);
+    t.is(runAxc(['sim', bin, '--input', exampleFile('tiny', '.x'), '--output', csv]).status, 0);
+    t.is(fs.readFileSync(csv, 'utf8'), staticCsv, `--batch ${batch}`);
+  }
+  const bad = runAxc(['compile', exampleFile('tiny', '.axn'), '--batch', '0', '-o', path.join(dir, 'x.bin')]);
+  t.is(bad.status, 2);
+  t.regex(bad.stderr, /--batch.*expected a whole number from 1 to 64/);
   const out = path.join(dir, 'tiny-dyn.bin');
-  const c = runAxc(['compile', exampleFile('tiny', '.axn'), '--npu', hw, '--schedule', 'dynamic', '-o', out]);
+  const c = runAxc(['compile', exampleFile('tiny', '.axn'), '--npu', hw, '--schedule', 'dynamic', '--batch', '1', '-o', out]);
   t.is(c.status, 0, c.stderr);
   t.regex(c.stderr, /: tiny, dynamic schedule, /);
   const csvPath = path.join(dir, 'dyn.csv');
@@ -346,7 +357,7 @@ test('--schedule dynamic on the small NPU simulates to the same CSV as the stati
   const rep = JSON.parse(fs.readFileSync(reportPath, 'utf8')) as RunReport;
   t.is(rep.program.schedule, 'dynamic');
   t.is(rep.hardware.name, 'small');
-  // Same outputs, but the dynamic schedule reloads weights from DRAM for every sample.
+  // Same outputs, but one sample at a time the dynamic schedule reloads weights from DRAM for every sample.
   t.true(rep.cycles.total > staticBuild.report.cycles.total);
   t.true(rep.energy.breakdownPj.dram > staticBuild.report.energy.breakdownPj.dram);
   t.is(staticBuild.report.program.schedule, 'static');
