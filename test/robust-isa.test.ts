@@ -215,7 +215,7 @@ test("disasm made up a label 'L0' that an existing symbol already had, so its ou
 
 test("disasm of a 200000-instruction program crashed with 'Maximum call stack size exceeded'", (t) => {
   const n = 200_000;
-  const program: Instruction[] = [{ op: opcodeOf('recv'), stage: 1, args: [0, 1] }];
+  const program: Instruction[] = [{ op: opcodeOf('recv'), stage: 1, args: [0, 1, 0] }];
   while (program.length < n - 1) program.push({ op: opcodeOf('nop'), stage: 1, args: [] });
   program.push({ op: opcodeOf('jmp'), stage: 1, args: [0] });
   const bin = unpackBinary(packBinary(withProgram({ ...TINY, meta: { ...TINY.meta, inputWidth: 1, outputWidth: 0 }, symbols: [] }, program)));

@@ -2,6 +2,7 @@
 // serializer, axc imports, compiles and simulates them, and P(x) and H(x) must agree with tfjs predict
 // (within 1e-5 relative or 1e-6 absolute). Then export -> import must reproduce the IR exactly.
 
+import { lockstep } from './support/lockstep.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,8 +99,7 @@ for (const [i, r] of RECIPES.entries()) {
     const forced = new Simulator(bin, { invoke: 'all' });
     let invoked = 0;
     const bad: string[] = [];
-    xs.forEach((x, s) => {
-      const a = byModel.runSample(x);
+    lockstep([byModel, forced], xs, ([a, all], s) => {
       if (P) {
         const tfP = r.decision === 'sigmoid' ? P[s][0] : P[s][1];
         if (!near(a.p, tfP)) bad.push(`sample ${s}: P(x) ${a.p} vs tfjs ${tfP}`);
@@ -108,7 +108,6 @@ for (const [i, r] of RECIPES.entries()) {
         invoked++;
         a.y.forEach((v, j) => near(v, H[s][j]) || bad.push(`sample ${s}: H(x)[${j}] ${v} vs tfjs ${H[s][j]}`));
       }
-      const all = forced.runSample(x);
       all.y.forEach((v, j) => near(v, H[s][j]) || bad.push(`sample ${s} (--invoke all): H(x)[${j}] ${v} vs tfjs ${H[s][j]}`));
     });
     t.deepEqual(bad, []);
