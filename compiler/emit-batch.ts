@@ -5,7 +5,7 @@
 
 import { activationCode } from '../ir/numerics.ts';
 import type { SkipCondition } from '../isa/table.ts';
-import type { AllocatedModel } from './lowered-ir.ts';
+import type { AllocatedModel, Piece } from './lowered-ir.ts';
 import { biasApart, fanInChunks } from './fan-in-chunks.ts';
 import { guardFor, STAGE, stageOf, type Emitter } from './emitter.ts';
 
@@ -57,14 +57,14 @@ function emitBatchedOp(e: Emitter, a: AllocatedModel, i: number, when: SkipCondi
   const loadControl = (tile: number, b: number, at: number, first: number, count: number) => {
     if (!held.take(tile, at, count, `${op.control!.name}:${b}:${first}`)) e.emit('ldi', compute, { tile, ibuf: at, ocm: op.control!.addr + b * S + first, len: count }, op.loc);
   };
-  const deferStores = (b: number, olane: number, pieces: AllocatedModel['chunks'][number][number]['pieces']) => {
+  const deferStores = (b: number, olane: number, pieces: Piece[]) => {
     for (const p of pieces) {
       const obuf = olane * width + p.pe;
       e.deferStore(p.tile, obuf, obuf + p.count, () => e.emit('sto', store, { tile: p.tile, obuf, ocm: op.output.addr + b * S + p.first, len: p.count }, op.loc), guard(b, store));
     }
   };
   // Before a sample's code writes an output-buffer lane, the stores still reading it go out, outside any guard.
-  const freeLane = (olane: number, pieces: AllocatedModel['chunks'][number][number]['pieces']) => {
+  const freeLane = (olane: number, pieces: Piece[]) => {
     for (const p of pieces) e.flushStores(p.tile, olane * width + p.pe, olane * width + p.pe + p.count);
   };
 

@@ -155,8 +155,8 @@ function timeNeuronOp(tm: TimingModel, c: Uint32Array, at: number): void {
 }
 
 const MAC = slotsOf('mac');
-/** One chunk of a neuron's fan-in: the PE is busy for its multiply-adds; its partial sum stays in the PE, so
- *  the next mac or fin on it waits for the PE, as for any op. */
+/** One chunk of a neuron's fan-in: the PE is busy for its multiply-adds, and its partial sum is an output-buffer
+ *  word, read back when the chunk continues a sum and written when it ends, so the next mac or fin waits for it. */
 function timeMultiplyAccumulate(tm: TimingModel, c: Uint32Array, at: number): void {
   const stage = c[at + STAGE_SLOT];
   const tile = c[at + MAC.tile];
