@@ -96,6 +96,7 @@ export const DIAG = {
   dramTooSmall: entry('AXC202', (imageWords: number, dramWords: number) => cannotRun(`its weight image is ${imageWords} words, but DRAM holds ${dramWords}`)),
   batchTooLarge: entry('AXC205', (batch: number, words: number, ocm: number, fits: number) => `--batch ${batch} needs ${batch} samples' working sets of ${words} words each in on-chip memory, but the NPU has ${ocm} words: at most ${fits} fit`),
   batchProgramTooLong: entry('AXC205', (batch: number, perSample: number, max: number) => `--batch ${batch} unrolls about ${perSample} instructions per sample into ${batch * perSample}, but a program holds at most ${max}; take a smaller batch`),
+  int8NeedsCalibration: entry('AXC206', () => 'an int8 datapath needs the range of every tensor to choose its scale: give calibration samples with axc compile --calibrate FILE (rows as axc sim reads them, such as the training inputs)'),
   unknownPass: entry('AXC203', (name: string, passes: string) => `unknown pass '${name}'; passes are: ${passes}`),
   // AXC204: the IR breaks an invariant of ir/verify-model.ts (a frontend's bug, or a hand-built model)
   irWidth: entry('AXC204', (what: string, width: number, max: number) => invalidIr(`${what} is ${width}; widths are integers in [1, ${max}]`)),

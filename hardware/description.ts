@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { MAX_BUFFER_WORDS, MAX_OCM_WORDS, MAX_PES_PER_TILE, MAX_TILES } from '../arch/limits.ts';
+import { DatapathField } from './datapath.ts';
 
 const count = (max: number, what: string) =>
   z.number({ error: `${what} must be a number` }).int(`${what} must be a whole number`).min(1, `${what} must be at least 1`).max(max, `${what} must be at most ${max}`);
@@ -83,6 +84,9 @@ export const HardwareFields = z
     bus: BusFields.prefault({}).describe('The shared data bus.'),
     energy: EnergyFields.prefault({}).describe('Energy per action, in pJ.'),
     cpu: CpuFields.prefault({}).describe('The CPU fallback.'),
+    datapath: DatapathField.optional().describe(
+      "Number formats: one name for every role (fp32, fp16, bf16, int8, fixed<W>.<F>) or { weights, activations, accumulator, lut }; lut is 'exact' or { entries, range, interpolation: nearest | linear }. Absent: fp32 with exact sigmoid/tanh (see Number formats).",
+    ),
   })
   .strict();
 

@@ -3,6 +3,7 @@
 
 import { decisionOffset, type AxModel, type DenseLayer } from './model.ts';
 import { applyActivation, decisionCut, decisionInvokes, dotBias, gate, softmaxMargin, softmaxSafeProbability } from './numerics.ts';
+import { interpretLayers, type ModelNumerics } from './numerics-plan.ts';
 
 export interface Evaluation {
   /** H(x), computed whether or not the predictor invokes. */
@@ -26,7 +27,10 @@ function dense(l: Pick<DenseLayer, 'inWidth' | 'weights' | 'bias'>, x: Float32Ar
   return out;
 }
 
-export function interpretModel(model: AxModel, x: Float32Array): Evaluation {
+/** The model on `x`: in fp32 (ir/numerics.ts), or in a datapath's formats when given its numerics
+ *  (ir/numerics-plan.ts), where the host receives H(x) rounded to float32. */
+export function interpretModel(model: AxModel, x: Float32Array, numerics?: ModelNumerics): Evaluation {
+  if (numerics) return interpretInFormats(model, x, numerics);
   const controls: Float32Array[] = [];
   const byName = new Map<string, Float32Array>();
   let decision: Float32Array = new Float32Array(0);
@@ -68,4 +72,37 @@ export function interpretModel(model: AxModel, x: Float32Array): Evaluation {
     }, 0, l.width);
   }
   return { y: h, controls, decision, p, score, invoke };
+}
+
+function interpretInFormats(model: AxModel, x: Float32Array, n: ModelNumerics): Evaluation {
+  const outs = interpretLayers(n, x);
+  const pr = model.predictor;
+  const controls: Float32Array[] = [];
+  let decision: Float32Array = new Float32Array(0);
+  let p = 1;
+  let score = Infinity;
+  let invoke = true;
+  if (pr) {
+    const at = pr.hidden.length;
+    const o = outs[at];
+    let row = 0;
+    for (const s of pr.output.segments) {
+      controls.push(Float32Array.from(o.subarray(row, row + s.width)));
+      row += s.width;
+    }
+    const d = pr.output.decision;
+    if (d.kind === 'sigmoid') {
+      p = o[row];
+      score = p;
+      decision = Float32Array.of(p);
+    } else {
+      const safe = o[row + d.safeIndex];
+      const other = o[row + 1 - d.safeIndex];
+      decision = Float32Array.of(o[row], o[row + 1]);
+      p = softmaxSafeProbability(safe, other);
+      score = n.arithmetic[at].margin(safe, other);
+    }
+    invoke = decisionInvokes(score, decisionCut(d.kind, d.threshold));
+  }
+  return { y: Float32Array.from(outs[outs.length - 1]), controls, decision, p, score, invoke };
 }
