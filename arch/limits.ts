@@ -16,6 +16,7 @@ export const FIELD_BITS = {
   slot: 6,
   when: 2,
   stage: 3,
+  layer: 7,
   f32: 32,
 } as const;
 
@@ -33,3 +34,5 @@ export const MAX_LAYER_WEIGHTS = 1 << 26;
 /** The largest DRAM image a binary carries (1 GiB of float32, the default DRAM): a binary is read and
  *  unpacked whole, so a larger image could not be loaded even where the hardware's DRAM is larger. */
 export const MAX_DRAM_IMAGE_WORDS = 2 ** 28;
+/** Layers a program outside fp32 can name in its `q` operands (q0 is the sample's own grid). */
+export const MAX_NUMERIC_LAYERS = (1 << FIELD_BITS.layer) - 1;

@@ -7,9 +7,11 @@ import { fail } from '../diagnostics/diagnostic.ts';
 import type { Hardware } from '../hardware/description.ts';
 import type { Region } from '../isa/container.ts';
 import type { AllocatedModel, BatchedModel } from './lowered-ir.ts';
+import { roundToGrid } from '../ir/number-format.ts';
+import type { NumericsPlan } from '../ir/numerics-plan.ts';
 import { biasApart, fanInChunks } from './fan-in-chunks.ts';
 
-export function allocateMemory(s: BatchedModel, hw: Hardware): AllocatedModel {
+export function allocateMemory(s: BatchedModel, hw: Hardware, numerics: NumericsPlan | null = null): AllocatedModel {
   // A neuron computed at once reads its control slice beside its inputs; one summed in chunks reads it in
   // `fin`, after the last chunk's inputs are spent, so it is loaded over them at @0.
   const controlSlot: number[] = [];
@@ -32,12 +34,18 @@ export function allocateMemory(s: BatchedModel, hw: Hardware): AllocatedModel {
     next += op.rows.length;
   }
   if (next > hw.dramWords) fail(DIAG.dramTooSmall, s.model.loc ?? s.model.sourceFile, next, hw.dramWords);
-  const dram = new Float32Array(next);
+  const dram = numerics ? new Float64Array(next) : new Float32Array(next);
+  const shadowDram = numerics ? new Float32Array(next) : null;
   s.ops.forEach((op, i) => {
     const chunk = s.fanInChunk[i];
-    dram.set(chunk === null ? op.rows : chunkMajorRows(op.rows, op.width, op.fanIn, chunk, biasApart(hw)), dramBase[i]);
+    const rows = chunk === null ? op.rows : chunkMajorRows(op.rows, op.width, op.fanIn, chunk, biasApart(hw));
+    if (!numerics) return dram.set(rows, dramBase[i]);
+    shadowDram!.set(rows, dramBase[i]);
+    // Weights and biases are stored on their layer's grid, rounded once from the model's float32 values.
+    const g = numerics.layers[op.layer].grids.weights;
+    for (let j = 0; j < rows.length; j++) dram[dramBase[i] + j] = roundToGrid(g, rows[j]);
   });
-  return { ...s, dramBase, dram, controlSlot, dramRegions };
+  return { ...s, dramBase, dram, shadowDram, numerics, controlSlot, dramRegions };
 }
 
 /**

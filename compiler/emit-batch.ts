@@ -80,7 +80,7 @@ function emitBatchedOp(e: Emitter, a: AllocatedModel, i: number, when: SkipCondi
           for (const p of chunk.pieces) {
             loadInput(p.tile, b, lane, 0, op.fanIn);
             if (op.control) loadControl(p.tile, b, lane + inputLen, p.first, p.count);
-            e.emit('neu', compute, { tile: p.tile, pe: p.pe, count: p.count, ibuf: lane, len: op.fanIn, wbuf: p.wbuf, act, ctl, cbuf: op.control ? lane + inputLen : 0, obuf: olane * width + p.pe }, op.loc);
+            e.emit('neu', compute, { tile: p.tile, pe: p.pe, count: p.count, ibuf: lane, len: op.fanIn, wbuf: p.wbuf, act, ctl, cbuf: op.control ? lane + inputLen : 0, obuf: olane * width + p.pe, q: e.layerOf(op.layer) }, op.loc);
           }
         });
         deferStores(b, olane, chunk.pieces);
@@ -102,7 +102,7 @@ function emitBatchedOp(e: Emitter, a: AllocatedModel, i: number, when: SkipCondi
           e.guarded(guard(b, compute), () => {
             for (const p of chunk.pieces) {
               loadInput(p.tile, b, lane, start, end);
-              e.emit('mac', compute, { tile: p.tile, pe: p.pe, count: p.count, ibuf: lane, len: end - start, wbuf: p.wbuf, from: c === 0 ? 0 : 1, obuf: (b - b0) * width + p.pe }, op.loc);
+              e.emit('mac', compute, { tile: p.tile, pe: p.pe, count: p.count, ibuf: lane, len: end - start, wbuf: p.wbuf, from: c === 0 ? 0 : 1, obuf: (b - b0) * width + p.pe, q: e.layerOf(op.layer) }, op.loc);
             }
           });
         }
@@ -114,7 +114,7 @@ function emitBatchedOp(e: Emitter, a: AllocatedModel, i: number, when: SkipCondi
         e.guarded(guard(b, compute), () => {
           for (const p of chunk.pieces) {
             if (op.control) loadControl(p.tile, b, lane, p.first, p.count);
-            e.emit('fin', compute, { tile: p.tile, pe: p.pe, count: p.count, wbuf: p.wbuf + biasAt, act, ctl, cbuf: op.control ? lane : 0, obuf: (b - b0) * width + p.pe }, op.loc);
+            e.emit('fin', compute, { tile: p.tile, pe: p.pe, count: p.count, wbuf: p.wbuf + biasAt, act, ctl, cbuf: op.control ? lane : 0, obuf: (b - b0) * width + p.pe, q: e.layerOf(op.layer) }, op.loc);
           }
         });
         deferStores(b, b - b0, chunk.pieces);
@@ -144,7 +144,7 @@ export function emitBatchLoop(e: Emitter, a: AllocatedModel): void {
         const decided = e.fresh(`s${b}.decided`);
         const at = d.at.addr + b * S;
         if (d.kind === 'sigmoid') e.emit('decs', STAGE.decide, { ocm: at, threshold: Math.fround(d.threshold), target: decided, slot: b }, d.loc);
-        else e.emit('decm', STAGE.decide, { ocm: at, safe: d.safeIndex, threshold: Math.fround(d.threshold), target: decided, slot: b }, d.loc);
+        else e.emit('decm', STAGE.decide, { ocm: at, safe: d.safeIndex, threshold: Math.fround(d.threshold), target: decided, slot: b, q: e.layerOf(d.layer) }, d.loc);
         e.label(decided);
       });
     }

@@ -2,6 +2,9 @@
 // predict (1), store the control vectors and P(x) (2), decide NPU or CPU (3), approximate (4), output (5).
 
 import { findBenchmarkInfo } from '../benchmarks/catalog.ts';
+import { MAX_NUMERIC_LAYERS } from '../arch/limits.ts';
+import { DIAG } from '../diagnostics/catalog.ts';
+import { fail } from '../diagnostics/diagnostic.ts';
 import type { Binary } from '../isa/container.ts';
 import { encodeProgram } from '../isa/encoding.ts';
 import { verifyProgram } from '../isa/verify-program.ts';
@@ -35,7 +38,7 @@ function emitChunkedOp(e: Emitter, a: AllocatedModel, i: number, chunkWords: num
         // The partial sums take the output-buffer words a store may still be waiting to read.
         if (c === 0) e.flushStores(p.tile, p.pe, p.pe + p.count);
         e.emit('ldw', compute, { tile: p.tile, pe: p.pe, count: p.count, wbuf: p.wbuf, dram: dram + p.first * row, row }, op.loc);
-        e.emit('mac', compute, { tile: p.tile, pe: p.pe, count: p.count, ibuf: 0, len: end - start, wbuf: p.wbuf, from: c === 0 ? 0 : 1, obuf: p.pe }, op.loc);
+        e.emit('mac', compute, { tile: p.tile, pe: p.pe, count: p.count, ibuf: 0, len: end - start, wbuf: p.wbuf, from: c === 0 ? 0 : 1, obuf: p.pe, q: e.layerOf(op.layer) }, op.loc);
       }
       dram += op.width * row;
     });
@@ -44,7 +47,7 @@ function emitChunkedOp(e: Emitter, a: AllocatedModel, i: number, chunkWords: num
       // The control slice goes over the spent inputs (compiler/allocate-memory.ts).
       if (op.control) e.loadControl(p.tile, cbuf, op.control.addr + p.first, p.count, compute, op.loc);
       e.flushStores(p.tile, p.pe, p.pe + p.count);
-      e.emit('fin', compute, { tile: p.tile, pe: p.pe, count: p.count, wbuf: p.wbuf + biasAt, act: activationCode(op.activation), ctl, cbuf, obuf: p.pe }, op.loc);
+      e.emit('fin', compute, { tile: p.tile, pe: p.pe, count: p.count, wbuf: p.wbuf + biasAt, act: activationCode(op.activation), ctl, cbuf, obuf: p.pe, q: e.layerOf(op.layer) }, op.loc);
     }
     for (const p of chunk.pieces) e.deferStore(p.tile, p.pe, p.pe + p.count, () => e.emit('sto', store, { tile: p.tile, obuf: p.pe, ocm: op.output.addr + p.first, len: p.count }, op.loc));
   }
@@ -66,7 +69,7 @@ function emitOp(e: Emitter, a: AllocatedModel, i: number): void {
       e.flushStores(p.tile, p.pe, p.pe + p.count);
       const ctl = op.control ? 1 : 0;
       const cbuf = op.control ? a.controlSlot[i] : 0;
-      e.emit('neu', compute, { tile: p.tile, pe: p.pe, count: p.count, ibuf: 0, len: op.fanIn, wbuf: p.wbuf, act: activationCode(op.activation), ctl, cbuf, obuf: p.pe }, op.loc);
+      e.emit('neu', compute, { tile: p.tile, pe: p.pe, count: p.count, ibuf: 0, len: op.fanIn, wbuf: p.wbuf, act: activationCode(op.activation), ctl, cbuf, obuf: p.pe, q: e.layerOf(op.layer) }, op.loc);
     }
     // Stores wait, so the next tile's loads and computation are not held up behind them in the
     // in-order issue; a store is forced out only when a neu is about to overwrite its slots.
@@ -89,7 +92,7 @@ function emitSampleLoop(e: Emitter, a: AllocatedModel): void {
   const d = a.decision;
   if (d) {
     if (d.kind === 'sigmoid') e.emit('decs', STAGE.decide, { ocm: d.at.addr, threshold: Math.fround(d.threshold), target: 'cpu_fallback', slot: 0 }, d.loc);
-    else e.emit('decm', STAGE.decide, { ocm: d.at.addr, safe: d.safeIndex, threshold: Math.fround(d.threshold), target: 'cpu_fallback', slot: 0 }, d.loc);
+    else e.emit('decm', STAGE.decide, { ocm: d.at.addr, safe: d.safeIndex, threshold: Math.fround(d.threshold), target: 'cpu_fallback', slot: 0, q: e.layerOf(d.layer) }, d.loc);
     // The approximator reloads its inputs rather than relying on what the predictor left in the tiles:
     // it costs a transfer at most once per tile, and it makes the approximator's timing independent of
     // the predictor's placement, which the placement tuner relies on (compiler/tune-placement.ts).
@@ -114,8 +117,10 @@ function slotRegions(a: AllocatedModel): AllocatedModel['regions'] {
   return out;
 }
 
-export function emitProgram(a: AllocatedModel, hw: Hardware): Binary {
-  const e = new Emitter(hw);
+/** `hw`: capacities in values, as the passes saw them; `description`: the hardware the binary records. */
+export function emitProgram(a: AllocatedModel, hw: Hardware, description: Hardware = hw): Binary {
+  if (a.numerics && a.numerics.layers.length > MAX_NUMERIC_LAYERS) fail(DIAG.tooManyNumericLayers, a.model.loc ?? a.model.sourceFile, a.numerics.layers.length, MAX_NUMERIC_LAYERS);
+  const e = new Emitter(hw, a.numerics !== null);
   const m = a.model;
   if (a.schedule === 'static') {
     a.ops.forEach((op, i) => {
@@ -127,12 +132,13 @@ export function emitProgram(a: AllocatedModel, hw: Hardware): Binary {
   else emitSampleLoop(e, a);
   e.resolve();
   const sourceMap = e.locs.map((l) => (l ? { file: l.file, line: l.line, col: l.col } : null));
-  verifyProgram(e.code, hw, a.dram.length);
+  verifyProgram(e.code, hw, a.dram.length, undefined, a.numerics?.layers.length ?? 0);
   const cpuCycles = m.cpuCycles ?? (m.benchmark ? findBenchmarkInfo(m.benchmark)?.cpuCycles : undefined);
   return {
-    hardware: hw,
+    hardware: description,
     code: encodeProgram(e.code),
     dram: a.dram,
+    ...(a.numerics ? { numerics: a.numerics, shadowDram: a.shadowDram!, dramLayers: a.dramRegions.map((r, i) => ({ addr: r.addr, len: r.len, layer: a.ops[i].layer })) } : {}),
     regions: [...slotRegions(a), ...a.dramRegions],
     symbols: e.labels,
     sourceMap,

@@ -19,8 +19,16 @@ export class Emitter {
   /** What region each tile's input buffer holds at @0, along the straight-line sample path. */
   private inputHeld: (string | null)[];
 
-  constructor(readonly hw: Hardware) {
+  /** `numeric`: the program computes outside fp32, so each neuron op names its layer's formats (q1 ...). */
+  constructor(
+    readonly hw: Hardware,
+    readonly numeric = false,
+  ) {
     this.inputHeld = new Array(hw.tiles).fill(null);
+  }
+  /** The `q` operand of an op of model layer `layer` (ir/numerics-plan.ts order): 0 in fp32. */
+  layerOf(layer: number): number {
+    return this.numeric ? layer + 1 : 0;
   }
   forgetInputs(): void {
     this.inputHeld.fill(null);

@@ -2,6 +2,9 @@
 // and of one sample down each path (machine/time-paths.ts).
 
 import type { Hardware } from '../hardware/description.ts';
+import { isFp32Datapath } from '../hardware/datapath.ts';
+import { changedView } from '../hardware/element-view.ts';
+import { planNumerics } from '../ir/numerics-plan.ts';
 import { timeSamplePaths, type PathCycles } from '../machine/time-paths.ts';
 import { allocateMemory } from './allocate-memory.ts';
 import { batchSamples } from './batch-samples.ts';
@@ -18,8 +21,10 @@ export function estimateStaticCycles(f: FusedModel, hw: Hardware, chunks: Chunk[
   const fanInChunk = f.ops.map(() => null);
   let tiles = 1;
   for (const op of chunks) for (const c of op) for (const p of c.pieces) tiles = Math.max(tiles, p.tile + 1);
-  const used = tiles < hw.tiles ? { ...hw, tiles } : hw;
+  const used = tiles < hw.tiles ? changedView(hw, { tiles }) : hw;
   const batched = batchSamples({ ...f, schedule: 'static', reason: 'estimate', chunks, fanInChunk, peakWeightWords: peak }, used, undefined);
-  const bin = emitProgram(allocateMemory(batched, used), used);
+  // Timing does not depend on values: outside fp32 any plan with the model's layers will do.
+  const numerics = isFp32Datapath(hw.datapath) ? null : planNumerics(f.model, undefined);
+  const bin = emitProgram(allocateMemory(batched, used, numerics), used);
   return timeSamplePaths(bin);
 }

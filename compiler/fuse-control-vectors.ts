@@ -27,7 +27,7 @@ export function fuseControlVectors(model: AxModel): FusedModel {
   };
   const input = place('x', 'input', model.inputWidth);
   const ops: NeuronOp[] = [];
-  const denseOp = (l: DenseLayer, subnet: NeuronOp['subnet'], role: NeuronOp['role'], from: Region, to: Region, control: Region | null): NeuronOp => ({
+  const denseOp = (l: DenseLayer, subnet: NeuronOp['subnet'], role: NeuronOp['role'], from: Region, to: Region, control: Region | null, layer: number): NeuronOp => ({
     name: l.name,
     subnet,
     role,
@@ -38,6 +38,7 @@ export function fuseControlVectors(model: AxModel): FusedModel {
     input: from,
     output: to,
     control,
+    layer,
     loc: l.loc,
   });
 
@@ -46,32 +47,34 @@ export function fuseControlVectors(model: AxModel): FusedModel {
   const p = model.predictor;
   if (p) {
     let prev = input;
-    for (const l of p.hidden) {
+    p.hidden.forEach((l, i) => {
       const out = place(l.name, 'hidden', l.width);
-      ops.push(denseOp(l, 'predictor', 'hidden', prev, out, null));
+      ops.push(denseOp(l, 'predictor', 'hidden', prev, out, null, i));
       prev = out;
-    }
+    });
+    const layer = p.hidden.length;
     const o = p.output;
     let row = 0;
     for (const s of o.segments) {
       const at = place(s.name, 'control', s.width);
       controlRegions.set(s.name, at);
-      ops.push({ name: s.name, subnet: 'predictor', role: 'control', fanIn: o.inWidth, width: s.width, activation: s.activation, rows: rowsOf(o.weights, o.bias, o.inWidth, row, s.width), input: prev, output: at, control: null, loc: s.loc });
+      ops.push({ name: s.name, subnet: 'predictor', role: 'control', fanIn: o.inWidth, width: s.width, activation: s.activation, rows: rowsOf(o.weights, o.bias, o.inWidth, row, s.width), input: prev, output: at, control: null, layer, loc: s.loc });
       row += s.width;
     }
     const d = o.decision;
     const dw = d.kind === 'sigmoid' ? 1 : 2;
     const at = place(d.kind === 'sigmoid' ? 'P(x)' : 'logits', 'decision', dw);
-    ops.push({ name: `${o.name}.decision`, subnet: 'predictor', role: 'decision', fanIn: o.inWidth, width: dw, activation: d.kind === 'sigmoid' ? 'sigmoid' : 'linear', rows: rowsOf(o.weights, o.bias, o.inWidth, row, dw), input: prev, output: at, control: null, loc: d.loc ?? o.loc });
-    decision = d.kind === 'sigmoid' ? { kind: 'sigmoid', threshold: d.threshold, at, loc: d.loc } : { kind: 'softmax', safeIndex: d.safeIndex, threshold: d.threshold, at, loc: d.loc };
+    ops.push({ name: `${o.name}.decision`, subnet: 'predictor', role: 'decision', fanIn: o.inWidth, width: dw, activation: d.kind === 'sigmoid' ? 'sigmoid' : 'linear', rows: rowsOf(o.weights, o.bias, o.inWidth, row, dw), input: prev, output: at, control: null, layer, loc: d.loc ?? o.loc });
+    decision = d.kind === 'sigmoid' ? { kind: 'sigmoid', threshold: d.threshold, at, layer, loc: d.loc } : { kind: 'softmax', safeIndex: d.safeIndex, threshold: d.threshold, at, layer, loc: d.loc };
   }
 
   let prev = input;
   let output = input;
+  const firstApproximatorLayer = p ? p.hidden.length + 1 : 0;
   model.approximator.forEach((l, i) => {
     const last = i === model.approximator.length - 1;
     const out = place(last ? 'y' : l.name, last ? 'output' : 'hidden', l.width);
-    ops.push(denseOp(l, 'approximator', last ? 'output' : 'hidden', prev, out, l.control ? controlRegions.get(l.control)! : null));
+    ops.push(denseOp(l, 'approximator', last ? 'output' : 'hidden', prev, out, l.control ? controlRegions.get(l.control)! : null, firstApproximatorLayer + i));
     prev = out;
     output = out;
   });

@@ -3,6 +3,7 @@
 
 import type { Activation, AxModel, SourceLoc } from '../ir/model.ts';
 import type { Region } from '../isa/container.ts';
+import type { NumericsPlan } from '../ir/numerics-plan.ts';
 
 /** One dense computation the PEs perform: a layer, or one segment of the predictor's split output layer. */
 export interface NeuronOp {
@@ -19,12 +20,15 @@ export interface NeuronOp {
   output: Region;
   /** The fused Hadamard gate: the control segment this op's activations are multiplied by. */
   control: Region | null;
+  /** The model layer it computes (ir/numerics-plan.ts, modelLayers order), whose number formats it uses. */
+  layer: number;
   loc?: SourceLoc;
 }
 
+/** `layer`: the predictor's output layer, whose grid the softmax margin is taken on. */
 export type DecisionOp =
-  | { kind: 'sigmoid'; threshold: number; at: Region; loc?: SourceLoc }
-  | { kind: 'softmax'; safeIndex: 0 | 1; threshold: number; at: Region; loc?: SourceLoc };
+  | { kind: 'sigmoid'; threshold: number; at: Region; layer: number; loc?: SourceLoc }
+  | { kind: 'softmax'; safeIndex: 0 | 1; threshold: number; at: Region; layer: number; loc?: SourceLoc };
 
 export interface FusedModel {
   model: AxModel;
@@ -92,7 +96,12 @@ export interface BatchedModel extends ScheduledModel {
 export interface AllocatedModel extends BatchedModel {
   /** DRAM address of each op's rows. */
   dramBase: number[];
-  dram: Float32Array;
+  /** The weight image: float32 in fp32; otherwise each value on its layer's weight grid. */
+  dram: Float32Array | Float64Array;
+  /** The numerics plan outside fp32 (null in fp32): each layer's grids, which the binary records. */
+  numerics: NumericsPlan | null;
+  /** Outside fp32, the image in the model's float32 weights, for shadow runs; null in fp32. */
+  shadowDram: Float32Array | null;
   /** Input-buffer address of the control slice of each op (after its input). */
   controlSlot: number[];
   dramRegions: Region[];

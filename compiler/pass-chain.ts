@@ -6,7 +6,13 @@ import type { BatchedModel } from './lowered-ir.ts';
 import type { ScheduleMode } from './schedule-neurons.ts';
 
 export interface PassContext {
+  /** The hardware as the passes see it: capacities in values of the formats each memory holds
+   *  (hardware/element-view.ts); the description itself in fp32. */
   hardware: Hardware;
+  /** The hardware description as given, which the binary records. */
+  description: Hardware;
+  /** Sample rows that set int8's activation scales (`--calibrate`). */
+  calibration?: readonly Float32Array[];
   schedule: ScheduleMode;
   /** Samples per batch asked for (`--batch`); undefined: as many as on-chip memory holds, capped. */
   batch?: number;

@@ -15,9 +15,19 @@ import { passesFrom, type PassContext, type PassInfo } from './pass-chain.ts';
 import { scheduleNeurons, type ScheduleMode } from './schedule-neurons.ts';
 import type { BatchedModel } from './lowered-ir.ts';
 import { batchSamples } from './batch-samples.ts';
+import { elementHardware } from '../hardware/element-view.ts';
+import { isFp32Datapath } from '../hardware/datapath.ts';
+import { planNumerics, type NumericsPlan } from '../ir/numerics-plan.ts';
+
+/** The datapath's plan for the model (int8 scales from its weights and the calibration rows); null in fp32. */
+function planNumericsFor(model: AxModel, ctx: PassContext): NumericsPlan | null {
+  return isFp32Datapath(ctx.description.datapath) ? null : planNumerics(model, ctx.description.datapath, ctx.calibration);
+}
 
 export interface CompileOptions {
   hardware?: Hardware;
+  /** Sample rows that set int8's activation scales (`axc compile --calibrate`). */
+  calibration?: readonly Float32Array[];
   schedule?: ScheduleMode;
   /** Called with the printed IR after the named pass. */
   dumpAfter?: string;
@@ -57,8 +67,8 @@ const COMPILER = passesFrom<AxModel>()
     },
     print: printBatched,
   })
-  .then({ name: 'allocate', doc: 'lay out the DRAM weight image and the tile buffers', run: (s, ctx) => allocateMemory(s, ctx.hardware), print: printAllocated })
-  .then({ name: 'emit', doc: 'emit the five-stage instruction stream', run: (a, ctx) => emitProgram(a, ctx.hardware), print: (b) => disassemble(b) });
+  .then({ name: 'allocate', doc: 'lay out the DRAM weight image and the tile buffers', run: (s, ctx) => allocateMemory(s, ctx.hardware, planNumericsFor(s.model, ctx)), print: printAllocated })
+  .then({ name: 'emit', doc: 'emit the five-stage instruction stream', run: (a, ctx) => emitProgram(a, ctx.hardware, ctx.description), print: (b) => disassemble(b) });
 
 export const PASSES: readonly PassInfo[] = COMPILER.passes;
 
@@ -66,7 +76,8 @@ export const PASS_NAMES = PASSES.map((p) => p.name);
 
 export function compileModel(model: AxModel, opts: CompileOptions = {}): Binary {
   if (opts.dumpAfter !== undefined && !PASS_NAMES.includes(opts.dumpAfter)) fail(DIAG.unknownPass, undefined, opts.dumpAfter, PASS_NAMES.join(', '));
-  const ctx: PassContext = { hardware: opts.hardware ?? DEFAULT_HARDWARE, schedule: opts.schedule ?? 'auto', batch: opts.batch, onScheduled: opts.onScheduled };
+  const description = opts.hardware ?? DEFAULT_HARDWARE;
+  const ctx: PassContext = { hardware: elementHardware(description), description, calibration: opts.calibration, schedule: opts.schedule ?? 'auto', batch: opts.batch, onScheduled: opts.onScheduled };
   return COMPILER.run(model, ctx, (name, print) => {
     if (opts.dumpAfter === name) opts.onDump?.(name, print());
   });

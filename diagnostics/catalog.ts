@@ -97,6 +97,7 @@ export const DIAG = {
   batchTooLarge: entry('AXC205', (batch: number, words: number, ocm: number, fits: number) => `--batch ${batch} needs ${batch} samples' working sets of ${words} words each in on-chip memory, but the NPU has ${ocm} words: at most ${fits} fit`),
   batchProgramTooLong: entry('AXC205', (batch: number, perSample: number, max: number) => `--batch ${batch} unrolls about ${perSample} instructions per sample into ${batch * perSample}, but a program holds at most ${max}; take a smaller batch`),
   int8NeedsCalibration: entry('AXC206', () => 'an int8 datapath needs the range of every tensor to choose its scale: give calibration samples with axc compile --calibrate FILE (rows as axc sim reads them, such as the training inputs)'),
+  tooManyNumericLayers: entry('AXC206', (layers: number, max: number) => `the model has ${layers} layers; outside fp32 a program names each layer's number formats, and at most ${max} fit its q operand`),
   unknownPass: entry('AXC203', (name: string, passes: string) => `unknown pass '${name}'; passes are: ${passes}`),
   // AXC204: the IR breaks an invariant of ir/verify-model.ts (a frontend's bug, or a hand-built model)
   irWidth: entry('AXC204', (what: string, width: number, max: number) => invalidIr(`${what} is ${width}; widths are integers in [1, ${max}]`)),
@@ -135,6 +136,7 @@ export const DIAG = {
   binaryTruncated: entry('AXB404', () => malformed('it is truncated or its container is damaged')),
   binaryBodyUnreadable: entry('AXB404', (decoderError: string) => malformed(decoderError)),
   binaryHardwareInvalid: entry('AXB404', (field: string, schemaIssue: string) => malformed(`its hardware description is invalid (${field}: ${schemaIssue})`)),
+  binaryNumerics: entry('AXB404', (why: string) => malformed(why)),
   binaryNotTypedArray: entry('AXB404', (what: string, dtype: string) => malformed(`${what} is not a ${dtype} array`)),
   binaryCodeNotInstructions: entry('AXB404', () => malformed('code length is not a whole number of instructions')),
   binaryCodeLength: entry('AXB404', (words: number, instructionWords: number) => malformed(`code is ${words} words, not a multiple of ${instructionWords}`)),
@@ -155,6 +157,7 @@ export const DIAG = {
   pesExceedTile: entry('AXB405', (pc: number, mnemonic: string, pe: number, count: number, pes: number) => illegal(pc, `${mnemonic}: PEs [${pe}, ${pe + count}) exceed the tile's ${pes}`)),
   unusableThreshold: entry('AXB405', (pc: number, mnemonic: string, threshold: number) => illegal(pc, `${mnemonic}: threshold ${threshold} is not strictly between 0 and 1 (as a float32)`)),
   targetPastEnd: entry('AXB405', (pc: number, mnemonic: string, target: number, length: number) => illegal(pc, `${mnemonic}: branch target ${target} is past the end of the program (${length} instructions)`)),
+  noSuchLayer: entry('AXB405', (pc: number, mnemonic: string, q: number, layers: number) => illegal(pc, `${mnemonic}: computes in the formats of numerics layer q${q}, but the binary describes ${layers === 0 ? 'none (it computes in fp32)' : `q1 to q${layers}`}`)),
   slotNeverFilled: entry('AXB405', (pc: number, mnemonic: string, slot: number, batch: number) => illegal(pc, `${mnemonic}: reads sample slot s${slot}, but the program's recvs fill ${batch === 1 ? 'only s0' : `s0 to s${batch - 1}`}`)),
   batchSlotsGap: entry('AXB405', (highest: number, missing: number) => `illegal program: its recvs fill sample slots up to s${highest} but none fills s${missing}; a batch's slots are s0, s1, ... with none left out`),
   programTooLong: entry('AXB405', (length: number, max: number) => illegal(max, `program has ${length} instructions; at most ${max} fit the branch target field`)),

@@ -16,7 +16,7 @@ export interface LayerGrids {
 }
 
 /** Significant bits a grid's values can have, to know when binary64 holds a product exactly. */
-function significantBits(g: Grid): number {
+export function significantBits(g: Grid): number {
   if (g.kind === 'float') return g.precision;
   return Math.ceil(Math.log2(Math.max(g.max, -g.min) + 1));
 }
@@ -28,16 +28,18 @@ export class LayerArithmetic {
   private readonly exactGate: boolean;
   private readonly tables: (Float64Array | null)[] = [null, null, null, null];
 
-  /** `input`: the grid of the layer's inputs (the previous layer's output); `control`: its gate's, if any. */
+  /** `inputBits`, `controlBits`: at most how many significant bits the layer's inputs and control elements have
+   *  (significantBits of their grids, or a bound on them); they only decide when a product needs the slower
+   *  exact rounding, never the result. */
   constructor(
     readonly name: string,
     readonly grids: LayerGrids,
     readonly lut: LutSpec,
-    input: Grid,
-    control: Grid | null,
+    inputBits: number,
+    controlBits: number,
   ) {
-    this.exactMac = significantBits(grids.weights) + significantBits(input) <= 53;
-    this.exactGate = control === null || significantBits(grids.output) + significantBits(control) <= 53;
+    this.exactMac = significantBits(grids.weights) + inputBits <= 53;
+    this.exactGate = significantBits(grids.output) + controlBits <= 53;
   }
 
   private count(): void {

@@ -5,9 +5,9 @@
 import { datapathOf, FP32_DATAPATH_SPEC, type DatapathSpec, type LutSpec } from '../hardware/datapath.ts';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { fail } from '../diagnostics/diagnostic.ts';
-import { LayerArithmetic, type LayerGrids } from './layer-arithmetic.ts';
+import { LayerArithmetic, significantBits, type LayerGrids } from './layer-arithmetic.ts';
 import { segmentOffsets, type Activation, type AxModel } from './model.ts';
-import { fixedGrid, floatGrid, type FormatSpec, type Grid } from './number-format.ts';
+import { fixedGrid, floatGrid, FP32_GRID, type FormatSpec, type Grid } from './number-format.ts';
 import { activationCode } from './numerics.ts';
 
 /** One dense layer as the datapath sees it: the predictor's hidden layers, its output layer (all segments and
@@ -139,13 +139,34 @@ export interface ModelNumerics {
   weightSaturations: number[];
 }
 
+/** The same layers with every grid float32 and sigmoid/tanh exact: the plan a shadow run computes in. */
+export function fp32Twin(plan: NumericsPlan): NumericsPlan {
+  const g = FP32_GRID;
+  return { spec: FP32_DATAPATH_SPEC, input: g, layers: plan.layers.map((l) => ({ name: l.name, grids: { weights: g, accumulator: g, output: g } })) };
+}
+
+/** The arithmetic that receives samples onto the input grid. */
+export function inputArithmetic(plan: NumericsPlan): LayerArithmetic {
+  return new LayerArithmetic('input', { weights: plan.input, accumulator: plan.input, output: plan.input }, plan.spec.lut, 0, 0);
+}
+
+/**
+ * Arithmetic for a machine, which knows each layer's grids but not which layer feeds which: every input and
+ * control is bounded by the widest activation grid. q0 receives the samples; q1... are the layers.
+ */
+export function machineArithmetic(plan: NumericsPlan): LayerArithmetic[] {
+  let widest = significantBits(plan.input);
+  for (const l of plan.layers) widest = Math.max(widest, significantBits(l.grids.output));
+  return [inputArithmetic(plan), ...plan.layers.map((l) => new LayerArithmetic(l.name, l.grids, plan.spec.lut, widest, widest))];
+}
+
 export function instantiateNumerics(model: AxModel, plan: NumericsPlan): ModelNumerics {
   const layers = modelLayers(model);
   const lut: LutSpec = plan.spec.lut;
-  const input = new LayerArithmetic('input', { weights: plan.input, accumulator: plan.input, output: plan.input }, lut, plan.input, null);
+  const input = inputArithmetic(plan);
   const arithmetic = layers.map((l, i) => {
     const inGrid = l.input < 0 ? plan.input : plan.layers[l.input].grids.output;
-    return new LayerArithmetic(l.name, plan.layers[i].grids, lut, inGrid, l.control === null ? null : plan.layers[l.control].grids.output);
+    return new LayerArithmetic(l.name, plan.layers[i].grids, lut, significantBits(inGrid), l.control === null ? 0 : significantBits(plan.layers[l.control].grids.output));
   });
   const weightSaturations: number[] = [];
   const weights = layers.map((l, i) => Float64Array.from(l.weights, (w) => arithmetic[i].toWeight(w)));

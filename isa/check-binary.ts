@@ -16,6 +16,8 @@ import { decodeProgram, type Instruction } from './encoding.ts';
 import { MAX_DRAM_IMAGE_WORDS } from '../arch/limits.ts';
 import { LABEL_SYNTAX } from './operands.ts';
 import { verifyProgram } from './verify-program.ts';
+import { elementHardware } from '../hardware/element-view.ts';
+import { describeDatapath, isFp32Datapath } from '../hardware/datapath.ts';
 
 const count = z.number().int().min(0);
 /** Types of the regions, symbols and metadata; the values' meaning is judged by the rules below. */
@@ -84,8 +86,10 @@ export function checkBinary(bin: Binary, at: BinaryPositions = {}): CheckedProgr
     const loc = part === 'regions' ? at.region?.(Number(key)) : part === 'symbols' ? at.symbol?.(Number(key)) : part === 'meta' ? at.meta?.(key as keyof BinaryMeta) : undefined;
     throw new AxcError(diag(DIAG.binaryPartInvalid, loc ?? at.file, issue.path.join('.') || 'body', issue.message));
   }
-  const hw = bin.hardware;
+  // Capacities in values of the formats each memory holds: what the program's addresses count.
+  const hw = elementHardware(bin.hardware);
   const diags: Diagnostic[] = [];
+  if (!isFp32Datapath(hw.datapath) && !bin.numerics) diags.push(diag(DIAG.binaryNumerics, at.file, `its hardware computes in ${describeDatapath(hw.datapath)} but it carries no numerics plan (axc asm writes fp32 programs)`));
   const image = dramImageDiagnostic(bin.dram.length, hw, at.file);
   if (image) diags.push(image);
   else {
@@ -106,7 +110,7 @@ export function checkBinary(bin: Binary, at: BinaryPositions = {}): CheckedProgr
 
   const program = withFile(() => decodeProgram(bin.code), at.file);
   if (bin.sourceMap.length !== program.length) throw new AxcError(diag(DIAG.binarySourceMapShort, at.file));
-  const { inputWidth, outputWidth, batch } = verifyProgram(program, hw, bin.dram.length, (pc) => bin.sourceMap[pc] ?? at.file);
+  const { inputWidth, outputWidth, batch } = verifyProgram(program, hw, bin.dram.length, (pc) => bin.sourceMap[pc] ?? at.file, bin.numerics?.layers.length ?? 0);
 
   // Symbols name branch targets in the disassembly, so each must be a label the assembler reads back, once.
   const names = new Set<string>();

@@ -9,6 +9,8 @@ import { HardwareSchema, type Hardware } from '../hardware/description.ts';
 import type { Quality } from '../ir/model.ts';
 import { checkBinary } from './check-binary.ts';
 import { INSTRUCTION_WORDS } from './table.ts';
+import type { NumericsPlan } from '../ir/numerics-plan.ts';
+import { checkNumericsParts, decodeDram, encodeDram } from './dram-image.ts';
 
 export const BINARY_MAGIC = 'AXNPU';
 /** 2: `decm` gained its threshold field. A version-1 binary is refused rather than decoded: its `decm`
@@ -36,14 +38,27 @@ export interface Binary {
   hardware: Hardware;
   /** Encoded instructions, INSTRUCTION_WORDS little-endian 32-bit words each. */
   code: Uint32Array;
-  /** The DRAM image: weight rows, from DRAM address 0. */
-  dram: Float32Array;
+  /** The DRAM image: weight rows, from DRAM address 0; float32 in fp32, otherwise each value on its layer's
+   *  weight grid (stored packed in the weight format: isa/dram-image.ts). */
+  dram: Float32Array | Float64Array;
+  /** Outside fp32: each layer's grids (ir/numerics-plan.ts), which the `q` operands name. */
+  numerics?: NumericsPlan;
+  /** Outside fp32: which layer's weight grid each span of the DRAM image is on. */
+  dramLayers?: DramSpan[];
+  /** Outside fp32: the image as the model's float32 weights, for runs in fp32 beside the format (--shadow). */
+  shadowDram?: Float32Array;
   regions: Region[];
   /** Branch targets by name, for readable disassembly. */
   symbols: { name: string; pc: number }[];
   /** Per instruction, where it came from (null for generated glue with no source line). */
   sourceMap: (SourcePosition | null)[];
   meta: BinaryMeta;
+}
+
+export interface DramSpan {
+  addr: number;
+  len: number;
+  layer: number;
 }
 
 export interface BinaryMeta {
@@ -61,7 +76,7 @@ export interface BinaryMeta {
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
 
-function bytesOf(a: Uint32Array | Float32Array): Uint8Array {
+export function bytesOf(a: ArrayBufferView): Uint8Array {
   // Little-endian on every platform Node supports; typed arrays are stored as raw bytes with an explicit dtype.
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
@@ -86,7 +101,8 @@ export function packBinary(bin: Binary): Uint8Array {
   const body = packr.pack({
     hardware: bin.hardware,
     code: { dtype: 'u32', length: bin.code.length, bytes: bytesOf(bin.code) },
-    dram: { dtype: 'f32', length: bin.dram.length, bytes: bytesOf(bin.dram) },
+    dram: bin.numerics ? encodeDram(bin) : { dtype: 'f32', length: bin.dram.length, bytes: bytesOf(bin.dram as Float32Array) },
+    ...(bin.numerics ? { numerics: bin.numerics, dramLayers: bin.dramLayers, shadowDram: { dtype: 'f32', length: bin.shadowDram!.length, bytes: bytesOf(bin.shadowDram!) } } : {}),
     regions: bin.regions,
     symbols: bin.symbols,
     sourceMap: { files, entries: { dtype: 'u32', length: map.length, bytes: bytesOf(map) } },
@@ -126,7 +142,9 @@ export function unpackBinary(bytes: Uint8Array, file?: string): Binary {
   if (!hw.success) fail(DIAG.binaryHardwareInvalid, file, `${hw.error.issues[0]?.path.join('.')}`, `${hw.error.issues[0]?.message}`);
   const code = typed(body.code, 'u32', Uint32Array, 'code', file);
   if (code.length % INSTRUCTION_WORDS !== 0) fail(DIAG.binaryCodeNotInstructions, file);
-  const dram = typed(body.dram, 'f32', Float32Array, 'DRAM image', file);
+  const hasNumerics = body?.numerics !== undefined;
+  const parts = hasNumerics ? checkNumericsParts(body, hw.data, file) : null;
+  const dram = parts ? decodeDram(body.dram, parts.numerics, parts.dramLayers, file) : typed(body.dram, 'f32', Float32Array, 'DRAM image', file);
   const sm = body.sourceMap;
   if (!sm || !Array.isArray(sm.files)) fail(DIAG.binarySourceMapMissing, file);
   if (!sm.files.every((f: unknown) => typeof f === 'string')) fail(DIAG.binarySourceMapFileNames, file);
@@ -139,7 +157,9 @@ export function unpackBinary(bytes: Uint8Array, file?: string): Binary {
     if (fi > sm.files.length) fail(DIAG.binarySourceMapFile, file, i, fi, sm.files.length);
     sourceMap.push(fi === 0 ? null : { file: String(sm.files[fi - 1]), line: entries[i * 3 + 1], col: entries[i * 3 + 2] });
   }
-  const bin: Binary = { hardware: hw.data, code, dram, sourceMap, regions: body.regions, symbols: body.symbols, meta: body.meta };
+  const shadowDram = parts ? typed(body.shadowDram, 'f32', Float32Array, 'float32 shadow image', file) : undefined;
+  if (shadowDram && shadowDram.length !== dram.length) fail(DIAG.binaryNumerics, file, 'its float32 shadow image and its DRAM image differ in length');
+  const bin: Binary = { hardware: hw.data, code, dram, sourceMap, regions: body.regions, symbols: body.symbols, meta: body.meta, ...(parts ? { ...parts, shadowDram } : {}) };
   // Whatever passes here simulates and disassembles; the assembler runs the same checks before it writes.
   checkBinary(bin, { file });
   return bin;

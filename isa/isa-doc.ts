@@ -11,6 +11,7 @@ const SYNTAX: Record<OperandKind, string> = {
   dram: '`d1024` (DRAM word address)',
   uint: '`7` or `0x7`',
   slot: '`s2` (sample slot; may be left off when 0)',
+  layer: '`q3` (numerics layer; left off when 0, as in every fp32 program)',
   act: '`linear` `relu` `sigmoid` `tanh`',
   when: '`absent` `cpu` `npu` `none`',
   f32: '`0.5` (float32)',

@@ -4,7 +4,7 @@ import { ACTIVATIONS } from '../ir/model.ts';
 import { SKIP_CONDITIONS, type OperandKind } from './table.ts';
 import { float32Text } from '../ir/float-text.ts';
 
-const PREFIX: Partial<Record<OperandKind, string>> = { tile: 't', pe: 'p', buf: '@', ocm: 'm', dram: 'd', slot: 's' };
+const PREFIX: Partial<Record<OperandKind, string>> = { tile: 't', pe: 'p', buf: '@', ocm: 'm', dram: 'd', slot: 's', layer: 'q' };
 /** Operands written as a name: the value is the name's index. */
 const NAMES: Partial<Record<OperandKind, readonly string[]>> = { act: ACTIVATIONS, when: SKIP_CONDITIONS };
 
@@ -60,5 +60,5 @@ export function parseOperand(kind: OperandKind, text: string): { value: number }
 }
 
 export function describeKind(kind: OperandKind): string {
-  return { tile: 'a tile', pe: 'a PE', buf: 'a buffer address', ocm: 'an on-chip memory address', dram: 'a DRAM address', slot: 'a sample slot' }[kind as 'tile'] ?? kind;
+  return { tile: 'a tile', pe: 'a PE', buf: 'a buffer address', ocm: 'an on-chip memory address', dram: 'a DRAM address', slot: 'a sample slot', layer: 'a numerics layer' }[kind as 'tile'] ?? kind;
 }

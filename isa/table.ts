@@ -8,9 +8,9 @@ import type { Hardware } from '../hardware/description.ts';
 import { isUsableThreshold } from '../ir/numerics.ts';
 
 /** How an operand is written in assembly: plain number, tile `t3`, PE `p5`, buffer `@12`,
- *  memory `m40`, DRAM `d1024`, sample slot `s2`, activation name, skip condition name, float32 literal, or a
+ *  memory `m40`, DRAM `d1024`, sample slot `s2`, numerics layer `q3`, activation name, skip condition name, float32 literal, or a
  *  code label. */
-export type OperandKind = 'uint' | 'tile' | 'pe' | 'buf' | 'ocm' | 'dram' | 'slot' | 'act' | 'when' | 'f32' | 'label';
+export type OperandKind = 'uint' | 'tile' | 'pe' | 'buf' | 'ocm' | 'dram' | 'slot' | 'layer' | 'act' | 'when' | 'f32' | 'label';
 
 /** When `skip` branches, by its `when` operand: the sample in the slot is absent (the input ran out before the
  *  batch filled); it is absent or goes to the CPU; it is absent or goes to the NPU; no sample of the batch
@@ -46,6 +46,8 @@ export interface OperandCheck {
   within(what: string, start: number, n: number, size: number, unit: string): void;
   /** Records the sample width a recv takes ('input') or a send gives ('output'); all must agree. */
   sampleWidth(side: 'input' | 'output', words: number): void;
+  /** Layers the binary's numerics plan describes (0 for fp32, where every `q` is 0). */
+  readonly layers: number;
   /** Records a sample slot a recv fills ('fills') or another op reads ('reads'): the batch is the slots recvs
    *  fill, and every slot read must be one of them. */
   sampleSlot(role: 'fills' | 'reads', slot: number): void;
@@ -90,6 +92,11 @@ const len = f('len', B.len, 'uint', 'number of words');
 const target = f('target', B.target, 'label', 'branch target (instruction index)');
 /** Which sample of the batch an op concerns; a batch-of-one program leaves it off (slot 0). */
 const slot = f('slot', B.slot, 'slot', 'sample slot in the batch (s0 when left off)', true);
+/** Whose number formats an op computes in (a binary outside fp32 records each layer's); fp32 leaves it off. */
+const layer = f('q', B.layer, 'layer', 'numerics layer whose formats the op computes in (q0, left off, in fp32)', true);
+function checkLayer(a: { q: number }, v: OperandCheck): void {
+  if (a.q > v.layers) v.report(DIAG.noSuchLayer, a.q, v.layers);
+}
 /** How a neuron ends, for `neu` and `fin` alike: activation, gate and where the result goes. */
 const finishFields = [
   f('act', B.act, 'act', 'activation: linear, relu, sigmoid, tanh'),
@@ -174,11 +181,13 @@ export const OPS = [
       f('len', B.len, 'uint', 'fan-in'),
       f('wbuf', B.bufAddr, 'buf', 'weight-buffer address of each PE\'s row'),
       ...finishFields,
+      layer,
     ],
     loop:
       'for k < count:\n  acc = +0; for j < len: acc = f32(acc + f32(WB[tile][pe+k][wbuf+j] * IB[tile][ibuf+j]))\n  h = act(f32(acc + WB[tile][pe+k][wbuf+len]))\n  if ctl: h = f32(h * IB[tile][cbuf + k])\n  OB[tile][obuf + k] = h',
     check(a, v) {
       checkPes(a, v);
+      checkLayer(a, v);
       v.within('input-buffer range', a.ibuf, a.len, v.hw.inputBufferWords, 'input buffer');
       v.within('weight-buffer range', a.wbuf, a.len + 1, v.hw.weightBufferWords, 'weight buffer');
       if (a.ctl) v.within('control slice', a.cbuf, a.count, v.hw.inputBufferWords, 'input buffer');
@@ -219,12 +228,14 @@ export const OPS = [
       f('threshold', B.f32, 'f32', 'invoke when the safe probability > threshold (0.5: when the safe logit strictly wins)'),
       target,
       slot,
+      layer,
     ],
     // The comparison is in logit space (ir/numerics.ts: softmaxMargin, softmaxCut), so no exp decides.
     loop: 's = OCM[ocm + safe]; o = OCM[ocm + 1 - safe]\nP = f32(1 / (1 + exp(f32(o - s)))); score = f32(s - o)\nt = threshold; invoke = score > f32(log(t / (1 - t)))\nrecord P, score, invoke for slot\nif not invoke: pc = target',
     flow: 'branch',
     check(a, v) {
       v.sampleSlot('reads', a.slot);
+      checkLayer(a, v);
       v.within('logit pair', a.ocm, 2, v.hw.onChipMemoryWords, 'on-chip memory');
       checkThreshold(a, v);
     },
@@ -269,10 +280,12 @@ export const OPS = [
       f('wbuf', B.bufAddr, 'buf', "weight-buffer address of each PE's chunk of weights"),
       f('from', B.flag, 'uint', '0: start the partial sum at +0; 1: continue it'),
       f('obuf', B.bufAddr, 'buf', 'output-buffer address of the first partial sum'),
+      layer,
     ],
     loop: 'for k < count:\n  acc = from ? OB[tile][obuf+k] : +0\n  for j < len: acc = f32(acc + f32(WB[tile][pe+k][wbuf+j] * IB[tile][ibuf+j]))\n  OB[tile][obuf+k] = acc',
     check(a, v) {
       checkPes(a, v);
+      checkLayer(a, v);
       v.within('input-buffer range', a.ibuf, a.len, v.hw.inputBufferWords, 'input buffer');
       v.within('weight-buffer range', a.wbuf, a.len, v.hw.weightBufferWords, 'weight buffer');
       v.within('output-buffer range', a.obuf, a.count, v.hw.outputBufferWords, 'output buffer');
@@ -288,10 +301,12 @@ export const OPS = [
       count,
       f('wbuf', B.bufAddr, 'buf', "weight-buffer address of each PE's bias"),
       ...finishFields,
+      layer,
     ],
     loop: 'for k < count:\n  h = act(f32(OB[tile][obuf + k] + WB[tile][pe+k][wbuf]))\n  if ctl: h = f32(h * IB[tile][cbuf + k])\n  OB[tile][obuf + k] = h',
     check(a, v) {
       checkPes(a, v);
+      checkLayer(a, v);
       v.within('bias address', a.wbuf, 1, v.hw.weightBufferWords, 'weight buffer');
       if (a.ctl) v.within('control slice', a.cbuf, a.count, v.hw.inputBufferWords, 'input buffer');
       v.within('output-buffer range', a.obuf, a.count, v.hw.outputBufferWords, 'output buffer');

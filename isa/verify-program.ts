@@ -19,6 +19,8 @@ export function verifyProgram(
   hw: Hardware,
   dramWords: number,
   locOf: (pc: number) => SourceLoc | string | undefined = () => undefined,
+  /** Layers the binary's numerics plan describes, for the `q` operands; 0 for fp32. */
+  layers = 0,
 ): { inputWidth: number; outputWidth: number; batch: number } {
   const diags: Diagnostic[] = [];
   let inputWidth = -1;
@@ -33,6 +35,7 @@ export function verifyProgram(
   const v: OperandCheck = {
     hw,
     dramWords,
+    layers,
     report<A extends unknown[]>(entry: InstructionDiagnostic<A>, ...args: A) {
       // The entry is one of the catalog's (the interface only narrows its message's first arguments).
       diags.push(diag(entry as DiagEntry, locOf(pc), ...([pc, mnemonic, ...args] as unknown as Parameters<DiagEntry['message']>)));

@@ -5,7 +5,7 @@
 import { accumulateDot, addBias, applyActivationCode, decisionCut, decisionInvokes, dotBias, gate, softmaxMargin, softmaxSafeProbability } from '../ir/numerics.ts';
 import { bitsToF32 } from '../ir/float-bits.ts';
 import { indexByOpcode, slotsOf, SKIP_CONDITIONS, type Mnemonic } from '../isa/table.ts';
-import type { Machine } from './machine.ts';
+import type { Machine, Words } from './machine.ts';
 
 /** Returned by `recv` when no sample is pending: the run loop stops there until one arrives. */
 export const BLOCKED = -2;
@@ -15,7 +15,7 @@ export const HALTED = -1;
 export type Executor = (m: Machine, c: Uint32Array, at: number, pc: number) => number;
 
 /** A word-by-word move between memories; a loop rather than subarray() so no view object is allocated. */
-function copyWords(src: Float32Array, from: number, dst: Float32Array, to: number, n: number): void {
+export function copyWords(src: Words, from: number, dst: Words, to: number, n: number): void {
   for (let j = 0; j < n; j++) dst[to + j] = src[from + j];
 }
 
@@ -78,8 +78,9 @@ export function execNeuronOp(m: Machine, c: Uint32Array, at: number, pc: number)
   const oOff = tile * m.hw.outputBufferWords + c[at + NEU.obuf];
   const wbWords = m.hw.weightBufferWords;
   let wOff = tile * m.wbPerTile + c[at + NEU.pe] * wbWords + c[at + NEU.wbuf];
-  const wb = m.wb;
-  const ib = m.ib;
+  // This table serves fp32 machines, whose memories are float32 (machine/execute-formats.ts serves the rest).
+  const wb = m.wb as Float32Array;
+  const ib = m.ib as Float32Array;
   for (let k = 0; k < count; k++) {
     let h = applyActivationCode(act, dotBias(wb, wOff, ib, xOff, len, wb[wOff + len]));
     if (ctl) h = gate(h, ib[cOff + k]);
@@ -97,7 +98,7 @@ export function execStoreOutput(m: Machine, c: Uint32Array, at: number, pc: numb
 
 /** Records a slot's decision; returns whether the controller goes on to the approximator: the predictor's
  *  decision, unless a path is forced. */
-function decide(m: Machine, slot: number, p: number, score: number, predicted: boolean): boolean {
+export function decide(m: Machine, slot: number, p: number, score: number, predicted: boolean): boolean {
   m.p[slot] = p;
   m.score[slot] = score;
   m.predicted[slot] = predicted ? 1 : 0;
@@ -176,8 +177,8 @@ export function execMultiplyAccumulate(m: Machine, c: Uint32Array, at: number, p
   const wbWords = m.hw.weightBufferWords;
   let o = tile * m.hw.outputBufferWords + c[at + MAC.obuf];
   let wOff = tile * m.wbPerTile + c[at + MAC.pe] * wbWords + c[at + MAC.wbuf];
-  const wb = m.wb;
-  const ib = m.ib;
+  const wb = m.wb as Float32Array;
+  const ib = m.ib as Float32Array;
   const ob = m.ob;
   for (let k = 0; k < count; k++) {
     ob[o] = accumulateDot(from ? ob[o] : 0, wb, wOff, ib, xOff, len);
@@ -207,7 +208,7 @@ export function execFinishNeurons(m: Machine, c: Uint32Array, at: number, pc: nu
   return pc + 1;
 }
 
-const EXECUTORS: { readonly [M in Mnemonic]: Executor } = {
+export const EXECUTORS: { readonly [M in Mnemonic]: Executor } = {
   nop: (_m, _c, _at, pc) => pc + 1,
   halt: () => HALTED,
   recv: execRecv,

@@ -3,20 +3,30 @@
 // Time is not state here: the timing model observes the machine from outside (machine/timing-model.ts).
 
 import type { Hardware } from '../hardware/description.ts';
+import { elementHardware } from '../hardware/element-view.ts';
+import type { LayerArithmetic } from '../ir/layer-arithmetic.ts';
+import { machineArithmetic, type NumericsPlan } from '../ir/numerics-plan.ts';
+
+/** A memory's words: float32 in fp32; binary64 outside it, which holds every grid's values exactly. */
+export type Words = Float32Array | Float64Array;
 
 /** Which path the controller takes after a decision: the predictor's, or one forced for every sample
  *  ('all': the approximator always runs; 'none': every sample goes to the CPU, for timing estimates). */
 export type InvokeMode = 'model' | 'all' | 'none';
 
 export class Machine {
+  /** The hardware with its capacities in values (hardware/element-view.ts): what addresses count. */
   readonly hw: Hardware;
-  readonly ocm: Float32Array;
-  readonly dram: Float32Array;
+  readonly ocm: Words;
+  readonly dram: Words;
   /** [tile][pe][word], flattened. */
-  readonly wb: Float32Array;
+  readonly wb: Words;
   /** [tile][word], flattened. */
-  readonly ib: Float32Array;
-  readonly ob: Float32Array;
+  readonly ib: Words;
+  readonly ob: Words;
+  /** Outside fp32: the arithmetic of the samples' grid (q0) and of each layer (q1 ...), with their saturation
+   *  counts; null in fp32, where ir/numerics.ts computes. */
+  readonly numerics: LayerArithmetic[] | null;
   readonly invoke: InvokeMode;
   /** Samples the program takes at once (its recvs' sample slots); 1 for a program without batches. */
   readonly batch: number;
@@ -52,15 +62,18 @@ export class Machine {
   readonly y: Float32Array;
   readonly wbPerTile: number;
 
-  constructor(hw: Hardware, dram: Float32Array, widths: { input: number; output: number; batch: number }, invoke: InvokeMode) {
+  constructor(description: Hardware, dram: Words, widths: { input: number; output: number; batch: number }, invoke: InvokeMode, numerics: NumericsPlan | null = null) {
+    const hw = elementHardware(description);
     this.hw = hw;
     this.invoke = invoke;
-    this.ocm = new Float32Array(hw.onChipMemoryWords);
+    this.numerics = numerics ? machineArithmetic(numerics) : null;
+    const words = (n: number): Words => (numerics ? new Float64Array(n) : new Float32Array(n));
+    this.ocm = words(hw.onChipMemoryWords);
     this.dram = dram;
     this.wbPerTile = hw.pesPerTile * hw.weightBufferWords;
-    this.wb = new Float32Array(hw.tiles * this.wbPerTile);
-    this.ib = new Float32Array(hw.tiles * hw.inputBufferWords);
-    this.ob = new Float32Array(hw.tiles * hw.outputBufferWords);
+    this.wb = words(hw.tiles * this.wbPerTile);
+    this.ib = words(hw.tiles * hw.inputBufferWords);
+    this.ob = words(hw.tiles * hw.outputBufferWords);
     this.batch = widths.batch;
     this.inputWidth = widths.input;
     this.outputWidth = widths.output;

@@ -9,8 +9,10 @@ import type { Binary } from '../isa/container.ts';
 import { flattenProgram } from '../isa/encoding.ts';
 import { DECODED_STRIDE } from '../isa/table.ts';
 import { cpuCostOf, type CpuCostSource } from './binary-cpu-cost.ts';
-import { BLOCKED, DISPATCH, HALTED } from './execute-ops.ts';
-import { Machine, type InvokeMode } from './machine.ts';
+import { BLOCKED, DISPATCH, HALTED, type Executor } from './execute-ops.ts';
+import { DISPATCH_IN_FORMATS } from './execute-formats.ts';
+import { fp32Twin } from '../ir/numerics-plan.ts';
+import { Machine, type InvokeMode, type Words } from './machine.ts';
 import type { TimingModel } from './timing-model.ts';
 import { TIMING_RULES } from './timing-rules.ts';
 
@@ -25,6 +27,9 @@ export interface SimulatorOptions {
   invoke?: InvokeMode;
   /** Guard against hand-written programs that never come back to `recv`. */
   maxInstructionsPerSample?: number;
+  /** Run a binary outside fp32 as its fp32 twin: the same program on the model's unrounded weights, every
+   *  grid float32 (`axc sim --shadow fp32`). */
+  shadowFp32?: boolean;
 }
 
 /** What one sample did. The arrays are views into machine state, valid until the next `push`, `end` or `runSample`. */
@@ -44,7 +49,7 @@ export interface SampleResult {
   x: Float32Array;
   slot: number;
   y: Float32Array;
-  ocm: Float32Array;
+  ocm: Words;
   /** Instructions executed from the push that completed the sample's batch (its own, for a batch of one). */
   instructions: number;
 }
@@ -64,6 +69,7 @@ export class Simulator {
   readonly results: readonly SampleResult[];
   ready = 0;
   private readonly code: Uint32Array;
+  private readonly dispatch: readonly Executor[];
   private readonly budget: number;
   private halted = false;
   private ended = false;
@@ -83,7 +89,12 @@ export class Simulator {
     const cost = cpuCostOf(binary);
     this.cpuCyclesPerEvaluation = cost.cycles;
     this.cpuCostSource = cost.source;
-    const m = new Machine(binary.hardware, binary.dram, { input: inputWidth, output: outputWidth, batch }, opts.invoke ?? 'model');
+    const shadow = opts.shadowFp32 === true && binary.numerics !== undefined;
+    if (shadow && !binary.shadowDram) throw new Error('a binary outside fp32 carries its float32 weights for shadow runs');
+    const numerics = binary.numerics ? (shadow ? fp32Twin(binary.numerics) : binary.numerics) : null;
+    const dram = shadow ? Float64Array.from(binary.shadowDram!) : binary.dram;
+    const m = new Machine(binary.hardware, dram, { input: inputWidth, output: outputWidth, batch }, opts.invoke ?? 'model', numerics);
+    this.dispatch = numerics ? DISPATCH_IN_FORMATS : DISPATCH;
     this.machine = m;
     this.timing = opts.timing ?? null;
     // A timing model for other hardware or another CPU cost would time a different machine than this one runs.
@@ -113,12 +124,13 @@ export class Simulator {
     const m = this.machine;
     const code = this.code;
     const timing = this.timing;
+    const dispatch = this.dispatch;
     let pc = m.pc;
     let n = 0;
     for (;;) {
       const at = pc * DECODED_STRIDE;
       const op = code[at];
-      const next = DISPATCH[op](m, code, at, pc);
+      const next = dispatch[op](m, code, at, pc);
       if (next === BLOCKED) break;
       if (timing !== null) TIMING_RULES[op](timing, code, at, m);
       n++;

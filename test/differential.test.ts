@@ -15,6 +15,7 @@ import { SeededRandom } from '../ir/seeded-random.ts';
 import { packBinary, unpackBinary, type Binary } from '../isa/container.ts';
 import { decisionInstructions, withDecisionThreshold } from '../isa/decision-threshold.ts';
 import { Simulator } from '../machine/simulator.ts';
+import type { Words } from '../machine/machine.ts';
 import { timingFor } from '../machine/timing-model.ts';
 import { buildModel, modelShapeArb, randomInput } from './support/random-model.ts';
 import { lockstep, slotRegionName } from './support/lockstep.ts';
@@ -30,12 +31,13 @@ const f32Bits = (v: number) => bits(Float32Array.of(v))[0];
 
 /** A region's words for the sample in `slot`, or null when the batch layout lends them to a later region (the
  *  value is gone by the time the batch completes). */
-function region(bin: Binary, name: string, slot: number, ocm: Float32Array): Float32Array | null {
+function region(bin: Binary, name: string, slot: number, ocm: Words): Float32Array | null {
   const r = bin.regions.find((g) => g.space === 'ocm' && g.name === slotRegionName(name, slot));
   assert.ok(r, `region ${name} of slot ${slot}`);
   const own = bin.regions.find((g) => g.space === 'ocm' && g.name === name)!;
   const shared = bin.regions.some((g) => g !== own && g.space === 'ocm' && !/\.s\d+$/.test(g.name) && g.addr < own.addr + own.len && own.addr < g.addr + g.len);
-  return shared ? null : ocm.slice(r.addr, r.addr + r.len);
+  // Outside fp32 the interpreter reports control vectors and decision outputs as float32, as the host reads them.
+  return shared ? null : Float32Array.from(ocm.subarray(r.addr, r.addr + r.len));
 }
 
 /** How many control vectors and decision outputs were read back from on-chip memory (not lent to a later region). */

@@ -5,7 +5,7 @@ import test from 'ava';
 import { passesFrom, type PassContext } from '../compiler/pass-chain.ts';
 import { DEFAULT_HARDWARE } from '../hardware/description.ts';
 
-const CTX: PassContext = { hardware: DEFAULT_HARDWARE, schedule: 'auto' };
+const CTX: PassContext = { hardware: DEFAULT_HARDWARE, description: DEFAULT_HARDWARE, schedule: 'auto' };
 
 test('a chain runs its passes in order and offers each output for printing after its pass', (t) => {
   const chain = passesFrom<number>()

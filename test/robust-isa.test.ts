@@ -280,6 +280,9 @@ function operandText(fd: FieldLayout, lines: number): fc.Arbitrary<string> {
       return fc.constantFrom(...ACTIVATIONS);
     case 'when':
       return fc.constantFrom(...SKIP_CONDITIONS);
+    case 'layer':
+      // Mostly q0, as every fp32 program has it; sometimes a layer the fp32 binary does not describe.
+      return mostly(0, 1).map((v) => `q${v}`);
     case 'slot':
       // Mostly slot 0, which every program's recv fills; sometimes one no recv fills.
       return mostly(0, 2).map((v) => `s${v}`);
