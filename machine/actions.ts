@@ -2,6 +2,8 @@
 // components they are reported under.
 
 import type { Hardware } from '../hardware/description.ts';
+import { datapathOf, isFp32Datapath } from '../hardware/datapath.ts';
+import { formatEnergy } from '../hardware/format-energy.ts';
 
 export const ACTION = {
   macMult: 0,
@@ -39,12 +41,12 @@ type ActionName = keyof typeof ACTION;
 
 /** Which component each action's energy is charged to, and its energy per action from the hardware. */
 const PRICES: Record<ActionName, [Component, (hw: Hardware) => number]> = {
-  macMult: ['peMac', (hw) => hw.energy.fp32Mult],
-  macAdd: ['peMac', (hw) => hw.energy.fp32Add],
-  biasAdd: ['peMac', (hw) => hw.energy.fp32Add],
+  macMult: ['peMac', (hw) => arithmeticPrices(hw).mac],
+  macAdd: ['peMac', (hw) => arithmeticPrices(hw).accumulate],
+  biasAdd: ['peMac', (hw) => arithmeticPrices(hw).accumulate],
   relu: ['activation', (hw) => hw.energy.reluCompare],
   lutLookup: ['activation', (hw) => hw.energy.lutLookup],
-  hadamardMult: ['multiplier', (hw) => hw.energy.fp32Mult],
+  hadamardMult: ['multiplier', (hw) => arithmeticPrices(hw).gate],
   weightBufferWord: ['buffers', (hw) => hw.energy.weightBufferWord],
   inputBufferWord: ['buffers', (hw) => hw.energy.inputBufferWord],
   outputBufferWord: ['buffers', (hw) => hw.energy.outputBufferWord],
@@ -57,6 +59,22 @@ const PRICES: Record<ActionName, [Component, (hw: Hardware) => number]> = {
   softmaxMult: ['controller', (hw) => hw.energy.fp32Mult],
   cpuCycle: ['cpu', (hw) => hw.cpu.energyPerCyclePj],
 };
+
+/**
+ * The datapath's arithmetic: in fp32 the description's own figures; otherwise each format's (hardware/
+ * format-energy.ts): a multiply-add multiplies at the wider of the weight and activation formats and adds in the
+ * accumulator's, the gate multiplies activations. Memory and bus actions are counted in 32-bit words moved
+ * (machine/timing-rules.ts), so they scale with the bits.
+ */
+function arithmeticPrices(hw: Hardware): { mac: number; accumulate: number; gate: number } {
+  if (isFp32Datapath(hw.datapath)) return { mac: hw.energy.fp32Mult, accumulate: hw.energy.fp32Add, gate: hw.energy.fp32Mult };
+  const d = datapathOf(hw.datapath);
+  return {
+    mac: Math.max(formatEnergy(d.weights).mult, formatEnergy(d.activations).mult),
+    accumulate: formatEnergy(d.accumulator).add,
+    gate: formatEnergy(d.activations).mult,
+  };
+}
 
 export interface EnergyBreakdown {
   /** Picojoules per component; `total` is their sum, added in COMPONENTS order. */

@@ -13,6 +13,7 @@
 //   fallback occupies the CPU (and so its port) for the model's CPU cycles.
 
 import type { Hardware } from '../hardware/description.ts';
+import { elementHardware, packingOf, type Packing } from '../hardware/element-view.ts';
 import type { Binary } from '../isa/container.ts';
 import { ACTION, newActionCounts, type ActionCounts } from './actions.ts';
 import { cpuCostOf } from './binary-cpu-cost.ts';
@@ -50,17 +51,34 @@ export class TimingModel {
   /** When the setup stage's last instruction completes; samples wait for it. */
   private setupEnd = 0;
 
+  /** Values of each role per 32-bit word, and each role's value as a fraction of a word (1 in fp32): transfers
+   *  move packed words, and memory energy is counted in words' worth of bits. */
+  private readonly pack: Packing;
+  readonly bitsOf: { weights: number; activations: number; accumulator: number };
+
   constructor(hw: Hardware, cpuClockCyclesPerEvaluation: number) {
     this.hw = hw;
     this.latency = hw.latency;
-    this.ibWords = hw.inputBufferWords;
-    this.obWords = hw.outputBufferWords;
+    const view = elementHardware(hw);
+    this.ibWords = view.inputBufferWords;
+    this.obWords = view.outputBufferWords;
     this.pesPerTile = hw.pesPerTile;
-    this.board = new Scoreboard(hw);
+    this.pack = packingOf(hw);
+    this.bitsOf = { weights: this.pack.weightBits / 32, activations: this.pack.activationBits / 32, accumulator: this.pack.accumulatorBits / 32 };
+    this.board = new Scoreboard(view);
     this.bus = new DataBus(hw);
     this.dram = new DramPipeline(hw);
     this.cpuClockCycles = cpuClockCyclesPerEvaluation;
     this.cpuCycles = Math.ceil((cpuClockCyclesPerEvaluation * hw.clockMHz) / hw.cpu.clockMHz);
+  }
+
+  /** Words a transfer of `n` activation values moves, packed. */
+  activationWords(n: number): number {
+    return Math.ceil(n / this.pack.activations);
+  }
+  /** Words a transfer of `n` weights moves, packed. */
+  weightWords(n: number): number {
+    return Math.ceil(n / this.pack.weights);
   }
 
   /** Issue cycle of the current sample's recv (-1 before the first sample and after close). */

@@ -25,9 +25,9 @@ function timeRecv(tm: TimingModel, c: Uint32Array, at: number, m: Machine): void
   const t = latest2(b.ocmReadDone, ocm, b.ocmReady, ocm, len, tm.ready(stage, b.portFree[port]));
   if (c[at + RECV.slot] === 0) tm.stats.startBatch(t);
   tm.stats.addSample();
-  const end = tm.transfer(port, t, t, len, tm.latency.onChipMemoryCycles, stage, 'recv');
+  const end = tm.transfer(port, t, t, tm.activationWords(len), tm.latency.onChipMemoryCycles, stage, 'recv');
   setAll(b.ocmReady, ocm, len, end);
-  tm.actions[ACTION.onChipMemoryWord] += len;
+  tm.actions[ACTION.onChipMemoryWord] += len * tm.bitsOf.activations;
 }
 
 const SEND = slotsOf('send');
@@ -38,9 +38,9 @@ function timeSend(tm: TimingModel, c: Uint32Array, at: number): void {
   const b = tm.board;
   const port = tm.bus.cpuRequester;
   const t = latest(b.ocmReady, ocm, len, tm.ready(stage, b.portFree[port]));
-  const end = tm.transfer(port, t, t, len, tm.latency.onChipMemoryCycles, stage, 'send');
+  const end = tm.transfer(port, t, t, tm.activationWords(len), tm.latency.onChipMemoryCycles, stage, 'send');
   raiseAll(b.ocmReadDone, ocm, len, end);
-  tm.actions[ACTION.onChipMemoryWord] += len;
+  tm.actions[ACTION.onChipMemoryWord] += len * tm.bitsOf.activations;
 }
 
 const LDI = slotsOf('ldi');
@@ -53,11 +53,11 @@ function timeLoadInput(tm: TimingModel, c: Uint32Array, at: number): void {
   const b = tm.board;
   let t = latest2(b.ibReadDone, ib, b.ibReady, ib, len, tm.ready(stage, b.portFree[tile]));
   t = latest(b.ocmReady, ocm, len, t);
-  const end = tm.transfer(tile, t, t, len, tm.latency.onChipMemoryCycles, stage, 'ldi');
+  const end = tm.transfer(tile, t, t, tm.activationWords(len), tm.latency.onChipMemoryCycles, stage, 'ldi');
   raiseAll(b.ocmReadDone, ocm, len, end);
   setAll(b.ibReady, ib, len, end);
-  tm.actions[ACTION.onChipMemoryWord] += len;
-  tm.actions[ACTION.inputBufferWord] += len;
+  tm.actions[ACTION.onChipMemoryWord] += len * tm.bitsOf.activations;
+  tm.actions[ACTION.inputBufferWord] += len * tm.bitsOf.activations;
 }
 
 const STO = slotsOf('sto');
@@ -70,11 +70,11 @@ function timeStore(tm: TimingModel, c: Uint32Array, at: number): void {
   const b = tm.board;
   let t = latest(b.obReady, ob, len, tm.ready(stage, b.portFree[tile]));
   t = latest2(b.ocmReadDone, ocm, b.ocmReady, ocm, len, t);
-  const end = tm.transfer(tile, t, t, len, tm.latency.bufferCycles, stage, 'sto');
+  const end = tm.transfer(tile, t, t, tm.activationWords(len), tm.latency.bufferCycles, stage, 'sto');
   raiseAll(b.obReadDone, ob, len, end);
   setAll(b.ocmReady, ocm, len, end);
-  tm.actions[ACTION.outputBufferWord] += len;
-  tm.actions[ACTION.onChipMemoryWord] += len;
+  tm.actions[ACTION.outputBufferWord] += len * tm.bitsOf.accumulator;
+  tm.actions[ACTION.onChipMemoryWord] += len * tm.bitsOf.activations;
 }
 
 const LDW = slotsOf('ldw');
@@ -85,7 +85,8 @@ function timeLoadWeights(tm: TimingModel, c: Uint32Array, at: number): void {
   const tile = c[at + LDW.tile];
   const count = c[at + LDW.count];
   const p = tile * tm.pesPerTile + c[at + LDW.pe];
-  const words = count * c[at + LDW.row];
+  const values = count * c[at + LDW.row];
+  const words = tm.weightWords(values);
   const b = tm.board;
   const t = latest(b.peFree, p, count, tm.ready(stage, 0));
   const fetched = tm.dram.fetch(t, words);
@@ -93,8 +94,8 @@ function timeLoadWeights(tm: TimingModel, c: Uint32Array, at: number): void {
   const request = fetched > b.portFree[tile] ? fetched : b.portFree[tile];
   const end = tm.transfer(tile, t, request, words, tm.latency.bufferCycles, stage, 'ldw');
   setAll(b.wbReady, p, count, end);
-  tm.actions[ACTION.dramWord] += words;
-  tm.actions[ACTION.weightBufferWord] += words;
+  tm.actions[ACTION.dramWord] += values * tm.bitsOf.weights;
+  tm.actions[ACTION.weightBufferWord] += values * tm.bitsOf.weights;
 }
 
 /** A neuron's multiply-adds over `len` inputs on each of `count` PEs: their actions (the tile broadcasts each
@@ -103,8 +104,8 @@ function accumulate(tm: TimingModel, count: number, len: number): number {
   const a = tm.actions;
   a[ACTION.macMult] += count * len;
   a[ACTION.macAdd] += count * len;
-  a[ACTION.weightBufferWord] += count * len;
-  a[ACTION.inputBufferWord] += len;
+  a[ACTION.weightBufferWord] += count * len * tm.bitsOf.weights;
+  a[ACTION.inputBufferWord] += len * tm.bitsOf.activations;
   return len * tm.latency.macCycles;
 }
 
@@ -114,9 +115,9 @@ function finish(tm: TimingModel, count: number, act: number, ctl: number): numbe
   const a = tm.actions;
   const L = tm.latency;
   a[ACTION.biasAdd] += count;
-  a[ACTION.weightBufferWord] += count;
-  if (ctl) a[ACTION.inputBufferWord] += count;
-  a[ACTION.outputBufferWord] += count;
+  a[ACTION.weightBufferWord] += count * tm.bitsOf.weights;
+  if (ctl) a[ACTION.inputBufferWord] += count * tm.bitsOf.activations;
+  a[ACTION.outputBufferWord] += count * tm.bitsOf.accumulator;
   if (act === ACT_RELU) a[ACTION.relu] += count;
   else if (act !== ACT_LINEAR) a[ACTION.lutLookup] += count;
   if (ctl) a[ACTION.hadamardMult] += count;
@@ -173,8 +174,8 @@ function timeMultiplyAccumulate(tm: TimingModel, c: Uint32Array, at: number): vo
   // The partial sums: read back when continuing, and written in place (after any store still reading them).
   t = from ? latest2(b.obReady, ob, b.obReadDone, ob, count, t) : latest(b.obReadDone, ob, count, t);
   tm.issue(t, stage);
-  if (from) tm.actions[ACTION.outputBufferWord] += count;
-  tm.actions[ACTION.outputBufferWord] += count;
+  if (from) tm.actions[ACTION.outputBufferWord] += count * tm.bitsOf.accumulator;
+  tm.actions[ACTION.outputBufferWord] += count * tm.bitsOf.accumulator;
   const duration = tm.latency.bufferCycles + accumulate(tm, count, len);
   const end = t + duration;
   setAll(b.peFree, p, count, end);
@@ -201,7 +202,7 @@ function timeFinishNeurons(tm: TimingModel, c: Uint32Array, at: number): void {
   // The partial sums are read in place, then overwritten by the results.
   t = latest2(b.obReady, ob, b.obReadDone, ob, count, t);
   tm.issue(t, stage);
-  tm.actions[ACTION.outputBufferWord] += count;
+  tm.actions[ACTION.outputBufferWord] += count * tm.bitsOf.accumulator;
   const duration = tm.latency.bufferCycles + finish(tm, count, c[at + FIN.act], ctl);
   const end = t + duration;
   setAll(b.peFree, p, count, end);
