@@ -253,6 +253,9 @@ export const DIAG = {
   targetUnreachable: entry('AXU722', (target: string, rows: number, best: string) => `no decision threshold meets ${target} on the ${rows.toLocaleString('en-US')} calibration rows: ${best}; nothing written`),
   // warnings (severity 'warning'): the run goes on, but a figure or a file is not what it may seem
   fewCalibrationRows: warning('AXU723', (rows: number) => `the threshold is chosen on only ${rows} calibration row${rows === 1 ? '' : 's'}; its figures say little about other data`),
+  badDatapathOption: entry('AXU725', (why: string) => `--datapath: ${why}`, 'usage'),
+  calibrateWithoutInt8: warning('AXU726', (datapath: string) => `--calibrate sets int8 scales, but this datapath (${datapath}) has none to set; the rows were not read`),
+  shadowInFp32: warning('AXU727', () => '--shadow fp32 compares a binary outside fp32 with fp32, and this binary computes in fp32: nothing to compare, no quantization section'),
   tracePastInput: warning('AXU724', (range: string, samples: number, traced: string) => `--trace-samples ${range} reaches past the input's ${samples} sample${samples === 1 ? '' : 's'}; the trace ${traced}`),
 
   // benchmarks: their names (wherever given), the data generators (benchmarks/generators/), `axc data` and `axc exact`.

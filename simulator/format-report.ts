@@ -90,9 +90,30 @@ export function formatReport(r: RunReport): string {
     if (c.energyEfficiency > 0) out.push(`efficiency   ${describeEfficiency(c.energyEfficiency)}${placeholder}`);
     out.push(`EDP          ${formatEdp(c.edpJouleSeconds)}, CPU-only ${formatEdp(c.cpuOnlyEdpJouleSeconds)}${placeholder}`);
   }
+  if (r.datapath) out.push('', ...formatDatapath(r));
   if (r.warnings.length > 0) {
     out.push('');
     for (const w of r.warnings) out.push(`warning      ${w}`);
   }
   return out.join('\n') + '\n';
+}
+
+/** The datapath and, with --shadow fp32, what the format changed. */
+function formatDatapath(r: RunReport): string[] {
+  const d = r.datapath!;
+  const lut = d.lut === 'exact' ? 'sigmoid/tanh exact' : `sigmoid/tanh from a ${count(d.lut.entries)}-entry table over ±${d.lut.range}, ${d.lut.interpolation}`;
+  const out = [`datapath     weights ${d.weights}, activations ${d.activations}, accumulator ${d.accumulator}; ${lut}`];
+  const sat = d.layers.filter((l) => l.saturations > 0).map((l) => `${l.name} ${count(l.saturations)}`);
+  if (d.input.saturations > 0) sat.unshift(`input ${count(d.input.saturations)}`);
+  out.push(`saturations  ${d.saturations === 0 ? 'none' : `${count(d.saturations)} (${sat.join(', ')})`}`);
+  const q = r.quantization;
+  if (q) {
+    out.push(`vs fp32      ${count(q.decisionsFlipped)} decision${q.decisionsFlipped === 1 ? '' : 's'} flipped; H(x) deviation over ${count(q.compared)} samples both invoke: mean ${q.outputDeviation.mean.toPrecision(4)}, max ${q.outputDeviation.max.toPrecision(4)}`);
+    if (q.quality && r.quality) {
+      const a = r.quality;
+      const b = q.quality;
+      out.push(`             true invocation ${pct(a.trueInvocation)} (fp32 ${pct(b.trueInvocation)}), violation rate ${a.violationRate === null ? '—' : pct(a.violationRate)} (fp32 ${b.violationRate === null ? '—' : pct(b.violationRate)})`);
+    }
+  }
+  return out;
 }

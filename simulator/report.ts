@@ -1,6 +1,7 @@
 // The run report: its documented schema (axc-sim-report/2) and how it is computed from a finished run.
 
 import { canonicalHardware, totalPes } from '../hardware/description.ts';
+import type { DatapathReport, QuantizationReport } from './datapath-report.ts';
 import { fnv1a } from '../ir/fnv1a.ts';
 import type { Binary } from '../isa/container.ts';
 import type { QualitySummary } from '../quality/quality-tally.ts';
@@ -59,6 +60,10 @@ export interface RunReport {
     edpJouleSeconds: number;
     cpuOnlyEdpJouleSeconds: number;
   };
+  /** Outside fp32 only: the formats, the table and each layer's saturations (simulator/datapath-report.ts). */
+  datapath?: DatapathReport;
+  /** With `--shadow fp32` only: what the format changed against fp32. */
+  quantization?: QuantizationReport;
 }
 
 /** Mean and nearest-rank percentiles of a histogram {value: count}. */

@@ -10,6 +10,7 @@ import { ChromeTrace } from './chrome-trace.ts';
 import { rowBytesFor, type OnRow } from './csv-sink.ts';
 import type { ExactFunction } from './exact-function.ts';
 import { buildReport, type RunReport } from './report.ts';
+import { datapathReport, QuantizationTally } from './datapath-report.ts';
 import { TAKE_BUFFERED, type SampleGenerator } from './read-samples.ts';
 import type { ReferenceRows } from './reference-rows.ts';
 import { Simulator, type InvokeMode } from '../machine/simulator.ts';
@@ -31,6 +32,8 @@ export interface RunOptions {
   /** The exact function of the binary's `.benchmark` (benchmarks/registry.ts, findBenchmark): the CSV rows of
    *  samples the CPU computes carry its result. Without it those rows are empty, as for a binary naming none. */
   exact?: ExactFunction;
+  /** Run the binary (outside fp32) in fp32 beside its format, and report what the format changed. */
+  shadowFp32?: boolean;
 }
 
 /** The CSV header: H(x) (or the CPU's exact output), P(x), invoked and, with a reference, err and safe. */
@@ -67,6 +70,11 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
   // A second machine that always invokes computes it, bit for bit the reference interpreter's H(x)
   // (test/differential.test.ts). It runs without a timing model: the run's cycles and energy are its own.
   const shadow = ref && invoke !== 'all' ? new Simulator(binary, { invoke: 'all' }) : null;
+  // --shadow fp32: the same program in fp32 on the model's own weights, with its own invoke-all twin for quality.
+  const inFp32 = opts.shadowFp32 && binary.numerics ? new Simulator(binary, { invoke, shadowFp32: true }) : null;
+  const inFp32All = inFp32 && ref && invoke !== 'all' ? new Simulator(binary, { invoke: 'all', shadowFp32: true }) : null;
+  const quantization = inFp32 ? new QuantizationTally() : null;
+  const fp32Tally = inFp32 && ref ? new QualityTally(ref.quality) : null;
   if (opts.onRow) await opts.onRow(csvHeader(sim.outputWidth, ref !== undefined));
   // Rows are written as bytes, each number's text straight into the buffer: no string per value or row.
   const rows = opts.onRow ? rowBytesFor(opts.onRow) : null;
@@ -88,6 +96,8 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
     if (k === 0) return;
     if (open.length) closeOpen(timing.sampleStart);
     const shadowReady = shadow ? (shadow.ready === k ? shadow.results : null) : null;
+    const fp32Ready = inFp32 && inFp32.ready === k ? inFp32.results : null;
+    const fp32AllReady = inFp32All && inFp32All.ready === k ? inFp32All.results : null;
     for (let i = 0; i < k; i++) {
       const r = sim.results[i];
       const x = r.x;
@@ -101,6 +111,8 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
         if (!finite) nonFinite++;
       }
       if (r.fallback) fallbacks++;
+      const f = fp32Ready ? fp32Ready[i] : null;
+      if (f) quantization!.add(r.invoked, r.y, f.invoked, f.y);
       let judged = '';
       if (ref) {
         const y = await ref.rows.next(x);
@@ -108,6 +120,11 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
         const q = sampleQuality(ref.quality, h, 0, y, 0, y.length);
         tally!.add(q.error, q.safe, r.predicted, r.invoked, finite);
         judged = `,${q.error},${q.safe ? 1 : 0}`;
+        if (f) {
+          const fh = f.invoked ? f.y : fp32AllReady![i].y;
+          const fq = sampleQuality(ref.quality, fh, 0, y, 0, y.length);
+          fp32Tally!.add(fq.error, fq.safe, f.predicted, f.invoked, !f.invoked || allFinite(f.y));
+        }
       }
       if (rows) {
         const buf = rows.buf;
@@ -155,9 +172,13 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
       if (tr) timing.trace = pushed >= tr.from && pushed < tr.to ? tr.sink : null;
       pushed++;
       shadow?.push(x);
+      inFp32?.push(x);
+      inFp32All?.push(x);
       await settle(sim.push(x));
     }
     shadow?.end();
+    inFp32?.end();
+    inFp32All?.end();
     await settle(sim.end());
     finished = true;
   } finally {
@@ -169,5 +190,9 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
   const summary = timing.summary();
   if (open.length) closeOpen(summary.cycles);
   const quality = tally ? tally.summary(ref!.rows.name) : null;
-  return buildReport(binary, sim, summary, { samples: n, predicted, invoked, fallbacks, nonFinite, setupInstructions, invoke }, quality);
+  const report = buildReport(binary, sim, summary, { samples: n, predicted, invoked, fallbacks, nonFinite, setupInstructions, invoke }, quality);
+  // Outside fp32 only, so fp32 reports stay as they were.
+  if (binary.numerics) report.datapath = datapathReport(binary.numerics, sim.machine.numerics!);
+  if (quantization) report.quantization = quantization.summary(fp32Tally ? fp32Tally.summary(ref!.rows.name) : null);
+  return report;
 }

@@ -9,7 +9,11 @@ import { explainSchedule } from '../../compiler/explain-schedule.ts';
 import type { BatchedModel } from '../../compiler/lowered-ir.ts';
 import { printBatched } from '../../compiler/print-ir.ts';
 import { timeSamplePaths } from '../../machine/time-paths.ts';
-import { DEFAULT_HARDWARE } from '../../hardware/description.ts';
+import { DEFAULT_HARDWARE, HardwareSchema, type Hardware } from '../../hardware/description.ts';
+import { DatapathField, datapathOf, describeDatapath } from '../../hardware/datapath.ts';
+import { FORMAT_NAMES_DOC } from '../../ir/number-format.ts';
+import { readSamples } from '../../simulator/read-samples.ts';
+import { warn } from '../warn.ts';
 import { loadHardwareFile } from '../../hardware/load-hardware.ts';
 import { packBinary } from '../../isa/container.ts';
 import { INSTRUCTION_WORDS } from '../../isa/table.ts';
@@ -24,6 +28,26 @@ function parseBatch(v: string): number {
   return n;
 }
 
+/** The hardware with `--datapath`'s formats, when given. */
+function withDatapathOption(hw: Hardware, datapath: string | undefined): Hardware {
+  if (datapath === undefined) return hw;
+  const parsed = DatapathField.safeParse(datapath);
+  if (!parsed.success) fail(DIAG.badDatapathOption, undefined, parsed.error.issues[0]?.message ?? 'not a format');
+  return HardwareSchema.parse({ ...hw, datapath: parsed.data });
+}
+
+/** `--calibrate`'s rows, copied (the reader reuses its array); read only when the datapath has int8 scales to set. */
+async function calibrationRows(path: string | undefined, hw: Hardware, width: number): Promise<Float32Array[] | undefined> {
+  if (path === undefined) return undefined;
+  if (datapathOf(hw.datapath).activations.kind !== 'int') {
+    warn(DIAG.calibrateWithoutInt8, describeDatapath(hw.datapath));
+    return undefined;
+  }
+  const rows: Float32Array[] = [];
+  for await (const x of readSamples(path, width)) rows.push(x.slice());
+  return rows;
+}
+
 export function compileCommand(): Command {
   const cmd = new Command('compile')
     .description('compile an AXNet model (.axn, or a TensorFlow.js model.json) to an NPU binary')
@@ -33,19 +57,22 @@ export function compileCommand(): Command {
     .addOption(new Option('--schedule <mode>', 'static keeps weights resident; dynamic reloads them layer by layer; auto picks static when it fits').choices(['auto', 'static', 'dynamic']).default('auto'))
     .addOption(new Option('--dump-after <pass>', 'print the IR after this pass to stdout').choices(PASSES.map((p) => p.name)))
     .addOption(new Option('--batch <B>', `dynamic schedules: samples that share each weight load, 1 to ${MAX_BATCH} (default: what on-chip memory holds, at most 32; 1 gives one sample at a time)`).argParser(parseBatch))
+    .option('--datapath <format>', `number formats, overriding the hardware's: one name for every role (${FORMAT_NAMES_DOC}); a hardware description gives roles one by one`)
+    .option('--calibrate <x-file>', 'int8: sample rows (as axc sim reads them) whose ranges set each tensor\'s scale')
     .option('--explain', 'also print where each layer runs (tiles, PEs, chunks) on stderr')
     .addOption(quietOption());
   for (const o of tfjsOptions()) cmd.addOption(o);
   return cmd
     .addHelpText('after', `\nPasses, in order:\n${PASSES.map((p) => `  ${p.name.padEnd(13)} ${p.doc}`).join('\n')}\n\nExamples:\n  axc compile examples/sobel.axn -o sobel.bin\n  axc compile tfjs_out/model.json -o prog.bin --threshold 0.7`)
-    .action((modelPath: string, opts: TfjsCliOptions & { output?: string; npu?: string; schedule: 'auto' | 'static' | 'dynamic'; batch?: number; dumpAfter?: string; explain?: boolean; quiet?: boolean }) => {
+    .action(async (modelPath: string, opts: TfjsCliOptions & { output?: string; npu?: string; schedule: 'auto' | 'static' | 'dynamic'; batch?: number; dumpAfter?: string; explain?: boolean; quiet?: boolean; datapath?: string; calibrate?: string }) => {
       if (!opts.output && !opts.dumpAfter) fail(DIAG.compileNeedsOutput, undefined);
       const outputs = [{ role: '-o', path: opts.output }];
-      refuseOverwrite([{ role: 'the model', path: modelPath }, { role: '--npu', path: opts.npu }], outputs);
-      const hardware = opts.npu ? loadHardwareFile(opts.npu) : DEFAULT_HARDWARE;
+      refuseOverwrite([{ role: 'the model', path: modelPath }, { role: '--npu', path: opts.npu }, { role: '--calibrate', path: opts.calibrate }], outputs);
+      const hardware = withDatapathOption(opts.npu ? loadHardwareFile(opts.npu) : DEFAULT_HARDWARE, opts.datapath);
       const model = loadAnyModel(modelPath, opts, outputs);
+      const calibration = await calibrationRows(opts.calibrate, hardware, model.inputWidth);
       let scheduled: BatchedModel | undefined;
-      const bin = compileModel(model, { hardware, schedule: opts.schedule, batch: opts.batch, dumpAfter: opts.dumpAfter, onDump: (_, text) => process.stdout.write(text), onScheduled: (s) => (scheduled = s) });
+      const bin = compileModel(model, { hardware, calibration, schedule: opts.schedule, batch: opts.batch, dumpAfter: opts.dumpAfter, onDump: (_, text) => process.stdout.write(text), onScheduled: (s) => (scheduled = s) });
       if (opts.output) {
         writeFileAtomic(opts.output, packBinary(bin));
         const n = bin.code.length / INSTRUCTION_WORDS;

@@ -43,6 +43,7 @@ export function simCommand(): Command {
     .addOption(new Option('--invoke <mode>', 'model: the predictor decides; all: run the approximator on every sample').choices(['model', 'all']).default('model'))
     .option('--threshold <T>', THRESHOLD_HELP, parseThresholdOption)
     .option('--npu <hw.json>', 'refuse the binary unless it was compiled for this hardware')
+    .addOption(new Option('--shadow <format>', "run the model in this format beside the binary's and report what the binary's format changed (the report's quantization section)").choices(['fp32']))
     .option('-q, --quiet', 'print no report table and no confirmation of the files written')
     .addHelpText('after', '\nExamples:\n  axc sim sobel.bin --input examples/sobel.x --output out.csv --report report.json --trace trace.json\n  axc sim sobel.bin --input train.x --reference train.y --report report.json');
   for (const o of referenceOptions(false)) cmd.addOption(o);
@@ -56,6 +57,7 @@ export function simCommand(): Command {
       [{ role: '--output', path: opts.output }, { role: '--report', path: opts.report }, { role: '--trace', path: opts.trace }],
     );
     const bin = applyThresholdOption(readBinaryFile(binPath, opts.npu), opts.threshold, binPath);
+    if (opts.shadow && !bin.numerics) warn(DIAG.shadowInFp32);
     const judge = resolveReference(bin.meta, opts);
     const toStdout = opts.output === '-';
     // Every output is opened before the run, so an unwritable path fails before any work is done.
@@ -84,6 +86,7 @@ export function simCommand(): Command {
         trace: sink ? { sink, ...range } : undefined,
         reference: judge ? { rows: referenceRows(judge.source, bin.meta.outputWidth), quality: judge.quality } : undefined,
         exact: bin.meta.benchmark ? findBenchmark(bin.meta.benchmark) : undefined,
+        shadowFp32: opts.shadow === 'fp32',
       });
       await rows?.flush();
       progress?.stop();
@@ -120,4 +123,5 @@ interface SimCliOptions extends ReferenceCliOptions {
   threshold?: number;
   npu?: string;
   quiet?: boolean;
+  shadow?: 'fp32';
 }
