@@ -2,7 +2,7 @@
 // and of one sample down each path (machine/time-paths.ts).
 
 import type { Hardware } from '../hardware/description.ts';
-import { isFp32Datapath } from '../hardware/datapath.ts';
+import { isFp32Datapath } from '../ir/datapath-spec.ts';
 import { changedView } from '../hardware/element-view.ts';
 import { planNumerics } from '../ir/numerics-plan.ts';
 import { timeSamplePaths, type PathCycles } from '../machine/time-paths.ts';
@@ -21,8 +21,13 @@ export function estimateStaticCycles(f: FusedModel, hw: Hardware, chunks: Chunk[
   const fanInChunk = f.ops.map(() => null);
   let tiles = 1;
   for (const op of chunks) for (const c of op) for (const p of c.pieces) tiles = Math.max(tiles, p.tile + 1);
-  const used = tiles < hw.tiles ? changedView(hw, { tiles }) : hw;
-  const batched = batchSamples({ ...f, schedule: 'static', reason: 'estimate', chunks, fanInChunk, peakWeightWords: peak }, used, undefined);
+  const whole = tiles < hw.tiles ? changedView(hw, { tiles }) : hw;
+  const batched = batchSamples({ ...f, schedule: 'static', reason: 'estimate', chunks, fanInChunk, peakWeightWords: peak }, whole, undefined);
+  // Likewise on-chip memory cut down to the words the program touches: a candidate's machine and scoreboard
+  // are allocated whole, and the words past them time nothing.
+  let ocmEnd = 1;
+  for (const r of batched.regions) ocmEnd = Math.max(ocmEnd, r.addr + r.len + (batched.batch - 1) * batched.slotStride);
+  const used = changedView(whole, { onChipMemoryWords: Math.min(ocmEnd, whole.onChipMemoryWords) });
   // Timing does not depend on values: outside fp32 any plan with the model's layers will do.
   const numerics = isFp32Datapath(hw.datapath) ? null : planNumerics(f.model, undefined);
   const bin = emitProgram(allocateMemory(batched, used, numerics), used);

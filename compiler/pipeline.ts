@@ -16,7 +16,7 @@ import { scheduleNeurons, type ScheduleMode } from './schedule-neurons.ts';
 import type { BatchedModel } from './lowered-ir.ts';
 import { batchSamples } from './batch-samples.ts';
 import { elementHardware } from '../hardware/element-view.ts';
-import { isFp32Datapath } from '../hardware/datapath.ts';
+import { isFp32Datapath } from '../ir/datapath-spec.ts';
 import { planNumerics, type NumericsPlan } from '../ir/numerics-plan.ts';
 
 /** The datapath's plan for the model (int8 scales from its weights and the calibration rows); null in fp32. */

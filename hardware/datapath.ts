@@ -1,11 +1,11 @@
 // The hardware description's `datapath` field: the number format of each role (weights, activations,
-// accumulator) and how the activation unit computes sigmoid and tanh. Its schema, its defaults, and the
-// resolved form every other layer reads.
+// accumulator) and how the activation unit computes sigmoid and tanh. Its schema, which resolves what the user
+// wrote (one name, or roles one by one) to the form every other layer reads (ir/datapath-spec.ts).
 
 import { z } from 'zod';
 import { parseFormatName, type FormatSpec } from '../ir/number-format.ts';
+import { defaultAccumulator, LUT_INTERPOLATIONS, type DatapathSpec } from '../ir/datapath-spec.ts';
 
-export const LUT_INTERPOLATIONS = ['nearest', 'linear'] as const;
 export const MAX_LUT_ENTRIES = 1 << 16;
 
 const LutTable = z
@@ -24,7 +24,6 @@ const LutTable = z
   .strict();
 
 const Lut = z.union([z.literal('exact'), LutTable], { error: "datapath.lut must be 'exact' or { entries, range, interpolation }" });
-export type LutSpec = z.output<typeof Lut>;
 
 const formatName = (role: string) => z.string({ error: `datapath.${role} must be a format name` });
 
@@ -36,35 +35,6 @@ const DatapathObject = z
     lut: Lut.optional(),
   })
   .strict();
-
-/** The resolved datapath: every role named, as a binary stores it. */
-export interface DatapathSpec {
-  weights: string;
-  activations: string;
-  accumulator: string;
-  lut: LutSpec;
-}
-
-/** The datapath with its formats parsed. */
-export interface Datapath {
-  weights: FormatSpec;
-  activations: FormatSpec;
-  accumulator: FormatSpec;
-  lut: LutSpec;
-}
-
-/**
- * The accumulator a datapath gets when none is named: int32 for int8; for fixed point, the full product
- * (W_w + W_a bits, at most 32, with F_w + F_a fraction bits), so no product is rounded; for floating point,
- * the operand format with the longer significand (each operation rounded to it, as float32 is today); fp32
- * when fixed and floating point mix.
- */
-export function defaultAccumulator(w: FormatSpec, a: FormatSpec): string {
-  if (w.kind === 'int' || a.kind === 'int') return 'int32';
-  if (w.kind === 'fixed' && a.kind === 'fixed') return `fixed${Math.min(32, w.bits + a.bits)}.${Math.min(31, w.frac + a.frac, Math.min(32, w.bits + a.bits) - 1)}`;
-  if (w.kind === 'float' && a.kind === 'float') return w.precision > a.precision ? w.name : a.name;
-  return 'fp32';
-}
 
 export const DatapathField = z
   .union([formatName('datapath'), DatapathObject], { error: 'datapath must be a format name or { weights, activations, accumulator, lut }' })
@@ -94,32 +64,3 @@ export const DatapathField = z
     if (given.accumulator !== undefined && !acc) return z.NEVER;
     return { weights: w.name, activations: a.name, accumulator: acc?.name ?? defaultAccumulator(w, a), lut: (typeof raw === 'string' ? undefined : raw.lut) ?? 'exact' };
   });
-
-const cache = new Map<string, Datapath>();
-
-/** The parsed formats of a resolved datapath (memoised: the spec was validated when it was read). */
-export function datapathOf(spec: DatapathSpec | undefined): Datapath {
-  const s = spec ?? FP32_DATAPATH_SPEC;
-  const key = JSON.stringify(s);
-  let d = cache.get(key);
-  if (!d) {
-    const parse = (n: string) => parseFormatName(n) as FormatSpec;
-    d = { weights: parse(s.weights), activations: parse(s.activations), accumulator: parse(s.accumulator), lut: s.lut };
-    cache.set(key, d);
-  }
-  return d;
-}
-
-export const FP32_DATAPATH_SPEC: DatapathSpec = Object.freeze({ weights: 'fp32', activations: 'fp32', accumulator: 'fp32', lut: 'exact' as const });
-
-/** Whether a description computes exactly as float32 did before datapaths existed. */
-export function isFp32Datapath(spec: DatapathSpec | undefined): boolean {
-  return spec === undefined || (spec.weights === 'fp32' && spec.activations === 'fp32' && spec.accumulator === 'fp32' && spec.lut === 'exact');
-}
-
-/** A one-line summary: `fixed16.8` when one format serves every role with the default accumulator. */
-export function describeDatapath(spec: DatapathSpec | undefined): string {
-  const s = spec ?? FP32_DATAPATH_SPEC;
-  const lut = s.lut === 'exact' ? 'exact sigmoid/tanh' : `${s.lut.entries}-entry ${s.lut.interpolation} table over ±${s.lut.range}`;
-  return `weights ${s.weights}, activations ${s.activations}, accumulator ${s.accumulator}, ${lut}`;
-}

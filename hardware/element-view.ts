@@ -3,7 +3,7 @@
 
 import { MAX_BUFFER_WORDS, MAX_OCM_WORDS } from '../arch/limits.ts';
 import { valuesPerWord } from '../ir/number-format.ts';
-import { datapathOf, isFp32Datapath } from './datapath.ts';
+import { datapathOf, isFp32Datapath } from '../ir/datapath-spec.ts';
 import type { Hardware } from './description.ts';
 
 /** Values per word and bits per value of each role. */

@@ -3,7 +3,7 @@
 // layer's saturations counted. The reference interpreter and the simulator both compute through it; in fp32
 // it equals ir/numerics.ts bit for bit (test/number-formats.test.ts holds it there).
 
-import type { LutSpec } from '../hardware/datapath.ts';
+import type { LutSpec } from './datapath-spec.ts';
 import { ACT_LINEAR, ACT_RELU, ACT_SIGMOID } from './numerics.ts';
 import { productToGrid, roundHalfEven, roundToGrid, saturated, type Grid } from './number-format.ts';
 

@@ -64,12 +64,25 @@ export function roundHalfEven(t: number): number {
   return f % 2 === 0 ? f : f + 1;
 }
 
-/** floor(log2(a)) for a finite a > 0, exactly. */
+const F64 = new Float64Array(1);
+const HI = new Uint32Array(F64.buffer, 4, 1);
+
+/** floor(log2(a)) for a finite a > 0, exactly: the binary64 exponent field (little-endian high word), or for a
+ *  subnormal binary64 (no datapath value is one, but a product may be) the slow way. */
 function exponentOf(a: number): number {
+  F64[0] = a;
+  const biased = (HI[0] >>> 20) & 0x7ff;
+  if (biased !== 0) return biased - 1023;
   let e = Math.floor(Math.log2(a));
   if (2 ** e > a) e--;
   else if (2 ** (e + 1) <= a) e++;
   return e;
+}
+
+/** 2^e for the exponents grids use, from a table (Math.pow on every conversion is slow). */
+const POW2 = Float64Array.from({ length: 2098 }, (_, i) => 2 ** (i - 1074));
+function pow2(e: number): number {
+  return e >= -1074 && e <= 1023 ? POW2[e + 1074] : 2 ** e;
 }
 
 /** Set by `roundToGrid` when its conversion saturated (fixed point) or overflowed (floating point). */
@@ -88,7 +101,7 @@ export function roundToGrid(g: Grid, v: number, beyond = 0): number {
       saturated = true;
       return 0;
     }
-    const t = v * 2 ** g.frac;
+    const t = v * pow2(g.frac);
     let k = roundHalfEven(t);
     if (beyond !== 0 && t - Math.floor(t) === 0.5) k = beyond > 0 ? Math.ceil(t) : Math.floor(t);
     if (k > g.max) {
@@ -98,16 +111,22 @@ export function roundToGrid(g: Grid, v: number, beyond = 0): number {
       saturated = true;
       k = g.min;
     }
-    return k * 2 ** -g.frac;
+    return k * pow2(-g.frac);
   }
   if (v === 0 || v !== v) return v;
+  // float32 is Math.fround (test/number-formats.test.ts holds the two equal); only its overflow needs noting.
+  if (g.precision === 24 && g.emin === -126) {
+    const r = Math.fround(v);
+    if (r === Infinity || r === -Infinity) saturated = true;
+    return r;
+  }
   if (v === Infinity || v === -Infinity) {
     saturated = true;
     return v;
   }
   const a = Math.abs(v);
   const e = Math.max(exponentOf(a), g.emin);
-  const q = 2 ** (e - g.precision + 1);
+  const q = pow2(e - g.precision + 1);
   const t = a / q;
   let k = roundHalfEven(t);
   const towardLarger = v < 0 ? -beyond : beyond;
@@ -150,11 +169,11 @@ export function productToGrid(g: Grid, a: number, b: number): number {
 function isHalfway(g: Grid, v: number): boolean {
   if (v !== v || v === Infinity || v === -Infinity) return false;
   let t: number;
-  if (g.kind === 'fixed') t = Math.abs(v) * 2 ** g.frac;
+  if (g.kind === 'fixed') t = Math.abs(v) * pow2(g.frac);
   else {
     const a = Math.abs(v);
     if (a === 0) return false;
-    t = a / 2 ** (Math.max(exponentOf(a), g.emin) - g.precision + 1);
+    t = a / pow2(Math.max(exponentOf(a), g.emin) - g.precision + 1);
   }
   return t - Math.floor(t) === 0.5;
 }

@@ -2,7 +2,7 @@
 // and from calibration samples), its weights rounded onto them, and the arithmetic objects the interpreter and
 // the simulator compute through. The layer order here is the one a binary's `q` operands index.
 
-import { datapathOf, FP32_DATAPATH_SPEC, type DatapathSpec, type LutSpec } from '../hardware/datapath.ts';
+import { datapathOf, FP32_DATAPATH_SPEC, type DatapathSpec, type LutSpec } from './datapath-spec.ts';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { fail } from '../diagnostics/diagnostic.ts';
 import { LayerArithmetic, significantBits, type LayerGrids } from './layer-arithmetic.ts';

@@ -17,7 +17,7 @@ import { MAX_DRAM_IMAGE_WORDS } from '../arch/limits.ts';
 import { LABEL_SYNTAX } from './operands.ts';
 import { verifyProgram } from './verify-program.ts';
 import { elementHardware } from '../hardware/element-view.ts';
-import { describeDatapath, isFp32Datapath } from '../hardware/datapath.ts';
+import { describeDatapath, isFp32Datapath } from '../ir/datapath-spec.ts';
 
 const count = z.number().int().min(0);
 /** Types of the regions, symbols and metadata; the values' meaning is judged by the rules below. */

@@ -11,6 +11,7 @@ import { checkBinary } from './check-binary.ts';
 import { INSTRUCTION_WORDS } from './table.ts';
 import type { NumericsPlan } from '../ir/numerics-plan.ts';
 import { checkNumericsParts, decodeDram, encodeDram } from './dram-image.ts';
+import { bytesOf } from './typed-bytes.ts';
 
 export const BINARY_MAGIC = 'AXNPU';
 /** 2: `decm` gained its threshold field. A version-1 binary is refused rather than decoded: its `decm`
@@ -76,10 +77,6 @@ export interface BinaryMeta {
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
 
-export function bytesOf(a: ArrayBufferView): Uint8Array {
-  // Little-endian on every platform Node supports; typed arrays are stored as raw bytes with an explicit dtype.
-  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-}
 
 function copyAligned(b: Uint8Array): ArrayBuffer {
   const buf = new ArrayBuffer(b.byteLength);

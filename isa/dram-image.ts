@@ -6,11 +6,13 @@ import { z } from 'zod';
 import { MAX_NUMERIC_LAYERS } from '../arch/limits.ts';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { fail } from '../diagnostics/diagnostic.ts';
-import { DatapathField, datapathOf, isFp32Datapath } from '../hardware/datapath.ts';
+import { DatapathField } from '../hardware/datapath.ts';
+import { datapathOf, isFp32Datapath } from '../ir/datapath-spec.ts';
 import type { Hardware } from '../hardware/description.ts';
 import type { Grid } from '../ir/number-format.ts';
 import type { NumericsPlan } from '../ir/numerics-plan.ts';
-import { bytesOf, type Binary, type DramSpan } from './container.ts';
+import type { Binary, DramSpan } from './container.ts';
+import { bytesOf } from './typed-bytes.ts';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const GridSchema = z.union([

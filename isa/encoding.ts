@@ -17,7 +17,11 @@ export interface Instruction {
 export function operandsOf<M extends Mnemonic>(ins: Instruction, mnemonic: M): { readonly [K in OperandName<M>]: number } {
   const op = OP_BY_CODE[ins.op];
   if (op?.mnemonic !== mnemonic) throw new Error(`instruction is ${op?.mnemonic ?? `opcode ${ins.op}`}, not ${mnemonic}`);
-  return Object.fromEntries(op.fields.map((fd, i) => [fd.name, ins.args[i]])) as { [K in OperandName<M>]: number };
+  // A plain loop: the loader calls this for every instruction of every binary it checks.
+  const named: Record<string, number> = {};
+  const fields = op.fields;
+  for (let i = 0; i < fields.length; i++) named[fields[i].name] = ins.args[i];
+  return named as { [K in OperandName<M>]: number };
 }
 
 function putBits(words: Uint32Array, base: number, offset: number, bits: number, value: number): void {

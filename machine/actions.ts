@@ -2,7 +2,7 @@
 // components they are reported under.
 
 import type { Hardware } from '../hardware/description.ts';
-import { datapathOf, isFp32Datapath } from '../hardware/datapath.ts';
+import { datapathOf, isFp32Datapath } from '../ir/datapath-spec.ts';
 import { formatEnergy } from '../hardware/format-energy.ts';
 
 export const ACTION = {

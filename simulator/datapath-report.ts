@@ -1,7 +1,7 @@
 // The report's `datapath` section (a binary outside fp32: its formats, table and per-layer saturations) and its
 // `quantization` section (`axc sim --shadow fp32`: what the format changed against the same model in fp32).
 
-import type { DatapathSpec } from '../hardware/datapath.ts';
+import type { DatapathSpec } from '../ir/datapath-spec.ts';
 import type { LayerArithmetic } from '../ir/layer-arithmetic.ts';
 import type { Grid } from '../ir/number-format.ts';
 import type { NumericsPlan } from '../ir/numerics-plan.ts';
