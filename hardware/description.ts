@@ -46,7 +46,7 @@ const EnergyFields = z
     fp32Mult: picojoules('energy.fp32Mult', 3.7, 'A float32 multiply: each MAC and each Hadamard gate (Horowitz, ISSCC 2014, 45 nm).'),
     fp32Add: picojoules('energy.fp32Add', 0.9, 'A float32 add: each MAC accumulation and each bias add (Horowitz 2014).'),
     reluCompare: picojoules('energy.reluCompare', 0.1, 'A relu in the activation unit: a sign test, costed as an int32 add (Horowitz 2014).'),
-    lutLookup: picojoules('energy.lutLookup', 10, 'A sigmoid/tanh lookup: one read of a small SRAM table (Horowitz 2014: 8 KB SRAM, 10 pJ per 64-bit read).'),
+    lutLookup: picojoules('energy.lutLookup', 10, 'A sigmoid/tanh evaluation in the activation unit. Assumed: one read of a small SRAM table, costed as Horowitz 2014\'s 8 KB SRAM read (10 pJ per 64 bits), in every number format and whether the datapath computes sigmoid/tanh exactly or interpolates (the interpolation\'s multiply-add is not counted).'),
     weightBufferWord: picojoules('energy.weightBufferWord', 5, 'Read or write of one word of a PE weight buffer (8 KB-class SRAM: 10 pJ per 64 bits, Horowitz 2014).'),
     inputBufferWord: picojoules('energy.inputBufferWord', 5, 'Read or write of one word of a tile input buffer (8 KB-class SRAM).'),
     outputBufferWord: picojoules('energy.outputBufferWord', 5, 'Read or write of one word of a tile output buffer (8 KB-class SRAM).'),

@@ -11,6 +11,7 @@ import { printBatched } from '../../compiler/print-ir.ts';
 import { timeSamplePaths } from '../../machine/time-paths.ts';
 import { DEFAULT_HARDWARE, HardwareSchema, type Hardware } from '../../hardware/description.ts';
 import { DatapathField } from '../../hardware/datapath.ts';
+import { packingOf } from '../../hardware/element-view.ts';
 import { datapathOf, describeDatapath } from '../../ir/datapath-spec.ts';
 import { FORMAT_NAMES_DOC } from '../../ir/number-format.ts';
 import { readSamples } from '../../simulator/read-samples.ts';
@@ -77,7 +78,9 @@ export function compileCommand(): Command {
       if (opts.output) {
         writeFileAtomic(opts.output, packBinary(bin));
         const n = bin.code.length / INSTRUCTION_WORDS;
-        confirmWritten(opts, `${opts.output}: ${bin.meta.model}, ${bin.meta.schedule} schedule, ${n} instructions, ${bin.dram.length} weight words`);
+        const pack = packingOf(hardware).weights;
+        const weights = pack === 1 ? `${bin.dram.length} weight words` : `${bin.dram.length} weights in ${Math.ceil(bin.dram.length / pack)} words`;
+        confirmWritten(opts, `${opts.output}: ${bin.meta.model}, ${bin.meta.schedule} schedule, ${n} instructions, ${weights}`);
       }
       if (opts.output && !opts.quiet && scheduled) {
         for (const line of explainSchedule(scheduled, hardware, timeSamplePaths(bin), Boolean(model.predictor))) process.stderr.write(`axc: ${line}\n`);
