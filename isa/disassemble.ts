@@ -5,6 +5,19 @@ import { float32Text, float64Text } from '../ir/float-text.ts';
 import { decodeProgram } from './encoding.ts';
 import { OP_BY_CODE, STAGE_NAMES } from './table.ts';
 import type { Binary } from './container.ts';
+import { describeDatapath } from '../ir/datapath-spec.ts';
+import type { Grid } from '../ir/number-format.ts';
+import type { NumericsPlan } from '../ir/numerics-plan.ts';
+
+/** The datapath and what each `q` operand names, as comments: a program outside fp32 reads, but `axc asm`
+ *  writes fp32 programs only. */
+function describeNumerics(plan: NumericsPlan): string[] {
+  const grid = (format: string, g: Grid) => (g.kind === 'fixed' && (format === 'int8' || format === 'int32') ? `${format}·2^${-g.frac}` : format);
+  const s = plan.spec;
+  const lines = [`; datapath: ${describeDatapath(s)} (axc asm assembles fp32 programs only)`, `; q0 samples on ${grid(s.activations, plan.input)}`];
+  plan.layers.forEach((l, i) => lines.push(`; q${i + 1} ${l.name}: weights ${grid(s.weights, l.grids.weights)}, accumulator ${grid(s.accumulator, l.grids.accumulator)}, output ${grid(s.activations, l.grids.output)}`));
+  return lines;
+}
 
 export interface DisassembleOptions {
   /** Emit the DRAM image as .data directives so the text assembles back to the whole binary. */
@@ -35,6 +48,7 @@ export function disassemble(bin: Binary, opts: DisassembleOptions = {}): string 
   const hw = bin.hardware;
   out.push(`; model ${bin.meta.model}: ${bin.meta.inputWidth} -> ${bin.meta.outputWidth}, ${bin.meta.schedule} schedule`);
   out.push(`; hardware ${hw.name}: ${hw.tiles} tiles x ${hw.pesPerTile} PEs, weight buffer ${hw.weightBufferWords} words/PE`);
+  if (bin.numerics) out.push(...describeNumerics(bin.numerics));
   out.push(`.model ${bin.meta.model}`);
   out.push(`.schedule ${bin.meta.schedule}`);
   if (bin.meta.benchmark) out.push(`.benchmark ${bin.meta.benchmark}`);

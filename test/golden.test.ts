@@ -13,6 +13,11 @@ import { disassemble } from '../isa/disassemble.ts';
 const UPDATE = process.env.AXC_UPDATE_GOLDEN === '1';
 const SMALL = HardwareSchema.parse({ name: 'golden-small', tiles: 2, pesPerTile: 4, weightBufferWords: 80 });
 
+/** A sample file's rows (the examples' are plain comma-separated numbers). */
+function rowsOf(file: string): Float32Array[] {
+  return readFileSync(file, 'utf8').trim().split('\n').map((l) => Float32Array.from(l.split(/[\s,]+/), Number));
+}
+
 function load(name: string) {
   // Relative path, so the source-line comments in the golden files do not depend on the checkout's location.
   const { model, diagnostics } = loadModelFile(`examples/${name}.axn`);
@@ -47,6 +52,10 @@ const CASES: { name: string; golden: string; opts?: CompileOptions }[] = [
   { name: 'jpeg', golden: 'jpeg-dynamic-small.s', opts: { hardware: SMALL, schedule: 'dynamic', batch: 1 } },
   // A batch of two, small enough to review: each weight load serves both samples, each sample's code is guarded.
   { name: 'jpeg', golden: 'jpeg-dynamic-small-batch2.s', opts: { hardware: SMALL, schedule: 'dynamic', batch: 2 } },
+  // Outside fp32: each neuron op names its layer's formats (q1 ...), and the header says what they are.
+  { name: 'sobel', golden: 'sobel-fixed16.8.s', opts: { hardware: HardwareSchema.parse({ datapath: 'fixed16.8' }) } },
+  // int8 packs four weights to a word, so the small NPU's 80-word weight buffers hold whole neurons of jpeg.
+  { name: 'jpeg', golden: 'jpeg-int8-small.s', opts: { hardware: HardwareSchema.parse({ ...SMALL, datapath: 'int8' }), schedule: 'dynamic', batch: 1, calibration: rowsOf('examples/jpeg.x') } },
 ];
 
 for (const c of CASES) {
