@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { compileModel } from '../compiler/pipeline.ts';
 import { formatDiagnostic } from '../diagnostics/diagnostic.ts';
 import { parseModel } from '../frontend/parse-model.ts';
-import { DEFAULT_HARDWARE } from '../hardware/description.ts';
+import { DEFAULT_HARDWARE, HardwareSchema } from '../hardware/description.ts';
 import { packBinary, type Binary } from '../isa/container.ts';
 import { disassemble } from '../isa/disassemble.ts';
 import { axnet, mlp, removeFixtures, write, type Fixture } from '../examples/tfjs-fixtures.ts';
@@ -81,6 +81,26 @@ function compileExample(e: ExampleModel): CompiledExample {
 let compiled: CompiledExample[] | undefined;
 export function compiledExamples(): CompiledExample[] {
   return (compiled ??= exampleModels().map(compileExample));
+}
+
+/** Datapaths the binary seeds outside fp32 are compiled for: a float, a narrow fixed point, calibrated int8. */
+const FORMAT_SEEDS: { example: string; datapath: string }[] = [
+  { example: 'sobel', datapath: 'fp16' },
+  { example: 'jpeg', datapath: 'fixed8.4' },
+  { example: 'tiny', datapath: 'int8' },
+];
+
+let inFormats: { name: string; bytes: Uint8Array }[] | undefined;
+/** Binaries outside fp32 (their numerics plan, packed DRAM image and float32 shadow image), as prog.bin seeds. */
+export function formatBinaries(): { name: string; bytes: Uint8Array }[] {
+  return (inFormats ??= FORMAT_SEEDS.map(({ example, datapath }) => {
+    const e = exampleModels().find((m) => m.name === example)!;
+    const files: Record<string, string> = e.weightsFile ? { [e.weightsFile.name]: e.weightsFile.text } : {};
+    const { model } = parseInMemory(e.axn, `${e.name}.axn`, files);
+    const calibration = e.samples.trim().split('\n').map((l) => Float32Array.from(l.split(/[\s,]+/), Number));
+    const binary = compileModel(model!, { hardware: HardwareSchema.parse({ datapath }), calibration });
+    return { name: `${example}-${datapath}.bin`, bytes: packBinary(binary) };
+  }));
 }
 
 /** A tfjs layers model as its files: model.json and its one weight shard. */
