@@ -85,7 +85,8 @@ function pow2(e: number): number {
   return e >= -1074 && e <= 1023 ? POW2[e + 1074] : 2 ** e;
 }
 
-/** Set by `roundToGrid` when its conversion saturated (fixed point) or overflowed (floating point). */
+/** Set by `roundToGrid` when its conversion saturated (fixed point) or overflowed (floating point): a flag read
+ *  right after the call, rather than a returned pair, so the multiply-add loop allocates nothing. */
 export let saturated = false;
 
 /**
