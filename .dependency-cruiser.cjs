@@ -24,6 +24,7 @@ const LAYERS = [
   'tfjs-runtime', // loading the tfjs library and exporting Layers models through it
   'training', //    trainers
   'plot', //        Vega-Lite figures
+  'sweep', //       design-space sweeps: specs, cells, caching, the worker pool and the job queue
   'examples', //    example models and their generator
   // The top layers: programs and checks that drive everything below.
   'cli', //         the axc commands

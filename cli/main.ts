@@ -15,6 +15,8 @@ import { exportCommand } from './commands/export.ts';
 import { importCommand } from './commands/import.ts';
 import { simCommand } from './commands/sim.ts';
 import { tuneCommand } from './commands/tune.ts';
+import { sweepCommand } from './commands/sweep.ts';
+import { workerCommand } from './commands/worker.ts';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -24,7 +26,7 @@ function buildProgram(): Command {
     .version(version)
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', '\nQuick start:\n  axc compile examples/sobel.axn -o sobel.bin\n  axc sim sobel.bin --input examples/sobel.x');
-  for (const cmd of [compileCommand(), simCommand(), tuneCommand(), disasmCommand(), asmCommand(), exportCommand(), importCommand(), dataCommand(), exactCommand(), trainCommand()]) program.addCommand(cmd);
+  for (const cmd of [compileCommand(), simCommand(), tuneCommand(), disasmCommand(), asmCommand(), exportCommand(), importCommand(), dataCommand(), exactCommand(), trainCommand(), sweepCommand(version), workerCommand()]) program.addCommand(cmd);
   for (const c of [program, ...program.commands]) {
     c.showHelpAfterError('(run with --help for usage)');
     c.exitOverride();

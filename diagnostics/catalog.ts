@@ -253,6 +253,16 @@ export const DIAG = {
   targetUnreachable: entry('AXU722', (target: string, rows: number, best: string) => `no decision threshold meets ${target} on the ${rows.toLocaleString('en-US')} calibration rows: ${best}; nothing written`),
   // warnings (severity 'warning'): the run goes on, but a figure or a file is not what it may seem
   fewCalibrationRows: warning('AXU723', (rows: number) => `the threshold is chosen on only ${rows} calibration row${rows === 1 ? '' : 's'}; its figures say little about other data`),
+  // axc sweep and axc worker (issue 13)
+  sweepSyntax: entry('AXW801', (why: string) => `sweep spec is not valid YAML or JSON: ${why}`),
+  sweepField: entry('AXW802', (field: string, why: string) => `sweep spec field '${field}': ${why}`),
+  sweepFileMissing: entry('AXW803', (path: string, why: string) => `'${path}' cannot be read: ${why}`),
+  sweepUnknownAxis: entry('AXW804', (axis: string) => `axis '${axis}' is neither a hardware field (by dotted path, such as bus.dataBuses) nor a compile option (schedule, batch, threshold)`),
+  sweepAxisValue: entry('AXW805', (axis: string, why: string) => `a value of axis '${axis}' cannot be used: ${why}`),
+  sweepObjective: entry('AXW806', (field: string) => `objective '${field}' is not a number field of the run report (such as energy.perSamplePj or cycles.perSample.mean; -field maximises)`),
+  workerPathEscapes: entry('AXW810', (path: string, root: string) => `job names '${path}', which lies outside the worker's root '${root}'`),
+  workerJobInvalid: entry('AXW811', (why: string) => `job is malformed: ${why}`),
+  badQueueUrl: entry('AXU728', (url: string) => `--queue takes redis://host:port or rediss://user:password@host:port; got '${url}'`, 'usage'),
   badDatapathOption: entry('AXU725', (why: string) => `--datapath: ${why}`, 'usage'),
   calibrateWithoutInt8: warning('AXU726', (datapath: string) => `--calibrate sets int8 scales, but this datapath (${datapath}) has none to set; the rows were not read`),
   shadowInFp32: warning('AXU727', () => '--shadow fp32 compares a binary outside fp32 with fp32, and this binary computes in fp32: nothing to compare, no quantization section'),

@@ -38,7 +38,8 @@ mkdirSync(staging);
 try {
   const result = await build({
     absWorkingDir: root,
-    entryPoints: { main: 'cli/main.ts' },
+    // The sweep's worker threads load cell-worker.js beside main.js (sweep/local-pool.ts).
+    entryPoints: { main: 'cli/main.ts', 'cell-worker': 'sweep/cell-worker.ts' },
     outdir: staging,
     bundle: true,
     splitting: true,

@@ -1,0 +1,130 @@
+// Sweeps over many machines through BullMQ on Redis: the sweep puts each cell on the queue (its key is the job's
+// id, so a cell is queued, and recorded, once), workers anywhere take cells and run them on their own pool,
+// and the sweep collects the outcomes. A worker trusts nothing it takes: each job is checked against the cell
+// schema and every path it names must resolve, symlinks followed, inside the worker's root.
+
+import { realpathSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { Queue, QueueEvents, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
+import { DIAG } from '../diagnostics/catalog.ts';
+import { diag, fail, formatDiagnostic } from '../diagnostics/diagnostic.ts';
+import { localPool, type CellPool } from './local-pool.ts';
+import type { CellOutcome } from './run-cell.ts';
+import { CellJobSchema, type CellJob } from './sweep-cells.ts';
+
+/** One queue for every sweep: a cell's key names its job, so sweeps that share a cell share its result. */
+export const QUEUE_NAME = 'axc-sweep-cells';
+
+/** redis://[user:password@]host:port[/db] or rediss:// (TLS). */
+export function connectionFromUrl(url: string): ConnectionOptions {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    fail(DIAG.badQueueUrl, undefined, url);
+  }
+  if ((u.protocol !== 'redis:' && u.protocol !== 'rediss:') || !u.hostname) fail(DIAG.badQueueUrl, undefined, url);
+  const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
+  if (!Number.isInteger(db) || db < 0) fail(DIAG.badQueueUrl, undefined, url);
+  return {
+    host: u.hostname,
+    port: u.port ? Number(u.port) : 6379,
+    db,
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+    // BullMQ's workers block on Redis; they must not give up on a command mid-wait.
+    maxRetriesPerRequest: null,
+  };
+}
+
+/** The queue as a sweep's executor: paths go as the sweep sees them, relative to its root where they lie in it. */
+export function queueExecutor(url: string, root: string): CellPool {
+  const connection = connectionFromUrl(url);
+  const queue = new Queue(QUEUE_NAME, { connection });
+  const events = new QueueEvents(QUEUE_NAME, { connection });
+  const ready = events.waitUntilReady();
+  const portable = (p: string) => {
+    if (p === 'exact' || !isAbsolute(p)) return p;
+    const r = relative(root, p);
+    return r.startsWith('..') || isAbsolute(r) ? p : r;
+  };
+  return {
+    async run(job: CellJob): Promise<CellOutcome> {
+      await ready;
+      const data = { ...job, model: portable(job.model), input: portable(job.input), ...(job.reference !== undefined ? { reference: portable(job.reference) } : {}) };
+      const queued = await queue.add('cell', data, { jobId: job.key, attempts: 3, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: { age: 24 * 3600 }, removeOnFail: { age: 24 * 3600 } });
+      try {
+        return (await queued.waitUntilFinished(events)) as CellOutcome;
+      } catch (e) {
+        // A job that failed for good (a malformed job, say): the cell fails with the worker's reason.
+        return { ok: false, error: `the worker refused the job: ${(e as Error).message}` };
+      }
+    },
+    async close() {
+      await events.close();
+      await queue.close();
+    },
+  };
+}
+
+/** `path` resolved under `root`, symlinks followed, or null if it leaves the root (or cannot be resolved). */
+export function resolveUnder(root: string, path: string): string | null {
+  if (path === 'exact') return path;
+  let real: string;
+  let realRoot: string;
+  try {
+    realRoot = realpathSync(root);
+    real = realpathSync(resolve(realRoot, path));
+  } catch {
+    return null;
+  }
+  return real === realRoot || real.startsWith(realRoot + sep) ? real : null;
+}
+
+export interface WorkerOptions {
+  url: string;
+  root: string;
+  jobs: number;
+  /** Seconds a job stays locked to a worker that stops renewing it; after that another worker retries it. */
+  lockSeconds: number;
+  onCell?(key: string, outcome: CellOutcome): void;
+}
+
+/** A worker: takes cells off the queue and runs them on a local pool of `jobs` threads. */
+export function startWorker(o: WorkerOptions): { worker: Worker; close(): Promise<void> } {
+  const pool = localPool(o.jobs);
+  const worker = new Worker(
+    QUEUE_NAME,
+    async (job) => {
+      const parsed = CellJobSchema.safeParse(job.data);
+      if (!parsed.success) {
+        const i = parsed.error.issues[0];
+        throw new UnrecoverableError(formatDiagnostic(diag(DIAG.workerJobInvalid, undefined, `${i.path.join('.') || 'job'}: ${i.message}`)));
+      }
+      const cell = parsed.data;
+      for (const k of ['model', 'input', 'reference'] as const) {
+        const p = cell[k];
+        if (p === undefined) continue;
+        const real = resolveUnder(o.root, p);
+        if (real === null) {
+          const outcome: CellOutcome = { ok: false, error: formatDiagnostic(diag(DIAG.workerPathEscapes, undefined, p, o.root)) };
+          o.onCell?.(cell.key, outcome);
+          return outcome;
+        }
+        cell[k] = real;
+      }
+      const outcome = await pool.run(cell);
+      o.onCell?.(cell.key, outcome);
+      return outcome;
+    },
+    { connection: connectionFromUrl(o.url), concurrency: o.jobs, lockDuration: o.lockSeconds * 1000, stalledInterval: o.lockSeconds * 1000 },
+  );
+  return {
+    worker,
+    async close() {
+      await worker.close();
+      await pool.close();
+    },
+  };
+}

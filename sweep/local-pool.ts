@@ -1,0 +1,22 @@
+// The pool that runs a sweep's cells on this machine's cores: piscina worker threads, each running cells with
+// run-cell.ts. From the sources the workers load the TypeScript (through the tsx loader the process runs
+// under); from the build, the bundled cell-worker.js beside the CLI.
+
+import { Piscina } from 'piscina';
+import type { CellOutcome } from './run-cell.ts';
+import type { CellJob } from './sweep-cells.ts';
+
+export interface CellPool {
+  run(job: CellJob): Promise<CellOutcome>;
+  close(): Promise<void>;
+}
+
+export function localPool(jobs: number): CellPool {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const filename = new URL(fromSource ? './cell-worker.ts' : './cell-worker.js', import.meta.url).href;
+  const pool = new Piscina({ filename, minThreads: jobs, maxThreads: jobs, idleTimeout: 60_000 });
+  return {
+    run: (job) => pool.run(job) as Promise<CellOutcome>,
+    close: () => pool.destroy(),
+  };
+}
