@@ -261,6 +261,7 @@ export const DIAG = {
   sweepAxisValue: entry('AXW805', (axis: string, why: string) => `a value of axis '${axis}' cannot be used: ${why}`),
   sweepObjective: entry('AXW806', (field: string) => `objective '${field}' is not a number field of the run report (such as energy.perSamplePj or cycles.perSample.mean; -field maximises)`),
   workerPathEscapes: entry('AXW810', (path: string, root: string) => `job names '${path}', which lies outside the worker's root '${root}'`),
+  workerPathUnreadable: entry('AXW812', (path: string, root: string, why: string) => `job names '${path}', which cannot be read under the worker's root '${root}': ${why}`),
   workerJobInvalid: entry('AXW811', (why: string) => `job is malformed: ${why}`),
   badQueueUrl: entry('AXU728', (url: string) => `--queue takes redis://host:port or rediss://user:password@host:port; got '${url}'`, 'usage'),
   badDatapathOption: entry('AXU725', (why: string) => `--datapath: ${why}`, 'usage'),

@@ -7,7 +7,7 @@ import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { Queue, QueueEvents, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import { DIAG } from '../diagnostics/catalog.ts';
-import { diag, fail, formatDiagnostic } from '../diagnostics/diagnostic.ts';
+import { describeFsError, diag, fail, formatDiagnostic } from '../diagnostics/diagnostic.ts';
 import { localPool, type CellPool } from './local-pool.ts';
 import type { CellOutcome } from './run-cell.ts';
 import { CellJobSchema, type CellJob } from './sweep-cells.ts';
@@ -43,6 +43,9 @@ export function queueExecutor(url: string, root: string): CellPool {
   const connection = connectionFromUrl(url);
   const queue = new Queue(QUEUE_NAME, { connection });
   const events = new QueueEvents(QUEUE_NAME, { connection });
+  // Every cell waits on these at once: many listeners are the design, not a leak.
+  queue.setMaxListeners(0);
+  events.setMaxListeners(0);
   const ready = events.waitUntilReady();
   const portable = (p: string) => {
     if (p === 'exact' || !isAbsolute(p)) return p;
@@ -68,18 +71,22 @@ export function queueExecutor(url: string, root: string): CellPool {
   };
 }
 
-/** `path` resolved under `root`, symlinks followed, or null if it leaves the root (or cannot be resolved). */
-export function resolveUnder(root: string, path: string): string | null {
-  if (path === 'exact') return path;
+/** `path` resolved under `root` with symlinks followed, or why it may not be used: it leaves the root (through
+ *  `..`, an absolute path or a symlink), or it cannot be read there. */
+export function resolveUnder(root: string, path: string): { path: string } | { refusal: string } {
+  if (path === 'exact') return { path };
+  const realRoot = realpathSync(root);
+  const inside = (p: string) => p === realRoot || p.startsWith(realRoot + sep);
+  const lexical = resolve(realRoot, path);
+  const escapes = formatDiagnostic(diag(DIAG.workerPathEscapes, undefined, path, root));
+  if (!inside(lexical)) return { refusal: escapes };
   let real: string;
-  let realRoot: string;
   try {
-    realRoot = realpathSync(root);
-    real = realpathSync(resolve(realRoot, path));
-  } catch {
-    return null;
+    real = realpathSync(lexical);
+  } catch (e) {
+    return { refusal: formatDiagnostic(diag(DIAG.workerPathUnreadable, undefined, path, root, describeFsError(e))) };
   }
-  return real === realRoot || real.startsWith(realRoot + sep) ? real : null;
+  return inside(real) ? { path: real } : { refusal: escapes };
 }
 
 export interface WorkerOptions {
@@ -106,13 +113,13 @@ export function startWorker(o: WorkerOptions): { worker: Worker; close(): Promis
       for (const k of ['model', 'input', 'reference'] as const) {
         const p = cell[k];
         if (p === undefined) continue;
-        const real = resolveUnder(o.root, p);
-        if (real === null) {
-          const outcome: CellOutcome = { ok: false, error: formatDiagnostic(diag(DIAG.workerPathEscapes, undefined, p, o.root)) };
+        const r = resolveUnder(o.root, p);
+        if ('refusal' in r) {
+          const outcome: CellOutcome = { ok: false, error: r.refusal };
           o.onCell?.(cell.key, outcome);
           return outcome;
         }
-        cell[k] = real;
+        cell[k] = r.path;
       }
       const outcome = await pool.run(cell);
       o.onCell?.(cell.key, outcome);

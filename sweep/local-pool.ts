@@ -13,7 +13,8 @@ export interface CellPool {
 
 export function localPool(jobs: number): CellPool {
   const fromSource = import.meta.url.endsWith('.ts');
-  const filename = new URL(fromSource ? './cell-worker.ts' : './cell-worker.js', import.meta.url).href;
+  // A worker thread does not inherit the tsx loader: from the sources, a plain module loads the TypeScript.
+  const filename = new URL(fromSource ? './cell-worker-from-source.mjs' : './cell-worker.js', import.meta.url).href;
   const pool = new Piscina({ filename, minThreads: jobs, maxThreads: jobs, idleTimeout: 60_000 });
   return {
     run: (job) => pool.run(job) as Promise<CellOutcome>,
