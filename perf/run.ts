@@ -15,6 +15,7 @@ import { Simulator } from '../machine/simulator.ts';
 import { timingFor } from '../machine/timing-model.ts';
 import { compileTimeRows } from './compile-time.ts';
 import { batchCurveRows } from './batch-curve.ts';
+import { sweepSpeedupRows } from './sweep-speedup.ts';
 import { makeForwardPass } from './forward-pass.ts';
 import { writeFileSync } from 'node:fs';
 
@@ -221,6 +222,20 @@ lines.push('');
 lines.push('| command | median | ratio | goal |');
 lines.push('| --- | --- | --- | --- |');
 lines.push(...startup());
+const sweepTable = () => [
+  '',
+  'A 64-cell `axc sweep` (sobel and jpeg × 4 tile counts × 4 PE counts × static/dynamic, 2,560-row inputs), nothing cached,',
+  'by the built CLI at --jobs 1 and at --jobs = cores, in the same run (wall time, start-up included):',
+  '',
+  '| --jobs | wall time | speed-up | |',
+  '| --- | --- | --- | --- |',
+  ...sweepSpeedupRows(),
+];
+if (process.argv.includes('--sweep')) {
+  // npm run bench -- --sweep: the sweep table only
+  console.log(sweepTable().join('\n'));
+  process.exit(0);
+}
 if (process.argv.includes('--startup')) {
   // npm run bench -- --startup: this table only
   console.log(lines.join('\n'));
@@ -247,6 +262,8 @@ lines.push('');
 lines.push('| batch | instructions | cycles per sample | vs batch 1 | DRAM energy per sample | vs batch 1 |');
 lines.push('| --- | --- | --- | --- | --- | --- |');
 lines.push(...batchCurveRows());
+lines.push('');
+lines.push(...sweepTable().slice(1));
 lines.push('');
 lines.push('Memory of `axc sim` (whole process, max RSS) streaming sobel samples from a file to a CSV:');
 lines.push('');
