@@ -1,8 +1,7 @@
-// The worker-thread side of the local pool (piscina): runs the cells it is handed.
+// The worker-thread side of the local pool (piscina): runs the jobs it is handed.
 
-import { runCell, type CellOutcome } from './run-cell.ts';
-import type { CellJob } from './sweep-cells.ts';
+import { runJob, type JobOutcome, type SweepJob } from './sweep-job.ts';
 
-export default function runCellInWorker(job: CellJob): Promise<CellOutcome> {
-  return runCell(job);
+export default function runJobInWorker(job: SweepJob): Promise<JobOutcome> {
+  return runJob(job);
 }

@@ -8,9 +8,8 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { Queue, QueueEvents, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { describeFsError, diag, fail, formatDiagnostic } from '../diagnostics/diagnostic.ts';
-import { localPool, type CellPool } from './local-pool.ts';
-import type { CellOutcome } from './run-cell.ts';
-import { CellJobSchema, type CellJob } from './sweep-cells.ts';
+import { localPool, type JobPool } from './local-pool.ts';
+import { jobPaths, SweepJobSchema, type JobOutcome, type SweepJob } from './sweep-job.ts';
 
 /** One queue for every sweep: a cell's key names its job, so sweeps that share a cell share its result. */
 export const QUEUE_NAME = 'axc-sweep-cells';
@@ -39,7 +38,7 @@ export function connectionFromUrl(url: string): ConnectionOptions {
 }
 
 /** The queue as a sweep's executor: paths go as the sweep sees them, relative to its root where they lie in it. */
-export function queueExecutor(url: string, root: string): CellPool {
+export function queueExecutor(url: string, root: string): JobPool {
   const connection = connectionFromUrl(url);
   const queue = new Queue(QUEUE_NAME, { connection });
   const events = new QueueEvents(QUEUE_NAME, { connection });
@@ -53,12 +52,13 @@ export function queueExecutor(url: string, root: string): CellPool {
     return r.startsWith('..') || isAbsolute(r) ? p : r;
   };
   return {
-    async run(job: CellJob): Promise<CellOutcome> {
+    async run(job: SweepJob): Promise<JobOutcome> {
       await ready;
-      const data = { ...job, model: portable(job.model), input: portable(job.input), ...(job.reference !== undefined ? { reference: portable(job.reference) } : {}) };
+      const data: Record<string, unknown> = { ...job };
+      for (const k of jobPaths(job)) if (typeof data[k] === 'string') data[k] = portable(data[k] as string);
       const queued = await queue.add('cell', data, { jobId: job.key, attempts: 3, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: { age: 24 * 3600 }, removeOnFail: { age: 24 * 3600 } });
       try {
-        return (await queued.waitUntilFinished(events)) as CellOutcome;
+        return (await queued.waitUntilFinished(events)) as JobOutcome;
       } catch (e) {
         // A job that failed for good (a malformed job, say): the cell fails with the worker's reason.
         return { ok: false, error: `the worker refused the job: ${(e as Error).message}` };
@@ -95,7 +95,7 @@ export interface WorkerOptions {
   jobs: number;
   /** Seconds a job stays locked to a worker that stops renewing it; after that another worker retries it. */
   lockSeconds: number;
-  onCell?(key: string, outcome: CellOutcome): void;
+  onCell?(key: string, outcome: JobOutcome): void;
 }
 
 /** A worker: takes cells off the queue and runs them on a local pool of `jobs` threads. */
@@ -104,22 +104,23 @@ export function startWorker(o: WorkerOptions): { worker: Worker; close(): Promis
   const worker = new Worker(
     QUEUE_NAME,
     async (job) => {
-      const parsed = CellJobSchema.safeParse(job.data);
+      const parsed = SweepJobSchema.safeParse(job.data);
       if (!parsed.success) {
         const i = parsed.error.issues[0];
         throw new UnrecoverableError(formatDiagnostic(diag(DIAG.workerJobInvalid, undefined, `${i.path.join('.') || 'job'}: ${i.message}`)));
       }
       const cell = parsed.data;
-      for (const k of ['model', 'input', 'reference'] as const) {
-        const p = cell[k];
-        if (p === undefined) continue;
+      const fields = cell as unknown as Record<string, unknown>;
+      for (const k of jobPaths(cell)) {
+        const p = fields[k];
+        if (typeof p !== 'string') continue;
         const r = resolveUnder(o.root, p);
         if ('refusal' in r) {
-          const outcome: CellOutcome = { ok: false, error: r.refusal };
+          const outcome: JobOutcome = { ok: false, error: r.refusal };
           o.onCell?.(cell.key, outcome);
           return outcome;
         }
-        cell[k] = r.path;
+        fields[k] = r.path;
       }
       const outcome = await pool.run(cell);
       o.onCell?.(cell.key, outcome);

@@ -12,6 +12,7 @@ import { hardwareWith, OPTION_AXES, type LoadedSweep } from './sweep-spec.ts';
 /** What one cell runs: plain data, so it crosses a worker thread or a job queue as it is. */
 export const CellJobSchema = z
   .object({
+    kind: z.literal('cell'),
     key: z.string().regex(/^[0-9a-f]{64}$/, 'the key is a sha-256 in hex'),
     model: z.string().min(1),
     input: z.string().min(1),
@@ -79,6 +80,7 @@ export function expandCells(sweep: LoadedSweep, version: string): Cell[] {
       const hardware: Hardware = 'hardware' in hw ? hw.hardware : sweep.hardware;
       const options = Object.fromEntries(OPTION_AXES.filter((a) => a in values).map((a) => [a, values[a]])) as { schedule?: CellJob['schedule']; batch?: number; threshold?: number };
       const job: CellJob = {
+        kind: 'cell',
         key: '',
         model: m.model,
         input: m.input,

@@ -96,7 +96,7 @@ test.serial('a worker refuses paths that leave its root (.. or a symlink) and ma
   await events.waitUntilReady();
   try {
     const hardware = JSON.parse(JSON.stringify((await import('../hardware/description.ts')).DEFAULT_HARDWARE));
-    const job = (key: string, model: string, input: string) => ({ key: key.repeat(64), model, input, hardware, schedule: 'auto' });
+    const job = (key: string, model: string, input: string) => ({ kind: 'cell', key: key.repeat(64), model, input, hardware, schedule: 'auto' });
     const run = async (data: unknown, id: string) => (await (await queue.add('cell', data, { jobId: id })).waitUntilFinished(events)) as CellOutcome;
     const passwd = await run(job('a', '../../etc/passwd', 'tiny.x'), 'escape-dots');
     t.false(passwd.ok);
@@ -110,7 +110,8 @@ test.serial('a worker refuses paths that leave its root (.. or a symlink) and ma
     const absolute = await run(job('c', '/etc/hostname', 'tiny.x'), 'escape-absolute');
     t.false(absolute.ok);
     // A malformed job fails that job, with the schema's reason; the worker takes the next one.
-    await t.throwsAsync(run({ key: 'x', model: 42 }, 'malformed'), { message: /job is malformed: key: the key is a sha-256 in hex \[AXW811\]/ });
+    await t.throwsAsync(run({ key: 'x', model: 42 }, 'malformed'), { message: /job is malformed: kind: a job is a sweep cell \(kind 'cell'\) or a training cell \(kind 'train'\) \[AXW811\]/ });
+    await t.throwsAsync(run({ ...job('f', 'tiny.axn', 'tiny.x'), key: 'x' }, 'malformed-key'), { message: /job is malformed: key: the key is a sha-256 in hex \[AXW811\]/ });
     const good = await run(job('d', 'tiny.axn', 'tiny.x'), 'good');
     t.true(good.ok);
   } finally {
