@@ -1,18 +1,9 @@
 // What one experiment run measures, and the table of all runs: the data behind results.md and the charts.
 
-export interface RunResult {
-  bench: string;
-  method: string;
-  /** For the control-placement study (Fig. 10c): 'all', 'first' or 'second'; otherwise 'all'. */
-  control: string;
-  trueInvocation: number;
-  predictedInvocation: number;
-  predictionAccuracy: number;
-  /** Mean error over the predicted-safe test samples (NaN when none is predicted safe). */
-  approximationError: number;
-  parameters: number;
-  trainSeconds: number;
-}
+import type { TrainResult } from '../sweep/run-training-cell.ts';
+
+/** One training cell's figures (sweep/run-training-cell.ts), less the backend the whole run reports once. */
+export type RunResult = Omit<TrainResult, 'backend'>;
 
 export interface ExperimentResults {
   command: string;

@@ -129,10 +129,23 @@ export function tfjsSeeds(): TfjsSeed[] {
   return tfjs;
 }
 
-/** Hardware descriptions: the example file and the built-in default written out in full. */
+/** Hardware descriptions: the example file, the built-in default written out in full, and a datapath given
+ *  role by role with a lookup table. */
 export function hardwareSeeds(): { name: string; text: string }[] {
   return [
     { name: 'npu-small.json', text: read('npu-small.json') },
     { name: 'default.json', text: JSON.stringify(DEFAULT_HARDWARE, null, 2) },
+    { name: 'datapath.json', text: JSON.stringify({ tiles: 2, datapath: { weights: 'fixed16.8', activations: 'fp16', accumulator: 'fp32', lut: { entries: 64, range: 4, interpolation: 'linear' } } }, null, 2) },
+  ];
+}
+
+/** Sweep specs: the example, and the same grid in JSON with a hardware file and compile options. */
+export function sweepSeeds(): { name: string; text: string }[] {
+  return [
+    { name: 'sweep.yaml', text: read('sweep.yaml') },
+    {
+      name: 'sweep.json',
+      text: JSON.stringify({ models: [{ model: 'tiny.axn', input: 'tiny.x' }], hardware: 'npu-small.json', axes: { 'bus.dataBuses': [1, 2], schedule: ['dynamic'], batch: [1, 4], datapath: ['fp16'] }, objectives: ['cycles.total', '-peUtilization'] }, null, 2),
+    },
   ];
 }

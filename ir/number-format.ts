@@ -2,6 +2,8 @@
 // conversion rule into each: round to nearest, ties to even; fixed point saturates, floating point overflows
 // to ±Infinity. Values are carried as binary64 numbers that lie exactly on the format's grid.
 
+import { clip, quote } from '../diagnostics/quote.ts';
+
 /** A format as named in a hardware description. int8 and int32 leave their scale to the compiler (per layer). */
 export type FormatSpec =
   | { kind: 'float'; name: string; bits: number; precision: number; emin: number; emax: number }
@@ -24,6 +26,7 @@ export const FORMAT_NAMES_DOC = 'fp32, fp16, bf16, int8, fixed<W>.<F> (4 ≤ W �
 
 /** The format a name denotes, or why it denotes none. `int32` is an accumulator format only (the caller checks). */
 export function parseFormatName(name: string): FormatSpec | string {
+  const q = quote(name);
   const fl = FLOATS[name];
   if (fl) return fl;
   if (name === 'int8' || name === 'int32') return { kind: 'int', name, bits: name === 'int8' ? 8 : 32 };
@@ -31,12 +34,12 @@ export function parseFormatName(name: string): FormatSpec | string {
   if (m) {
     const w = Number(m[1]);
     const f = Number(m[2]);
-    if (w < 4 || w > 32) return `'${name}' has ${w} bits; fixed point takes 4 to 32`;
-    if (f >= w) return `'${name}' has ${f} fraction bits in ${w}; at most ${w - 1}, leaving the sign bit`;
+    if (w < 4 || w > 32) return `${q} has ${clip(m[1], 12)} bits; fixed point takes 4 to 32`;
+    if (f >= w) return `${q} has ${f} fraction bits in ${w}; at most ${w - 1}, leaving the sign bit`;
     return { kind: 'fixed', name, bits: w, frac: f };
   }
-  if (/^int\d+$/.test(name)) return `'${name}' is not a format; the integer formats are int8 (weights and activations) and int32 (accumulator)`;
-  return `'${name}' is not a format; use ${FORMAT_NAMES_DOC}`;
+  if (/^int\d+$/.test(name)) return `${q} is not a format; the integer formats are int8 (weights and activations) and int32 (accumulator)`;
+  return `${q} is not a format; use ${FORMAT_NAMES_DOC}`;
 }
 
 /** Values of this format a 32-bit word holds: narrow values pack, the rest of the word is unused. */

@@ -39,13 +39,16 @@ export const TrainJobSchema = z
 
 export type TrainJob = z.output<typeof TrainJobSchema>;
 
+/** What the experiment tables report of one run. */
 export interface TrainResult {
   bench: string;
   method: string;
+  /** For the control-placement study (Fig. 10c): 'all', 'first' or 'second'; otherwise 'all'. */
   control: string;
   trueInvocation: number;
   predictedInvocation: number;
   predictionAccuracy: number;
+  /** Mean error over the predicted-safe test samples (NaN when none is predicted safe). */
   approximationError: number;
   parameters: number;
   trainSeconds: number;

@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { DIAG } from '../diagnostics/catalog.ts';
+import { quote } from '../diagnostics/quote.ts';
 import { AxcError, describeFsError, diag, fail, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { HardwareSchema, type Hardware, DEFAULT_HARDWARE } from '../hardware/description.ts';
 import { hardwareFieldPaths } from '../hardware/hardware-doc.ts';
@@ -104,7 +105,7 @@ export function readSweepSpec(file: string): LoadedSweep {
         const path = i.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
         const keys = i.code === 'unrecognized_keys' ? i.keys : [];
         const off = keys.length ? keyOffset(doc, path, keys[0]) : at(path);
-        return diag(DIAG.sweepField, off === null ? file : where(off), path.join('.') || '(top level)', keys.length ? `unknown field '${keys[0]}'` : i.message);
+        return diag(DIAG.sweepField, off === null ? file : where(off), path.join('.') || '(top level)', keys.length ? `unknown field ${quote(keys[0])}` : i.message);
       }),
     );
   }

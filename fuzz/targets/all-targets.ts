@@ -6,6 +6,7 @@ import { axnInlineTarget, axnWithFileTarget } from './axn-models.ts';
 import { hardwareJsonTarget } from './hardware-json.ts';
 import { programBinaryTarget } from './program-binary.ts';
 import { sampleFileTarget } from './sample-file.ts';
+import { sweepSpecTarget } from './sweep-spec.ts';
 import { tfjsModelTarget } from './tfjs-model.ts';
 import { weightsJsonTarget } from './weights-json.ts';
 
@@ -18,6 +19,7 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
   programBinaryTarget,
   sampleFileTarget,
   assemblyTextTarget,
+  sweepSpecTarget,
 ];
 
 export function findTarget(name: string): FuzzTarget | undefined {
