@@ -1,7 +1,7 @@
 // A sweep's spec (`axc sweep spec.yaml`): its schema, and reading it from YAML or JSON with every problem
 // reported at file:line:col of the value at fault.
 
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
@@ -131,8 +131,10 @@ export function readSweepSpec(file: string): LoadedSweep {
     for (const k of ['model', 'input', 'reference'] as const) {
       const p = out[k];
       if (p === undefined || p === 'exact') continue;
+      // Checked, not read: an input may be large, and each cell reads it anyway.
       try {
-        readFileSync(p, { flag: 'r' }).subarray(0, 0);
+        accessSync(p, constants.R_OK);
+        if (statSync(p).isDirectory()) diags.push(diag(DIAG.sweepFileMissing, pos(['models', i, k]), m[k]!, 'it is a directory'));
       } catch (e) {
         diags.push(diag(DIAG.sweepFileMissing, pos(['models', i, k]), m[k]!, describeFsError(e)));
       }
