@@ -10,6 +10,14 @@ import { totalPes, type Hardware } from '../hardware/description.ts';
 import type { Chunk, FusedModel, NeuronOp, Piece, ScheduledModel } from './lowered-ir.ts';
 import { tuneStaticPlacement } from './tune-placement.ts';
 import { biasApart } from './fan-in-chunks.ts';
+import { packingOf } from '../hardware/element-view.ts';
+
+/** The weights counted: in 32-bit words in fp32, and as values packed into words in a narrower format (the
+ *  compiler's capacities are in values: hardware/element-view.ts). */
+function weightsText(values: number, hw: Hardware): string {
+  const pack = packingOf(hw).weights;
+  return pack === 1 ? `${values} weight words` : `${values} weights (${Math.ceil(values / pack)} words packed)`;
+}
 
 export type ScheduleMode = 'auto' | 'static' | 'dynamic';
 
@@ -89,10 +97,10 @@ export function scheduleNeurons(f: FusedModel, hw: Hardware, mode: ScheduleMode)
   if (mode !== 'dynamic') {
     const tuned = tuneStaticPlacement(f, hw);
     if ('chunks' in tuned) {
-      const reason = `${weightWords} weight words resident on ${pes} PEs; busiest PE uses ${tuned.peak} of ${hw.weightBufferWords}; ${tuned.why}`;
+      const reason = `${weightsText(weightWords, hw)} resident on ${pes} PEs; busiest PE uses ${tuned.peak} of ${hw.weightBufferWords}${packingOf(hw).weights > 1 ? ' weights' : ''}; ${tuned.why}`;
       return { ...f, schedule: 'static', reason: mode === 'auto' ? `auto: fits, ${reason}` : reason, chunks: tuned.chunks, fanInChunk, peakWeightWords: tuned.peak };
     }
-    const why = `the model's ${weightWords} weight words do not fit: ${tuned.overflow}`;
+    const why = `the model's ${weightsText(weightWords, hw)} do not fit: ${tuned.overflow}`;
     if (mode === 'static') fail(DIAG.staticDoesNotFit, f.model.loc ?? f.model.sourceFile, why);
     const chunks = placeDynamic(f, hw);
     return { ...f, schedule: 'dynamic', reason: `auto: static does not fit (${why})`, chunks, fanInChunk, peakWeightWords: peakDynamic };
