@@ -262,6 +262,7 @@ export const DIAG = {
   sweepObjective: entry('AXW806', (field: string) => `objective ${quote(field)} is not a number field of the run report (such as energy.perSamplePj or cycles.perSample.mean; -field maximises)`),
   workerPathEscapes: entry('AXW810', (path: string, root: string) => `job names ${quote(path)}, which lies outside the worker's root ${quote(root, 200)}`),
   workerPathUnreadable: entry('AXW812', (path: string, root: string, why: string) => `job names ${quote(path)}, which cannot be read under the worker's root ${quote(root, 200)}: ${clip(why, 200)}`),
+  queueUnreachable: entry('AXW813', (host: string) => `the queue's Redis at ${quote(host)} does not answer (refused, or no reply within 10 s); is redis-server running there, and reachable from here?`),
   workerJobInvalid: entry('AXW811', (why: string) => `job is malformed: ${clip(why, 200)}`),
   badQueueUrl: entry('AXU728', (url: string) => `--queue takes redis://host:port or rediss://user:password@host:port; got ${quote(url)}`, 'usage'),
   badDatapathOption: entry('AXU725', (why: string) => `--datapath: ${clip(why, 200)}`, 'usage'),

@@ -12,7 +12,7 @@ import { Command } from 'commander';
 import { undoOnInterrupt } from '../cli/interrupt.ts';
 import { writeFileAtomic } from '../cli/write-atomic.ts';
 import { BENCH_DEFAULTS } from '../training/defaults.ts';
-import { queueExecutor } from '../sweep/job-queue.ts';
+import { openQueueExecutor } from '../sweep/job-queue.ts';
 import { localPool } from '../sweep/local-pool.ts';
 import { runJobs } from '../sweep/run-jobs.ts';
 import { METHODS, trainingData, type TrainJob, type TrainOutcome } from '../sweep/run-training-cell.ts';
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     const key = jobKey(g.job, h);
     return { key, job: { ...g.job, key } as TrainJob };
   });
-  const pool = o.queue ? queueExecutor(o.queue, process.cwd()) : localPool(o.jobs ? Number(o.jobs) : availableParallelism());
+  const pool = o.queue ? await openQueueExecutor(o.queue, process.cwd()) : localPool(o.jobs ? Number(o.jobs) : availableParallelism());
   let outcomes: TrainOutcome[];
   try {
     const r = await runJobs(keyed, {

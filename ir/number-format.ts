@@ -119,7 +119,8 @@ export function roundToGrid(g: Grid, v: number, beyond = 0): number {
   }
   if (v === 0 || v !== v) return v;
   // float32 is Math.fround (test/number-formats.test.ts holds the two equal); only its overflow needs noting.
-  if (g.precision === 24 && g.emin === -126) {
+  // A halfway product to be decided by its dropped bits (`beyond`) takes the general path below.
+  if (beyond === 0 && g.precision === 24 && g.emin === -126) {
     const r = Math.fround(v);
     if (r === Infinity || r === -Infinity) saturated = true;
     return r;

@@ -141,7 +141,7 @@ export function unpackBinary(bytes: Uint8Array, file?: string): Binary {
   if (code.length % INSTRUCTION_WORDS !== 0) fail(DIAG.binaryCodeNotInstructions, file);
   const hasNumerics = body?.numerics !== undefined;
   const parts = hasNumerics ? checkNumericsParts(body, hw.data, file) : null;
-  const dram = parts ? decodeDram(body.dram, parts.numerics, parts.dramLayers, file) : typed(body.dram, 'f32', Float32Array, 'DRAM image', file);
+  const dram = parts ? decodeDram(body.dram, parts.numerics, parts.dramLayers, hw.data, file) : typed(body.dram, 'f32', Float32Array, 'DRAM image', file);
   const sm = body.sourceMap;
   if (!sm || !Array.isArray(sm.files)) fail(DIAG.binarySourceMapMissing, file);
   if (!sm.files.every((f: unknown) => typeof f === 'string')) fail(DIAG.binarySourceMapFileNames, file);

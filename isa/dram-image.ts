@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { MAX_NUMERIC_LAYERS } from '../arch/limits.ts';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { fail } from '../diagnostics/diagnostic.ts';
+import { quote } from '../diagnostics/quote.ts';
 import { DatapathField } from '../hardware/datapath.ts';
 import { datapathOf, isFp32Datapath } from '../ir/datapath-spec.ts';
 import type { Hardware } from '../hardware/description.ts';
@@ -105,13 +106,15 @@ export function checkNumericsParts(body: { numerics?: unknown; dramLayers?: unkn
   return { numerics: plan.data as NumericsPlan, dramLayers: spans.data };
 }
 
-export function decodeDram(raw: unknown, plan: NumericsPlan, spans: DramSpan[], file: string | undefined): Float64Array {
+export function decodeDram(raw: unknown, plan: NumericsPlan, spans: DramSpan[], hw: Hardware, file: string | undefined): Float64Array {
   const o = raw as { dtype?: unknown; length?: unknown; bytes?: unknown };
   const width = o?.dtype === 'f32' || o?.dtype === 'i32' ? 4 : o?.dtype === 'i8' ? 1 : 2;
   if (!o || typeof o.dtype !== 'string' || !(o.bytes instanceof Uint8Array) || typeof o.length !== 'number' || o.bytes.byteLength !== o.length * width)
     fail(DIAG.binaryNotTypedArray, file, 'DRAM image', 'packed weight');
   const n = o.length as number;
   const dtype = o.dtype as string;
+  // The image must be stored as the hardware's weight format says: other codes would load weights off its grid.
+  if (dtype !== dtypeOf(hw).dtype) fail(DIAG.binaryNumerics, file, `its DRAM image is stored as ${quote(dtype)}, but its weights are ${quote(dtypeOf(hw).dtype)}`);
   const buf = new ArrayBuffer(n * width);
   new Uint8Array(buf).set(o.bytes as Uint8Array);
   const codes = dtype === 'f32' ? new Float32Array(buf) : dtype === 'fp16' || dtype === 'bf16' ? new Uint16Array(buf) : dtype === 'i8' ? new Int8Array(buf) : dtype === 'i16' ? new Int16Array(buf) : dtype === 'i32' ? new Int32Array(buf) : null;

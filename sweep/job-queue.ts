@@ -6,10 +6,12 @@
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { Queue, QueueEvents, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { describeFsError, diag, fail, formatDiagnostic } from '../diagnostics/diagnostic.ts';
 import { localPool, type JobPool } from './local-pool.ts';
 import { jobPaths, SweepJobSchema, type JobOutcome, type SweepJob } from './sweep-job.ts';
+import { outcomeJson } from './run-jobs.ts';
 
 /** One queue for every sweep: a cell's key names its job, so sweeps that share a cell share its result. */
 export const QUEUE_NAME = 'axc-sweep-cells';
@@ -37,32 +39,54 @@ export function connectionFromUrl(url: string): ConnectionOptions {
   };
 }
 
-/** The queue as a sweep's executor: paths go as the sweep sees them, relative to its root where they lie in it. */
-export function queueExecutor(url: string, root: string): JobPool {
+/**
+ * Fails clearly when Redis does not answer a PING within 10 s. BullMQ's own clients retry forever (as workers
+ * must), so an unreachable queue would otherwise hang without a word; this probe gives up.
+ */
+export async function checkReachable(url: string): Promise<void> {
+  const probe = new Redis({ ...(connectionFromUrl(url) as RedisOptions), lazyConnect: true, connectTimeout: 10_000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  probe.on('error', () => {}); // reported below, once
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch {
+    fail(DIAG.queueUnreachable, undefined, new URL(url).host);
+  } finally {
+    probe.disconnect();
+  }
+}
+
+/** The queue as a sweep's executor, once Redis answers: paths go as the sweep sees them, relative to its root
+ *  where they lie in it. */
+export async function openQueueExecutor(url: string, root: string): Promise<JobPool> {
+  await checkReachable(url);
   const connection = connectionFromUrl(url);
   const queue = new Queue(QUEUE_NAME, { connection });
   const events = new QueueEvents(QUEUE_NAME, { connection });
   // Every cell waits on these at once: many listeners are the design, not a leak.
   queue.setMaxListeners(0);
   events.setMaxListeners(0);
-  const ready = events.waitUntilReady();
+  await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
   const portable = (p: string) => {
-    if (p === 'exact' || !isAbsolute(p)) return p;
+    if (!isAbsolute(p)) return p;
     const r = relative(root, p);
-    return r.startsWith('..') || isAbsolute(r) ? p : r;
+    if (r.startsWith('..') || isAbsolute(r)) return p;
+    // A file named `exact` must not read as the benchmark's exact reference.
+    return r === 'exact' ? `.${sep}exact` : r;
   };
   return {
     async run(job: SweepJob): Promise<JobOutcome> {
-      await ready;
       const data: Record<string, unknown> = { ...job };
-      for (const k of jobPaths(job)) if (typeof data[k] === 'string') data[k] = portable(data[k] as string);
+      for (const k of jobPaths(job)) if (typeof data[k] === 'string' && !(k === 'reference' && data[k] === 'exact')) data[k] = portable(data[k] as string);
+      // A job that failed before (a worker crash, a refusal by one worker's settings) is tried afresh; a
+      // completed one is the cell's result, whichever sweep asked for it.
+      const earlier = await queue.getJob(job.key);
+      if (earlier && (await earlier.isFailed())) await earlier.remove();
       const queued = await queue.add('cell', data, { jobId: job.key, attempts: 3, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: { age: 24 * 3600 }, removeOnFail: { age: 24 * 3600 } });
-      try {
-        return (await queued.waitUntilFinished(events)) as JobOutcome;
-      } catch (e) {
-        // A job that failed for good (a malformed job, say): the cell fails with the worker's reason.
-        return { ok: false, error: `the worker refused the job: ${(e as Error).message}` };
-      }
+      // A job that failed for good rejects here: the cell fails with the worker's reason and is not recorded.
+      // The outcome comes as JSON text, so non-finite figures survive the queue (BullMQ would turn them into null).
+      const text = (await queued.waitUntilFinished(events)) as unknown;
+      return (typeof text === 'string' ? JSON.parse(text) : text) as JobOutcome;
     },
     async close() {
       await events.close();
@@ -74,12 +98,14 @@ export function queueExecutor(url: string, root: string): JobPool {
 /** `path` resolved under `root` with symlinks followed, or why it may not be used: it leaves the root (through
  *  `..`, an absolute path or a symlink), or it cannot be read there. */
 export function resolveUnder(root: string, path: string): { path: string } | { refusal: string } {
-  if (path === 'exact') return { path };
   const realRoot = realpathSync(root);
-  const inside = (p: string) => p === realRoot || p.startsWith(realRoot + sep);
+  const within = (p: string, r: string) => p === r || p.startsWith(r.endsWith(sep) ? r : r + sep);
+  const inside = (p: string) => within(p, realRoot);
+  // Lexically inside the root as given or as resolved (the root may be reached through a symlink), then,
+  // symlinks followed, inside the resolved root.
   const lexical = resolve(realRoot, path);
   const escapes = formatDiagnostic(diag(DIAG.workerPathEscapes, undefined, path, root));
-  if (!inside(lexical)) return { refusal: escapes };
+  if (!inside(lexical) && !within(resolve(root, path), resolve(root))) return { refusal: escapes };
   let real: string;
   try {
     real = realpathSync(lexical);
@@ -114,17 +140,18 @@ export function startWorker(o: WorkerOptions): { worker: Worker; close(): Promis
       for (const k of jobPaths(cell)) {
         const p = fields[k];
         if (typeof p !== 'string') continue;
+        if (k === 'reference' && p === 'exact') continue;
         const r = resolveUnder(o.root, p);
         if ('refusal' in r) {
-          const outcome: JobOutcome = { ok: false, error: r.refusal };
-          o.onCell?.(cell.key, outcome);
-          return outcome;
+          o.onCell?.(cell.key, { ok: false, error: r.refusal });
+          // Fails the job, not recorded as the cell's result: the refusal depends on this worker's --root.
+          throw new UnrecoverableError(r.refusal);
         }
         fields[k] = r.path;
       }
       const outcome = await pool.run(cell);
       o.onCell?.(cell.key, outcome);
-      return outcome;
+      return outcomeJson(outcome);
     },
     { connection: connectionFromUrl(o.url), concurrency: o.jobs, lockDuration: o.lockSeconds * 1000, stalledInterval: o.lockSeconds * 1000 },
   );

@@ -90,5 +90,10 @@ export function reportValue(report: unknown, field: string): number | null {
     if (at === null || typeof at !== 'object') return null;
     at = (at as Record<string, unknown>)[k];
   }
-  return typeof at === 'number' ? at : null;
+  if (typeof at === 'number') return at;
+  // A report read back from JSON holds non-finite numbers as these strings (simulator/report.ts, reportJson).
+  if (at === 'Infinity') return Infinity;
+  if (at === '-Infinity') return -Infinity;
+  if (at === 'NaN') return NaN;
+  return null;
 }

@@ -78,7 +78,8 @@ export async function runJobs(jobs: readonly KeyedJob[], opts: RunJobsOptions): 
       if (outcomes[i] !== null) return;
       const { outcome, record } = await start(j);
       outcomes[i] = outcome;
-      if (record && !existsSync(file(j.key))) opts.writeFile(file(j.key), outcomeJson(outcome));
+      // Written even over an unreadable record (it was run again for that reason); duplicates write the same.
+      if (record) opts.writeFile(file(j.key), outcomeJson(outcome));
       progress.done++;
       if (!outcome.ok) progress.failed++;
       opts.onProgress?.({ ...progress });

@@ -165,3 +165,21 @@ test('bad formats are refused at the field, with file:line:col', (t) => {
   t.is(at('{ "datapath": { "weights": "int32" } }'), "hw.json:1:28: error: hardware field 'datapath.weights': int32 is an accumulator format; weights take int8, fixed<W>.<F> or a float format [AXH302]");
   t.is(at('{ "datapath": "fixed16.8" }'), 'accepted');
 });
+
+test('on an fp32 accumulator too, a product binary64 cannot hold is rounded once from its exact value', (t) => {
+  // fixed32.16 × fp32 needs 32 + 24 significand bits; binary64 keeps 53. Found by review: the exact product
+  // 2146928457·8395513·2^-39 lies just above a float32 halfway point that its binary64 rounding lands on.
+  const a = 2146928457 * 2 ** -16;
+  const b = 8395513 * 2 ** -23;
+  // Independently, in integers: the exact product's code, rounded to 24 significant bits, ties to even.
+  const exact = 2146928457n * 8395513n; // value = exact · 2^-39
+  const bits = exact.toString(2).length;
+  const drop = BigInt(bits - 24);
+  const kept = exact >> drop;
+  const rest = exact - (kept << drop);
+  const half = 1n << (drop - 1n);
+  const rounded = rest > half || (rest === half && (kept & 1n) === 1n) ? kept + 1n : kept;
+  const expected = Number(rounded) * 2 ** (Number(drop) - 39);
+  t.is(productToGrid(FP32_GRID, a, b), expected);
+  t.not(Math.fround(a * b), expected, 'rounding the binary64 product would be wrong here');
+});

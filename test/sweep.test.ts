@@ -71,6 +71,13 @@ test.serial('a 12-cell sweep: 12 rows in order, each objective from its cell rep
   t.regex(again.stderr, /12 cells \(12 cached, 0 run, 0 failed\)/);
   t.deepEqual(readdirSync(at('grid', 'cells')).map((f) => statSync(at('grid', 'cells', f)).mtimeMs), before);
   t.true(readFileSync(at('grid', 'results.csv')).equals(csv));
+  // A record that cannot be read is run again and replaced.
+  const damaged = at('grid', 'cells', `${rows[3].key}.json`);
+  writeFileSync(damaged, '{"ok":tr');
+  const repaired = runAxc(['sweep', spec, '-o', at('grid')]);
+  t.regex(repaired.stderr, /12 cells \(11 cached, 1 run, 0 failed\)/);
+  t.true(JSON.parse(readFileSync(damaged, 'utf8')).ok);
+  t.true(readFileSync(at('grid', 'results.csv')).equals(csv));
 });
 
 test.serial('a sweep interrupted half way resumes: the cells finished before Ctrl-C are not run again', async (t) => {
@@ -131,6 +138,14 @@ test('bad specs: one positioned error each, exit 1, nothing written', (t) => {
     t.false(r.stderr.includes('    at '), `${name}: no stack trace`);
     t.false(existsSync(out), `${name}: nothing written`);
   }
+});
+
+test('a queue whose Redis does not answer is one clear error, not a hang', (t) => {
+  const r = runAxc(['sweep', writeSpec('unreachable.yaml', `models:\n  - model: ${examples}/tiny.axn\n    input: ${examples}/tiny.x\nobjectives: [cycles.total]\n`), '-o', at('unreachable'), '--queue', 'redis://127.0.0.1:1']);
+  t.is(r.status, 1);
+  t.regex(r.stderr, /the queue's Redis at '127\.0\.0\.1:1' does not answer .* \[AXW813\]/);
+  t.false(r.stderr.includes('    at '));
+  t.false(existsSync(at('unreachable')), 'nothing written');
 });
 
 test('a JSON spec reads as YAML does', (t) => {

@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import { localPool } from '../../sweep/local-pool.ts';
-import { connectionFromUrl, queueExecutor } from '../../sweep/job-queue.ts';
+import { connectionFromUrl, openQueueExecutor } from '../../sweep/job-queue.ts';
 import { runSweep } from '../../sweep/run-sweep.ts';
 import { readSweepSpec } from '../../sweep/sweep-spec.ts';
 import { confirmWritten, quietOption } from '../confirm-written.ts';
@@ -30,8 +30,8 @@ export function sweepCommand(version: string): Command {
     .action(async (specPath: string, opts: { output: string; jobs?: number; queue?: string; quiet?: boolean }) => {
       if (opts.queue) connectionFromUrl(opts.queue);
       const sweep = readSweepSpec(specPath);
+      const executor = opts.queue ? await openQueueExecutor(opts.queue, process.cwd()) : localPool(opts.jobs ?? availableParallelism());
       ensureOutputDirectory(opts.output);
-      const executor = opts.queue ? queueExecutor(opts.queue, process.cwd()) : localPool(opts.jobs ?? availableParallelism());
       // Drawn from the first report on, when the number of cells is known.
       const shown: { bar: ProgressBar | null; started: boolean } = { bar: null, started: false };
       try {

@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { connectionFromUrl, startWorker } from '../../sweep/job-queue.ts';
+import { checkReachable, connectionFromUrl, startWorker } from '../../sweep/job-queue.ts';
 import { parseJobs } from './sweep.ts';
 
 export function workerCommand(): Command {
@@ -17,6 +17,7 @@ export function workerCommand(): Command {
     .option('-q, --quiet', 'do not log each cell on stderr')
     .action(async (opts: { queue: string; root?: string; jobs?: number; lock: number; quiet?: boolean }) => {
       connectionFromUrl(opts.queue);
+      await checkReachable(opts.queue);
       const root = resolve(opts.root ?? process.cwd());
       const w = startWorker({
         url: opts.queue,
