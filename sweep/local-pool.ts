@@ -1,6 +1,6 @@
 // The pool that runs a sweep's cells (and the experiments' training cells) on this machine's cores: piscina
-// worker threads, each running jobs with sweep-job.ts. From the sources the workers load the TypeScript (through the tsx loader the process runs
-// under); from the build, the bundled cell-worker.js beside the CLI.
+// worker threads, each running jobs with sweep-job.ts. From the build they load the bundled cell-worker.js beside
+// the CLI; from the sources, cell-worker-from-source.mjs, which loads the TypeScript through tsx's API.
 
 import { Piscina } from 'piscina';
 import type { JobOutcome, SweepJob } from './sweep-job.ts';

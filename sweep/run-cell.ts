@@ -31,16 +31,16 @@ export async function runCell(job: CellJob): Promise<CellOutcome> {
       if (!model.predictor) return { ok: false, error: `threshold ${job.threshold}: model '${model.name}' has no decision to retarget` };
       bin = withDecisionThreshold(bin, job.threshold);
     }
+    // The benchmark's exact function computes the CPU's results, and the reference when it is `exact`.
+    const benchmark = bin.meta.benchmark ? findBenchmark(bin.meta.benchmark) : undefined;
     let reference;
     if (job.reference !== undefined) {
       const quality = bin.meta.quality;
       if (!quality) return { ok: false, error: `model '${model.name}' has no quality line to judge its outputs by` };
-      const benchmark = bin.meta.benchmark ? findBenchmark(bin.meta.benchmark) : undefined;
       if (job.reference === 'exact' && !benchmark) return { ok: false, error: `reference exact: model '${model.name}' names no benchmark` };
       reference = { rows: referenceRows(job.reference === 'exact' ? { kind: 'exact', benchmark: benchmark! } : { kind: 'file', path: job.reference }, bin.meta.outputWidth), quality };
     }
-    const exact = bin.meta.benchmark ? findBenchmark(bin.meta.benchmark) : undefined;
-    const report = await runSimulation(bin, readSamples(job.input, bin.meta.inputWidth), { reference, exact });
+    const report = await runSimulation(bin, readSamples(job.input, bin.meta.inputWidth), { reference, exact: benchmark });
     return { ok: true, report };
   } catch (e) {
     if (e instanceof AxcError) return { ok: false, error: e.message };
