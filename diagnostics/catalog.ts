@@ -348,6 +348,7 @@ export const DIAG = {
   trainTestShape: entry('AXT901', () => 'the test data do not have the shape of the training data', 'usage'),
   trainBadControl: entry('AXT901', (hidden: number, approximator: string, control: string | number) => `--control must be 'all' or a hidden layer from 1 to ${hidden} of approximator ${approximator}, got ${control}`, 'usage'),
   trainControlNeedsAxnet: entry('AXT901', (method: string) => `--control applies to --method axnet only (${method} has no control vectors)`, 'usage'),
+  trainBadControlBias: entry('AXT901', (method: string, bias: number) => (method === 'axnet' ? `the control bias must be a finite number, got ${bias}` : `a control bias applies to --method axnet only (${method} has no control vectors)`), 'usage'),
   trainUnknownDecision: entry('AXT901', (decision: string) => `unknown decision '${decision}'; expected softmax or sigmoid`, 'usage'),
   trainUnknownMetric: entry('AXT901', (metric: string, metrics: string) => `unknown metric '${metric}'; expected ${metrics}`, 'usage'),
   trainNotPositive: entry('AXT901', (name: string, integer: boolean, value: number) => `${name} must be a positive ${integer ? 'integer' : 'number'}, got ${value}`, 'usage'),

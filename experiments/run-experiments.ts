@@ -1,29 +1,40 @@
-// npm run experiments: reproduces the paper's comparison (AXNet vs onepass vs iterative, plus the
-// weight-sharing variant) on the seven benchmarks, and the control-placement study on jpeg and sobel.
-// Every trained model is also compiled and simulated, and the NPU's invocation must equal the trainer's. Each
-// training cell runs through the sweep engine: on every core (--jobs) or on axc workers (--queue), cached in
-// <out>/cells, so a rerun or an interrupted run trains nothing twice.
+// npm run experiments: the paper's comparison (AXNet vs onepass vs iterative, plus the weight-sharing variant)
+// on the seven benchmarks over many initialisation seeds on one fixed split, with the split varied separately;
+// AXNet matched to the baselines' parameter count (Table I), swept over sizes (Fig. 9, 10a), with its control
+// bias ablated, and the control-placement study (Fig. 10c). Every model is compiled and simulated on its test
+// rows (speed and energy, Fig. 10b). Each training run is a cell of the sweep engine: on every core (--jobs) or
+// on axc workers (--queue), cached in <out>/cells, so a rerun or an interrupted run trains nothing twice.
 
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { undoOnInterrupt } from '../cli/interrupt.ts';
 import { writeFileAtomic } from '../cli/write-atomic.ts';
 import { BENCH_DEFAULTS } from '../training/defaults.ts';
 import { openQueueExecutor } from '../sweep/job-queue.ts';
 import { localPool } from '../sweep/local-pool.ts';
 import { runJobs } from '../sweep/run-jobs.ts';
-import { METHODS, trainingData, type TrainJob, type TrainOutcome } from '../sweep/run-training-cell.ts';
-import { groupedBars, invocationChart } from './charts.ts';
+import { trainingData, type TrainJob, type TrainOutcome, type TrainResult } from '../sweep/run-training-cell.ts';
+import { BASELINE_CONFIG, HEADLINE_CONFIG, matchedInvocation, meanCurves, pairedDifferences, summarize, timeRatios } from './derive-results.ts';
+import { renderFigures } from './figures.ts';
+import { axnetParameters, baselineParameters, matchedAxnetTopology } from './match-parameters.ts';
 import { renderMarkdown } from './markdown.ts';
-import type { ExperimentResults, RunResult } from './results.ts';
+import { renderReading, spliceReading } from './reading.ts';
+import type { ExperimentResults, RunRecord, TopologyRow } from './results.ts';
 
 const BENCHES = ['fft', 'bessel', 'blackscholes', 'jpeg', 'inversek2j', 'kmeans', 'sobel'];
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-/** Two hidden layers for the control-placement study (Fig. 10c). */
-const CONTROL_STUDY: Record<string, number[]> = { jpeg: [64, 16, 16, 64], sobel: [9, 8, 8, 1] };
+/** Two hidden layers for the control-placement study (Fig. 10c), after the paper's §V. */
+const CONTROL_STUDY: Record<string, number[]> = { jpeg: [64, 8, 8, 64], sobel: [9, 6, 6, 1] };
+/** Hidden widths of the AXNet size sweep (every hidden layer of both subnets this wide); jpeg's give Fig. 9. */
+const SWEEP_WIDTHS: Record<string, number[]> = { jpeg: [2, 4, 6, 8, 12, 16] };
+const DEFAULT_SWEEP_WIDTHS = [2, 4, 8, 16];
+/** The AxBench file of these benchmarks cannot support a train/test comparison; they run on generated data. */
+const DEGENERATE: Record<string, string> = {
+  kmeans: 'the AxBench kmeans file repeats 12 distinct samples, so its test rows would be copies of its training rows; generated data instead',
+};
 
 /** A job's key: everything its result depends on (the data by content, or how it is generated). */
 function jobKey(job: Omit<TrainJob, 'key'>, dataHash: string): string {
@@ -37,45 +48,112 @@ function dataHash(job: Omit<TrainJob, 'key'>): string {
   return createHash('sha256').update(new Uint8Array(d.x.buffer, d.x.byteOffset, d.x.byteLength)).update(new Uint8Array(d.y.buffer, d.y.byteOffset, d.y.byteLength)).digest('hex');
 }
 
+function seedList(v: string): number[] {
+  const seeds = v.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  if (!seeds.length || seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new InvalidArgumentError('expected seeds, e.g. 2,3,4.');
+  return seeds;
+}
+
+function positive(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer.');
+  return n;
+}
+
+const hiddenOf = (widths: number[], first: number, last: number | null, w: number) => [first, ...widths.slice(1, last === null ? undefined : -1).map(() => w), ...(last === null ? [] : [last])];
+
+function toRecord(r: TrainResult): RunRecord {
+  return {
+    benchmark: r.bench,
+    method: r.method,
+    config: r.config,
+    splitSeed: r.splitSeed,
+    initSeed: r.initSeed,
+    approx: r.approx,
+    predict: r.predict,
+    controlBias: r.controlBias,
+    trueInvocation: r.trueInvocation,
+    predictedInvocation: r.predictedInvocation,
+    predictionAccuracy: r.predictionAccuracy,
+    agreement: r.agreement,
+    precision: r.precision,
+    recall: r.recall,
+    approximationError: r.approximationError,
+    finalError: r.finalError,
+    bound: r.bound,
+    metric: r.metric,
+    collapsed: r.predictedInvocation === 0 ? 1 : 0,
+    parameters: r.parameters,
+    trainSeconds: r.trainSeconds,
+    plateauSeconds: r.plateauSeconds,
+    selectedEpoch: r.selectedEpoch,
+    speedup: r.speedup,
+    normalizedEnergy: r.normalizedEnergy,
+    energyEfficiency: r.energyEfficiency,
+    energyEfficiencyCpuHalf: r.energyEfficiencyCpuHalf,
+    energyEfficiencyCpuDouble: r.energyEfficiencyCpuDouble,
+  };
+}
+
 async function main(): Promise<void> {
   const program = new Command('experiments')
-    .description("reproduce the paper's comparison of AXNet, onepass and iterative training")
+    .description("reproduce the paper's comparison of AXNet, onepass and iterative training over many seeds")
     .option('--data <dir>', 'AxBench data folder (e.g. ../shared/data/axbench); default: generated data')
-    .option('--out <dir>', 'where to write results.md, results.json and the SVG charts', 'experiments/results')
-    .option('--seed <n>', 'seed for data, splits and initialisation', '1')
-    .option('--samples <n>', 'samples per benchmark when generating data', '20000')
-    .option('--epochs-scale <x>', 'multiply every benchmark\'s epoch budget (0.1 for a quick look)', '1')
+    .option('--out <dir>', 'where to write results.md, results.json and the figures', 'experiments/results')
+    .option('--seeds <n>', 'initialisation seeds 1..n on the fixed split', positive, 10)
+    .option('--split-seed <n>', 'the fixed train/test split', positive, 1)
+    .option('--split-seeds <list>', 'further splits for the split-variation runs (initialisation seed 1)', seedList, [2, 3, 4, 5])
+    .option('--max-rows <n>', 'rows per benchmark at most (a seeded subsample, split 80/20)', positive, 10_000)
+    .option('--samples <n>', 'samples per benchmark when generating data', positive, 20_000)
+    .option('--epochs-scale <x>', "multiply every benchmark's epoch budget (0.1 for a quick look)", '1')
     .option('--benches <list>', 'comma-separated subset of the benchmarks', BENCHES.join(','))
     .option('--jobs <N>', 'training cells at once on this machine (default: the number of cores)')
     .option('--queue <url>', 'run the cells on axc workers through BullMQ on Redis (as axc sweep --queue)')
     .parse(process.argv);
-  const o = program.opts<{ data?: string; out: string; seed: string; samples: string; epochsScale: string; benches: string; jobs?: string; queue?: string }>();
-  const seed = Number(o.seed);
+  const o = program.opts<{ data?: string; out: string; seeds: number; splitSeed: number; splitSeeds: number[]; maxRows: number; samples: number; epochsScale: string; benches: string; jobs?: string; queue?: string }>();
   const scale = Number(o.epochsScale);
   const benches = o.benches.split(',').map((s) => s.trim()).filter(Boolean);
+  const initSeeds = Array.from({ length: o.seeds }, (_, i) => i + 1);
+  const splitSeeds = o.splitSeeds.filter((s) => s !== o.splitSeed);
   const started = Date.now();
-  // Results are written only at the end; an interrupt says so and exits 130.
+  // Results are written only at the end; an interrupt says so and exits 130 (finished cells stay cached).
   const finished = undoOnInterrupt({ output: `the results in ${o.out}/`, undo: () => {} });
   const epochsOf = (bench: string) => Math.max(1, Math.round(BENCH_DEFAULTS[bench].epochs * scale));
-  const budget = benches.map((b) => `${b} ${epochsOf(b)} epochs`).join(', ');
-  // The grid: every method on every benchmark, then the control-placement study, each a training cell run
-  // through the sweep engine's cache and pool (or queue).
-  const grid: { study: 'comparison' | 'control'; job: Omit<TrainJob, 'key'> }[] = [];
+  const generatedInstead = o.data ? benches.filter((b) => DEGENERATE[b]).map((b) => ({ benchmark: b, reason: DEGENERATE[b] })) : [];
+  const grid: Omit<TrainJob, 'key'>[] = [];
+  const tableI: TopologyRow[] = [];
   for (const bench of benches) {
-    const base = { kind: 'train' as const, bench, samples: Number(o.samples), seed, epochs: epochsOf(bench), ...(o.data ? { data: resolve(o.data) } : {}) };
-    for (const method of METHODS) grid.push({ study: 'comparison', job: { ...base, method, label: 'all' } });
-    const twoHidden = CONTROL_STUDY[bench];
-    if (twoHidden) {
-      const predict = BENCH_DEFAULTS[bench].predict;
-      for (const [label, control] of [['all', 'all'], ['first', 1], ['second', 2]] as const) grid.push({ study: 'control', job: { ...base, method: 'axnet', approx: twoHidden, predict, control, label } });
-    }
+    const d = BENCH_DEFAULTS[bench];
+    const matched = matchedAxnetTopology(bench);
+    const baseParams = baselineParameters(d);
+    tableI.push({ benchmark: bench, baselineApprox: d.approx, baselinePredict: d.predict, baselineParameters: baseParams, axnetApprox: matched.approx, axnetPredict: matched.predict, axnetParameters: axnetParameters(matched), difference: (axnetParameters(matched) - baseParams) / baseParams });
+    const useData = o.data && !DEGENERATE[bench] ? { data: resolve(o.data) } : {};
+    const common = { kind: 'train' as const, bench, samples: o.samples, maxRows: o.maxRows, epochs: epochsOf(bench), ...useData };
+    const cellsFor = (splitSeed: number, initSeed: number, suffix: string, full: boolean) => {
+      const at = { ...common, splitSeed, initSeed };
+      grid.push({ ...at, method: 'iterative', config: BASELINE_CONFIG + suffix });
+      grid.push({ ...at, method: 'axnet', approx: matched.approx, predict: matched.predict, config: HEADLINE_CONFIG + suffix });
+      if (!full) return;
+      grid.push({ ...at, method: 'onepass', config: BASELINE_CONFIG });
+      grid.push({ ...at, method: 'shared', config: BASELINE_CONFIG });
+      grid.push({ ...at, method: 'axnet', approx: matched.approx, predict: matched.predict, controlBias: 1, config: `${HEADLINE_CONFIG}-bias1` });
+      for (const w of SWEEP_WIDTHS[bench] ?? DEFAULT_SWEEP_WIDTHS) {
+        grid.push({ ...at, method: 'axnet', approx: hiddenOf(d.approx, d.approx[0], d.approx[d.approx.length - 1], w), predict: hiddenOf(d.predict, d.predict[0], null, w), config: `w${w}` });
+      }
+      const twoHidden = CONTROL_STUDY[bench];
+      if (twoHidden) {
+        for (const [label, control] of [['all', 'all'], ['first', 1], ['second', 2]] as const) grid.push({ ...at, method: 'axnet', approx: twoHidden, predict: d.predict, control, config: `control-${label}` });
+      }
+    };
+    for (const s of initSeeds) cellsFor(o.splitSeed, s, '', true);
+    for (const split of splitSeeds) cellsFor(split, initSeeds[0], '/splits', false);
   }
   const hashes = new Map<string, string>();
-  const keyed = grid.map((g) => {
-    const h = hashes.get(g.job.bench) ?? dataHash(g.job);
-    hashes.set(g.job.bench, h);
-    const key = jobKey(g.job, h);
-    return { key, job: { ...g.job, key } as TrainJob };
+  const keyed = grid.map((job) => {
+    const h = hashes.get(job.bench) ?? dataHash(job);
+    hashes.set(job.bench, h);
+    const key = jobKey(job, h);
+    return { key, job: { ...job, key } as TrainJob };
   });
   const pool = o.queue ? await openQueueExecutor(o.queue, process.cwd()) : localPool(o.jobs ? Number(o.jobs) : availableParallelism());
   let outcomes: TrainOutcome[];
@@ -91,42 +169,51 @@ async function main(): Promise<void> {
   } finally {
     await pool.close();
   }
-  const failed = outcomes.flatMap((out, i) => (out.ok ? [] : [`${grid[i].job.bench} ${grid[i].job.method} ${grid[i].job.label}: ${out.error}`]));
+  const failed = outcomes.flatMap((out, i) => (out.ok ? [] : [`${grid[i].bench} ${grid[i].method} ${grid[i].config} split ${grid[i].splitSeed} init ${grid[i].initSeed}: ${out.error}`]));
   if (failed.length) throw new Error(`training cells failed:\n${failed.join('\n')}`);
-  const comparison: RunResult[] = [];
-  const controlStudy: RunResult[] = [];
-  let backend = '';
-  outcomes.forEach((out, i) => {
-    const { backend: b, ...r } = (out as Extract<TrainOutcome, { ok: true }>).result;
-    backend = b;
-    console.log(`${r.bench.padEnd(12)} ${r.method.padEnd(9)} ${r.control.padEnd(6)} true ${(100 * r.trueInvocation).toFixed(1).padStart(5)}%  predicted ${(100 * r.predictedInvocation).toFixed(1).padStart(5)}%  accuracy ${(100 * r.predictionAccuracy).toFixed(1).padStart(5)}%  error ${r.approximationError.toFixed(4)}  params ${r.parameters}  ${r.trainSeconds.toFixed(1)} s`);
-    (grid[i].study === 'comparison' ? comparison : controlStudy).push(r);
-  });
-  const results: ExperimentResults = {
-    command: `npm run experiments --${o.data ? ` --data ${o.data}` : ''}${scale !== 1 ? ` --epochs-scale ${scale}` : ''}`,
-    data: o.data ? `AxBench data from ${o.data}, split 80/20 by seed` : `${o.samples} generated samples per benchmark, split 80/20`,
-    backend,
-    seed,
-    budget,
+  const results = outcomes.map((out) => (out as Extract<TrainOutcome, { ok: true }>).result);
+  const runs = results.map(toRecord);
+  // The split-variation cells at the fixed split are the main grid's runs at the first initialisation seed.
+  for (const r of runs) {
+    if (r.initSeed === initSeeds[0] && r.splitSeed === o.splitSeed && ((r.method === 'iterative' && r.config === BASELINE_CONFIG) || (r.method === 'axnet' && r.config === HEADLINE_CONFIG)) && splitSeeds.length) {
+      runs.push({ ...r, config: `${r.config}/splits` });
+    }
+  }
+  const curves = meanCurves(results.filter((r) => r.splitSeed === o.splitSeed && ((r.method === 'shared' && r.config === BASELINE_CONFIG) || (r.method === 'axnet' && r.config === HEADLINE_CONFIG))).map((r) => ({ benchmark: r.bench, method: r.method, points: r.curve })));
+  const backends = [...new Set(results.map((r) => r.backend))];
+  const out: ExperimentResults = {
+    command: `npm run experiments --${o.data ? ` --data ${o.data}` : ''}${scale !== 1 ? ` --epochs-scale ${scale}` : ''}${o.seeds !== 10 ? ` --seeds ${o.seeds}` : ''}`,
+    data: o.data ? `AxBench data from ${o.data}` : `${o.samples} generated samples per benchmark`,
+    backend: backends.join(', '),
+    splitSeed: o.splitSeed,
+    initSeeds,
+    splitSeeds: [o.splitSeed, ...splitSeeds],
+    budget: `${benches.map((b) => `${b} ${epochsOf(b)} epochs`).join(', ')}; at most ${o.maxRows} rows per benchmark, split 80/20, 10% of the training rows held out for validation`,
     startedAt: new Date(started).toISOString(),
     seconds: (Date.now() - started) / 1000,
-    comparison,
-    controlStudy,
+    generatedInstead,
+    runs,
+    summary: summarize(runs),
+    paired: pairedDifferences(runs),
+    tableI,
+    matchedInvocation: matchedInvocation(runs),
+    timeRatio: timeRatios(runs),
+    curves,
   };
   mkdirSync(o.out, { recursive: true });
-  writeFileAtomic(join(o.out, 'results.json'), JSON.stringify(results, null, 2) + '\n');
-  writeFileAtomic(join(o.out, 'results.md'), renderMarkdown(results));
-  writeFileAtomic(join(o.out, 'invocation.svg'), await invocationChart(comparison));
-  writeFileAtomic(join(o.out, 'accuracy.svg'), await groupedBars(comparison, 'predictionAccuracy', 'Prediction accuracy on test data', 'accuracy'));
-  writeFileAtomic(join(o.out, 'error.svg'), await groupedBars(comparison, 'approximationError', 'Approximation error over predicted-safe samples', 'mean error', 'method', false));
-  const vsIterative = comparison.map((r) => {
-    const it = comparison.find((x) => x.bench === r.bench && x.method === 'iterative')!;
-    return { ...r, trainSeconds: r.trainSeconds / it.trainSeconds };
-  });
-  writeFileAtomic(join(o.out, 'time.svg'), await groupedBars(vsIterative, 'trainSeconds', 'Training time relative to iterative', 'time / iterative', 'method', false));
-  if (controlStudy.length) writeFileAtomic(join(o.out, 'control.svg'), await groupedBars(controlStudy, 'trueInvocation', 'True invocation by control placement', 'true invocation', 'control'));
+  writeFileAtomic(join(o.out, 'results.json'), JSON.stringify(out, null, 1) + '\n');
+  writeFileAtomic(join(o.out, 'results.md'), renderMarkdown(out));
+  for (const f of await renderFigures(out)) writeFileAtomic(join(o.out, f.file), f.svg);
+  const reading = renderReading(out);
+  writeFileAtomic(join(o.out, 'reading.md'), reading + '\n');
+  // The README quotes the reading of the committed results, so only a run into the default folder rewrites it.
+  const readmePath = new URL('../README.md', import.meta.url);
+  if (resolve(o.out) === resolve(new URL('results', import.meta.url).pathname)) {
+    const spliced = spliceReading(readFileSync(readmePath, 'utf8'), reading);
+    if (spliced !== null) writeFileAtomic(readmePath.pathname, spliced);
+  }
   finished();
-  console.log(`\nwrote ${join(o.out, 'results.md')} and charts in ${(results.seconds / 60).toFixed(1)} min (tfjs backend ${backend})`);
+  console.log(`${runs.length} runs over ${benches.length} benchmarks in ${(out.seconds / 60).toFixed(1)} min (tfjs backend ${out.backend}); wrote ${join(o.out, 'results.md')}, results.json and the figures`);
 }
 
 await main();

@@ -1,21 +1,22 @@
-// A training cell of `npm run experiments`: train one method on one benchmark (its data split by the seed),
-// check that the compiled model's NPU invokes exactly the test samples the trainer says, and return the
-// figures the experiment tables report.
+// A training cell of `npm run experiments`: train one method on one benchmark (the data split by the split seed,
+// the network started from the initialisation seed), compile the model and simulate it on the test rows, check
+// that the NPU invokes exactly the samples the trainer says, and return the figures results.json records.
 
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Dataset } from '../benchmarks/dataset.ts';
+import { sliceDataset, type Dataset } from '../benchmarks/dataset.ts';
 import { generateDataset } from '../benchmarks/generators/generate.ts';
 import { loadDataFolder } from '../benchmarks/load-data-folder.ts';
 import { findBenchmark } from '../benchmarks/registry.ts';
 import { compileModel } from '../compiler/pipeline.ts';
 import { AxcError } from '../diagnostics/diagnostic.ts';
-import type { AxModel } from '../ir/model.ts';
-import { Simulator } from '../machine/simulator.ts';
-import { splitTrainTest } from '../training/split-dataset.ts';
-import { trainModel } from '../training/train.ts';
+import type { ReferenceRows } from '../simulator/reference-rows.ts';
+import { runSimulation, type RunReport } from '../simulator/run-simulation.ts';
+import type { Checkpoint } from '../training/checkpoints.ts';
+import { splitTrainTest, TEST_FRACTION } from '../training/split-dataset.ts';
+import { METHODS, trainModel } from '../training/train.ts';
 
-export const METHODS = ['axnet', 'iterative', 'onepass', 'shared'] as const;
+export { METHODS };
 
 const width = z.number().int().min(1).max(4096);
 export const TrainJobSchema = z
@@ -24,74 +25,155 @@ export const TrainJobSchema = z
     key: z.string().regex(/^[0-9a-f]{64}$/, 'the key is a sha-256 in hex'),
     bench: z.string().refine((b) => findBenchmark(b) !== undefined, 'not a benchmark'),
     method: z.enum(METHODS),
-    /** An AxBench data root (the benchmark's folder under it); absent: generated samples. */
+    /** An AxBench data root (the benchmark's folder under it); absent: samples generated from the split seed. */
     data: z.string().min(1).optional(),
     samples: z.number().int().min(10).max(10_000_000),
-    seed: z.number().int().min(0),
+    /** Seeds the train/test split, the validation rows and generated data. */
+    splitSeed: z.number().int().min(0),
+    /** Seeds the initial weights and the shuffles. */
+    initSeed: z.number().int().min(0),
+    /** At most this many rows, split 80/20 as the whole would be (the first rows of each part). */
+    maxRows: z.number().int().min(10).optional(),
     epochs: z.number().int().min(1).max(100_000),
+    rounds: z.number().int().min(1).max(100).optional(),
     approx: z.array(width).min(2).max(16).optional(),
     predict: z.array(width).min(1).max(16).optional(),
     control: z.union([z.literal('all'), z.number().int().min(1).max(16)]).optional(),
-    /** How the run is named in the tables: the control placement ('all', 'first', 'second'). */
-    label: z.string().max(32),
+    controlBias: z.number().finite().optional(),
+    /** How results.json names the configuration (experiments/results.ts). */
+    config: z.string().min(1).max(48),
   })
   .strict();
 
 export type TrainJob = z.output<typeof TrainJobSchema>;
 
-/** What the experiment tables report of one run. */
+/** What a training cell measured: the trainer's test metrics and the simulator's speed and energy. */
 export interface TrainResult {
   bench: string;
   method: string;
-  /** For the control-placement study (Fig. 10c): 'all', 'first' or 'second'; otherwise 'all'. */
-  control: string;
+  config: string;
+  splitSeed: number;
+  initSeed: number;
+  approx: number[];
+  predict: number[];
+  controlBias: number | null;
+  metric: string;
+  bound: number;
   trueInvocation: number;
   predictedInvocation: number;
   predictionAccuracy: number;
-  /** Mean error over the predicted-safe test samples (NaN when none is predicted safe). */
-  approximationError: number;
+  agreement: number;
+  precision: number | null;
+  recall: number | null;
+  approximationError: number | null;
+  finalError: number;
   parameters: number;
   trainSeconds: number;
+  plateauSeconds: number;
+  selectedEpoch: number;
+  speedup: number;
+  normalizedEnergy: number;
+  energyEfficiency: number;
+  energyEfficiencyCpuHalf: number;
+  energyEfficiencyCpuDouble: number;
+  /** The validation checkpoints (epoch, invocation): Fig. 2. */
+  curve: Checkpoint[];
   backend: string;
 }
 
 export type TrainOutcome = { ok: true; result: TrainResult } | { ok: false; error: string };
 
-/** The benchmark's data: its folder under the data root, or samples generated from the seed. */
-export function trainingData(job: Pick<TrainJob, 'bench' | 'data' | 'samples' | 'seed'>): Dataset {
-  return job.data ? loadDataFolder(job.bench, join(job.data, findBenchmark(job.bench)!.dataDir)) : generateDataset(job.bench, job.samples, job.seed);
+/** The benchmark's data: its folder under the data root, or samples generated from the split seed. */
+export function trainingData(job: Pick<TrainJob, 'bench' | 'data' | 'samples' | 'splitSeed'>): Dataset {
+  return job.data ? loadDataFolder(job.bench, join(job.data, findBenchmark(job.bench)!.dataDir)) : generateDataset(job.bench, job.samples, job.splitSeed);
 }
 
-/** The NPU's invocations on the test set, from the compiled binary. */
-function simulatedInvocations(model: AxModel, test: Dataset): number {
-  const sim = new Simulator(compileModel(model));
-  const rows = Array.from({ length: test.n }, (_, i) => test.x.subarray(i * test.inputWidth, (i + 1) * test.inputWidth));
-  let n = 0;
-  sim.runAll(rows, (r) => {
-    if (r.invoked) n++;
-  });
-  return n;
+/** The split, cut to maxRows in the same 80/20 proportion. */
+function splitRows(job: TrainJob): { train: Dataset; test: Dataset } {
+  const split = splitTrainTest(trainingData(job), job.splitSeed);
+  if (!job.maxRows) return split;
+  const nTest = Math.round(job.maxRows * TEST_FRACTION);
+  return { train: sliceDataset(split.train, 0, Math.min(split.train.n, job.maxRows - nTest)), test: sliceDataset(split.test, 0, Math.min(split.test.n, nTest)) };
+}
+
+/** The test rows' targets as the simulator's reference. */
+function datasetReference(d: Dataset): ReferenceRows {
+  let i = 0;
+  return {
+    name: 'test rows',
+    async next() {
+      const row = d.y.subarray(i * d.outputWidth, (i + 1) * d.outputWidth);
+      i++;
+      return row;
+    },
+    async finish() {},
+  };
+}
+
+/**
+ * Energy efficiency with the CPU's energy per cycle scaled by k: the CPU's share of the run's energy and the
+ * CPU-only energy both scale by k, the NPU's share does not (speedup is unchanged).
+ */
+function efficiencyWithCpuScaled(r: RunReport, k: number): number {
+  const e = r.energy.totalPj - r.energy.breakdownPj.cpu + k * r.energy.breakdownPj.cpu;
+  return e > 0 ? (r.comparison.speedup * k * r.comparison.cpuOnlyEnergyPj) / e : 0;
 }
 
 export async function runTrainingCell(job: TrainJob): Promise<TrainOutcome> {
   try {
-    const split = splitTrainTest(trainingData(job), job.seed);
-    const out = await trainModel({ bench: job.bench, method: job.method, data: split.train, test: split.test, seed: job.seed, epochs: job.epochs, approx: job.approx, predict: job.predict, control: job.control });
+    const { train, test } = splitRows(job);
+    const out = await trainModel({
+      bench: job.bench,
+      method: job.method,
+      data: train,
+      test,
+      seed: job.initSeed,
+      validationSeed: job.splitSeed,
+      epochs: job.epochs,
+      rounds: job.rounds,
+      approx: job.approx,
+      predict: job.predict,
+      control: job.control,
+      controlBias: job.controlBias,
+    });
     const m = out.metrics;
-    const simulated = simulatedInvocations(out.model, split.test);
-    if (simulated !== m.invoked) return { ok: false, error: `${job.bench} ${job.method}: the NPU invoked ${simulated} test samples, the trainer predicted ${m.invoked}` };
+    const o = out.options;
+    const quality = o.quality;
+    const rows = Array.from({ length: test.n }, (_, i) => test.x.subarray(i * test.inputWidth, (i + 1) * test.inputWidth));
+    const report = await runSimulation(compileModel(out.model), rows, { reference: { rows: datasetReference(test), quality }, exact: findBenchmark(job.bench) });
+    if (report.invocation.invoked !== m.invoked) return { ok: false, error: `${job.bench} ${job.method} ${job.config}: the NPU invoked ${report.invocation.invoked} test samples, the trainer predicted ${m.invoked}` };
+    const c = report.comparison;
     return {
       ok: true,
       result: {
         bench: job.bench,
         method: job.method,
-        control: job.label,
+        config: job.config,
+        splitSeed: job.splitSeed,
+        initSeed: job.initSeed,
+        approx: o.approx,
+        predict: o.predict,
+        controlBias: o.controlBias,
+        metric: quality.metric,
+        bound: quality.bound,
         trueInvocation: m.trueInvocation,
         predictedInvocation: m.predictedInvocation,
         predictionAccuracy: m.accuracy,
-        approximationError: m.error ?? NaN,
+        agreement: m.agreement,
+        precision: m.precision,
+        recall: m.recall,
+        approximationError: m.error,
+        finalError: m.finalError,
         parameters: m.parameters,
         trainSeconds: m.trainingSeconds,
+        plateauSeconds: m.plateauSeconds,
+        selectedEpoch: m.selectedEpoch,
+        speedup: c.speedup,
+        normalizedEnergy: c.normalizedEnergy,
+        energyEfficiency: c.energyEfficiency,
+        energyEfficiencyCpuHalf: efficiencyWithCpuScaled(report, 0.5),
+        energyEfficiencyCpuDouble: efficiencyWithCpuScaled(report, 2),
+        curve: out.curve,
         backend: out.backend,
       },
     };

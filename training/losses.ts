@@ -1,5 +1,5 @@
 // The two losses of J = La(y, H(x)) + Lp(plabel, P(x)): mean squared error for the approximator and
-// (optionally class-weighted) cross-entropy for the decision, written out in numerically stable form.
+// cross-entropy for the decision, written out in numerically stable form.
 
 import type { Scalar, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { Tfjs } from '../tfjs-runtime/load-tfjs.ts';
@@ -11,11 +11,10 @@ export function mseLoss(tf: Tfjs, y: Tensor2D, h: Tensor2D): Scalar {
 }
 
 /**
- * Lp: cross-entropy of the decision against labels in {0, 1} (1 = safe), averaged over the batch with
- * optional per-sample weights (sum(w * ce) / sum(w)).
+ * Lp: cross-entropy of the decision against labels in {0, 1} (1 = safe), averaged over the batch.
  * logits is [batch, 2] (softmax, logit SAFE_INDEX = safe) or [batch, 1] (sigmoid of the safe probability).
  */
-export function decisionLoss(tf: Tfjs, logits: Tensor2D, labels: Tensor1D, weights?: Tensor1D): Scalar {
+export function decisionLoss(tf: Tfjs, logits: Tensor2D, labels: Tensor1D): Scalar {
   let ce: Tensor1D;
   if (logits.shape[1] === 1) {
     // -[l log s(z) + (1-l) log(1-s(z))] = max(z, 0) - z l + log(1 + exp(-|z|))
@@ -27,6 +26,5 @@ export function decisionLoss(tf: Tfjs, logits: Tensor2D, labels: Tensor1D, weigh
     const target = (SAFE_INDEX === 1 ? tf.stack([unsafe, safe], 1) : tf.stack([safe, unsafe], 1)) as Tensor2D;
     ce = tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(logits)), 1)) as Tensor1D;
   }
-  if (!weights) return tf.mean(ce);
-  return tf.div(tf.sum(tf.mul(ce, weights)), tf.sum(weights));
+  return tf.mean(ce);
 }

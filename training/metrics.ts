@@ -21,6 +21,14 @@ export interface Metrics {
   predictedInvocation: number;
   /** invokedSafe / samples (the paper's "prediction accuracy"). */
   accuracy: number;
+  /** (invoked = safe) / samples: prediction accuracy as the authors' and Xu et al.'s code compute it. */
+  agreement: number;
+  /** invokedSafe / invoked; null when nothing is invoked. */
+  precision: number | null;
+  /** invokedSafe / safe; null when no sample is safe. */
+  recall: number | null;
+  /** Mean Err of what the user receives: H(x) where invoked, the exact output (Err 0) elsewhere. */
+  finalError: number;
   /** Mean Err over the invoked samples (DESIGN.md §1; per-sample Err as in quality/error-metric.ts); null when none is invoked. */
   error: number | null;
   /** Weights and biases of the whole model (ir/model.ts parameterCount). */
@@ -46,16 +54,20 @@ export function tallyModel(model: AxModel, data: Dataset, quality: Quality): Qua
 export function evaluateModel(model: AxModel, data: Dataset, quality: Quality | null = model.quality): Metrics {
   if (!quality) throw new Error(`model '${model.name}' has no quality metric to evaluate against`);
   const t = tallyModel(model, data, quality);
-  const n = Math.max(1, t.samples);
+  const s = t.summary('test rows');
   return {
     samples: t.samples,
     safe: t.safe,
     invoked: t.predicted,
     invokedSafe: t.predictedSafe,
-    trueInvocation: t.safe / n,
-    predictedInvocation: t.predicted / n,
-    accuracy: t.predictedSafe / n,
-    error: t.approximationError(),
+    trueInvocation: s.trueInvocation,
+    predictedInvocation: s.predictedInvocation,
+    accuracy: s.predictionAccuracy,
+    agreement: s.agreement,
+    precision: s.precision,
+    recall: s.recall,
+    finalError: s.finalError,
+    error: s.approximationError,
     parameters: parameterCount(model),
   };
 }

@@ -23,7 +23,15 @@ export interface NetSpec {
   decision: DecisionKind;
   /** Weight sharing (paper Fig. 1b): approximator hidden layer 1 is also predictor hidden layer 1. */
   shareFirst?: boolean;
+  /** The control segments' initial bias (default CONTROL_BIAS). */
+  controlBias?: number;
 }
+
+/**
+ * Initial bias of the control segments: 0, as in the authors' code, so the gates start near 0. (1, gates
+ * open from the start, is the ablation `npm run experiments` reports beside it.)
+ */
+export const CONTROL_BIAS = 0;
 
 /**
  * Initial bias of ReLU hidden units. Slightly positive so that a unit starts active over most of the input
@@ -50,6 +58,27 @@ export interface Forward {
   controls: Tensor2D[];
   /** The decision segment before its activation: [batch, 2] softmax logits or [batch, 1] sigmoid logit. */
   logits: Tensor2D;
+}
+
+/** Trainable values of a network of this shape, as AxNet.parameterCount() counts them (a shared layer once). */
+export function topologyParameters(spec: Pick<NetSpec, 'inputWidth' | 'outputWidth' | 'approxHidden' | 'predictHidden' | 'control' | 'decision' | 'shareFirst'>): number {
+  const dense = (inW: number, outW: number) => inW * outW + outW;
+  let n = 0;
+  let w = spec.inputWidth;
+  for (const h of spec.approxHidden) {
+    n += dense(w, h);
+    w = h;
+  }
+  n += dense(w, spec.outputWidth);
+  const own = spec.shareFirst ? spec.predictHidden.slice(1) : spec.predictHidden;
+  w = spec.shareFirst ? spec.approxHidden[0] : spec.inputWidth;
+  for (const h of own) {
+    n += dense(w, h);
+    w = h;
+  }
+  const controlled = controlledLayers(spec.control, spec.approxHidden.length);
+  const segments = spec.approxHidden.reduce((s, h, i) => s + (controlled[i] ? h : 0), 0);
+  return n + dense(w, segments + (spec.decision === 'softmax' ? 2 : 1));
 }
 
 /** Which hidden layers a control choice gates (validated by the caller). */
@@ -87,9 +116,8 @@ export class AxNet {
     }
     const segments = spec.approxHidden.filter((_, i) => this.controlled[i]);
     const outWidth = segments.reduce((a, b) => a + b, 0) + this.decisionWidth;
-    // Control segments start near 1 (bias 1) so that the gates initially pass the approximator's activations.
     const bias = new Float32Array(outWidth);
-    bias.fill(1, 0, outWidth - this.decisionWidth);
+    bias.fill(spec.controlBias ?? CONTROL_BIAS, 0, outWidth - this.decisionWidth);
     this.predictOut = this.dense(rng, w, outWidth, bias);
   }
 
@@ -172,7 +200,16 @@ export class AxNet {
   }
 
   restore(values: Float32Array[]): void {
-    this.variables().forEach((v, i) => v.assign(this.tf.tensor(values[i], v.shape)));
+    this.variables().forEach((v, i) => {
+      const t = this.tf.tensor(values[i], v.shape);
+      v.assign(t);
+      t.dispose();
+    });
+  }
+
+  /** Trainable values, each counted once (a shared layer is one layer, though the export writes it twice). */
+  parameterCount(): number {
+    return this.variables().reduce((n, v) => n + v.size, 0);
   }
 
   dispose(): void {

@@ -1,6 +1,6 @@
 // The phases the baselines (onepass, iterative) are built from, each training one subnet alone: the
 // approximator on MSE, labelling rows with it, and the predictor (decision only) on fixed labels with
-// cross-entropy, class-balanced when the labels are very unbalanced.
+// cross-entropy. No class weighting: AXNet's joint loss has none, and the comparison treats methods alike.
 
 import type { Scalar, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { SeededRandom } from '../ir/seeded-random.ts';
@@ -9,9 +9,6 @@ import { decisionLoss, mseLoss } from './losses.ts';
 import { forEachBatch, mapRows, type Rows } from './minibatch.ts';
 import type { AxNet } from './network.ts';
 import { EpochMeans, optimizerStep, runEpochs, type EpochRecord, type TrainerContext } from './trainer.ts';
-
-/** Below this minority-class fraction the predictor's cross-entropy is class-balanced. */
-export const BALANCE_BELOW = 0.2;
 
 export interface PhaseOptions {
   phase: string;
@@ -41,45 +38,31 @@ export function labelRows(ctx: TrainerContext, net: AxNet, rows: Rows): Float32A
   return mapRows(ctx.tf, rows, 4096, (x, y) => safeLabels(ctx.tf, ctx.quality, net.approximate(x, []), y));
 }
 
-/** 1 where the current predictor invokes the approximator on the row. */
-export function predictRows(ctx: TrainerContext, net: AxNet, rows: Rows): Float32Array {
-  return mapRows(ctx.tf, rows, 4096, (x) => net.invokes(net.predict(x).logits));
-}
-
-/** Per-row class weights n / (2 n_class) when the minority class is rarer than BALANCE_BELOW, else null. */
-export function balanceWeights(labels: Float32Array): { weights: Float32Array; safeWeight: number; unsafeWeight: number } | null {
-  const n = labels.length;
-  let safe = 0;
-  for (let i = 0; i < n; i++) safe += labels[i];
-  const minority = Math.min(safe, n - safe) / n;
-  if (safe === 0 || safe === n || minority >= BALANCE_BELOW) return null;
-  const safeWeight = n / (2 * safe);
-  const unsafeWeight = n / (2 * (n - safe));
-  return { weights: labels.map((l) => (l ? safeWeight : unsafeWeight)), safeWeight, unsafeWeight };
-}
-
-/** Trains the predictor's decision alone on fixed labels (cross-entropy, weights when given). */
-export function trainPredictorAlone(ctx: TrainerContext, net: AxNet, rows: Rows, labels: Float32Array, weights: Float32Array | null, p: PhaseOptions): EpochRecord[] {
+/** Trains the predictor's decision alone on fixed labels (cross-entropy); the whole model is checkpointed after each epoch. */
+export function trainPredictorAlone(ctx: TrainerContext, net: AxNet, rows: Rows, labels: Float32Array, p: PhaseOptions): EpochRecord[] {
   const { tf } = ctx;
-  const withLabels: Rows = { ...rows, extra: weights ? [labels, weights] : [labels] };
-  return runEpochs(ctx, p.epochs, (opt, e) => {
-    const means = new EpochMeans();
-    forEachBatch(tf, withLabels, ctx.batchSize, p.rng, (b) => {
-      const l = tf.tensor1d(b.extra[0]);
-      const w = weights ? tf.tensor1d(b.extra[1]) : undefined;
-      try {
-        const r = optimizerStep(tf, opt, net.predictorVariables(), () => {
-          const { logits } = net.predict(b.x);
-          return { loss: decisionLoss(tf, logits, l as Tensor1D, w as Tensor1D | undefined), stats: [tf.mean(net.invokes(logits as Tensor2D)) as Scalar] };
-        });
-        means.add(r, b.size);
-      } finally {
-        l.dispose();
-        w?.dispose();
-      }
-    });
-    return { epoch: p.firstEpoch + e, phase: p.phase, loss: means.mean(0), approxLoss: null, predictLoss: means.mean(0), trueInvocation: null, predictedInvocation: means.mean(1) };
-  });
+  const withLabels: Rows = { ...rows, extra: [labels] };
+  return runEpochs(
+    ctx,
+    p.epochs,
+    (opt, e) => {
+      const means = new EpochMeans();
+      forEachBatch(tf, withLabels, ctx.batchSize, p.rng, (b) => {
+        const l = tf.tensor1d(b.extra[0]);
+        try {
+          const r = optimizerStep(tf, opt, net.predictorVariables(), () => {
+            const { logits } = net.predict(b.x);
+            return { loss: decisionLoss(tf, logits, l as Tensor1D), stats: [tf.mean(net.invokes(logits as Tensor2D)) as Scalar] };
+          });
+          means.add(r, b.size);
+        } finally {
+          l.dispose();
+        }
+      });
+      return { epoch: p.firstEpoch + e, phase: p.phase, loss: means.mean(0), approxLoss: null, predictLoss: means.mean(0), trueInvocation: null, predictedInvocation: means.mean(1) };
+    },
+    net,
+  );
 }
 
 /** The rows whose flag is 1, as a new Rows (for training on a subset). */

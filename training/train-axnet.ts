@@ -38,7 +38,7 @@ export function trainJoint(ctx: TrainerContext, net: AxNet, phase = 'joint', fir
       trueInvocation: means.mean(3),
       predictedInvocation: means.mean(4),
     };
-  });
+  }, net);
 }
 
 /** AXNet: the network of ctx.spec (its control choice and decision), trained jointly from a seeded start. */

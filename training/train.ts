@@ -11,9 +11,12 @@ import { loadTfjs } from '../tfjs-runtime/load-tfjs.ts';
 import { BENCH_DEFAULTS, DEFAULT_LEARNING_RATE, DEFAULT_SEED } from './defaults.ts';
 import { evaluateModel, type Metrics } from './metrics.ts';
 import type { Rows } from './minibatch.ts';
-import type { ControlChoice, DecisionKind, NetSpec } from './network.ts';
+import { CONTROL_BIAS, type ControlChoice, type DecisionKind, type NetSpec } from './network.ts';
 import { trainAxnet } from './train-axnet.ts';
-import { DEFAULT_ROUNDS, trainIterative } from './train-iterative.ts';
+import { DEFAULT_ROUNDS, roundEpochs, trainIterative } from './train-iterative.ts';
+import { ValidationCheckpoints, type Checkpoint } from './checkpoints.ts';
+import { gatherRows } from './minibatch.ts';
+import { splitHoldout } from '../quality/holdout-split.ts';
 import { trainOnepass } from './train-onepass.ts';
 import { trainShared } from './train-shared.ts';
 import type { EpochRecord, TrainerContext, TrainerResult } from './trainer.ts';
@@ -31,18 +34,22 @@ export interface TrainOptions {
   predict?: number[];
   /** axnet only: gate every hidden layer ('all', the default) or hidden layer k (1-based). */
   control?: 'all' | number;
+  /** axnet only: the control segments' initial bias (default CONTROL_BIAS, 0). */
+  controlBias?: number;
   /** The decision: 2-way softmax (default) or 1 sigmoid output. */
   decision?: DecisionKind;
   metric?: Metric;
   bound?: number;
   seed?: number;
+  /** Seed of the validation rows held out of `data` (default: `seed`); fix it to vary only the initialisation. */
+  validationSeed?: number;
   /** Epochs per phase: axnet/shared train jointly this long; onepass trains each subnet this long; iterative per round. */
   epochs?: number;
   batchSize?: number;
   learningRate?: number;
-  /** iterative only: number of rounds (default 3). */
+  /** iterative only: number of rounds (default 8). */
   rounds?: number;
-  /** Training data. */
+  /** Training data; VALIDATION_FRACTION of it is held out for checkpoint selection. */
   data: Dataset;
   /** Held-out test data the metrics are measured on. */
   test: Dataset;
@@ -56,9 +63,12 @@ export interface ResolvedTrainOptions {
   approx: number[];
   predict: number[];
   control: 'all' | number | 'none';
+  /** The control segments' initial bias; null for a network without control vectors. */
+  controlBias: number | null;
   decision: DecisionKind;
   quality: Quality;
   seed: number;
+  validationSeed: number;
   epochs: number;
   batchSize: number;
   learningRate: number;
@@ -68,14 +78,20 @@ export interface ResolvedTrainOptions {
 }
 
 export interface TrainMetrics extends Metrics {
-  /** Wall-clock seconds of training (not of the evaluation). */
+  /** Wall-clock seconds of training for the whole budget (not of the validation passes or the evaluation). */
   trainingSeconds: number;
+  /** Training seconds until validation prediction accuracy reached its plateau (training/checkpoints.ts). */
+  plateauSeconds: number;
+  /** The validation checkpoint kept. */
+  selectedEpoch: number;
 }
 
 export interface TrainOutcome {
   model: AxModel;
   metrics: TrainMetrics;
   history: EpochRecord[];
+  /** The validation checkpoints, in order. */
+  curve: Checkpoint[];
   options: ResolvedTrainOptions;
   /** The tfjs backend that trained it ('tensorflow', 'wasm' or 'cpu'). */
   backend: string;
@@ -84,8 +100,15 @@ export interface TrainOutcome {
 
 /** Epochs a run reports at most: onepass trains two subnets in turn; iterative two per round. */
 export function plannedEpochs(method: Method, epochs: number, rounds = DEFAULT_ROUNDS): number {
-  return method === 'onepass' ? 2 * epochs : method === 'iterative' ? 2 * epochs * rounds : epochs;
+  if (method === 'onepass') return 2 * epochs;
+  if (method !== 'iterative') return epochs;
+  let n = 0;
+  for (let r = 1; r <= rounds; r++) n += 2 * roundEpochs(epochs, r);
+  return n;
 }
+
+/** The share of the training data held out as validation rows for checkpoint selection, for every method. */
+export const VALIDATION_FRACTION = 0.1;
 
 const topo = (t: number[]) => t.join('-');
 
@@ -120,7 +143,10 @@ export function resolveTrainOptions(o: TrainOptions): ResolvedTrainOptions {
   if (test.inputWidth !== data.inputWidth || test.outputWidth !== data.outputWidth) fail(DIAG.trainTestShape, undefined);
   const hidden = approx.length - 2;
   let control: ResolvedTrainOptions['control'] = 'none';
+  let controlBias: number | null = null;
+  if (o.controlBias !== undefined && (o.method !== 'axnet' || !Number.isFinite(o.controlBias))) fail(DIAG.trainBadControlBias, undefined, o.method, o.controlBias);
   if (o.method === 'axnet') {
+    controlBias = o.controlBias ?? CONTROL_BIAS;
     control = o.control ?? 'all';
     if (control !== 'all' && !(Number.isInteger(control) && control >= 1 && control <= hidden)) {
       fail(DIAG.trainBadControl, undefined, hidden, topo(approx), control);
@@ -146,15 +172,18 @@ export function resolveTrainOptions(o: TrainOptions): ResolvedTrainOptions {
   positive('the learning rate', learningRate, false);
   const seed = o.seed ?? DEFAULT_SEED;
   if (!isSeed(seed)) fail(DIAG.trainBadSeed, undefined, MAX_SEED, seed);
+  const validationSeed = o.validationSeed ?? seed;
+  if (!isSeed(validationSeed)) fail(DIAG.trainBadSeed, undefined, MAX_SEED, validationSeed);
   const rounds = o.method === 'iterative' ? (o.rounds ?? DEFAULT_ROUNDS) : null;
   if (rounds !== null) positive('rounds', rounds, true);
-  if (data.n < 2) fail(DIAG.trainDataTooSmall, undefined, 'the training set', data.n, 2);
+  if (data.n < 10) fail(DIAG.trainDataTooSmall, undefined, 'the training set', data.n, 10); // one row or more is held out for validation
   if (test.n < 1) fail(DIAG.trainDataTooSmall, undefined, 'the test set', test.n, 1);
-  return { bench: o.bench, method: o.method, approx, predict, control, decision, quality: { metric, bound }, seed, epochs, batchSize, learningRate, rounds, plannedEpochs: plannedEpochs(o.method, epochs, rounds ?? DEFAULT_ROUNDS) };
+  return { bench: o.bench, method: o.method, approx, predict, control, controlBias, decision, quality: { metric, bound }, seed, validationSeed, epochs, batchSize, learningRate, rounds, plannedEpochs: plannedEpochs(o.method, epochs, rounds ?? DEFAULT_ROUNDS) };
 }
 
-function rowsOf(d: Dataset): Rows {
-  return { n: d.n, x: d.x, xWidth: d.inputWidth, y: d.y, yWidth: d.outputWidth };
+function rowsOf(d: Dataset, idx?: ArrayLike<number>): Rows {
+  if (!idx) return { n: d.n, x: d.x, xWidth: d.inputWidth, y: d.y, yWidth: d.outputWidth };
+  return { n: idx.length, x: gatherRows(d.x, d.inputWidth, idx), xWidth: d.inputWidth, y: gatherRows(d.y, d.outputWidth, idx), yWidth: d.outputWidth };
 }
 
 export async function trainModel(opts: TrainOptions): Promise<TrainOutcome> {
@@ -167,12 +196,17 @@ export async function trainModel(opts: TrainOptions): Promise<TrainOutcome> {
     predictHidden: r.predict.slice(1),
     control: r.control as ControlChoice,
     decision: r.decision,
+    ...(r.controlBias !== null ? { controlBias: r.controlBias } : {}),
   };
+  // The validation rows come from their own seed, so a fixed split can be trained from many initialisations.
+  const held = splitHoldout(opts.data.n, VALIDATION_FRACTION, (r.validationSeed ^ 0x2545f491) >>> 0);
+  const validation = rowsOf(opts.data, held.holdout);
+  const checkpoints = new ValidationCheckpoints(tf, validation, r.quality);
   const history: EpochRecord[] = [];
   const ctx: TrainerContext = {
     tf,
     spec,
-    train: rowsOf(opts.data),
+    train: rowsOf(opts.data, held.calibration),
     quality: r.quality,
     epochs: r.epochs,
     batchSize: r.batchSize,
@@ -182,8 +216,8 @@ export async function trainModel(opts: TrainOptions): Promise<TrainOutcome> {
       if (!Number.isFinite(rec.loss)) fail(DIAG.trainDiverged, undefined, rec.epoch, rec.phase);
       opts.onProgress?.(rec.epoch, rec.loss, rec.trueInvocation ?? rec.predictedInvocation, rec);
     },
+    checkpoint: (net, epoch) => checkpoints.check(net, epoch),
   };
-  const started = performance.now();
   let result: TrainerResult;
   switch (r.method) {
     case 'axnet':
@@ -199,10 +233,18 @@ export async function trainModel(opts: TrainOptions): Promise<TrainOutcome> {
       result = trainIterative(ctx, r.rounds!);
       break;
   }
-  const trainingSeconds = (performance.now() - started) / 1000;
   history.push(...result.history);
+  const selection = checkpoints.restoreBest(result.net);
+  const parameters = result.net.parameterCount();
   const model = result.net.toAxModel({ name: r.bench, quality: r.quality, benchmark: findBenchmark(r.bench) ? r.bench : undefined });
   result.net.dispose();
-  const metrics: TrainMetrics = { ...evaluateModel(model, opts.test, r.quality), trainingSeconds };
-  return { model, metrics, history, options: r, backend, notes: result.notes };
+  if (!selection) throw new Error(`${r.method} trained no whole model to checkpoint`);
+  const metrics: TrainMetrics = {
+    ...evaluateModel(model, opts.test, r.quality),
+    parameters,
+    trainingSeconds: selection.trainSeconds,
+    plateauSeconds: selection.plateauSeconds,
+    selectedEpoch: selection.selected.epoch,
+  };
+  return { model, metrics, history, curve: selection.curve, options: r, backend, notes: result.notes };
 }

@@ -35,6 +35,8 @@ export interface TrainerContext {
   learningRate: number;
   seed: number;
   onEpoch(record: EpochRecord): void;
+  /** Measures the whole model on the validation rows after an epoch (training/checkpoints.ts). */
+  checkpoint(net: AxNet, epoch: number): void;
 }
 
 export interface TrainerResult {
@@ -51,9 +53,10 @@ export function shuffleRandom(seed: number): SeededRandom {
 
 /**
  * Runs `epochs` epochs with one Adam optimizer (disposed at the end, on error too): `epoch` trains the e-th
- * (0-based) and returns its record, which is kept and reported through ctx.onEpoch.
+ * (0-based) and returns its record, which is kept and reported through ctx.onEpoch. With `whole`, the net is
+ * a complete model after every epoch, and each is a validation checkpoint.
  */
-export function runEpochs(ctx: TrainerContext, epochs: number, epoch: (opt: Optimizer, e: number) => EpochRecord): EpochRecord[] {
+export function runEpochs(ctx: TrainerContext, epochs: number, epoch: (opt: Optimizer, e: number) => EpochRecord, whole?: AxNet): EpochRecord[] {
   const opt = ctx.tf.train.adam(ctx.learningRate);
   const history: EpochRecord[] = [];
   try {
@@ -61,6 +64,7 @@ export function runEpochs(ctx: TrainerContext, epochs: number, epoch: (opt: Opti
       const rec = epoch(opt, e);
       history.push(rec);
       ctx.onEpoch(rec);
+      if (whole) ctx.checkpoint(whole, rec.epoch);
     }
   } finally {
     opt.dispose();

@@ -14,7 +14,9 @@ import { writeWeightsFile } from '../../frontend/weights-file.ts';
 import { METRICS, type Metric } from '../../ir/model.ts';
 import { BENCH_DEFAULTS, DEFAULT_LEARNING_RATE, DEFAULT_SEED, GENERATED_SAMPLES } from '../../training/defaults.ts';
 import { splitTrainTest, TEST_FRACTION } from '../../training/split-dataset.ts';
-import { METHODS, plannedEpochs, trainModel, type Method, type TrainOutcome } from '../../training/train.ts';
+import { METHODS, plannedEpochs, trainModel, VALIDATION_FRACTION, type Method, type TrainOutcome } from '../../training/train.ts';
+import { CONTROL_BIAS } from '../../training/network.ts';
+import { DEFAULT_ROUNDS } from '../../training/train-iterative.ts';
 import { confirmWritten, quietOption } from '../confirm-written.ts';
 import { refuseOverwrite } from '../refuse-overwrite.ts';
 import { startProgressBar, type ProgressBar } from '../progress.ts';
@@ -28,6 +30,7 @@ interface TrainCliOptions {
   approx?: number[];
   predict?: number[];
   control: 'all' | number;
+  controlBias?: number;
   decision: 'softmax' | 'sigmoid';
   metric?: Metric;
   bound?: number;
@@ -58,6 +61,12 @@ const positiveNumber = (integer: boolean) => (v: string) => {
   if (v.trim() === '' || !Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new InvalidArgumentError(`expected a positive ${integer ? 'integer' : 'number'}.`);
   return n;
 };
+
+function finiteNumber(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number.');
+  return n;
+}
 
 function seedArgument(v: string): number {
   const seed = parseSeed(v);
@@ -97,6 +106,8 @@ function summaryJson(r: TrainOutcome, data: { source: string; samples: number; t
     topology: { approx: o.approx.join('-'), predict: o.predict.join('-'), control: o.control, decision: o.decision },
     quality: o.quality,
     budget: { epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, rounds: o.rounds, epochsRun: r.history.length, optimizer: 'adam' },
+    controlBias: o.controlBias,
+    selection: { rule: 'the validation checkpoint with the highest prediction accuracy', validationFraction: VALIDATION_FRACTION, selectedEpoch: r.metrics.selectedEpoch, curve: r.curve },
     seed: o.seed,
     data,
     backend: r.backend,
@@ -122,7 +133,8 @@ export function trainCommand(): Command {
     .option('--epochs <N>', 'epochs per phase (default: per benchmark)', positiveNumber(true))
     .option('--batch-size <N>', 'mini-batch size (default: per benchmark)', positiveNumber(true))
     .option('--learning-rate <R>', `Adam learning rate (default: ${DEFAULT_LEARNING_RATE})`, positiveNumber(false))
-    .option('--rounds <N>', 'iterative: number of rounds (default: 3)', positiveNumber(true))
+    .option('--rounds <N>', `iterative: number of rounds (default: ${DEFAULT_ROUNDS})`, positiveNumber(true))
+    .option('--control-bias <b>', `axnet: the control segments' initial bias (default: ${CONTROL_BIAS}; 1 opens the gates from the start)`, finiteNumber)
     .option('--seed <N>', 'seed of the initial weights, the shuffles and the train/test split', seedArgument, DEFAULT_SEED)
     .option('--data <dir>', 'AxBench-style data folder (train.x + train.y, as `axc data` writes; or a .fann file) (default: generated data)')
     .option('--samples <N>', 'samples to generate when --data is not given', positiveNumber(true), GENERATED_SAMPLES)
@@ -165,6 +177,7 @@ export function trainCommand(): Command {
             approx: opts.approx,
             predict: opts.predict,
             control: opts.control,
+            controlBias: opts.controlBias,
             decision: opts.decision,
             metric: opts.metric,
             bound: opts.bound,
@@ -211,6 +224,7 @@ export function trainCommand(): Command {
       const lines = [
         `trained ${o.bench} with ${o.method}: approximator ${o.approx.join('-')}, predictor ${o.predict.join('-')}${o.method === 'axnet' ? `, control ${o.control}` : ''}, ${o.decision} decision, ${m.parameters} parameters`,
         `  quality ${o.quality.metric} < ${o.quality.bound}; ${result.history.length} epochs (batch ${o.batchSize}, Adam ${o.learningRate}), seed ${o.seed}, ${m.trainingSeconds.toFixed(1)} s on tfjs backend '${result.backend}'`,
+        `  kept epoch ${m.selectedEpoch}: the best prediction accuracy on ${Math.round(100 * VALIDATION_FRACTION)}% of the training rows held out for validation`,
         `  test set (${m.samples} of ${all.n} ${opts.data ? `samples from ${opts.data}` : 'generated samples'}): true invocation ${formatPercent(m.trueInvocation)}, predicted invocation ${formatPercent(m.predictedInvocation)}, accuracy ${formatPercent(m.accuracy)}, error ${fixed(m.error)}`,
       ];
       process.stdout.write(lines.join('\n') + '\n');

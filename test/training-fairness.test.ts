@@ -1,0 +1,85 @@
+// The rules every training method shares (issue: a comparison that survives another seed): the validation
+// checkpoint kept is the best on validation prediction accuracy, recomputed here from the exported model by the
+// reference interpreter; parameters count a shared layer once; the control bias defaults to 0 and 1 is the
+// ablation; Table I's matched AXNet topologies are within ±3% of the baselines', counted from the models.
+
+import test from 'ava';
+import { datasetFromSamples, sliceDataset } from '../benchmarks/dataset.ts';
+import { axnetParameters, baselineParameters, matchedAxnetTopology, MATCH_TOLERANCE } from '../experiments/match-parameters.ts';
+import { parameterCount } from '../ir/model.ts';
+import { loadTfjs } from '../tfjs-runtime/load-tfjs.ts';
+import { BENCH_DEFAULTS } from '../training/defaults.ts';
+import { AxNet, CONTROL_BIAS, topologyParameters } from '../training/network.ts';
+import { splitTrainTest } from '../training/split-dataset.ts';
+import { plannedEpochs, trainModel } from '../training/train.ts';
+import { readAxbenchSamples } from './support/axbench-data.ts';
+
+const sobel = datasetFromSamples('sobel', readAxbenchSamples('sobel'));
+const small = splitTrainTest(sliceDataset(splitTrainTest(sobel, 11, 0).train, 0, 2000), 11);
+const quality = { metric: 'rmse', bound: 0.015 } as const;
+
+test('every method keeps its best validation checkpoint, and the plateau comes no later than the whole budget', async (t) => {
+  for (const method of ['axnet', 'onepass', 'iterative', 'shared'] as const) {
+    const r = await trainModel({ bench: 'sobel', method, data: small.train, test: small.test, ...quality, epochs: 4, rounds: 3, batchSize: 32, seed: 2 });
+    const best = Math.max(...r.curve.map((c) => c.accuracy));
+    const kept = r.curve.find((c) => c.epoch === r.metrics.selectedEpoch)!;
+    t.is(kept.accuracy, best, method);
+    t.is(r.curve.findIndex((c) => c.accuracy === best), r.curve.indexOf(kept), `${method}: the earliest of equals`);
+    t.true(r.metrics.plateauSeconds <= r.metrics.trainingSeconds, method);
+    t.true(r.curve.every((c, i) => i === 0 || c.seconds >= r.curve[i - 1].seconds), `${method}: checkpoint times grow`);
+    // Checkpoints: every joint epoch; every predictor epoch of the baselines.
+    const expected = method === 'onepass' ? 4 : method === 'iterative' ? 4 + 1 + 1 : 4;
+    t.is(r.curve.length, expected, method);
+    t.is(r.history.length, plannedEpochs(method, 4, 3), method);
+  }
+});
+
+test('the control segments start at bias 0 by default and at 1 for the ablation; other methods refuse a bias', async (t) => {
+  const { tf } = await loadTfjs();
+  t.is(CONTROL_BIAS, 0);
+  const spec = { inputWidth: 9, outputWidth: 1, approxHidden: [8], predictHidden: [8], control: 'all' as const, decision: 'softmax' as const };
+  for (const bias of [undefined, 1]) {
+    const net = new AxNet(tf, { ...spec, controlBias: bias }, 3);
+    const b = net.toAxModel({ name: 'm', quality }).predictor!.output.bias;
+    net.dispose();
+    t.deepEqual(Array.from(b.subarray(0, 8)), Array(8).fill(bias ?? 0));
+    t.deepEqual(Array.from(b.subarray(8)), [0, 0], 'the decision logits start at 0 either way');
+  }
+  await t.throwsAsync(trainModel({ bench: 'sobel', method: 'onepass', data: small.train, test: small.test, controlBias: 1, epochs: 1 }), { message: /a control bias applies to --method axnet only \[AXT901\]/ });
+});
+
+test('parameters count the shared layer once; every other network counts as its exported model does', async (t) => {
+  const { tf } = await loadTfjs();
+  const base = { inputWidth: 9, outputWidth: 1, approxHidden: [8], predictHidden: [8], decision: 'softmax' as const };
+  for (const [control, shareFirst, real] of [['none', true, 107], ['none', false, 187], ['all', false, 259]] as const) {
+    const net = new AxNet(tf, { ...base, control, shareFirst }, 1);
+    const exported = parameterCount(net.toAxModel({ name: 'm', quality }));
+    t.is(net.parameterCount(), real);
+    t.is(topologyParameters({ ...base, control, shareFirst }), real);
+    // The export writes the shared layer into both subnets, so only the unshared networks count alike.
+    t.is(exported, shareFirst ? real + 9 * 8 + 8 : real);
+    net.dispose();
+  }
+});
+
+test("Table I: each benchmark's matched AXNet is within ±3% of the baselines' parameters, counted from the built models", async (t) => {
+  const { tf } = await loadTfjs();
+  for (const bench of ['fft', 'bessel', 'blackscholes', 'jpeg', 'inversek2j', 'kmeans', 'sobel']) {
+    const d = BENCH_DEFAULTS[bench];
+    const m = matchedAxnetTopology(bench);
+    const build = (approx: number[], predict: number[], control: 'all' | 'none') => {
+      const net = new AxNet(tf, { inputWidth: approx[0], outputWidth: approx[approx.length - 1], approxHidden: approx.slice(1, -1), predictHidden: predict.slice(1), control, decision: 'softmax' }, 1);
+      const n = parameterCount(net.toAxModel({ name: bench, quality }));
+      net.dispose();
+      return n;
+    };
+    const baseline = build(d.approx, d.predict, 'none');
+    const axnet = build(m.approx, m.predict, 'all');
+    t.is(baseline, baselineParameters(d), bench);
+    t.is(axnet, axnetParameters(m), bench);
+    t.true(Math.abs(axnet - baseline) / baseline <= MATCH_TOLERANCE, `${bench}: ${axnet} against ${baseline}`);
+    // The rule keeps the approximator's depth and input/output widths.
+    t.is(m.approx.length, d.approx.length);
+    t.is(m.approx[0], d.approx[0]);
+  }
+});
