@@ -138,13 +138,16 @@ export function matchedInvocation(runs: readonly RunRecord[]): MatchedInvocation
   return out;
 }
 
-/** Per seed, AXNet's plateau time over iterative's, with a t-interval over the seeds. */
+/**
+ * Per seed, AXNet's plateau time over iterative's, with a t-interval over the seeds. Seeds where either
+ * predictor collapsed are left out: a run that never invokes anything plateaus at once, at accuracy 0.
+ */
 export function timeRatios(runs: readonly RunRecord[]): TimeRatioRow[] {
   const out: TimeRatioRow[] = [];
   for (const benchmark of [...new Set(runs.map((r) => r.benchmark))]) {
     const axnet = bySeed(runs, benchmark, 'axnet', HEADLINE_CONFIG);
     const it = bySeed(runs, benchmark, 'iterative', BASELINE_CONFIG);
-    const ratios = [...axnet].filter(([s]) => it.has(s) && it.get(s)!.plateauSeconds > 0).map(([s, r]) => r.plateauSeconds / it.get(s)!.plateauSeconds);
+    const ratios = [...axnet].filter(([s, r]) => it.has(s) && it.get(s)!.plateauSeconds > 0 && !r.collapsed && !it.get(s)!.collapsed).map(([s, r]) => r.plateauSeconds / it.get(s)!.plateauSeconds);
     if (!ratios.length) continue;
     const i = tInterval95(ratios);
     out.push({ benchmark, mean: i.mean, ciLow: i.ciLow, ciHigh: i.ciHigh, n: i.n });

@@ -124,14 +124,17 @@ export interface MatchedInvocationRow {
   /** The chosen configuration, or null when no swept size comes within 5 points. */
   config: string | null;
   axnetTrueInvocation: number | null;
-  /** AXNet parameters / iterative parameters, with a 95% CI from resampling the seeds and choosing again. */
+  /**
+   * AXNet parameters / iterative parameters, with a 95% CI from resampling the seeds and choosing again. A
+   * resample in which no size qualifies counts as an infinite ratio, so ciHigh may be +Infinity (null in JSON).
+   */
   parameterRatio: number | null;
   ciLow: number | null;
   ciHigh: number | null;
   n: number;
 }
 
-/** Fig. 10a right: AXNet's plateau time / iterative's, per seed, summarised with a 95% t-interval. */
+/** Fig. 10a right: AXNet's plateau time / iterative's, per seed (neither collapsed), summarised with a 95% t-interval. */
 export interface TimeRatioRow {
   benchmark: string;
   mean: number;

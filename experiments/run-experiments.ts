@@ -30,7 +30,7 @@ const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
 const CONTROL_STUDY: Record<string, number[]> = { jpeg: [64, 8, 8, 64], sobel: [9, 6, 6, 1] };
 /** Hidden widths of the AXNet size sweep (every hidden layer of both subnets this wide); jpeg's give Fig. 9. */
 const SWEEP_WIDTHS: Record<string, number[]> = { jpeg: [2, 4, 6, 8, 12, 16] };
-const DEFAULT_SWEEP_WIDTHS = [2, 4, 8, 16];
+const DEFAULT_SWEEP_WIDTHS = [2, 4, 16];
 /** The AxBench file of these benchmarks cannot support a train/test comparison; they run on generated data. */
 const DEGENERATE: Record<string, string> = {
   kmeans: 'the AxBench kmeans file repeats 12 distinct samples, so its test rows would be copies of its training rows; generated data instead',
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
     .option('--seeds <n>', 'initialisation seeds 1..n on the fixed split', positive, 10)
     .option('--split-seed <n>', 'the fixed train/test split', positive, 1)
     .option('--split-seeds <list>', 'further splits for the split-variation runs (initialisation seed 1)', seedList, [2, 3, 4, 5])
-    .option('--max-rows <n>', 'rows per benchmark at most (a seeded subsample, split 80/20)', positive, 10_000)
+    .option('--max-rows <n>', 'rows per benchmark at most (a seeded subsample, split 80/20)', positive, 5000)
     .option('--samples <n>', 'samples per benchmark when generating data', positive, 20_000)
     .option('--epochs-scale <x>', "multiply every benchmark's epoch budget (0.1 for a quick look)", '1')
     .option('--benches <list>', 'comma-separated subset of the benchmarks', BENCHES.join(','))

@@ -42,7 +42,7 @@ test('each summary mean and interval matches a direct computation from its runs'
   let checked = 0;
   for (const s of results.summary) {
     if (s.metric !== 'trueInvocation' && s.metric !== 'predictionAccuracy') continue;
-    const xs = results.runs.filter((r) => r.benchmark === s.benchmark && r.method === s.method && r.config === s.config).map((r) => r[s.metric]);
+    const xs = results.runs.filter((r) => r.benchmark === s.benchmark && r.method === s.method && r.config === s.config).map((r) => r[s.metric] as number);
     const n = xs.length;
     if (!T[n - 1]) continue;
     const m = xs.reduce((a, b) => a + b, 0) / n;

@@ -45,7 +45,7 @@ test('the control segments start at bias 0 by default and at 1 for the ablation;
     t.deepEqual(Array.from(b.subarray(0, 8)), Array(8).fill(bias ?? 0));
     t.deepEqual(Array.from(b.subarray(8)), [0, 0], 'the decision logits start at 0 either way');
   }
-  await t.throwsAsync(trainModel({ bench: 'sobel', method: 'onepass', data: small.train, test: small.test, controlBias: 1, epochs: 1 }), { message: /a control bias applies to --method axnet only \[AXT901\]/ });
+  await t.throwsAsync(trainModel({ bench: 'sobel', method: 'onepass', data: small.train, test: small.test, controlBias: 1, epochs: 1 }), { message: /a control bias applies to --method axnet only \(onepass has no control vectors\) \[AXT901\]/ });
 });
 
 test('parameters count the shared layer once; every other network counts as its exported model does', async (t) => {
