@@ -2,61 +2,21 @@
 // (summary, paired differences, Table I, matched invocation, training-time ratios, training curves). The
 // markdown, the figures and the README's reading of the results are all rendered from this one file.
 
-/** One training run: one benchmark × method × configuration × (split seed, initialisation seed). */
-export interface RunRecord {
+import type { TrainResult } from '../sweep/run-training-cell.ts';
+
+/**
+ * One training run: one benchmark × method × configuration × (split seed, initialisation seed), as its cell
+ * measured it (sweep/run-training-cell.ts), less the validation curve (averaged into `curves`) and the backend.
+ * `config` is 'base' (a baseline on its paper topology), 'matched' (AXNet at the baseline's parameter count,
+ * Table I), 'matched-bias1' (the same, control segments starting at 1), 'w<N>' (AXNet with every hidden layer N
+ * wide: the size sweep), 'control-all' | 'control-first' | 'control-second' (Fig. 10c), or '<config>/splits'
+ * (the split-variation runs: split seeds varied, initialisation seed fixed).
+ */
+export type RunRecord = Omit<TrainResult, 'bench' | 'curve' | 'backend'> & {
   benchmark: string;
-  method: string;
-  /**
-   * What was trained: 'base' (a baseline on its paper topology), 'matched' (AXNet at the baseline's parameter
-   * count, Table I), 'matched-bias1' (the same, control segments starting at 1), 'w<N>' (AXNet with every hidden
-   * layer N wide: the size sweep), 'control-all' | 'control-first' | 'control-second' (Fig. 10c), and
-   * '<config>/splits' (the split-variation runs: other split seeds, initialisation seed fixed).
-   */
-  config: string;
-  splitSeed: number;
-  initSeed: number;
-  /** Approximator widths (input, hidden..., output) and predictor widths (input, hidden...). */
-  approx: number[];
-  predict: number[];
-  /** AXNet's initial control-segment bias; null for the methods without control vectors. */
-  controlBias: number | null;
-  trueInvocation: number;
-  predictedInvocation: number;
-  /** (predicted and safe) / N: the paper's text. */
-  predictionAccuracy: number;
-  /** (predicted = safe) / N: the authors' and Xu et al.'s code. */
-  agreement: number;
-  /** (predicted and safe) / predicted; null when nothing was predicted safe. */
-  precision: number | null;
-  /** (predicted and safe) / safe; null when no test sample was safe. */
-  recall: number | null;
-  /** Mean Err over the invoked test samples; null when none was invoked. */
-  approximationError: number | null;
-  /** Mean Err of what the user receives (0 where the CPU computed): the "overall error". */
-  finalError: number;
-  /** The quality bound the run was trained and judged against, and its metric. */
-  bound: number;
-  metric: string;
   /** 1 when the predictor collapsed (predicted invocation 0), else 0: its mean is the collapse rate. */
   collapsed: number;
-  /** Trainable values of the network as trained (a shared layer counts once). */
-  parameters: number;
-  /** Training wall-clock seconds for the whole budget (validation excluded). */
-  trainSeconds: number;
-  /** Training seconds until the plateau on validation prediction accuracy (README states the criterion). */
-  plateauSeconds: number;
-  /** The checkpoint kept (by validation prediction accuracy), counted in epochs over the whole run. */
-  selectedEpoch: number;
-  /** From the NPU simulator on the test rows (default hardware): CPU-only cycles / cycles. */
-  speedup: number;
-  /** Energy / CPU-only energy. */
-  normalizedEnergy: number;
-  /** speedup / normalizedEnergy. */
-  energyEfficiency: number;
-  /** energyEfficiency with the CPU's energy per cycle halved and doubled: the sensitivity band. */
-  energyEfficiencyCpuHalf: number;
-  energyEfficiencyCpuDouble: number;
-}
+};
 
 /** The metrics summarised per cell (keys of RunRecord with a number, or null, per run). */
 export const SUMMARY_METRICS = [

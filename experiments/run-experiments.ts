@@ -63,36 +63,8 @@ function positive(v: string): number {
 const hiddenOf = (widths: number[], first: number, last: number | null, w: number) => [first, ...widths.slice(1, last === null ? undefined : -1).map(() => w), ...(last === null ? [] : [last])];
 
 function toRecord(r: TrainResult): RunRecord {
-  return {
-    benchmark: r.bench,
-    method: r.method,
-    config: r.config,
-    splitSeed: r.splitSeed,
-    initSeed: r.initSeed,
-    approx: r.approx,
-    predict: r.predict,
-    controlBias: r.controlBias,
-    trueInvocation: r.trueInvocation,
-    predictedInvocation: r.predictedInvocation,
-    predictionAccuracy: r.predictionAccuracy,
-    agreement: r.agreement,
-    precision: r.precision,
-    recall: r.recall,
-    approximationError: r.approximationError,
-    finalError: r.finalError,
-    bound: r.bound,
-    metric: r.metric,
-    collapsed: r.predictedInvocation === 0 ? 1 : 0,
-    parameters: r.parameters,
-    trainSeconds: r.trainSeconds,
-    plateauSeconds: r.plateauSeconds,
-    selectedEpoch: r.selectedEpoch,
-    speedup: r.speedup,
-    normalizedEnergy: r.normalizedEnergy,
-    energyEfficiency: r.energyEfficiency,
-    energyEfficiencyCpuHalf: r.energyEfficiencyCpuHalf,
-    energyEfficiencyCpuDouble: r.energyEfficiencyCpuDouble,
-  };
+  const { bench, curve: _curve, backend: _backend, ...measured } = r;
+  return { benchmark: bench, ...measured, collapsed: r.predictedInvocation === 0 ? 1 : 0 };
 }
 
 async function main(): Promise<void> {

@@ -51,14 +51,19 @@ export type TrainJob = z.output<typeof TrainJobSchema>;
 export interface TrainResult {
   bench: string;
   method: string;
+  /** How results.json names the configuration (experiments/results.ts RunRecord). */
   config: string;
   splitSeed: number;
   initSeed: number;
+  /** Approximator widths (input, hidden..., output) and predictor widths (input, hidden...). */
   approx: number[];
   predict: number[];
+  /** AXNet's initial control-segment bias; null for the methods without control vectors. */
   controlBias: number | null;
+  /** The quality the run was trained and judged against. */
   metric: string;
   bound: number;
+  /** Test-set quality, as quality/quality-tally.ts defines each (prediction accuracy is its predictionAccuracy). */
   trueInvocation: number;
   predictedInvocation: number;
   predictionAccuracy: number;
@@ -67,13 +72,18 @@ export interface TrainResult {
   recall: number | null;
   approximationError: number | null;
   finalError: number;
+  /** Trainable values of the network as trained (a shared layer counts once). */
   parameters: number;
+  /** Training seconds for the whole budget and to the plateau, validation passes excluded (training/checkpoints.ts). */
   trainSeconds: number;
   plateauSeconds: number;
+  /** The validation checkpoint kept, counted in epochs over the whole run. */
   selectedEpoch: number;
+  /** From the NPU simulator on the test rows (default hardware): CPU-only cycles / cycles, energy / CPU-only energy, their ratio. */
   speedup: number;
   normalizedEnergy: number;
   energyEfficiency: number;
+  /** energyEfficiency with the CPU's energy per cycle halved and doubled: the sensitivity band. */
   energyEfficiencyCpuHalf: number;
   energyEfficiencyCpuDouble: number;
   /** The validation checkpoints (epoch, invocation): Fig. 2. */
