@@ -243,9 +243,9 @@ function simInput(t: ExecutionContext, input: string | null): { dir: string; r: 
   return { dir, r };
 }
 
-test('a non-number on line 40 of 64 is AXS601 at its line:col, no CSV or report', (t) => {
+test('a non-number on line 40 of sobel.x is AXS601 at its line:col, no CSV or report', (t) => {
   const lines = [...SOBEL_X_LINES];
-  t.is(lines.length, 64);
+  t.true(lines.length > 40, 'the error is in the middle of the file, not on its last line');
   const vals = lines[39].split(' ');
   t.is(vals.length, 9);
   lines[39] = `  ${vals.slice(0, 3).join(', ')}\t${vals[3]} ,1.2.3 ${vals.slice(5).join(',')}`;

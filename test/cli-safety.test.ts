@@ -15,6 +15,8 @@ import { packBinary } from '../isa/container.ts';
 import { binPath, repoRoot, runAxcAsync, spawnAxc, type AxcResult } from './support/run-axc.ts';
 
 const example = (name: string) => path.join(repoRoot, 'examples', name);
+/** Samples in examples/sobel.x (one per line), which several runs below read. */
+const SOBEL_SAMPLES = fs.readFileSync(example('sobel.x'), 'utf8').trim().split('\n').length;
 
 const SOBEL_BIN: Uint8Array = (() => {
   const { model, diagnostics } = loadModelFile(example('sobel.axn'));
@@ -283,7 +285,7 @@ test('--input - reads stdin, for sim and exact, with the same results as the fil
   const exactStdin = pipeIn(['exact', 'sobel', '--input', '-']);
   t.is(exactStdin.status, 0, exactStdin.stderr);
   t.is(exactStdin.stdout, exactFile.stdout);
-  t.is(exactStdin.stdout.split('\n').length - 1, 64);
+  t.is(exactStdin.stdout.split('\n').length - 1, SOBEL_SAMPLES);
   const bad = spawnSync(process.execPath, [binPath, 'exact', 'sobel', '--input', '-'], { cwd: dir, input: '1 2 3 4 5 6 7 8 9\nnope\n', encoding: 'utf8' });
   t.is(bad.status, 1);
   t.is(bad.stdout, '', 'nothing printed before the whole of stdin is known to be good');
@@ -296,9 +298,9 @@ test('every command that writes a file confirms it on stderr, and -q silences it
     [['compile', 'tiny.axn', '-o', 'tiny.bin'], /^axc: wrote tiny\.bin: tiny, static schedule/],
     [['asm', 'a.s', '-o', 'a.bin'], /^axc: wrote a\.bin: 3 instructions/],
     [['disasm', 'sobel.bin', '-o', 'sobel.s'], /^axc: wrote sobel\.s\n$/],
-    [['exact', 'sobel', '--input', 'sobel.x', '--output', 'sobel.y'], /^axc: wrote sobel\.y: 64 sobel outputs\n$/],
+    [['exact', 'sobel', '--input', 'sobel.x', '--output', 'sobel.y'], new RegExp(`^axc: wrote sobel\\.y: ${SOBEL_SAMPLES} sobel outputs\n$`)],
     [['data', 'sobel', '-n', '10', '-o', 'gen'], /^axc: wrote gen\/train\.x and gen\/train\.y: 10 sobel samples, seed 0\n$/],
-    [['sim', 'sobel.bin', '--input', 'sobel.x', '--report', 'r.json', '--output', 'o.csv'], /^axc: wrote o\.csv \(64 rows\), r\.json$/m],
+    [['sim', 'sobel.bin', '--input', 'sobel.x', '--report', 'r.json', '--output', 'o.csv'], new RegExp(`^axc: wrote o\\.csv \\(${SOBEL_SAMPLES} rows\\), r\\.json$`, 'm')],
   ];
   const loud = await Promise.all(runs.map(([args]) => runAxcAsync(args, { cwd: dir })));
   loud.forEach((r, i) => {
@@ -314,9 +316,11 @@ test('every command that writes a file confirms it on stderr, and -q silences it
 
 test('a --trace-samples range past the end of the input is reported', async (t) => {
   const dir = workDir(t);
-  const r = await runAxcAsync(['sim', 'sobel.bin', '--input', 'sobel.x', '--trace', 't.json', '--trace-samples', '60:100', '-q'], { cwd: dir });
+  const n = SOBEL_SAMPLES;
+  const range = `${n - 4}:${n + 36}`;
+  const r = await runAxcAsync(['sim', 'sobel.bin', '--input', 'sobel.x', '--trace', 't.json', '--trace-samples', range, '-q'], { cwd: dir });
   t.is(r.status, 0, r.stderr);
-  t.is(r.stderr, "axc: warning: --trace-samples 60:100 reaches past the input's 64 samples; the trace holds samples 60 to 63 only [AXU724]\n");
-  const beyond = await runAxcAsync(['sim', 'sobel.bin', '--input', 'sobel.x', '--trace', 't2.json', '--trace-samples', '500:', '-q'], { cwd: dir });
+  t.is(r.stderr, `axc: warning: --trace-samples ${range} reaches past the input's ${n} samples; the trace holds samples ${n - 4} to ${n - 1} only [AXU724]\n`);
+  const beyond = await runAxcAsync(['sim', 'sobel.bin', '--input', 'sobel.x', '--trace', 't2.json', '--trace-samples', `${n + 100}:`, '-q'], { cwd: dir });
   t.regex(beyond.stderr, /the trace holds no sample \[AXU724\]\n$/);
 });

@@ -17,38 +17,38 @@
 .region h1 weights d105 24
 .region out weights d129 18
 .stage setup
-    ldw  t0, p0, 8, @0, d0, 3                            ; examples/inversek2j.axn:15:5
-    ldw  t1, p0, 8, @0, d24, 9                           ; examples/inversek2j.axn:17:7
-    ldw  t2, p0, 1, @0, d96, 9                           ; examples/inversek2j.axn:18:7
-    ldw  t0, p0, 8, @3, d105, 3                          ; examples/inversek2j.axn:10:5
-    ldw  t1, p0, 2, @9, d129, 9                          ; examples/inversek2j.axn:11:5
+    ldw  t0, p0, 8, @0, d0, 3                            ; examples/inversek2j.axn:17:5
+    ldw  t1, p0, 8, @0, d24, 9                           ; examples/inversek2j.axn:19:7
+    ldw  t2, p0, 1, @0, d96, 9                           ; examples/inversek2j.axn:20:7
+    ldw  t0, p0, 8, @3, d105, 3                          ; examples/inversek2j.axn:12:5
+    ldw  t1, p0, 2, @9, d129, 9                          ; examples/inversek2j.axn:13:5
 .stage predict
 sample:
-    recv m0, 2                                           ; examples/inversek2j.axn:3:1
-    ldi  t0, @0, m0, 2                                   ; examples/inversek2j.axn:15:5
-    neu  t0, p0, 8, @0, 2, @0, relu, 0, @0, @0           ; examples/inversek2j.axn:15:5
-    sto  t0, @0, m2, 8                                   ; examples/inversek2j.axn:15:5
-    ldi  t1, @0, m2, 8                                   ; examples/inversek2j.axn:17:7
-    neu  t1, p0, 8, @0, 8, @0, sigmoid, 0, @0, @0        ; examples/inversek2j.axn:17:7
-    ldi  t2, @0, m2, 8                                   ; examples/inversek2j.axn:18:7
-    neu  t2, p0, 1, @0, 8, @0, sigmoid, 0, @0, @0        ; examples/inversek2j.axn:18:7
+    recv m0, 2                                           ; examples/inversek2j.axn:5:1
+    ldi  t0, @0, m0, 2                                   ; examples/inversek2j.axn:17:5
+    neu  t0, p0, 8, @0, 2, @0, relu, 0, @0, @0           ; examples/inversek2j.axn:17:5
+    sto  t0, @0, m2, 8                                   ; examples/inversek2j.axn:17:5
+    ldi  t1, @0, m2, 8                                   ; examples/inversek2j.axn:19:7
+    neu  t1, p0, 8, @0, 8, @0, linear, 0, @0, @0         ; examples/inversek2j.axn:19:7
+    ldi  t2, @0, m2, 8                                   ; examples/inversek2j.axn:20:7
+    neu  t2, p0, 1, @0, 8, @0, sigmoid, 0, @0, @0        ; examples/inversek2j.axn:20:7
 .stage store-predictions
-    sto  t1, @0, m10, 8                                  ; examples/inversek2j.axn:17:7
-    sto  t2, @0, m18, 1                                  ; examples/inversek2j.axn:18:7
+    sto  t1, @0, m10, 8                                  ; examples/inversek2j.axn:19:7
+    sto  t2, @0, m18, 1                                  ; examples/inversek2j.axn:20:7
 .stage decide
-    decs m18, 0.5, cpu_fallback                          ; examples/inversek2j.axn:18:7
+    decs m18, 0.5, cpu_fallback                          ; examples/inversek2j.axn:20:7
 .stage approximate
-    ldi  t0, @0, m0, 2                                   ; examples/inversek2j.axn:10:5
-    ldi  t0, @2, m10, 8                                  ; examples/inversek2j.axn:10:5
-    neu  t0, p0, 8, @0, 2, @3, tanh, 1, @2, @0           ; examples/inversek2j.axn:10:5
-    sto  t0, @0, m19, 8                                  ; examples/inversek2j.axn:10:5
-    ldi  t1, @0, m19, 8                                  ; examples/inversek2j.axn:11:5
-    neu  t1, p0, 2, @0, 8, @9, linear, 0, @0, @0         ; examples/inversek2j.axn:11:5
+    ldi  t0, @0, m0, 2                                   ; examples/inversek2j.axn:12:5
+    ldi  t0, @2, m10, 8                                  ; examples/inversek2j.axn:12:5
+    neu  t0, p0, 8, @0, 2, @3, relu, 1, @2, @0           ; examples/inversek2j.axn:12:5
+    sto  t0, @0, m19, 8                                  ; examples/inversek2j.axn:12:5
+    ldi  t1, @0, m19, 8                                  ; examples/inversek2j.axn:13:5
+    neu  t1, p0, 2, @0, 8, @9, linear, 0, @0, @0         ; examples/inversek2j.axn:13:5
 .stage output
-    sto  t1, @0, m27, 2                                  ; examples/inversek2j.axn:11:5
-    send m27, 2                                          ; examples/inversek2j.axn:11:5
+    sto  t1, @0, m27, 2                                  ; examples/inversek2j.axn:13:5
+    send m27, 2                                          ; examples/inversek2j.axn:13:5
     jmp  sample
 .stage decide
 cpu_fallback:
-    cpu                                                  ; examples/inversek2j.axn:18:7
+    cpu                                                  ; examples/inversek2j.axn:20:7
     jmp  sample

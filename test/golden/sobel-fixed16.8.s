@@ -10,7 +10,7 @@
 .schedule static
 .benchmark sobel
 .cpu 210
-.quality rmse 0.1
+.quality rmse 0.02
 .region x input m0 9
 .region p1 hidden m9 8
 .region c1 control m17 8
@@ -23,38 +23,38 @@
 .region h1 weights d170 80
 .region out weights d250 9
 .stage setup
-    ldw  t0, p0, 8, @0, d0, 10                           ; examples/sobel.axn:16:5
-    ldw  t1, p0, 8, @0, d80, 9                           ; examples/sobel.axn:18:7
-    ldw  t2, p0, 2, @0, d152, 9                          ; examples/sobel.axn:19:7
-    ldw  t0, p0, 8, @10, d170, 10                        ; examples/sobel.axn:11:5
-    ldw  t1, p0, 1, @9, d250, 9                          ; examples/sobel.axn:12:5
+    ldw  t0, p0, 8, @0, d0, 10                           ; examples/sobel.axn:18:5
+    ldw  t1, p0, 8, @0, d80, 9                           ; examples/sobel.axn:20:7
+    ldw  t2, p0, 2, @0, d152, 9                          ; examples/sobel.axn:21:7
+    ldw  t0, p0, 8, @10, d170, 10                        ; examples/sobel.axn:13:5
+    ldw  t1, p0, 1, @9, d250, 9                          ; examples/sobel.axn:14:5
 .stage predict
 sample:
-    recv m0, 9                                           ; examples/sobel.axn:4:1
-    ldi  t0, @0, m0, 9                                   ; examples/sobel.axn:16:5
-    neu  t0, p0, 8, @0, 9, @0, relu, 0, @0, @0, q1       ; examples/sobel.axn:16:5
-    sto  t0, @0, m9, 8                                   ; examples/sobel.axn:16:5
-    ldi  t1, @0, m9, 8                                   ; examples/sobel.axn:18:7
-    neu  t1, p0, 8, @0, 8, @0, linear, 0, @0, @0, q2     ; examples/sobel.axn:18:7
-    ldi  t2, @0, m9, 8                                   ; examples/sobel.axn:19:7
-    neu  t2, p0, 2, @0, 8, @0, linear, 0, @0, @0, q2     ; examples/sobel.axn:19:7
+    recv m0, 9                                           ; examples/sobel.axn:6:1
+    ldi  t0, @0, m0, 9                                   ; examples/sobel.axn:18:5
+    neu  t0, p0, 8, @0, 9, @0, relu, 0, @0, @0, q1       ; examples/sobel.axn:18:5
+    sto  t0, @0, m9, 8                                   ; examples/sobel.axn:18:5
+    ldi  t1, @0, m9, 8                                   ; examples/sobel.axn:20:7
+    neu  t1, p0, 8, @0, 8, @0, linear, 0, @0, @0, q2     ; examples/sobel.axn:20:7
+    ldi  t2, @0, m9, 8                                   ; examples/sobel.axn:21:7
+    neu  t2, p0, 2, @0, 8, @0, linear, 0, @0, @0, q2     ; examples/sobel.axn:21:7
 .stage store-predictions
-    sto  t1, @0, m17, 8                                  ; examples/sobel.axn:18:7
-    sto  t2, @0, m25, 2                                  ; examples/sobel.axn:19:7
+    sto  t1, @0, m17, 8                                  ; examples/sobel.axn:20:7
+    sto  t2, @0, m25, 2                                  ; examples/sobel.axn:21:7
 .stage decide
-    decm m25, 1, 0.5, cpu_fallback, s0, q2               ; examples/sobel.axn:19:7
+    decm m25, 1, 0.5, cpu_fallback, s0, q2               ; examples/sobel.axn:21:7
 .stage approximate
-    ldi  t0, @0, m0, 9                                   ; examples/sobel.axn:11:5
-    ldi  t0, @9, m17, 8                                  ; examples/sobel.axn:11:5
-    neu  t0, p0, 8, @0, 9, @10, relu, 1, @9, @0, q3      ; examples/sobel.axn:11:5
-    sto  t0, @0, m27, 8                                  ; examples/sobel.axn:11:5
-    ldi  t1, @0, m27, 8                                  ; examples/sobel.axn:12:5
-    neu  t1, p0, 1, @0, 8, @9, linear, 0, @0, @0, q4     ; examples/sobel.axn:12:5
+    ldi  t0, @0, m0, 9                                   ; examples/sobel.axn:13:5
+    ldi  t0, @9, m17, 8                                  ; examples/sobel.axn:13:5
+    neu  t0, p0, 8, @0, 9, @10, relu, 1, @9, @0, q3      ; examples/sobel.axn:13:5
+    sto  t0, @0, m27, 8                                  ; examples/sobel.axn:13:5
+    ldi  t1, @0, m27, 8                                  ; examples/sobel.axn:14:5
+    neu  t1, p0, 1, @0, 8, @9, linear, 0, @0, @0, q4     ; examples/sobel.axn:14:5
 .stage output
-    sto  t1, @0, m35, 1                                  ; examples/sobel.axn:12:5
-    send m35, 1                                          ; examples/sobel.axn:12:5
+    sto  t1, @0, m35, 1                                  ; examples/sobel.axn:14:5
+    send m35, 1                                          ; examples/sobel.axn:14:5
     jmp  sample
 .stage decide
 cpu_fallback:
-    cpu                                                  ; examples/sobel.axn:19:7
+    cpu                                                  ; examples/sobel.axn:21:7
     jmp  sample
