@@ -13,6 +13,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { undoOnInterrupt } from '../cli/interrupt.ts';
 import { writeFileAtomic } from '../cli/write-atomic.ts';
 import { BENCH_DEFAULTS } from '../training/defaults.ts';
+import { TEST_FRACTION } from '../training/split-dataset.ts';
+import { VALIDATION_FRACTION } from '../training/train.ts';
 import { openQueueExecutor } from '../sweep/job-queue.ts';
 import { localPool } from '../sweep/local-pool.ts';
 import { runJobs } from '../sweep/run-jobs.ts';
@@ -41,11 +43,24 @@ function jobKey(job: Omit<TrainJob, 'key'>, dataHash: string): string {
   return createHash('sha256').update(JSON.stringify({ version: VERSION, job, dataHash })).digest('hex');
 }
 
-/** A data set's content hash, read once per benchmark (generated data is keyed by how it is generated). */
-function dataHash(job: Omit<TrainJob, 'key'>): string {
-  if (!job.data) return 'generated';
+/** A benchmark's rows and content hash, read once (generated data is keyed by how it is generated). */
+function dataFacts(job: Pick<TrainJob, 'bench' | 'data' | 'samples' | 'splitSeed'>): { rows: number; hash: string } {
+  if (!job.data) return { rows: job.samples, hash: 'generated' };
   const d = trainingData(job);
-  return createHash('sha256').update(new Uint8Array(d.x.buffer, d.x.byteOffset, d.x.byteLength)).update(new Uint8Array(d.y.buffer, d.y.byteOffset, d.y.byteLength)).digest('hex');
+  return { rows: d.n, hash: createHash('sha256').update(new Uint8Array(d.x.buffer, d.x.byteOffset, d.x.byteLength)).update(new Uint8Array(d.y.buffer, d.y.byteOffset, d.y.byteLength)).digest('hex') };
+}
+
+/**
+ * Epochs per training phase: the benchmark's default, or more when that would give fewer than `steps`
+ * optimizer steps (small data sets get as many updates as large ones, not as few epochs).
+ */
+function epochsFor(bench: string, rows: number, maxRows: number, steps: number, scale: number): number {
+  const d = BENCH_DEFAULTS[bench];
+  const used = Math.min(rows, maxRows);
+  const train = used - Math.round(used * TEST_FRACTION);
+  const fit = train - Math.round(train * VALIDATION_FRACTION);
+  const perEpoch = Math.max(1, Math.ceil(fit / d.batchSize));
+  return Math.max(1, Math.round(scale * Math.max(d.epochs, Math.ceil(steps / perEpoch))));
 }
 
 function seedList(v: string): number[] {
@@ -67,6 +82,20 @@ function toRecord(r: TrainResult): RunRecord {
   return { benchmark: bench, ...measured, collapsed: r.predictedInvocation === 0 ? 1 : 0 };
 }
 
+/** results.md, the figures and reading.md from the results; into the default folder, the README's reading too. */
+async function writeRendered(out: ExperimentResults, dir: string): Promise<void> {
+  writeFileAtomic(join(dir, 'results.md'), renderMarkdown(out));
+  for (const f of await renderFigures(out)) writeFileAtomic(join(dir, f.file), f.svg);
+  const reading = renderReading(out);
+  writeFileAtomic(join(dir, 'reading.md'), reading + '\n');
+  // The README quotes the reading of the committed results, so only a run into the default folder rewrites it.
+  const readmePath = new URL('../README.md', import.meta.url);
+  if (resolve(dir) === resolve(new URL('results', import.meta.url).pathname)) {
+    const spliced = spliceReading(readFileSync(readmePath, 'utf8'), reading);
+    if (spliced !== null) writeFileAtomic(readmePath.pathname, spliced);
+  }
+}
+
 async function main(): Promise<void> {
   const program = new Command('experiments')
     .description("reproduce the paper's comparison of AXNet, onepass and iterative training over many seeds")
@@ -75,14 +104,22 @@ async function main(): Promise<void> {
     .option('--seeds <n>', 'initialisation seeds 1..n on the fixed split', positive, 10)
     .option('--split-seed <n>', 'the fixed train/test split', positive, 1)
     .option('--split-seeds <list>', 'further splits for the split-variation runs (initialisation seed 1)', seedList, [2, 3, 4, 5])
+    .option('--steps <n>', 'optimizer steps per training phase at least (more epochs on small data sets)', positive, 2000)
     .option('--max-rows <n>', 'rows per benchmark at most (a seeded subsample, split 80/20)', positive, 5000)
     .option('--samples <n>', 'samples per benchmark when generating data', positive, 20_000)
     .option('--epochs-scale <x>', "multiply every benchmark's epoch budget (0.1 for a quick look)", '1')
     .option('--benches <list>', 'comma-separated subset of the benchmarks', BENCHES.join(','))
     .option('--jobs <N>', 'training cells at once on this machine (default: the number of cores)')
     .option('--queue <url>', 'run the cells on axc workers through BullMQ on Redis (as axc sweep --queue)')
+    .option('--render-only', "train nothing: render results.md, the figures and the reading again from <out>/results.json")
     .parse(process.argv);
-  const o = program.opts<{ data?: string; out: string; seeds: number; splitSeed: number; splitSeeds: number[]; maxRows: number; samples: number; epochsScale: string; benches: string; jobs?: string; queue?: string }>();
+  const o = program.opts<{ data?: string; out: string; seeds: number; splitSeed: number; splitSeeds: number[]; maxRows: number; steps: number; samples: number; epochsScale: string; benches: string; jobs?: string; queue?: string; renderOnly?: boolean }>();
+  if (o.renderOnly) {
+    const file = join(o.out, 'results.json');
+    await writeRendered(JSON.parse(readFileSync(file, 'utf8')) as ExperimentResults, o.out);
+    console.log(`rendered results.md, the figures and the reading from ${file}`);
+    return;
+  }
   const scale = Number(o.epochsScale);
   const benches = o.benches.split(',').map((s) => s.trim()).filter(Boolean);
   const initSeeds = Array.from({ length: o.seeds }, (_, i) => i + 1);
@@ -90,7 +127,8 @@ async function main(): Promise<void> {
   const started = Date.now();
   // Results are written only at the end; an interrupt says so and exits 130 (finished cells stay cached).
   const finished = undoOnInterrupt({ output: `the results in ${o.out}/`, undo: () => {} });
-  const epochsOf = (bench: string) => Math.max(1, Math.round(BENCH_DEFAULTS[bench].epochs * scale));
+  const facts = new Map(benches.map((bench) => [bench, dataFacts({ bench, samples: o.samples, splitSeed: o.splitSeed, ...(o.data && !DEGENERATE[bench] ? { data: resolve(o.data) } : {}) })]));
+  const epochsOf = (bench: string) => epochsFor(bench, facts.get(bench)!.rows, o.maxRows, o.steps, scale);
   const generatedInstead = o.data ? benches.filter((b) => DEGENERATE[b]).map((b) => ({ benchmark: b, reason: DEGENERATE[b] })) : [];
   const grid: Omit<TrainJob, 'key'>[] = [];
   const tableI: TopologyRow[] = [];
@@ -120,11 +158,9 @@ async function main(): Promise<void> {
     for (const s of initSeeds) cellsFor(o.splitSeed, s, '', true);
     for (const split of splitSeeds) cellsFor(split, initSeeds[0], '/splits', false);
   }
-  const hashes = new Map<string, string>();
+  process.stderr.write(`${grid.length} training cells; epochs per phase: ${benches.map((b) => `${b} ${epochsOf(b)}`).join(', ')}\n`);
   const keyed = grid.map((job) => {
-    const h = hashes.get(job.bench) ?? dataHash(job);
-    hashes.set(job.bench, h);
-    const key = jobKey(job, h);
+    const key = jobKey(job, facts.get(job.bench)!.hash);
     return { key, job: { ...job, key } as TrainJob };
   });
   const pool = o.queue ? await openQueueExecutor(o.queue, process.cwd()) : localPool(o.jobs ? Number(o.jobs) : availableParallelism());
@@ -160,7 +196,7 @@ async function main(): Promise<void> {
     splitSeed: o.splitSeed,
     initSeeds,
     splitSeeds: [o.splitSeed, ...splitSeeds],
-    budget: `${benches.map((b) => `${b} ${epochsOf(b)} epochs`).join(', ')}; at most ${o.maxRows} rows per benchmark, split 80/20, 10% of the training rows held out for validation`,
+    budget: `${benches.map((b) => `${b} ${epochsOf(b)} epochs`).join(', ')} per phase (the default, or at least ${o.steps} steps); at most ${o.maxRows} rows per benchmark, split 80/20, 10% of the training rows held out for validation`,
     startedAt: new Date(started).toISOString(),
     seconds: (Date.now() - started) / 1000,
     generatedInstead,
@@ -174,16 +210,7 @@ async function main(): Promise<void> {
   };
   mkdirSync(o.out, { recursive: true });
   writeFileAtomic(join(o.out, 'results.json'), JSON.stringify(out, null, 1) + '\n');
-  writeFileAtomic(join(o.out, 'results.md'), renderMarkdown(out));
-  for (const f of await renderFigures(out)) writeFileAtomic(join(o.out, f.file), f.svg);
-  const reading = renderReading(out);
-  writeFileAtomic(join(o.out, 'reading.md'), reading + '\n');
-  // The README quotes the reading of the committed results, so only a run into the default folder rewrites it.
-  const readmePath = new URL('../README.md', import.meta.url);
-  if (resolve(o.out) === resolve(new URL('results', import.meta.url).pathname)) {
-    const spliced = spliceReading(readFileSync(readmePath, 'utf8'), reading);
-    if (spliced !== null) writeFileAtomic(readmePath.pathname, spliced);
-  }
+  await writeRendered(out, o.out);
   finished();
   console.log(`${runs.length} runs over ${benches.length} benchmarks in ${(out.seconds / 60).toFixed(1)} min (tfjs backend ${out.backend}); wrote ${join(o.out, 'results.md')}, results.json and the figures`);
 }

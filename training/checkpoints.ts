@@ -1,6 +1,7 @@
 // Validation checkpoints, the one selection rule every method shares: after each epoch in which the whole
 // model exists, measure it on the held-out validation rows, keep the best by prediction accuracy (predicted
-// and safe / N), and time training with the validation passes left out, for the plateau criterion.
+// and safe / N), then by true invocation, and time training with the validation passes left out, for the
+// plateau criterion.
 
 import type { Quality } from '../ir/model.ts';
 import type { Tfjs } from '../tfjs-runtime/load-tfjs.ts';
@@ -25,7 +26,10 @@ export interface Checkpoint {
 export interface Selection {
   /** Every checkpoint, in order: the validation curve. */
   curve: Checkpoint[];
-  /** The checkpoint kept: the highest accuracy, the earliest among equals. */
+  /**
+   * The checkpoint kept: the highest accuracy; among equals the highest true invocation (so a predictor that
+   * never invokes still keeps its best approximator, not its untrained one); then the earliest.
+   */
   selected: Checkpoint;
   /** Training seconds to the first checkpoint within PLATEAU_TOLERANCE of the best accuracy. */
   plateauSeconds: number;
@@ -70,7 +74,8 @@ export class ValidationCheckpoints {
     const n = Math.max(1, this.rows.n);
     const point = { epoch, seconds, trueInvocation: safe / n, predictedInvocation: invoked / n, accuracy: both / n };
     this.curve.push(point);
-    if (!this.best || point.accuracy > this.best.point.accuracy) this.best = { point, values: net.snapshot() };
+    const b = this.best?.point;
+    if (!b || point.accuracy > b.accuracy || (point.accuracy === b.accuracy && point.trueInvocation > b.trueInvocation)) this.best = { point, values: net.snapshot() };
     this.validating += performance.now() - from;
   }
 
