@@ -10,7 +10,7 @@ export const READING_END = '<!-- experiments:reading:end -->';
 
 /** Percentage points with a sign, one decimal. */
 const points = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}`;
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const pct = (x: number) => `${x < 0 ? '−' : ''}${Math.abs(100 * x).toFixed(1)}%`;
 const interval = (lo: number, hi: number, f: (x: number) => string) => `[${f(lo)}, ${f(hi)}]`;
 
 function verdict(p: PairedRow): 'ahead' | 'behind' | 'tied' {
@@ -42,11 +42,19 @@ export function renderReading(r: ExperimentResults): string {
     });
     out.push('', `In ${metric === 'trueInvocation' ? 'true invocation' : 'prediction accuracy'}, ${tally.join('; ')}.`, '');
   }
-  const collapses = r.summary.filter((s) => s.metric === 'collapsed' && s.mean > 0 && !s.config.endsWith('/splits'));
+  // The compared cells only; results.md gives every cell's collapse rate.
+  const compared = (s: { method: string; config: string }) => (s.method === 'axnet' ? s.config === HEADLINE_CONFIG || s.config === `${HEADLINE_CONFIG}-bias1` : s.config === 'base');
+  const collapses = r.summary.filter((s) => s.metric === 'collapsed' && s.mean > 0 && compared(s));
   out.push(
     collapses.length
-      ? `**Collapse** (predicted invocation 0): ${collapses.map((s) => `${s.benchmark} ${s.method} ${s.config} ${pct(s.mean)} of ${s.n} seeds`).join('; ')}.`
-      : '**Collapse** (predicted invocation 0): no seed of any cell collapsed.',
+      ? `**Collapse** (the predictor invokes nothing on the test rows), share of seeds: ${benches
+          .map((b) => {
+            const here = collapses.filter((s) => s.benchmark === b);
+            return here.length ? `${b}: ${here.map((s) => `${s.method}${s.method === 'axnet' ? ` ${s.config}` : ''} ${pct(s.mean)}`).join(', ')}` : '';
+          })
+          .filter(Boolean)
+          .join('; ')}. Other compared cells never collapsed.`
+      : '**Collapse** (the predictor invokes nothing on the test rows): no seed of any compared cell collapsed.',
     '',
   );
   const bias = benches.flatMap((b) => {
@@ -62,8 +70,8 @@ export function renderReading(r: ExperimentResults): string {
         `${m.benchmark} ${m.parameterRatio.toFixed(2)}× [${m.ciLow?.toFixed(2) ?? '—'}, ${m.ciHigh !== null && Number.isFinite(m.ciHigh) ? m.ciHigh.toFixed(2) : 'no match'}] (${m.config})`,
   );
   if (matched.length) out.push(`**Parameters at matched invocation** (AXNet / iterative, Fig. 10a left): ${matched.join('; ')}.`, '');
-  const times = r.timeRatio.map((t) => `${t.benchmark} ${t.mean.toFixed(2)}× [${t.ciLow.toFixed(2)}, ${t.ciHigh.toFixed(2)}]`);
-  if (times.length) out.push(`**Training time to the plateau** (AXNet / iterative, Fig. 10a right): ${times.join('; ')}.`, '');
+  const times = r.timeRatio.map((t) => `${t.benchmark} ${t.mean.toFixed(2)}× [${t.ciLow.toFixed(2)}, ${t.ciHigh.toFixed(2)}] (${t.n} seed${t.n === 1 ? '' : 's'})`);
+  if (times.length) out.push(`**Training time to the plateau** (AXNet / iterative, Fig. 10a right; seeds where neither collapsed): ${times.join('; ')}.`, '');
   const energy = benches.flatMap((b) => {
     const a = cell(b, 'axnet', HEADLINE_CONFIG, 'energyEfficiency');
     const it = cell(b, 'iterative', 'base', 'energyEfficiency');

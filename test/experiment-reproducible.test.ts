@@ -32,7 +32,7 @@ test('the same seeds give the same results.json (times aside) at --jobs 1 and --
     const results: ExperimentResults[] = [];
     for (const jobs of ['1', '2']) {
       const out = path.join(dir, `j${jobs}`);
-      const args = ['--import', 'tsx', 'experiments/run-experiments.ts', '--benches', 'sobel', '--seeds', '2', '--split-seeds', '2', '--epochs-scale', '0.05', '--max-rows', '600', '--samples', '800', '--jobs', jobs, '--out', out];
+      const args = ['--import', 'tsx', 'experiments/run-experiments.ts', '--benches', 'sobel', '--seeds', '2', '--split-seeds', '2', '--epochs-scale', '0.05', '--steps', '1', '--max-rows', '600', '--samples', '800', '--jobs', jobs, '--out', out];
       await run(process.execPath, args, { cwd: root, maxBuffer: 1 << 24 });
       results.push(JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')));
     }
