@@ -25,6 +25,7 @@ export function renderReading(r: ExperimentResults): string {
   const cell = (b: string, method: string, config: string, metric: SummaryMetric) => r.summary.find((s) => s.benchmark === b && s.method === method && s.config === config && s.metric === metric);
   const out: string[] = [READING_BEGIN, ''];
   const n = r.initSeeds.length;
+  out.push(`\`${r.command}\` trained ${r.runs.filter((x) => !x.config.endsWith('/splits') || x.splitSeed !== r.splitSeed).length} models in ${(r.seconds / 60).toFixed(1)} minutes (tfjs backend ${r.backend}; ${r.budget}). The tables and figures are in [experiments/results/](experiments/results/results.md).`, '');
   out.push(`${n} initialisation seeds per cell on split ${r.splitSeed}; differences are AXNet (matched parameters) minus the baseline over the same seeds, in percentage points, with a paired bootstrap 95% interval. "ahead" and "behind" need the interval to exclude 0.`, '');
   for (const metric of ['trueInvocation', 'predictionAccuracy'] as const) {
     out.push(`**${metric === 'trueInvocation' ? 'True invocation' : 'Prediction accuracy (predicted and safe / N)'}**, AXNet − baseline:`, '');

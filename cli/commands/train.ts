@@ -142,7 +142,7 @@ export function trainCommand(): Command {
     .addOption(quietOption())
     .addHelpText(
       'after',
-      `\nThe data are shuffled with the seed and split ${Math.round(100 * (1 - TEST_FRACTION))}/${Math.round(100 * TEST_FRACTION)} into train/test; the metrics are measured on the test part with the reference interpreter.\nUses @tensorflow/tfjs-node when installed, else @tensorflow/tfjs on the wasm or cpu backend.\n\nExamples:\n  axc train --bench sobel -o sobel.axn\n  axc train --bench sobel --method onepass --data ../shared/data/axbench/sobel -o sobel-onepass.axn\n  axc compile sobel.axn -o sobel.bin`,
+      `\nThe data are shuffled with the seed and split ${Math.round(100 * (1 - TEST_FRACTION))}/${Math.round(100 * TEST_FRACTION)} into train/test, and ${Math.round(100 * VALIDATION_FRACTION)}% of the training part is held out to choose the checkpoint kept (the best validation prediction accuracy); the metrics are measured on the test part with the reference interpreter.\nUses @tensorflow/tfjs-node when installed, else @tensorflow/tfjs on the wasm or cpu backend.\n\nExamples:\n  axc train --bench sobel -o sobel.axn\n  axc train --bench sobel --method onepass --data ../shared/data/axbench/sobel -o sobel-onepass.axn\n  axc compile sobel.axn -o sobel.bin`,
     )
     .action(async (opts: TrainCliOptions) => {
       const bench = opts.bench;
