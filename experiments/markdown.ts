@@ -38,6 +38,7 @@ const METRIC_FORMAT: Record<SummaryMetric, Format> = {
   approximationError: err,
   finalError: err,
   collapsed: pct,
+  saturated: pct,
   parameters: formatCount,
   trainSeconds: seconds,
   plateauSeconds: seconds,
@@ -69,7 +70,7 @@ function table(head: string[], rows: string[][]): string {
 
 const cell = (get: SummaryLookup, b: string, m: string, c: string, metric: SummaryMetric) => withInterval(get(b, m, c, metric), METRIC_FORMAT[metric]);
 
-/** The collapse rate with the count behind it: a share of three runs reads very differently from one of thirty. */
+/** A collapse or saturation rate with the count behind it: a share of three runs reads very differently from one of thirty. */
 function collapseRate(row: SummaryRow | undefined): string {
   if (!row || !finite(row.mean)) return NONE;
   return `${pct(row.mean)} (${Math.round(row.mean * row.n)} of ${row.n})`;
@@ -117,7 +118,7 @@ function comparison(r: ExperimentResults, get: SummaryLookup): string[] {
       .filter((m) => r.summary.some((x) => x.benchmark === b && x.method === m && x.config === comparedConfig(m)))
       .map((m) => {
         const c = comparedConfig(m);
-        return [b, m, c, ...metrics.map((metric) => cell(get, b, m, c, metric)), collapseRate(get(b, m, c, 'collapsed')), show(get(b, m, c, 'parameters')?.mean, formatCount), String(get(b, m, c, 'trueInvocation')?.n ?? NONE)];
+        return [b, m, c, ...metrics.map((metric) => cell(get, b, m, c, metric)), collapseRate(get(b, m, c, 'collapsed')), collapseRate(get(b, m, c, 'saturated')), show(get(b, m, c, 'parameters')?.mean, formatCount), String(get(b, m, c, 'trueInvocation')?.n ?? NONE)];
       }),
   );
   const averages = methods.map((m) => [
@@ -126,15 +127,16 @@ function comparison(r: ExperimentResults, get: SummaryLookup): string[] {
     comparedConfig(m),
     ...metrics.map((metric) => show(arithmeticMean(benchmarksOf(r).map((b) => get(b, m, comparedConfig(m), metric)?.mean).filter(finite)), METRIC_FORMAT[metric])),
     show(arithmeticMean(benchmarksOf(r).map((b) => get(b, m, comparedConfig(m), 'collapsed')?.mean).filter(finite)), pct),
+    show(arithmeticMean(benchmarksOf(r).map((b) => get(b, m, comparedConfig(m), 'saturated')?.mean).filter(finite)), pct),
     NONE,
     NONE,
   ]);
   return [
     '## True and predicted invocation (Fig. 6), prediction accuracy (Fig. 7), approximation error (Fig. 8)',
     '',
-    "The baselines on their paper topology ('base'), AXNet at the baseline's parameter count ('matched', Table I). Prediction accuracy is the paper's text, (predicted and safe) / N; agreement is the authors' code, (predicted = safe) / N. The collapse rate is the share of runs whose predictor invoked nothing. The average rows are the means of the benchmark means.",
+    "The baselines on their paper topology ('base'), AXNet at the baseline's parameter count ('matched', Table I). Prediction accuracy is the paper's text, (predicted and safe) / N; agreement is the authors' code, (predicted = safe) / N. The collapse rate is the share of runs whose predictor invoked nothing; the saturation rate, the share that invoked every test row. The average rows are the means of the benchmark means.",
     '',
-    table(['benchmark', 'method', 'config', 'true invocation', 'predicted invocation', 'prediction accuracy', 'agreement', 'precision', 'recall', 'approximation error', 'collapse rate', 'parameters', 'runs'], [...rows, ...averages]),
+    table(['benchmark', 'method', 'config', 'true invocation', 'predicted invocation', 'prediction accuracy', 'agreement', 'precision', 'recall', 'approximation error', 'collapse rate', 'saturation rate', 'parameters', 'runs'], [...rows, ...averages]),
     '',
   ];
 }

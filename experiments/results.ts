@@ -16,6 +16,8 @@ export type RunRecord = Omit<TrainResult, 'bench' | 'curve' | 'backend'> & {
   benchmark: string;
   /** 1 when the predictor collapsed (predicted invocation 0), else 0: its mean is the collapse rate. */
   collapsed: number;
+  /** 1 when the predictor invokes every test row (the paper's saturation), else 0: its mean is the saturation rate. */
+  saturated: number;
 };
 
 /** The metrics summarised per cell (keys of RunRecord with a number, or null, per run). */
@@ -29,6 +31,7 @@ export const SUMMARY_METRICS = [
   'approximationError',
   'finalError',
   'collapsed',
+  'saturated',
   'parameters',
   'trainSeconds',
   'plateauSeconds',

@@ -6,7 +6,7 @@
 // on axc workers (--queue), cached in <out>/cells, so a rerun or an interrupted run trains nothing twice.
 
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -38,9 +38,23 @@ const DEGENERATE: Record<string, string> = {
   kmeans: 'the AxBench kmeans file repeats 12 distinct samples, so its test rows would be copies of its training rows; generated data instead',
 };
 
-/** A job's key: everything its result depends on (the data by content, or how it is generated). */
-function jobKey(job: Omit<TrainJob, 'key'>, dataHash: string): string {
-  return createHash('sha256').update(JSON.stringify({ version: VERSION, job, dataHash })).digest('hex');
+/** Folders whose code a training cell runs: a change to any of their sources retrains every cell. */
+const CELL_CODE = ['arch', 'benchmarks', 'compiler', 'diagnostics', 'hardware', 'input', 'ir', 'isa', 'machine', 'quality', 'simulator', 'sweep', 'tfjs-runtime', 'training'];
+
+/** SHA-256 over the sources of CELL_CODE, in a fixed order: the cached cells are only as valid as this. */
+function codeHash(): string {
+  const h = createHash('sha256');
+  const root = new URL('..', import.meta.url).pathname;
+  for (const dir of CELL_CODE) {
+    const files = (readdirSync(join(root, dir), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).sort();
+    for (const f of files) h.update(`${dir}/${f}\u0000`).update(readFileSync(join(root, dir, f)));
+  }
+  return h.digest('hex');
+}
+
+/** A job's key: everything its result depends on (the code, the data by content or how it is generated). */
+function jobKey(job: Omit<TrainJob, 'key'>, dataHash: string, code: string): string {
+  return createHash('sha256').update(JSON.stringify({ version: VERSION, code, job, dataHash })).digest('hex');
 }
 
 /** A benchmark's rows and content hash, read once (generated data is keyed by how it is generated). */
@@ -79,7 +93,7 @@ const hiddenOf = (widths: number[], first: number, last: number | null, w: numbe
 
 function toRecord(r: TrainResult): RunRecord {
   const { bench, curve: _curve, backend: _backend, ...measured } = r;
-  return { benchmark: bench, ...measured, collapsed: r.predictedInvocation === 0 ? 1 : 0 };
+  return { benchmark: bench, ...measured, collapsed: r.predictedInvocation === 0 ? 1 : 0, saturated: r.predictedInvocation === 1 ? 1 : 0 };
 }
 
 /** results.md, the figures and reading.md from the results; into the default folder, the README's reading too. */
@@ -159,8 +173,9 @@ async function main(): Promise<void> {
     for (const split of splitSeeds) cellsFor(split, initSeeds[0], '/splits', false);
   }
   process.stderr.write(`${grid.length} training cells; epochs per phase: ${benches.map((b) => `${b} ${epochsOf(b)}`).join(', ')}\n`);
+  const code = codeHash();
   const keyed = grid.map((job) => {
-    const key = jobKey(job, facts.get(job.bench)!.hash);
+    const key = jobKey(job, facts.get(job.bench)!.hash, code);
     return { key, job: { ...job, key } as TrainJob };
   });
   const pool = o.queue ? await openQueueExecutor(o.queue, process.cwd()) : localPool(o.jobs ? Number(o.jobs) : availableParallelism());
@@ -190,7 +205,7 @@ async function main(): Promise<void> {
   const curves = meanCurves(results.filter((r) => r.splitSeed === o.splitSeed && ((r.method === 'shared' && r.config === BASELINE_CONFIG) || (r.method === 'axnet' && r.config === HEADLINE_CONFIG))).map((r) => ({ benchmark: r.bench, method: r.method, points: r.curve })));
   const backends = [...new Set(results.map((r) => r.backend))];
   const out: ExperimentResults = {
-    command: `npm run experiments --${o.data ? ` --data ${o.data}` : ''}${scale !== 1 ? ` --epochs-scale ${scale}` : ''}${o.seeds !== 10 ? ` --seeds ${o.seeds}` : ''}`,
+    command: `npm run experiments --${process.argv.slice(2).map((a) => ` ${a}`).join('')}`,
     data: o.data ? `AxBench data from ${o.data}` : `${o.samples} generated samples per benchmark`,
     backend: backends.join(', '),
     splitSeed: o.splitSeed,

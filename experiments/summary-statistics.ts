@@ -28,12 +28,12 @@ export function sampleSd(xs: readonly number[]): number {
   return Math.sqrt(s / (xs.length - 1));
 }
 
-/** mean ± t_{0.975, n−1} · sd / √n; with one value the interval is the value itself. */
+/** mean ± t_{0.975, n−1} · sd / √n; with one value there is no interval (NaN bounds), not a certain one. */
 export function tInterval95(xs: readonly number[]): Interval {
   const n = xs.length;
   if (n === 0) return { mean: NaN, ciLow: NaN, ciHigh: NaN, n };
   const m = mean(xs);
-  if (n === 1) return { mean: m, ciLow: m, ciHigh: m, n };
+  if (n === 1) return { mean: m, ciLow: NaN, ciHigh: NaN, n };
   const half = (jStat.studentt.inv(0.975, n - 1) * sampleSd(xs)) / Math.sqrt(n);
   return { mean: m, ciLow: m - half, ciHigh: m + half, n };
 }

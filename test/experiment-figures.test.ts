@@ -53,6 +53,7 @@ function run(benchmark: string, method: string, config: string, invocation: numb
     bound: BOUND[benchmark],
     metric: benchmark === 'jpeg' ? 'rmse' : 'abs',
     collapsed: collapsed ? 1 : 0,
+    saturated: 0,
     parameters,
     trainSeconds: 10 + initSeed,
     plateauSeconds: 5 + initSeed,

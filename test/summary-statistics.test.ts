@@ -21,7 +21,7 @@ test('the t interval of 1..5 is 3 ± 2.776445 · √2.5 / √5 = [1.0368, 4.9632
   t.true(Math.abs(sampleSd([1, 2, 3, 4, 5]) - Math.sqrt(2.5)) < 1e-15);
   const half = (2.776445 * Math.sqrt(2.5)) / Math.sqrt(5); // t(0.975, 4) from the table to 6 decimals
   t.true(Math.abs(r.ciLow - (3 - half)) < 1e-5 && Math.abs(r.ciHigh - (3 + half)) < 1e-5, JSON.stringify(r));
-  t.deepEqual(tInterval95([0.4]), { mean: 0.4, ciLow: 0.4, ciHigh: 0.4, n: 1 });
+  t.deepEqual(tInterval95([0.4]), { mean: 0.4, ciLow: NaN, ciHigh: NaN, n: 1 }, 'one value has no interval');
 });
 
 test('the paired bootstrap: the mean difference, inside its interval, the same for the same seed', (t) => {

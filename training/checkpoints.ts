@@ -1,7 +1,7 @@
 // Validation checkpoints, the one selection rule every method shares: after each epoch in which the whole
-// model exists, measure it on the held-out validation rows, keep the best by prediction accuracy (predicted
-// and safe / N), then by true invocation, and time training with the validation passes left out, for the
-// plateau criterion.
+// model exists, measure it on the held-out validation rows and keep the best by net delivery (outputs
+// delivered within the bound minus outputs delivered beyond it, over N), then by true invocation; and time
+// training with the validation passes left out, for the plateau criterion.
 
 import type { Quality } from '../ir/model.ts';
 import type { Tfjs } from '../tfjs-runtime/load-tfjs.ts';
@@ -9,7 +9,7 @@ import { mapRows, type Rows } from './minibatch.ts';
 import type { AxNet } from './network.ts';
 import { safeLabels } from './safe-labels.ts';
 
-/** A checkpoint whose validation accuracy is within this of the run's best has reached the plateau. */
+/** A checkpoint whose validation net delivery is within this of the run's best has reached the plateau. */
 export const PLATEAU_TOLERANCE = 0.01;
 
 export interface Checkpoint {
@@ -19,19 +19,25 @@ export interface Checkpoint {
   seconds: number;
   trueInvocation: number;
   predictedInvocation: number;
-  /** Validation (predicted and safe) / N: what the selection maximises. */
+  /** Validation (predicted and safe) / N: the paper's prediction accuracy. */
   accuracy: number;
+  /**
+   * Validation ((predicted and safe) − (predicted and unsafe)) / N: what the selection maximises. Accuracy
+   * alone would reward a predictor that invokes everything (a violation costs it nothing), agreement one that
+   * invokes nothing whenever fewer than half the rows are safe; here a violation costs what a good output gains.
+   */
+  netDelivery: number;
 }
 
 export interface Selection {
   /** Every checkpoint, in order: the validation curve. */
   curve: Checkpoint[];
   /**
-   * The checkpoint kept: the highest accuracy; among equals the highest true invocation (so a predictor that
-   * never invokes still keeps its best approximator, not its untrained one); then the earliest.
+   * The checkpoint kept: the highest net delivery; among equals the highest true invocation (so a predictor
+   * that never invokes still keeps its best approximator, not its untrained one); then the earliest.
    */
   selected: Checkpoint;
-  /** Training seconds to the first checkpoint within PLATEAU_TOLERANCE of the best accuracy. */
+  /** Training seconds to the first checkpoint within PLATEAU_TOLERANCE of the best net delivery. */
   plateauSeconds: number;
   /** Training seconds for the whole budget, validation excluded. */
   trainSeconds: number;
@@ -72,10 +78,10 @@ export class ValidationCheckpoints {
       if (c === 3) both++;
     }
     const n = Math.max(1, this.rows.n);
-    const point = { epoch, seconds, trueInvocation: safe / n, predictedInvocation: invoked / n, accuracy: both / n };
+    const point = { epoch, seconds, trueInvocation: safe / n, predictedInvocation: invoked / n, accuracy: both / n, netDelivery: (both - (invoked - both)) / n };
     this.curve.push(point);
     const b = this.best?.point;
-    if (!b || point.accuracy > b.accuracy || (point.accuracy === b.accuracy && point.trueInvocation > b.trueInvocation)) this.best = { point, values: net.snapshot() };
+    if (!b || point.netDelivery > b.netDelivery || (point.netDelivery === b.netDelivery && point.trueInvocation > b.trueInvocation)) this.best = { point, values: net.snapshot() };
     this.validating += performance.now() - from;
   }
 
@@ -84,8 +90,8 @@ export class ValidationCheckpoints {
     const trainSeconds = this.trainingSeconds();
     if (!this.best) return null;
     net.restore(this.best.values);
-    const top = this.best.point.accuracy;
-    const plateau = this.curve.find((c) => c.accuracy >= top - PLATEAU_TOLERANCE)!;
+    const top = this.best.point.netDelivery;
+    const plateau = this.curve.find((c) => c.netDelivery >= top - PLATEAU_TOLERANCE)!;
     return { curve: this.curve, selected: this.best.point, plateauSeconds: plateau.seconds, trainSeconds };
   }
 }
