@@ -10,8 +10,9 @@ export const READING_END = '<!-- experiments:reading:end -->';
 
 /** Percentage points with a sign, one decimal. */
 const points = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}`;
-const pct = (x: number) => `${x < 0 ? '−' : ''}${Math.abs(100 * x).toFixed(1)}%`;
-const interval = (lo: number, hi: number, f: (x: number) => string) => `[${f(lo)}, ${f(hi)}]`;
+const pct = (x: number | null) => (x === null || !Number.isFinite(x) ? '—' : `${x < 0 ? '−' : ''}${Math.abs(100 * x).toFixed(1)}%`);
+/** A 95% interval; JSON keeps a missing bound (one run) as null. */
+const interval = (lo: number | null, hi: number | null, f: (x: number) => string) => (lo === null || hi === null || !Number.isFinite(lo) || !Number.isFinite(hi) ? '(one run: no interval)' : `[${f(lo)}, ${f(hi)}]`);
 
 function verdict(p: PairedRow): 'ahead' | 'behind' | 'tied' {
   if (p.ciLow > 0) return 'ahead';
@@ -71,7 +72,7 @@ export function renderReading(r: ExperimentResults): string {
         `${m.benchmark} ${m.parameterRatio.toFixed(2)}× [${m.ciLow?.toFixed(2) ?? '—'}, ${m.ciHigh !== null && Number.isFinite(m.ciHigh) ? m.ciHigh.toFixed(2) : 'no match'}] (${m.config})`,
   );
   if (matched.length) out.push(`**Parameters at matched invocation** (AXNet / iterative, Fig. 10a left): ${matched.join('; ')}.`, '');
-  const times = r.timeRatio.map((t) => `${t.benchmark} ${t.mean.toFixed(2)}× [${t.ciLow.toFixed(2)}, ${t.ciHigh.toFixed(2)}] (${t.n} seed${t.n === 1 ? '' : 's'})`);
+  const times = r.timeRatio.map((t) => `${t.benchmark} ${t.mean.toFixed(2)}× ${interval(t.ciLow, t.ciHigh, (x) => x.toFixed(2))} (${t.n} seed${t.n === 1 ? '' : 's'})`);
   if (times.length) out.push(`**Training time to the plateau** (AXNet / iterative, Fig. 10a right; seeds where neither collapsed): ${times.join('; ')}.`, '');
   const energy = benches.flatMap((b) => {
     const a = cell(b, 'axnet', HEADLINE_CONFIG, 'energyEfficiency');
