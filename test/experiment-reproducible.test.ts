@@ -18,6 +18,8 @@ const TIMES = new Set(['trainSeconds', 'plateauSeconds']);
 function untimed(r: ExperimentResults) {
   return {
     ...r,
+    // The command names each run's --jobs and --out.
+    command: r.command.replace(/ --jobs \d+ --out \S+$/, ''),
     seconds: 0,
     startedAt: '',
     runs: r.runs.map((x) => ({ ...x, trainSeconds: 0, plateauSeconds: 0 })),

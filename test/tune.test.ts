@@ -61,6 +61,26 @@ const prepared = (() => {
   };
 })();
 
+/**
+ * The lowest violation rate, rounded up to 3 decimals (so it is reachable as a --target), among the cuts at
+ * each distinct score that invoke at least `least` samples (`invokes(score, cut)` says which are invoked).
+ */
+function lowestViolationRate(score: number[], safe: boolean[], least: number, invokes: (v: number, cut: number) => boolean): number {
+  let best = Infinity;
+  for (const cut of new Set(score)) {
+    let invoked = 0;
+    let unsafe = 0;
+    score.forEach((v, i) => {
+      if (invokes(v, cut)) {
+        invoked++;
+        if (!safe[i]) unsafe++;
+      }
+    });
+    if (invoked >= least) best = Math.min(best, unsafe / invoked);
+  }
+  return Math.ceil(best * 1000) / 1000;
+}
+
 /** The most samples any threshold invokes (P(x) > T, the decs rule) with at most `maxRate` of them unsafe. */
 function bruteForce(p: number[], safe: boolean[], maxRate: number): number {
   // Every distinct P(x) is a candidate threshold, and so is 0 (invoke every sample with P(x) > 0).
@@ -82,11 +102,10 @@ function bruteForce(p: number[], safe: boolean[], maxRate: number): number {
 
 test.serial('axc tune reaches exactly the invocation of the best threshold by brute force, and the tuned binary meets the target', async (t) => {
   const m = await prepared();
-  // The target is the violation rate of the quarter with the highest P(x): reachable, and (this predictor
-  // ranks samples better than chance) not by invoking everything, so the choice is neither trivial nor impossible.
-  const sorted = m.p.map((v, i) => ({ v, safe: m.safe[i] })).sort((a, b) => b.v - a.v);
-  const top = sorted.slice(0, ROWS / 4);
-  const target = Math.round((top.filter((s) => !s.safe).length / top.length) * 1000) / 1000;
+  // The target is the lowest violation rate of any threshold that invokes at least a tenth of the samples:
+  // reachable, and (unless the predictor ranks no better than a constant) not by invoking everything, so the
+  // choice is neither trivial nor impossible whatever the training made of this predictor.
+  const target = lowestViolationRate(m.p, m.safe, ROWS / 10, (v, cut) => v > cut);
   const want = bruteForce(m.p, m.safe, target);
   t.true(want > 0 && want < ROWS, `brute force invokes ${want} of ${ROWS} at violations<=${target}`);
   const r = await runAxcInProcess(['tune', m.bin, '--input', m.x, '--reference', m.y, '--target', `violations<=${target}`, '--holdout', '0', '-o', f('tuned.bin')]);
@@ -211,7 +230,8 @@ test.serial('with a softmax decision too, axc tune reaches the brute force over 
   const y = path.join(data, 'train.y');
   const model = f('sobel.axn');
   for (const args of [
-    ['train', '--bench', 'sobel', '--data', data, '--seed', '2', '-q', '-o', model],
+    // (seed 1: with seed 2 or 4 the predictor's margins rank the samples barely better than a constant)
+    ['train', '--bench', 'sobel', '--data', data, '--seed', '1', '-q', '-o', model],
     ['compile', model, '-q', '-o', f('sobel.bin')],
   ]) {
     const r = await runAxcInProcess(args);
@@ -233,10 +253,9 @@ test.serial('with a softmax decision too, axc tune reaches the brute force over 
     const want = Math.fround(Number(ys[i].trim()));
     safe.push(Math.abs(ev.y[0] - want) < m!.quality!.bound);
   });
-  // The target: the violation rate of the tenth with the highest margins.
+  // The target: the lowest violation rate of any cut that invokes at least a tenth of the samples.
   const order = margins.map((_, i) => i).sort((a, b) => margins[b] - margins[a]);
-  const top = order.slice(0, Math.round(order.length / 10));
-  const target = Math.round((top.filter((i) => !safe[i]).length / top.length) * 1000) / 1000;
+  const target = lowestViolationRate(margins, safe, xs.length / 10, (v, cut) => v >= cut);
   // Every distinct margin is a candidate lowest-invoked margin: the set {margin >= it}.
   let want = 0;
   for (const cut of new Set(margins)) {

@@ -107,7 +107,7 @@ function summaryJson(r: TrainOutcome, data: { source: string; samples: number; t
     quality: o.quality,
     budget: { epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, rounds: o.rounds, epochsRun: r.history.length, optimizer: 'adam' },
     controlBias: o.controlBias,
-    selection: { rule: 'the validation checkpoint with the highest prediction accuracy', validationFraction: VALIDATION_FRACTION, selectedEpoch: r.metrics.selectedEpoch, curve: r.curve },
+    selection: { rule: 'the validation checkpoint with the highest net delivery ((predicted and safe) - (predicted and unsafe)) / N, then the highest true invocation, then the earliest', validationFraction: VALIDATION_FRACTION, selectedEpoch: r.metrics.selectedEpoch, curve: r.curve },
     seed: o.seed,
     data,
     backend: r.backend,
@@ -142,7 +142,7 @@ export function trainCommand(): Command {
     .addOption(quietOption())
     .addHelpText(
       'after',
-      `\nThe data are shuffled with the seed and split ${Math.round(100 * (1 - TEST_FRACTION))}/${Math.round(100 * TEST_FRACTION)} into train/test, and ${Math.round(100 * VALIDATION_FRACTION)}% of the training part is held out to choose the checkpoint kept (the best validation prediction accuracy); the metrics are measured on the test part with the reference interpreter.\nUses @tensorflow/tfjs-node when installed, else @tensorflow/tfjs on the wasm or cpu backend.\n\nExamples:\n  axc train --bench sobel -o sobel.axn\n  axc train --bench sobel --method onepass --data ../shared/data/axbench/sobel -o sobel-onepass.axn\n  axc compile sobel.axn -o sobel.bin`,
+      `\nThe data are shuffled with the seed and split ${Math.round(100 * (1 - TEST_FRACTION))}/${Math.round(100 * TEST_FRACTION)} into train/test, and ${Math.round(100 * VALIDATION_FRACTION)}% of the training part is held out to choose the checkpoint kept (the best validation net delivery: outputs delivered within the bound minus those delivered beyond it); the metrics are measured on the test part with the reference interpreter.\nUses @tensorflow/tfjs-node when installed, else @tensorflow/tfjs on the wasm or cpu backend.\n\nExamples:\n  axc train --bench sobel -o sobel.axn\n  axc train --bench sobel --method onepass --data ../shared/data/axbench/sobel -o sobel-onepass.axn\n  axc compile sobel.axn -o sobel.bin`,
     )
     .action(async (opts: TrainCliOptions) => {
       const bench = opts.bench;
@@ -224,7 +224,7 @@ export function trainCommand(): Command {
       const lines = [
         `trained ${o.bench} with ${o.method}: approximator ${o.approx.join('-')}, predictor ${o.predict.join('-')}${o.method === 'axnet' ? `, control ${o.control}` : ''}, ${o.decision} decision, ${m.parameters} parameters`,
         `  quality ${o.quality.metric} < ${o.quality.bound}; ${result.history.length} epochs (batch ${o.batchSize}, Adam ${o.learningRate}), seed ${o.seed}, ${m.trainingSeconds.toFixed(1)} s on tfjs backend '${result.backend}'`,
-        `  kept epoch ${m.selectedEpoch}: the best prediction accuracy on ${Math.round(100 * VALIDATION_FRACTION)}% of the training rows held out for validation`,
+        `  kept epoch ${m.selectedEpoch}: the best net delivery (delivered within the bound minus beyond it) on ${Math.round(100 * VALIDATION_FRACTION)}% of the training rows held out for validation`,
         `  test set (${m.samples} of ${all.n} ${opts.data ? `samples from ${opts.data}` : 'generated samples'}): true invocation ${formatPercent(m.trueInvocation)}, predicted invocation ${formatPercent(m.predictedInvocation)}, accuracy ${formatPercent(m.accuracy)}, error ${fixed(m.error)}`,
       ];
       process.stdout.write(lines.join('\n') + '\n');
