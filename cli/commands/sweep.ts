@@ -3,8 +3,6 @@
 
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
-import { localPool } from '../../sweep/local-pool.ts';
-import { connectionFromUrl, openQueueExecutor } from '../../sweep/job-queue.ts';
 import { runSweep } from '../../sweep/run-sweep.ts';
 import { readSweepSpec } from '../../sweep/sweep-spec.ts';
 import { confirmWritten, quietOption } from '../confirm-written.ts';
@@ -28,6 +26,10 @@ export function sweepCommand(version: string): Command {
     .addOption(quietOption())
     .addHelpText('after', '\nExample:\n  axc sweep examples/sweep.yaml -o sweep-out\n  axc sweep examples/sweep.yaml -o sweep-out --queue redis://10.0.0.5:6379   # with axc worker on other machines')
     .action(async (specPath: string, opts: { output: string; jobs?: number; queue?: string; quiet?: boolean }) => {
+      // The pool and the queue client (piscina, BullMQ, ioredis) load only here: at the top they would cost every
+      // axc command, `axc --version` included, a third of a second of start-up.
+      const { connectionFromUrl, openQueueExecutor } = await import('../../sweep/job-queue.ts');
+      const { localPool } = await import('../../sweep/local-pool.ts');
       if (opts.queue) connectionFromUrl(opts.queue);
       const sweep = readSweepSpec(specPath);
       const executor = opts.queue ? await openQueueExecutor(opts.queue, process.cwd()) : localPool(opts.jobs ?? availableParallelism());

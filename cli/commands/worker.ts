@@ -4,7 +4,6 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { checkReachable, connectionFromUrl, startWorker } from '../../sweep/job-queue.ts';
 import { parseJobs } from './sweep.ts';
 
 export function workerCommand(): Command {
@@ -16,6 +15,8 @@ export function workerCommand(): Command {
     .option('--lock <seconds>', 'how long a cell stays with a worker that stops answering before another worker takes it', parseJobs, 30)
     .option('-q, --quiet', 'do not log each cell on stderr')
     .action(async (opts: { queue: string; root?: string; jobs?: number; lock: number; quiet?: boolean }) => {
+      // Loaded here, not at the top, so other commands do not pay for BullMQ and ioredis at start-up.
+      const { checkReachable, connectionFromUrl, startWorker } = await import('../../sweep/job-queue.ts');
       connectionFromUrl(opts.queue);
       await checkReachable(opts.queue);
       const root = resolve(opts.root ?? process.cwd());
