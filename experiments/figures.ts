@@ -4,6 +4,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { renderSvg } from '../plot/render-svg.ts';
 import { BASELINE_CONFIG, HEADLINE_CONFIG } from './derive-results.ts';
+import { mean } from './summary-statistics.ts';
 import type { ExperimentResults, MatchedInvocationRow, SummaryMetric, SummaryRow } from './results.ts';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
@@ -98,7 +99,7 @@ export function unboundedAbove(m: MatchedInvocationRow): boolean {
 }
 
 export function arithmeticMean(xs: readonly number[]): number | null {
-  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
+  return xs.length ? mean(xs) : null;
 }
 
 /** Ratios average geometrically: a 2× and a 0.5× cancel out, as they should. */

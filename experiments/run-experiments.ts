@@ -89,7 +89,8 @@ function positive(v: string): number {
   return n;
 }
 
-const hiddenOf = (widths: number[], first: number, last: number | null, w: number) => [first, ...widths.slice(1, last === null ? undefined : -1).map(() => w), ...(last === null ? [] : [last])];
+/** `widths` with every hidden layer `w` wide: the input width kept, and the output width when there is one. */
+const widened = (widths: number[], w: number, hasOutput: boolean) => widths.map((x, i) => (i === 0 || (hasOutput && i === widths.length - 1) ? x : w));
 
 function toRecord(r: TrainResult): RunRecord {
   const { bench, curve: _curve, backend: _backend, ...measured } = r;
@@ -141,7 +142,9 @@ async function main(): Promise<void> {
   const started = Date.now();
   // Results are written only at the end; an interrupt says so and exits 130 (finished cells stay cached).
   const finished = undoOnInterrupt({ output: `the results in ${o.out}/`, undo: () => {} });
-  const facts = new Map(benches.map((bench) => [bench, dataFacts({ bench, samples: o.samples, splitSeed: o.splitSeed, ...(o.data && !DEGENERATE[bench] ? { data: resolve(o.data) } : {}) })]));
+  // A degenerate benchmark runs on generated data even when AxBench data is given.
+  const dataOf = (bench: string) => (o.data && !DEGENERATE[bench] ? { data: resolve(o.data) } : {});
+  const facts = new Map(benches.map((bench) => [bench, dataFacts({ bench, samples: o.samples, splitSeed: o.splitSeed, ...dataOf(bench) })]));
   const epochsOf = (bench: string) => epochsFor(bench, facts.get(bench)!.rows, o.maxRows, o.steps, scale);
   const generatedInstead = o.data ? benches.filter((b) => DEGENERATE[b]).map((b) => ({ benchmark: b, reason: DEGENERATE[b] })) : [];
   const grid: Omit<TrainJob, 'key'>[] = [];
@@ -151,8 +154,7 @@ async function main(): Promise<void> {
     const matched = matchedAxnetTopology(bench);
     const baseParams = baselineParameters(d);
     tableI.push({ benchmark: bench, baselineApprox: d.approx, baselinePredict: d.predict, baselineParameters: baseParams, axnetApprox: matched.approx, axnetPredict: matched.predict, axnetParameters: axnetParameters(matched), difference: (axnetParameters(matched) - baseParams) / baseParams });
-    const useData = o.data && !DEGENERATE[bench] ? { data: resolve(o.data) } : {};
-    const common = { kind: 'train' as const, bench, samples: o.samples, maxRows: o.maxRows, epochs: epochsOf(bench), ...useData };
+    const common = { kind: 'train' as const, bench, samples: o.samples, maxRows: o.maxRows, epochs: epochsOf(bench), ...dataOf(bench) };
     const cellsFor = (splitSeed: number, initSeed: number, suffix: string, full: boolean) => {
       const at = { ...common, splitSeed, initSeed };
       grid.push({ ...at, method: 'iterative', config: BASELINE_CONFIG + suffix });
@@ -162,7 +164,7 @@ async function main(): Promise<void> {
       grid.push({ ...at, method: 'shared', config: BASELINE_CONFIG });
       grid.push({ ...at, method: 'axnet', approx: matched.approx, predict: matched.predict, controlBias: 1, config: `${HEADLINE_CONFIG}-bias1` });
       for (const w of SWEEP_WIDTHS[bench] ?? DEFAULT_SWEEP_WIDTHS) {
-        grid.push({ ...at, method: 'axnet', approx: hiddenOf(d.approx, d.approx[0], d.approx[d.approx.length - 1], w), predict: hiddenOf(d.predict, d.predict[0], null, w), config: `w${w}` });
+        grid.push({ ...at, method: 'axnet', approx: widened(d.approx, w, true), predict: widened(d.predict, w, false), config: `w${w}` });
       }
       const twoHidden = CONTROL_STUDY[bench];
       if (twoHidden) {
@@ -197,11 +199,8 @@ async function main(): Promise<void> {
   const results = outcomes.map((out) => (out as Extract<TrainOutcome, { ok: true }>).result);
   const runs = results.map(toRecord);
   // The split-variation cells at the fixed split are the main grid's runs at the first initialisation seed.
-  for (const r of runs) {
-    if (r.initSeed === initSeeds[0] && r.splitSeed === o.splitSeed && ((r.method === 'iterative' && r.config === BASELINE_CONFIG) || (r.method === 'axnet' && r.config === HEADLINE_CONFIG)) && splitSeeds.length) {
-      runs.push({ ...r, config: `${r.config}/splits` });
-    }
-  }
+  const splitVaried = (r: RunRecord) => (r.method === 'iterative' && r.config === BASELINE_CONFIG) || (r.method === 'axnet' && r.config === HEADLINE_CONFIG);
+  if (splitSeeds.length) runs.push(...runs.filter((r) => r.initSeed === initSeeds[0] && r.splitSeed === o.splitSeed && splitVaried(r)).map((r) => ({ ...r, config: `${r.config}/splits` })));
   const curves = meanCurves(results.filter((r) => r.splitSeed === o.splitSeed && ((r.method === 'shared' && r.config === BASELINE_CONFIG) || (r.method === 'axnet' && r.config === HEADLINE_CONFIG))).map((r) => ({ benchmark: r.bench, method: r.method, points: r.curve })));
   const backends = [...new Set(results.map((r) => r.backend))];
   const out: ExperimentResults = {
@@ -211,7 +210,7 @@ async function main(): Promise<void> {
     splitSeed: o.splitSeed,
     initSeeds,
     splitSeeds: [o.splitSeed, ...splitSeeds],
-    budget: `${benches.map((b) => `${b} ${epochsOf(b)} epochs`).join(', ')} per phase (the default, or at least ${o.steps} steps); at most ${o.maxRows} rows per benchmark, split 80/20, 10% of the training rows held out for validation`,
+    budget: `${benches.map((b) => `${b} ${epochsOf(b)} epochs`).join(', ')} per phase (the default, or at least ${o.steps} steps); at most ${o.maxRows} rows per benchmark, split ${Math.round(100 * (1 - TEST_FRACTION))}/${Math.round(100 * TEST_FRACTION)}, ${Math.round(100 * VALIDATION_FRACTION)}% of the training rows held out for validation`,
     startedAt: new Date(started).toISOString(),
     seconds: (Date.now() - started) / 1000,
     generatedInstead,
