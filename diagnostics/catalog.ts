@@ -218,7 +218,11 @@ export const DIAG = {
   fileUnwritable: entry('AXU702', (path: string, why: string) => `cannot write '${path}': ${why}`),
   // AXU703: an option's value, or options that do not go together; one entry per rule
   compileNeedsOutput: entry('AXU703', () => 'compile needs -o <prog.bin> (or --dump-after <pass> to only inspect the IR)', 'usage'),
-  tfjsOnlyOption: entry('AXU703', (flag: string) => `${flag} applies to a TensorFlow.js model.json only; an .axn states its decision in the model ('decision = sigmoid(threshold: T)' or 'softmax(safe: I)')`, 'usage'),
+  tfjsOnlyOption: entry('AXU703', (flag: string) => `${flag} applies to an imported AXNet (a TensorFlow.js model.json or an ONNX model) only; an .axn states its decision in the model ('decision = sigmoid(threshold: T)' or 'softmax(safe: I)')`, 'usage'),
+  decisionOptionNoPredictor: entry('AXU703', (flag: string, what: string) => `${flag} sets the decision of an imported AXNet; ${what} has no predictor and always runs on the NPU`, 'usage'),
+  importOnlyOption: entry('AXU703', (flag: string) => `${flag} applies to an imported model (model.json, .nn, .onnx); an .axn states it in the model (a 'benchmark' or 'quality' line)`, 'usage'),
+  importNeedsForeignModel: entry('AXU703', (file: string) => `axc import reads a model.json, .nn or .onnx file; '${file}' is read as .axn source, which axc compile takes as it is`, 'usage'),
+  badQualityOption: entry('AXU703', (text: string) => `--quality takes METRIC<BOUND (or METRIC:BOUND), METRIC one of abs, rel, rmse and BOUND a positive number, such as rmse:0.1; got ${quote(text)}`, 'usage'),
   outputDirectoryIsFile: entry('AXU703', (dir: string) => `-o '${dir}' is an existing file; -o names a directory to write into`, 'usage'),
   judgingWithoutReference: entry('AXU703', () => '--metric and --bound say how outputs are judged against a reference; give --reference <file|exact> too', 'usage'),
   badBoundOption: entry('AXU703', (text: string) => `--bound takes a positive decimal number; got '${text}'`, 'usage'),
@@ -364,6 +368,36 @@ export const DIAG = {
   trainDataTooSmall: entry('AXT904', (what: string, n: number, min: number) => `${what} has ${n} samples; at least ${min} are needed`),
   trainDataFolder: entry('AXT905', (dir: string) => `'${dir}' holds no training data: expected train.x and train.y, or a .fann file`),
   trainDiverged: entry('AXT906', (epoch: number, phase: string) => `training diverged: the ${phase} loss is not finite at epoch ${epoch}; try a lower learning rate or another seed`),
+
+  // FANN importer (frontend/fann/): FANN 2.x float save files (.nn), as AxBench, SNNAP and ACCEPT ship them.
+  // Codes AXF0xx; each message names the line's feature, and the position is the file:line:col of the text at fault.
+  fannNotFann: entry('AXF001', (line: string) => `not a FANN network file: the first line is ${quote(line)}, where FANN's save files start with FANN_FLO_2.1 (or another FANN_FLO_2.x)`),
+  fannFixedPoint: entry('AXF002', (version: string) => `the fixed-point format (${version}) is not supported: axc reads the floating-point files fann_save writes (FANN_FLO_2.x), not those of fann_save_to_fixed`),
+  fannVersion: entry('AXF003', (version: string) => `FANN save format ${quote(version)} is not supported: axc reads FANN 2.x floating-point files (FANN_FLO_2.0, FANN_FLO_2.1)`),
+  fannNotKeyValue: entry('AXF004', (line: string) => `expected a 'key=value' line, found ${quote(line)}`),
+  fannDuplicateField: entry('AXF005', (key: string, firstLine: number) => `${quote(key)} is given twice (first on line ${firstLine})`),
+  fannMissingField: entry('AXF006', (key: string) => `the file has no ${quote(`${key}=`)} line; fann_save writes one in every network file`),
+  fannBadValue: entry('AXF007', (key: string, value: string, expected: string) => `${key}=${clip(value)}: expected ${expected}`),
+  fannSparse: entry('AXF008', (rate: string) => `sparse networks (connection_rate=${clip(rate)}) are not supported: axc imports fully connected networks (connection_rate=1)`),
+  fannShortcut: entry('AXF009', (type: number) => `shortcut networks (network_type=${type}) are not supported: axc imports layered networks (network_type=0), where each layer connects only to the one before`),
+  fannLayerCount: entry('AXF010', (numLayers: number, listed: number) => `num_layers=${numLayers}, but layer_sizes lists ${listed} layer${listed === 1 ? '' : 's'}`),
+  fannNeuronCount: entry('AXF011', (expected: number, found: number) => `layer_sizes adds up to ${expected} neurons (bias neurons included), but the neurons line lists ${found}`),
+  fannConnectionCount: entry('AXF012', (expected: number, found: number) => `a fully connected network of these layer sizes has ${expected} connections, but the connections line lists ${found}`),
+  fannBadTuple: entry('AXF013', (what: string, index: number, shape: string, found: string) => `${what} ${index}: expected ${shape}, found ${quote(found)}`),
+  fannNotFullyConnected: entry('AXF014', (neuron: number, role: string, inputs: number, expected: number) => `neuron ${neuron}, ${role}, has ${inputs} input${inputs === 1 ? '' : 's'} where a fully connected layered network has ${expected}; sparse and shortcut networks are not supported`),
+  fannConnectionOrder: entry('AXF015', (k: number, neuron: number, from: number, expected: number) => `connection ${k} (into neuron ${neuron}) comes from neuron ${from}, where a fully connected network has neuron ${expected}: each neuron's connections run over the previous layer in order, its bias neuron last`),
+  fannBadWeight: entry('AXF016', (k: number, neuron: number, value: string) => `connection ${k} (into neuron ${neuron}) has weight ${clip(value)}; weights must be finite float32 values`),
+  fannUnknownActivation: entry('AXF017', (neuron: number, code: number, max: number) => `neuron ${neuron}: activation function ${code} is not one of FANN's (0 to ${max})`),
+  fannActivation: entry('AXF018', (name: string, code: number, neuron: number, mapped: string) => `activation function ${name} (${code}) of neuron ${neuron} is not supported: an NPU layer computes ${mapped}`),
+  fannMixedActivations: entry('AXF019', (layer: number, neuron: number, other: string, first: number, name: string) => `layer ${layer} mixes activation functions: neuron ${neuron} uses ${other}, neuron ${first} ${name}; an NPU layer applies one function to all its neurons`),
+  fannBadSteepness: entry('AXF020', (neuron: number, value: string) => `neuron ${neuron} has activation steepness ${clip(value)}; axc folds the steepness into the weights and needs it positive and finite`),
+  fannInvalidModel: entry('AXF021', (why: string) => `imported network fails verification: ${why}`),
+  fannScaleIgnored: warning('AXF022', () => `the file holds input and output scaling (scale_included=1); like fann_run, the imported model does not apply it: scale the samples as the program that calls fann_run does`),
+  // -- FANN entries end here --
+
+  // ONNX importer and exporter (frontend/onnx/). ONNX has no lines: each message names the node (op type and
+  // name) or the initializer at fault, and the diagnostic carries the file. Codes AXO0xx.
+  // -- ONNX entries end here --
 } as const;
 
 export type DiagEntry = (typeof DIAG)[keyof typeof DIAG];

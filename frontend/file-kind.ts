@@ -8,7 +8,7 @@ import { diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { HardwareFields } from '../hardware/description.ts';
 import { BINARY_MAGIC } from '../isa/container.ts';
 
-export type FileKind = 'binary' | 'axn' | 'tfjs' | 'weights' | 'hardware' | 'samples' | 'assembly' | 'data' | 'text';
+export type FileKind = 'binary' | 'axn' | 'tfjs' | 'fann' | 'weights' | 'hardware' | 'samples' | 'assembly' | 'data' | 'text';
 
 /** Enough of a file to tell its kind; sniffing never reads more, whatever the file's size. */
 const HEAD_BYTES = 64 * 1024;
@@ -47,6 +47,7 @@ export function sniffFileKind(bytes: Uint8Array): FileKind {
     if (HARDWARE_KEY.test(text)) return 'hardware';
     return 'text';
   }
+  if (/^FANN_[A-Z]+_\d/.test(text)) return 'fann';
   if (/^model\b/.test(firstMeaningfulLine(text, ['#', '//']))) return 'axn';
   const asm = firstMeaningfulLine(text, [';']);
   if (/^\.[a-z]+\b/.test(asm)) return 'assembly';
@@ -59,11 +60,12 @@ const DESCRIPTION: Record<FileKind, { what: string; advice: string }> = {
   binary: { what: 'an axc binary', advice: "run it with 'axc sim' or read it with 'axc disasm'" },
   axn: { what: 'an .axn model', advice: "compile it with 'axc compile' or export it with 'axc export'" },
   tfjs: { what: 'a TensorFlow.js model.json', advice: "compile it with 'axc compile' or turn it into an .axn with 'axc import'" },
+  fann: { what: 'a FANN network', advice: "compile it with 'axc compile' or turn it into an .axn with 'axc import' (name it .nn)" },
   weights: { what: 'an axc weights file', advice: `an .axn model reads it through its 'weights "FILE"' declaration` },
   hardware: { what: 'a hardware description', advice: "give it to 'axc compile', 'axc asm' or 'axc sim' with --npu" },
   samples: { what: 'a file of input samples', advice: "give it to 'axc sim' with --input" },
   assembly: { what: 'NPU assembly source', advice: "assemble it with 'axc asm'" },
-  data: { what: 'binary data of a kind axc does not know', advice: 'axc reads .axn models, TensorFlow.js model.json files and the binaries it writes' },
+  data: { what: 'binary data of a kind axc does not know', advice: 'axc reads .axn models, TensorFlow.js model.json files, FANN .nn files, ONNX .onnx files and the binaries it writes' },
   text: { what: 'a text file', advice: "axc binaries are written by 'axc compile' and 'axc asm'" },
 };
 

@@ -20,7 +20,7 @@ import { loadHardwareFile } from '../../hardware/load-hardware.ts';
 import { packBinary } from '../../isa/container.ts';
 import { INSTRUCTION_WORDS } from '../../isa/table.ts';
 import { confirmWritten, quietOption } from '../confirm-written.ts';
-import { loadAnyModel, tfjsOptions, type TfjsCliOptions } from '../load-model.ts';
+import { importOptions, loadAnyModel, type ImportCliOptions } from '../load-model.ts';
 import { refuseOverwrite } from '../refuse-overwrite.ts';
 import { writeFileAtomic } from '../write-atomic.ts';
 
@@ -52,8 +52,8 @@ async function calibrationRows(path: string | undefined, hw: Hardware, width: nu
 
 export function compileCommand(): Command {
   const cmd = new Command('compile')
-    .description('compile an AXNet model (.axn, or a TensorFlow.js model.json) to an NPU binary')
-    .argument('<model>', 'the model: an .axn file, or a tfjs LayersModel .json (its weight shards beside it)')
+    .description('compile an AXNet model (.axn, a TensorFlow.js model.json, a FANN .nn or an ONNX .onnx) to an NPU binary')
+    .argument('<model>', 'the model, by extension: .json (a tfjs LayersModel, its weight shards beside it), .nn (a FANN network), .onnx (an ONNX model), else .axn source')
     .option('-o, --output <prog.bin>', 'where to write the binary (required unless --dump-after is given)')
     .option('--npu <hw.json>', 'hardware description (default: the built-in 4-tile x 8-PE NPU)')
     .addOption(new Option('--schedule <mode>', 'static keeps weights resident; dynamic reloads them layer by layer; auto picks static when it fits').choices(['auto', 'static', 'dynamic']).default('auto'))
@@ -63,10 +63,10 @@ export function compileCommand(): Command {
     .option('--calibrate <x-file>', 'int8: sample rows (as axc sim reads them) whose ranges set each tensor\'s scale')
     .option('--explain', 'also print where each layer runs (tiles, PEs, chunks) on stderr')
     .addOption(quietOption());
-  for (const o of tfjsOptions()) cmd.addOption(o);
+  for (const o of importOptions()) cmd.addOption(o);
   return cmd
-    .addHelpText('after', `\nPasses, in order:\n${PASSES.map((p) => `  ${p.name.padEnd(13)} ${p.doc}`).join('\n')}\n\nExamples:\n  axc compile examples/sobel.axn -o sobel.bin\n  axc compile tfjs_out/model.json -o prog.bin --threshold 0.7`)
-    .action(async (modelPath: string, opts: TfjsCliOptions & { output?: string; npu?: string; schedule: 'auto' | 'static' | 'dynamic'; batch?: number; dumpAfter?: string; explain?: boolean; quiet?: boolean; datapath?: string; calibrate?: string }) => {
+    .addHelpText('after', `\nPasses, in order:\n${PASSES.map((p) => `  ${p.name.padEnd(13)} ${p.doc}`).join('\n')}\n\nExamples:\n  axc compile examples/sobel.axn -o sobel.bin\n  axc compile tfjs_out/model.json -o prog.bin --threshold 0.7\n  axc compile sobel.nn -o prog.bin --benchmark sobel --quality rmse:0.1\n  axc compile model.onnx -o prog.bin`)
+    .action(async (modelPath: string, opts: ImportCliOptions & { output?: string; npu?: string; schedule: 'auto' | 'static' | 'dynamic'; batch?: number; dumpAfter?: string; explain?: boolean; quiet?: boolean; datapath?: string; calibrate?: string }) => {
       if (!opts.output && !opts.dumpAfter) fail(DIAG.compileNeedsOutput, undefined);
       const outputs = [{ role: '-o', path: opts.output }];
       refuseOverwrite([{ role: 'the model', path: modelPath }, { role: '--npu', path: opts.npu }, { role: '--calibrate', path: opts.calibrate }], outputs);

@@ -1,25 +1,32 @@
-// `axc import`: a TensorFlow.js LayersModel (model.json + weight shards) -> readable .axn source.
+// `axc import`: a model in another framework's format (TensorFlow.js model.json + weight shards, FANN .nn,
+// ONNX .onnx) -> readable .axn source.
 
 import * as path from 'node:path';
 import { Command } from 'commander';
+import { DIAG } from '../../diagnostics/catalog.ts';
+import { fail } from '../../diagnostics/diagnostic.ts';
 import { printModel } from '../../frontend/print-model.ts';
 import { writeWeightsFile } from '../../frontend/weights-file.ts';
-import { loadLayersModel, tfjsOptions, type TfjsCliOptions } from '../load-model.ts';
+import { importOptions, loadAnyModel, modelFormatOf, type ImportCliOptions } from '../load-model.ts';
 import { refuseOverwrite } from '../refuse-overwrite.ts';
 import { confirmWritten, quietOption } from '../confirm-written.ts';
 import { writeFileAtomic } from '../write-atomic.ts';
 
 export function importCommand(): Command {
   const cmd = new Command('import')
-    .description('import a TensorFlow.js / Keras LayersModel (model.json) as readable .axn source')
-    .argument('<model.json>', 'the model.json written by tfjs model.save or tensorflowjs_converter, with its weight shards beside it')
+    .description('import a model (TensorFlow.js model.json, FANN .nn, ONNX .onnx) as readable .axn source')
+    .argument('<model>', 'by extension: .json (a tfjs LayersModel, its weight shards beside it), .nn (a FANN network), .onnx (an ONNX model, its external data beside it)')
     .requiredOption('-o, --output <model.axn>', 'where to write the .axn')
     .option('--weights-file', 'write the weights to <output name>.weights.json beside the .axn instead of inline')
     .addOption(quietOption());
-  for (const o of tfjsOptions()) cmd.addOption(o);
+  for (const o of importOptions()) cmd.addOption(o);
   return cmd
-    .addHelpText('after', '\nExample:\n  tensorflowjs_converter --input_format keras model.h5 out/\n  axc import out/model.json -o model.axn\n\nThe model must have the AXNet pattern described in frontend/layers-model/README.md.')
-    .action((modelPath: string, opts: TfjsCliOptions & { output: string; weightsFile?: boolean; quiet?: boolean }) => {
+    .addHelpText(
+      'after',
+      '\nExamples:\n  tensorflowjs_converter --input_format keras model.h5 out/\n  axc import out/model.json -o model.axn\n  axc import sobel.nn -o sobel.axn --benchmark sobel --quality rmse:0.1\n  axc import model.onnx -o model.axn\n\nThe accepted patterns are described in frontend/layers-model/README.md, frontend/fann/README.md and frontend/onnx/README.md.',
+    )
+    .action((modelPath: string, opts: ImportCliOptions & { output: string; weightsFile?: boolean; quiet?: boolean }) => {
+      if (modelFormatOf(modelPath) === 'axn') fail(DIAG.importNeedsForeignModel, undefined, modelPath);
       const stem = path.basename(opts.output).replace(/\.axn$/, '');
       const weightsName = `${stem}.weights.json`;
       const weightsPath = opts.weightsFile ? path.join(path.dirname(opts.output), weightsName) : undefined;
@@ -28,7 +35,7 @@ export function importCommand(): Command {
         { role: 'the weights file', path: weightsPath },
       ];
       refuseOverwrite([{ role: 'the model', path: modelPath }], outputs);
-      const model = loadLayersModel(modelPath, opts, outputs);
+      const model = loadAnyModel(modelPath, opts, outputs);
       if (weightsPath) {
         // The weights first: a model file is only ever beside the weights it names.
         writeFileAtomic(weightsPath, writeWeightsFile(model));
