@@ -3,6 +3,7 @@
 import type { FuzzTarget } from '../fuzz-target.ts';
 import { assemblyTextTarget } from './assembly-text.ts';
 import { axnInlineTarget, axnWithFileTarget } from './axn-models.ts';
+import { fannNetworkTarget } from './fann-network.ts';
 import { hardwareJsonTarget } from './hardware-json.ts';
 import { programBinaryTarget } from './program-binary.ts';
 import { sampleFileTarget } from './sample-file.ts';
@@ -15,6 +16,7 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
   axnWithFileTarget,
   weightsJsonTarget,
   tfjsModelTarget,
+  fannNetworkTarget,
   hardwareJsonTarget,
   programBinaryTarget,
   sampleFileTarget,
