@@ -2,14 +2,16 @@
 // .nn network or an ONNX .onnx model (with any external data beside it). Keeps the command's outputs off every
 // file the model was read from, and applies the options that name an imported model's benchmark and bound.
 
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { InvalidArgumentError, Option } from 'commander';
 import { AxcError, fail, formatDiagnostic, fromCommandLine, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { BENCHMARK_CATALOG, findBenchmarkInfo } from '../benchmarks/catalog.ts';
+import { sniffFileKind, type FileKind } from '../frontend/file-kind.ts';
 import { loadModelFile } from '../frontend/parse-model.ts';
 import { readFannModel } from '../frontend/fann/read-fann.ts';
 import { readLayersModel, type ReadLayersModelOptions } from '../frontend/layers-model/read-layers-model.ts';
+import { readOnnxModel } from '../frontend/onnx/read-onnx.ts';
 import { METRICS, type AxModel, type Metric, type Quality } from '../ir/model.ts';
 import { isUsableThreshold } from '../ir/numerics.ts';
 import { refuseOverwrite, type NamedFile } from './refuse-overwrite.ts';
@@ -51,15 +53,34 @@ export function toReadOptions(o: ImportCliOptions): ReadLayersModelOptions {
   return { threshold: o.threshold, safeIndex: o.safeIndex === undefined ? undefined : o.safeIndex === '0' ? 0 : 1 };
 }
 
-/** The formats a command can take a model in, by extension; anything else is read as .axn source. */
+/** The formats a command can take a model in. */
 export type ModelFormat = 'axn' | 'tfjs' | 'fann' | 'onnx';
 
+const FORMAT_OF_KIND: Partial<Record<FileKind, ModelFormat>> = { tfjs: 'tfjs', fann: 'fann', onnx: 'onnx' };
+
+/** The first bytes of a file, enough to sniff its kind; empty when it cannot be read (its loader says why). */
+function head(path: string): Uint8Array {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const buf = new Uint8Array(4096);
+      return buf.subarray(0, readSync(fd, buf, 0, buf.length, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return new Uint8Array(0);
+  }
+}
+
+/** By extension (.json, .nn, .onnx); otherwise by content, so a FANN network saved as `net.net` is still one; else .axn. */
 export function modelFormatOf(path: string): ModelFormat {
   const p = path.toLowerCase();
   if (p.endsWith('.json')) return 'tfjs';
   if (p.endsWith('.nn')) return 'fann';
   if (p.endsWith('.onnx')) return 'onnx';
-  return 'axn';
+  if (p.endsWith('.axn')) return 'axn';
+  return FORMAT_OF_KIND[sniffFileKind(head(path))] ?? 'axn';
 }
 
 /** Reads an .axn model; refuses `outputs` that are its weights file. */
@@ -97,6 +118,14 @@ export function loadLayersModel(path: string, o: ImportCliOptions, outputs: read
   return model;
 }
 
+function loadOnnxModel(path: string, o: ImportCliOptions, outputs: readonly NamedFile[]): AxModel {
+  const r = readOnnxModel(path, toReadOptions(o));
+  const model = accepted(r.model, r.diagnostics);
+  refuseOverwrite(r.externalFiles.map((p) => ({ role: `the external data of '${path}'`, path: p })), outputs);
+  for (const n of r.renames) process.stderr.write(`axc: note: '${n.from}' is named '${n.to}' in the imported model\n`);
+  return model;
+}
+
 function loadFannModel(path: string, o: ImportCliOptions): AxModel {
   for (const [flag, value] of [['--threshold', o.threshold], ['--safe-index', o.safeIndex]] as const) {
     if (value !== undefined) fail(DIAG.decisionOptionNoPredictor, undefined, flag, 'a FANN network');
@@ -127,6 +156,6 @@ export function loadAnyModel(path: string, o: ImportCliOptions, outputs: readonl
     }
     return loadAxnModel(path, outputs);
   }
-  const model = format === 'tfjs' ? loadLayersModel(path, o, outputs) : format === 'onnx' ? fail(DIAG.importNeedsForeignModel, undefined, path) : loadFannModel(path, o);
+  const model = format === 'tfjs' ? loadLayersModel(path, o, outputs) : format === 'onnx' ? loadOnnxModel(path, o, outputs) : loadFannModel(path, o);
   return withImportMetadata(model, o);
 }

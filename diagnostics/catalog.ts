@@ -397,6 +397,88 @@ export const DIAG = {
 
   // ONNX importer and exporter (frontend/onnx/). ONNX has no lines: each message names the node (op type and
   // name) or the initializer at fault, and the diagnostic carries the file. Codes AXO0xx.
+  // Importer (frontend/onnx/read-onnx.ts). A `tensor` argument is already quoted: "initializer 'h1.weight'" or
+  // "the value of Constant node 'c'"; a `node` is the node's name, or #i (its index in graph.node) when unnamed.
+  // AXO001: not an ONNX model at all
+  onnxEmpty: entry('AXO001', () => 'not an ONNX model: the file is empty'),
+  onnxOtherKind: entry('AXO001', (what: string) => `not an ONNX model: this is ${what}; an ONNX model is a binary protobuf ModelProto (torch.onnx.export writes one)`),
+  onnxDecodeFailed: entry('AXO001', (why: string) => `not an ONNX model: the file does not decode as an ONNX ModelProto (protobuf: ${clip(why)})`),
+  onnxNoGraph: entry('AXO002', () => 'the ONNX model has no graph (ModelProto.graph is missing)'),
+  // AXO003: operator sets
+  onnxNoDefaultOpset: entry('AXO003', (imported: string) => `the model imports no opset of the default domain ai.onnx (opset_import: ${clip(imported)}); axc reads models made of standard ONNX operators`),
+  onnxNodeDomain: entry('AXO003', (op: string, node: string, domain: string) => `${clip(op)} node ${quote(node)} is in domain ${quote(domain)}; axc reads operators of the default ONNX domain (ai.onnx) only`),
+  // AXO004: the graph's inputs and outputs
+  onnxInputCount: entry('AXO004', (count: number, names: string) => `not an AXNet model: the graph has ${count} inputs${names}; an AXNet model has exactly one input vector (initializers listed as graph inputs do not count)`),
+  onnxOutputCount: entry('AXO004', (count: number) => `not an AXNet model: the graph has ${count} outputs; an AXNet model has two, [approximator H(x), decision P(x)], or one for a plain approximator`),
+  onnxInputType: entry('AXO005', (input: string, type: string) => `graph input ${quote(input)} has element type ${clip(type)}; an AXNet input is a FLOAT tensor [batch, N]`),
+  onnxInputShape: entry('AXO005', (input: string, shape: string) => `graph input ${quote(input)} has shape ${clip(shape)}; an AXNet input is a flat vector, shape [batch, N] with N a known positive number`),
+  onnxOutputType: entry('AXO005', (index: number, output: string, type: string) => `graph output ${index} ${quote(output)} has element type ${clip(type)}; an AXNet's outputs are FLOAT tensors`),
+  onnxUnsupportedOp: entry('AXO006', (op: string, node: string) => `${clip(op)} node ${quote(node)} is not part of what axc reads: an AXNet model holds Gemm, MatMul, Add (a bias), Relu, Sigmoid, Tanh, Mul (a gate), Slice, Split and Softmax nodes, and Identity, Flatten, Dropout and Constant nodes that pass values through`),
+  // AXO007: a node's attributes or arity; one entry per rule
+  onnxNodeArity: entry('AXO007', (op: string, node: string, inputs: number, expected: string) => `${clip(op)} node ${quote(node)} has ${inputs} input${inputs === 1 ? '' : 's'}; expected ${expected}`),
+  onnxNodeOutputs: entry('AXO007', (op: string, node: string, outputs: number) => `${clip(op)} node ${quote(node)} has ${outputs} outputs; expected 1`),
+  onnxUnknownAttribute: entry('AXO007', (op: string, node: string, attribute: string, known: string) => `${clip(op)} node ${quote(node)} has attribute ${quote(attribute)}, which axc does not read; ${known}`),
+  onnxAttributeType: entry('AXO007', (op: string, node: string, attribute: string, type: string, expected: string) => `${clip(op)} node ${quote(node)} has attribute ${quote(attribute)} of type ${type}; expected ${expected}`),
+  onnxGemmAttribute: entry('AXO007', (op: string, node: string, attribute: string, value: string) => `${clip(op)} node ${quote(node)} has ${attribute} = ${clip(value)}; an AXNet dense layer is Gemm(X, W, C) with transA = 0, alpha = 1 and beta = 1 (transB 0 or 1)`),
+  onnxFlattenAxis: entry('AXO007', (op: string, node: string, axis: number) => `${clip(op)} node ${quote(node)} has axis = ${axis}; axc passes a Flatten through only with axis 1 (or -1), which leaves a [batch, N] tensor as it is`),
+  onnxDropoutTraining: entry('AXO007', (op: string, node: string, why: string) => `${clip(op)} node ${quote(node)} ${why}; axc passes a Dropout through only in inference mode (no training_mode input, or a constant false one) with its mask output unused`),
+  onnxSoftmaxAxis: entry('AXO007', (op: string, node: string, axis: number) => `${clip(op)} node ${quote(node)} has axis = ${axis}; the decision's Softmax runs over the logits, axis 1 (or -1)`),
+  onnxConstantValue: entry('AXO007', (op: string, node: string, attributes: string) => `${clip(op)} node ${quote(node)} has ${attributes}; axc reads a Constant's 'value' tensor only`),
+  onnxUnknownDimension: entry('AXO007', (op: string, node: string, what: string) => `${clip(op)} node ${quote(node)} ${what}`),
+  // AXO008: how the predictor's output is cut (Slice, Split)
+  onnxSliceNotConstant: entry('AXO008', (op: string, node: string, which: string, tensor: string) => `${clip(op)} node ${quote(node)} takes its ${which} from tensor ${quote(tensor)}, which is computed; the bounds of a Slice are initializers or Constant nodes`),
+  onnxSliceAxis: entry('AXO008', (op: string, node: string, axes: string) => `${clip(op)} node ${quote(node)} slices axes ${clip(axes)}; a predictor output is cut along its feature axis only (axes [1] or [-1])`),
+  onnxSliceStep: entry('AXO008', (op: string, node: string, steps: string) => `${clip(op)} node ${quote(node)} has steps ${clip(steps)}; a control segment or the decision is a contiguous row range (steps [1])`),
+  onnxSliceEmpty: entry('AXO008', (op: string, node: string, start: number, end: number, width: number) => `${clip(op)} node ${quote(node)} selects rows [${start}, ${end}) of a ${width}-wide tensor, which hold no value`),
+  onnxSplitAxis: entry('AXO008', (op: string, node: string, axis: number) => `${clip(op)} node ${quote(node)} splits axis ${axis}; a predictor output is split along its feature axis (axis 1 or -1)`),
+  onnxSplitSizes: entry('AXO008', (op: string, node: string, why: string) => `${clip(op)} node ${quote(node)} ${why}`),
+  onnxCutSource: entry('AXO008', (op: string, node: string, what: string) => `${clip(op)} node ${quote(node)} cuts ${what}; a Slice or Split cuts the predictor's output layer (a dense layer without activation on the predictor's last hidden layer or on the input)`),
+  // AXO009: the rows of a predictor output layer: each feeds exactly one control segment or the decision
+  onnxRowsUnused: entry('AXO009', (op: string, node: string, from: number, to: number) => `rows [${from}, ${to}) of the predictor output computed by ${clip(op)} node ${quote(node)} reach neither a control gate nor the decision; its rows are cut exactly into [control segments..., decision]`),
+  onnxRowsTwice: entry('AXO009', (op: string, node: string, from: number, to: number) => `rows [${from}, ${to}) of the predictor output computed by ${clip(op)} node ${quote(node)} are used by two segments; its rows are cut exactly into [control segments..., decision]`),
+  // AXO010-AXO015: tensors (initializers and Constant values)
+  onnxTensorType: entry('AXO010', (tensor: string, use: string, type: string, expected: string) => `${tensor} (${use}) has data type ${clip(type)}; expected ${expected}`),
+  onnxTensorNotFinite: entry('AXO011', (tensor: string, use: string, index: number, value: number) => `${tensor} (${use}) holds ${value} at element ${index}; weights must be finite float32 values`),
+  onnxTensorSize: entry('AXO012', (tensor: string, dims: string, why: string) => `${tensor} has dims ${clip(dims)}: ${why}`),
+  onnxExternalLocation: entry('AXO013', (tensor: string, location: string, why: string) => `${tensor} is stored in external file ${quote(location)}, which axc does not read: ${why}`),
+  onnxExternalUnreadable: entry('AXO013', (tensor: string, location: string, why: string) => `cannot read the external data of ${tensor} from ${quote(location)}: ${why}`),
+  onnxExternalShort: entry('AXO013', (tensor: string, location: string, why: string) => `the external data of ${tensor} in ${quote(location)} is cut short: ${why}`),
+  onnxExternalField: entry('AXO013', (tensor: string, why: string) => `${tensor} has malformed external_data: ${why}`),
+  onnxNotConstant: entry('AXO014', (op: string, node: string, role: string, tensor: string) => `${clip(op)} node ${quote(node)} takes its ${role} from tensor ${quote(tensor)}, which is computed; an AXNet layer's weights and bias are initializers (or Constant nodes)`),
+  onnxWeightShape: entry('AXO015', (tensor: string, op: string, node: string, dims: string, expected: string, why: string) => `${tensor} of ${clip(op)} node ${quote(node)} has dims ${clip(dims)}, expected ${clip(expected)} (${why})`),
+  // AXO016-AXO019: the graph's wiring
+  onnxTensorProducedTwice: entry('AXO016', (tensor: string, op: string, node: string, already: string) => `${clip(op)} node ${quote(node)} produces tensor ${quote(tensor)}, which ${already}; an ONNX tensor has one producer`),
+  onnxTensorUndefined: entry('AXO017', (op: string, node: string, tensor: string) => `${clip(op)} node ${quote(node)} reads tensor ${quote(tensor)}, which is no graph input, initializer or node output`),
+  onnxOutputUndefined: entry('AXO017', (index: number, tensor: string) => `graph output ${index} ${quote(tensor)} is no node output, graph input or initializer`),
+  onnxCycle: entry('AXO017', (op: string, node: string) => `${clip(op)} node ${quote(node)} feeds itself through a cycle`),
+  onnxTwoRoles: entry('AXO018', (op: string, node: string, first: string, second: string) => `${clip(op)} node ${quote(node)} is used as ${first} and as ${second}; in an AXNet model each node has one role (its output feeds one place)`),
+  onnxNodeUnused: entry('AXO019', (op: string, node: string) => `${clip(op)} node ${quote(node)} is not part of the AXNet pattern: it is not on the approximator, predictor, control or decision path to the outputs`),
+  // AXO020: the approximator and predictor chains
+  onnxOutputNotLayer: entry('AXO020', (index: number, tensor: string, what: string) => `graph output ${index} ${quote(tensor)} is ${what}; the approximator ends with an ungated dense layer (Gemm, or MatMul with an optional Add, then optionally Relu, Sigmoid or Tanh)`),
+  onnxNotALayer: entry('AXO020', (where: string, what: string) => `${where} is ${what}; expected a dense layer (Gemm, or MatMul with an optional Add, then optionally Relu, Sigmoid or Tanh)`),
+  onnxAddNotBias: entry('AXO020', (op: string, node: string, why: string) => `${clip(op)} node ${quote(node)} ${why}; axc reads an Add only as the bias of a MatMul: Add(MatMul(X, W), b) with b an initializer`),
+  onnxMatMulOperands: entry('AXO020', (op: string, node: string, why: string) => `${clip(op)} node ${quote(node)} ${why}; an AXNet dense layer is MatMul(X, W) with W an initializer [in, out]`),
+  // AXO021: gates (Mul)
+  onnxGateWithoutPredictor: entry('AXO021', (op: string, node: string) => `${clip(op)} node ${quote(node)} gates the approximator, but the graph has one output and so no predictor; a gated AXNet model has two outputs [H(x), P(x)]`),
+  onnxGateOperands: entry('AXO021', (op: string, node: string, first: string, second: string, predictor: string) => `${clip(op)} node ${quote(node)} multiplies ${first} by ${second}; one operand must be an approximator hidden layer and the other a control: a segment of the predictor's output layer, or a dense layer on ${predictor}`),
+  onnxControlShared: entry('AXO021', (op: string, node: string, control: string) => `${clip(op)} node ${quote(node)} uses control ${quote(control)}, which already gates another layer; each control gates exactly one layer`),
+  onnxControlWidth: entry('AXO021', (control: string, width: number, layer: string, layerWidth: number, op: string, node: string) => `control ${quote(control)} has ${width} value${width === 1 ? '' : 's'} but the layer it gates, ${quote(layer)} (through ${clip(op)} node ${quote(node)}), has ${layerWidth}; a control vector is as wide as the layer it gates`),
+  onnxGateOnOutput: entry('AXO021', (op: string, node: string) => `${clip(op)} node ${quote(node)} gates a layer that is not an approximator hidden layer; only the approximator's hidden layers are gated (h = f(a) * c)`),
+  // AXO022: the decision (graph output 1)
+  onnxDecisionOp: entry('AXO022', (tensor: string, what: string) => `graph output 1 ${quote(tensor)} is ${what}; the decision is a Softmax over 2 logits or a Sigmoid over 1 logit`),
+  onnxDecisionWidth: entry('AXO022', (op: string, node: string, width: number) => `${clip(op)} node ${quote(node)} (graph output 1) runs over ${width} logit${width === 1 ? '' : 's'}; the decision is a Softmax over 2 logits or a Sigmoid over 1 logit`),
+  onnxDecisionLogits: entry('AXO022', (op: string, node: string, what: string) => `${clip(op)} node ${quote(node)} (the decision) takes its logits from ${what}; the logits are a dense layer on the predictor (without activation) or a segment of the predictor's output layer`),
+  onnxMisplacedActivation: entry('AXO022', (op: string, node: string) => `${clip(op)} node ${quote(node)} is not graph output 1; Softmax computes only the decision`),
+  onnxOutputOrder: entry('AXO023', (first: string, second: string) => `graph output 0 ${quote(first)} has the shape of a decision and output 1 ${quote(second)} does not; axc takes the outputs by position: output 0 is the approximator H(x) and output 1 the decision P(x). Export the model with outputs (H, P)`),
+  // AXO024: the importer's options (--threshold, --safe-index or their library equivalents)
+  onnxBadThreshold: entry('AXO024', (threshold: number) => `threshold must lie strictly between 0 and 1, got ${threshold}`, 'usage'),
+  onnxBadSafeIndex: entry('AXO024', (safeIndex: number) => `safe index must be 0 or 1, got ${safeIndex}`, 'usage'),
+  // AXO025: metadata_props 'axc' (what axc export keeps beside the graph)
+  onnxMetadataJson: entry('AXO025', (why: string) => `metadata_props 'axc' is not valid JSON: ${clip(why)}`),
+  onnxMetadataField: entry('AXO025', (where: string, issue: string) => `metadata_props 'axc'${where}: ${clip(issue)}`),
+  onnxUnknownBenchmark: entry('AXO025', (name: string) => `metadata_props 'axc' benchmark: ${quote(name)} is not a known benchmark`),
+  onnxInvalidModel: entry('AXO026', (why: string) => `imported model fails verification: ${why}`),
+  // -- ONNX importer entries end here --
   // -- ONNX entries end here --
 } as const;
 

@@ -8,7 +8,7 @@ import { diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { HardwareFields } from '../hardware/description.ts';
 import { BINARY_MAGIC } from '../isa/container.ts';
 
-export type FileKind = 'binary' | 'axn' | 'tfjs' | 'fann' | 'weights' | 'hardware' | 'samples' | 'assembly' | 'data' | 'text';
+export type FileKind = 'binary' | 'axn' | 'tfjs' | 'fann' | 'onnx' | 'weights' | 'hardware' | 'samples' | 'assembly' | 'data' | 'text';
 
 /** Enough of a file to tell its kind; sniffing never reads more, whatever the file's size. */
 const HEAD_BYTES = 64 * 1024;
@@ -25,6 +25,14 @@ function firstMeaningfulLine(head: string, marks: readonly string[]): string {
   return '';
 }
 
+/**
+ * An ONNX ModelProto as every exporter writes it: field 1 (ir_version, a small varint) first, then another of
+ * the model's fields (producer name or version, domain, model version, doc string, graph, opset imports).
+ */
+function looksOnnx(head: Uint8Array): boolean {
+  return head.length >= 3 && head[0] === 0x08 && head[1] >= 1 && head[1] <= 30 && [0x12, 0x1a, 0x22, 0x28, 0x32, 0x3a, 0x42].includes(head[2]);
+}
+
 /** Control bytes other than tab, newline and carriage return: text has none, or almost none. */
 function looksBinary(head: Uint8Array): boolean {
   let control = 0;
@@ -39,6 +47,7 @@ export function sniffFileKind(bytes: Uint8Array): FileKind {
   const head = bytes.subarray(0, HEAD_BYTES);
   // The container is a msgpack map whose first entry is the magic string.
   if (Buffer.from(head.subarray(0, 32)).toString('latin1').includes(BINARY_MAGIC)) return 'binary';
+  if (looksOnnx(head)) return 'onnx';
   if (looksBinary(head)) return 'data';
   const text = Buffer.from(head).toString('utf8').replace(/^\uFEFF/, '');
   if (/^\s*[[{]/.test(text)) {
@@ -60,6 +69,7 @@ const DESCRIPTION: Record<FileKind, { what: string; advice: string }> = {
   binary: { what: 'an axc binary', advice: "run it with 'axc sim' or read it with 'axc disasm'" },
   axn: { what: 'an .axn model', advice: "compile it with 'axc compile' or export it with 'axc export'" },
   tfjs: { what: 'a TensorFlow.js model.json', advice: "compile it with 'axc compile' or turn it into an .axn with 'axc import'" },
+  onnx: { what: 'an ONNX model', advice: "compile it with 'axc compile' or turn it into an .axn with 'axc import' (name it .onnx)" },
   fann: { what: 'a FANN network', advice: "compile it with 'axc compile' or turn it into an .axn with 'axc import' (name it .nn)" },
   weights: { what: 'an axc weights file', advice: `an .axn model reads it through its 'weights "FILE"' declaration` },
   hardware: { what: 'a hardware description', advice: "give it to 'axc compile', 'axc asm' or 'axc sim' with --npu" },

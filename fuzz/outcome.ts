@@ -1,7 +1,7 @@
 // What one fuzz case did: the verdict (accepted, rejected, crash, hang, wrong-accept, or a simulation fault
 // after a clean load), which stage decided it, the exception, and the longest diagnostic message seen.
 
-import { AxcError } from '../diagnostics/diagnostic.ts';
+import { AxcError, hasErrors } from '../diagnostics/diagnostic.ts';
 
 export type Verdict = 'accepted' | 'rejected' | 'sim-fault' | 'wrong-accept' | 'crash' | 'hang';
 
@@ -76,6 +76,8 @@ export class Probe {
     try {
       return await run();
     } catch (e) {
+      // A refusal that states no error leaves the user with nothing to act on: a fault of the reader.
+      if (e instanceof AxcError && !hasErrors(e.diagnostics)) throw new StageEnd('crash', name, new Error(`refused with no error diagnostic (${e.diagnostics.length} warnings)`));
       if (e instanceof AxcError) {
         this.measure(e);
         throw new StageEnd(typeof onAxcError === 'function' ? onAxcError(e) : onAxcError, name, e);

@@ -237,14 +237,17 @@ test('a full disk on stdout is one line and exit 1, not a stack trace', async (t
   }
 });
 
-test('usage errors exit 2: bad or pointless --trace-samples, sim -q with nothing to write, an unknown benchmark', async (t) => {
+test('usage errors exit 2: bad or pointless --trace-samples, sim -q with nothing to write, an unknown benchmark, import-only options on an .axn', async (t) => {
   const dir = workDir(t);
   const cases: [string[], string, string][] = [
     [['sim', 'sobel.bin', '--input', 'sobel.x', '--trace', 't.json', '--trace-samples', '50:10'], 'AXU703', 'A < B'],
     [['sim', 'sobel.bin', '--input', 'sobel.x', '--trace-samples', '0:5'], 'AXU703', 'give --trace'],
     [['sim', 'sobel.bin', '--input', 'sobel.x', '-q'], 'AXU703', 'would show nothing'],
     [['exact', 'sobl', '--input', 'sobel.x'], 'AXD901', "unknown benchmark 'sobl'"],
-    [['compile', 'tiny.axn', '-o', 'x.bin', '--threshold', '0.7'], 'AXU703', '--threshold applies to a TensorFlow.js model.json only'],
+    [['compile', 'tiny.axn', '-o', 'x.bin', '--threshold', '0.7'], 'AXU703', '--threshold applies to an imported AXNet (a TensorFlow.js model.json or an ONNX model) only'],
+    [['compile', 'tiny.axn', '-o', 'x.bin', '--benchmark', 'sobel'], 'AXU703', '--benchmark applies to an imported model (model.json, .nn, .onnx)'],
+    [['compile', 'tiny.axn', '-o', 'x.bin', '--quality', 'rmse:-1'], 'AXU703', "--quality takes METRIC<BOUND (or METRIC:BOUND), METRIC one of abs, rel, rmse and BOUND a positive number, such as rmse:0.1; got 'rmse:-1'"],
+    [['import', 'tiny.axn', '-o', 'x.axn'], 'AXU703', "axc import reads a model.json, .nn or .onnx file; 'tiny.axn' is read as .axn source"],
   ];
   const results = await Promise.all(cases.map(([args]) => runAxcAsync(args, { cwd: dir })));
   results.forEach((r, i) => expectOneLine(t, r, 2, cases[i][1], [cases[i][2]]));

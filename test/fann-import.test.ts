@@ -139,3 +139,12 @@ test('scale_included=1 is read, and the CLI warns that, like fann_run, the model
   t.is(compiled.status, 0);
   t.regex(compiled.stderr, /^axc: .*scaled\.nn:\d+:\d+: warning: the file holds input and output scaling .* \[AXF022\]$/m);
 });
+
+test('a FANN file under another extension is recognised by its first line (compile and import)', (t) => {
+  const net = path.join(dir, 'network.net');
+  writeFileSync(net, fannText(CASES[3].net));
+  t.is(runAxc(['compile', net, '-o', path.join(dir, 'network.bin'), '-q']).status, 0);
+  const r = runAxc(['import', net, '-o', path.join(dir, 'network.axn'), '-q']);
+  t.is(r.status, 0, r.stderr);
+  t.regex(readFileSync(path.join(dir, 'network.axn'), 'utf8'), /^model network \{$/m);
+});

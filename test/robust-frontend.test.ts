@@ -227,7 +227,7 @@ test('CLI: compile, export and import of a compiled binary: one line, not 268 le
   expectFailure(
     t,
     runAxc(['import', 'prog.bin', '-o', 'out.axn'], { cwd: dir }),
-    ["prog.bin: error: this is an axc binary, not a TensorFlow.js model.json; run it with 'axc sim' or read it with 'axc disasm' [AXU709]"],
+    ["prog.bin: error: this is an axc binary, not a model to import (a model.json, .nn or .onnx file); run it with 'axc sim' or read it with 'axc disasm' [AXU709]"],
     dir,
     inputs,
   );

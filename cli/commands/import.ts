@@ -4,13 +4,28 @@
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { DIAG } from '../../diagnostics/catalog.ts';
-import { fail } from '../../diagnostics/diagnostic.ts';
+import { readFileSync } from 'node:fs';
+import { AxcError, describeFsError, fail } from '../../diagnostics/diagnostic.ts';
+import { wrongKindOfFile } from '../../frontend/file-kind.ts';
 import { printModel } from '../../frontend/print-model.ts';
 import { writeWeightsFile } from '../../frontend/weights-file.ts';
 import { importOptions, loadAnyModel, modelFormatOf, type ImportCliOptions } from '../load-model.ts';
 import { refuseOverwrite } from '../refuse-overwrite.ts';
 import { confirmWritten, quietOption } from '../confirm-written.ts';
 import { writeFileAtomic } from '../write-atomic.ts';
+
+/** What a file that no importer reads is: .axn source (which compile takes as it is), or some other kind. */
+function refuseNonImport(path: string): never {
+  let bytes: Uint8Array = new Uint8Array(0);
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    fail(DIAG.fileUnreadable, undefined, path, describeFsError(err));
+  }
+  const wrongKind = wrongKindOfFile(bytes, path, 'a model to import (a model.json, .nn or .onnx file)', ['axn', 'text']);
+  if (wrongKind) throw new AxcError(wrongKind);
+  fail(DIAG.importNeedsForeignModel, undefined, path);
+}
 
 export function importCommand(): Command {
   const cmd = new Command('import')
@@ -26,7 +41,7 @@ export function importCommand(): Command {
       '\nExamples:\n  tensorflowjs_converter --input_format keras model.h5 out/\n  axc import out/model.json -o model.axn\n  axc import sobel.nn -o sobel.axn --benchmark sobel --quality rmse:0.1\n  axc import model.onnx -o model.axn\n\nThe accepted patterns are described in frontend/layers-model/README.md, frontend/fann/README.md and frontend/onnx/README.md.',
     )
     .action((modelPath: string, opts: ImportCliOptions & { output: string; weightsFile?: boolean; quiet?: boolean }) => {
-      if (modelFormatOf(modelPath) === 'axn') fail(DIAG.importNeedsForeignModel, undefined, modelPath);
+      if (modelFormatOf(modelPath) === 'axn') refuseNonImport(modelPath);
       const stem = path.basename(opts.output).replace(/\.axn$/, '');
       const weightsName = `${stem}.weights.json`;
       const weightsPath = opts.weightsFile ? path.join(path.dirname(opts.output), weightsName) : undefined;

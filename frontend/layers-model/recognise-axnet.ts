@@ -284,6 +284,22 @@ export interface Rename {
   to: string;
 }
 
+/**
+ * Gives each raw name an .axn identifier of its own (clashes get `_1`, `_2`, ...), noting every change in
+ * `renames` unless `note` is false (a name axc chose itself, such as the split's `pout`, is no user's name).
+ */
+export function uniqueNamer(renames: Rename[]): (raw: string, note?: boolean) => string {
+  const taken = new Set<string>();
+  return (raw, note = true) => {
+    const base = sanitiseName(raw);
+    let s = base;
+    for (let k = 1; taken.has(s); k++) s = `${base}_${k}`;
+    taken.add(s);
+    if (note && s !== raw) renames.push({ from: raw, to: s });
+    return s;
+  };
+}
+
 export interface DenseWeights {
   /** Keras layout: row-major [inWidth][units]. */
   kernel: Float32Array;
@@ -299,15 +315,7 @@ export interface BuildOptions {
 
 export function planToModel(plan: AxNetPlan, weightsOf: (d: DenseInfo) => DenseWeights, opts: BuildOptions): { model: AxModel; renames: Rename[] } {
   const renames: Rename[] = [];
-  const taken = new Set<string>();
-  const nameFor = (raw: string): string => {
-    const base = sanitiseName(raw);
-    let s = base;
-    for (let k = 1; taken.has(s); k++) s = `${base}_${k}`;
-    taken.add(s);
-    if (s !== raw) renames.push({ from: raw, to: s });
-    return s;
-  };
+  const nameFor = uniqueNamer(renames);
   const denseLayer = (d: DenseInfo): DenseLayer => {
     const { kernel, bias } = weightsOf(d);
     return {
@@ -338,9 +346,7 @@ export function planToModel(plan: AxNetPlan, weightsOf: (d: DenseInfo) => DenseW
     const hidden = plan.predictorHidden.map(denseLayer);
     const d = plan.decision.dense;
     const inWidth = d.inWidth;
-    let splitName = 'pout';
-    for (let k = 1; taken.has(splitName); k++) splitName = `pout_${k}`;
-    taken.add(splitName);
+    const splitName = nameFor('pout', false);
     // The one predictor output layer: control rows in segment order, then the decision's rows (its pre-activation logits).
     const parts = [...segmentDenses, d].map((x) => ({ x, w: weightsOf(x) }));
     const rows = parts.reduce((n, p) => n + p.x.units, 0);

@@ -5,6 +5,7 @@ import { assemblyTextTarget } from './assembly-text.ts';
 import { axnInlineTarget, axnWithFileTarget } from './axn-models.ts';
 import { fannNetworkTarget } from './fann-network.ts';
 import { hardwareJsonTarget } from './hardware-json.ts';
+import { onnxModelTarget } from './onnx-model.ts';
 import { programBinaryTarget } from './program-binary.ts';
 import { sampleFileTarget } from './sample-file.ts';
 import { sweepSpecTarget } from './sweep-spec.ts';
@@ -17,6 +18,7 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
   weightsJsonTarget,
   tfjsModelTarget,
   fannNetworkTarget,
+  onnxModelTarget,
   hardwareJsonTarget,
   programBinaryTarget,
   sampleFileTarget,
