@@ -38,7 +38,7 @@ export function importOptions(): Option[] {
     new Option('--threshold <T>', 'model.json, .onnx: the decision threshold, in (0, 1): a 1-unit sigmoid invokes when P(x) > T, a 2-unit softmax when the safe probability exceeds T (default 0.5)').argParser(parseThreshold),
     new Option('--safe-index <I>', 'model.json, .onnx: which logit of a 2-unit softmax decision means "approximate" (default 1)').choices(['0', '1']),
     new Option('--benchmark <name>', `imported models: the benchmark whose exact function the CPU computes for rejected samples (${BENCHMARK_CATALOG.map((b) => b.name).join(', ')})`),
-    new Option('--quality <metric<bound>', "imported models: the quality bound, as the .axn line 'quality rmse < 0.1' says it: rmse:0.1 (or 'rmse<0.1')").argParser(parseQualityOption),
+    new Option('--quality <metric:bound>', "imported models: the quality bound, as the .axn line 'quality rmse < 0.1' says it: rmse:0.1 (or 'rmse<0.1')").argParser(parseQualityOption),
   ];
 }
 
@@ -113,23 +113,30 @@ function accepted(model: AxModel | null, diagnostics: readonly Diagnostic[]): Ax
 export function loadLayersModel(path: string, o: ImportCliOptions, outputs: readonly NamedFile[]): AxModel {
   const r = readLayersModel(path, toReadOptions(o));
   const model = accepted(r.model, r.diagnostics);
+  if (!model.predictor) refuseDecisionOptions(o, 'this model.json (one output)');
   refuseOverwrite(r.shards.map((p) => ({ role: `the weight shard of '${path}'`, path: p })), outputs);
   for (const n of r.renames) process.stderr.write(`axc: note: '${n.from}' is named '${n.to}' in the imported model\n`);
   return model;
 }
 
+/** --threshold and --safe-index set a decision: given for a model without one, they would be silently ignored. */
+function refuseDecisionOptions(o: ImportCliOptions, what: string): void {
+  for (const [flag, value] of [['--threshold', o.threshold], ['--safe-index', o.safeIndex]] as const) {
+    if (value !== undefined) fail(DIAG.decisionOptionNoPredictor, undefined, flag, what);
+  }
+}
+
 function loadOnnxModel(path: string, o: ImportCliOptions, outputs: readonly NamedFile[]): AxModel {
   const r = readOnnxModel(path, toReadOptions(o));
   const model = accepted(r.model, r.diagnostics);
+  if (!model.predictor) refuseDecisionOptions(o, 'this ONNX model (one output)');
   refuseOverwrite(r.externalFiles.map((p) => ({ role: `the external data of '${path}'`, path: p })), outputs);
   for (const n of r.renames) process.stderr.write(`axc: note: '${n.from}' is named '${n.to}' in the imported model\n`);
   return model;
 }
 
 function loadFannModel(path: string, o: ImportCliOptions): AxModel {
-  for (const [flag, value] of [['--threshold', o.threshold], ['--safe-index', o.safeIndex]] as const) {
-    if (value !== undefined) fail(DIAG.decisionOptionNoPredictor, undefined, flag, 'a FANN network');
-  }
+  refuseDecisionOptions(o, 'a FANN network');
   const r = readFannModel(path);
   return accepted(r.model, r.diagnostics);
 }

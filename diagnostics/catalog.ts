@@ -393,6 +393,9 @@ export const DIAG = {
   fannBadSteepness: entry('AXF020', (neuron: number, value: string) => `neuron ${neuron} has activation steepness ${clip(value)}; axc folds the steepness into the weights and needs it positive and finite`),
   fannInvalidModel: entry('AXF021', (why: string) => `imported network fails verification: ${why}`),
   fannScaleIgnored: warning('AXF022', () => `the file holds input and output scaling (scale_included=1); like fann_run, the imported model does not apply it: scale the samples as the program that calls fann_run does`),
+  fannFoldOverflow: entry('AXF023', (k: number, neuron: number, weight: string, steepness: string) => `connection ${k} (into neuron ${neuron}): weight ${clip(weight)} scaled by the steepness ${clip(steepness)} is beyond float32; axc folds the steepness into the weights`),
+  fannClampedSteepness: entry('AXF024', (neuron: number, fn: string, steepness: string, edge: number) => `neuron ${neuron} (${fn}) has steepness ${clip(steepness)}: fann_run clamps s·v at ±${edge.toPrecision(4)}, where the function has not saturated, and the NPU does not clamp; axc imports sigmoid and tanh neurons whose steepness keeps the clamp out of reach`),
+  fannLinearClamp: warning('AXF025', (layer: number, neuron: number, edge: number) => `layer ${layer} is linear and its inputs are unbounded: fann_run clamps its outputs at ±${edge.toPrecision(4)} (neuron ${neuron} first), the NPU does not, so outputs beyond that differ from FANN's`),
   // -- FANN entries end here --
 
   // ONNX importer and exporter (frontend/onnx/). ONNX has no lines: each message names the node (op type and

@@ -37,7 +37,8 @@ export function randomNet(seed: number, inputs: number, layers: FannLayer[], sca
 
 /** Neuron j's steepness. */
 export const steepnessOf = (l: FannLayer, j: number) => (Array.isArray(l.steepness) ? l.steepness[j] : l.steepness);
-const e20 = (v: number) => v.toExponential(20);
+/** A number as fann_save prints it (C's %.20e: at least two exponent digits). */
+const e20 = (v: number) => v.toExponential(20).replace(/e([+-])(\d)$/, 'e$10$2');
 
 /** The text fann_save writes for `net` (FANN_FLO_2.1, layered, fully connected). */
 export function fannText(net: FannNet, opts: { scaleIncluded?: boolean } = {}): string {

@@ -35,6 +35,9 @@ const CASES: Case[] = [
   { name: 'inversek2j_like', net: randomNet(4, 2, [{ width: 4, activation: FANN_SIGMOID, steepness: 0.5 }, { width: 2, activation: FANN_LINEAR, steepness: 0.5 }], 3), lo: -1, hi: 1 },
   // Steepness 1 and steepnesses that are no power of two, differing from neuron to neuron: folding them into
   // the weights rounds once more than FANN does, which must stay inside the tolerance.
+  // Steep neurons driven far past fann_run's clamp (±150/s = ±60 here): axc imports them because at that
+  // steepness the functions have saturated before the clamp, so FANN and the NPU still agree.
+  { name: 'steep_saturating', net: randomNet(6, 3, [{ width: 5, activation: FANN_SIGMOID, steepness: 2.5 }, { width: 2, activation: FANN_SIGMOID_SYMMETRIC, steepness: 2.5 }], 60), lo: -5, hi: 5 },
   { name: 'other_steepness', net: randomNet(5, 5, [{ width: 6, activation: FANN_SIGMOID_SYMMETRIC, steepness: [0.3, 0.7, 1, 1.5, 0.25, 2] }, { width: 3, activation: FANN_SIGMOID, steepness: 0.9 }, { width: 2, activation: FANN_LINEAR, steepness: 1 }]), lo: -2, hi: 2 },
 ];
 
@@ -147,4 +150,21 @@ test('a FANN file under another extension is recognised by its first line (compi
   const r = runAxc(['import', net, '-o', path.join(dir, 'network.axn'), '-q']);
   t.is(r.status, 0, r.stderr);
   t.regex(readFileSync(path.join(dir, 'network.axn'), 'utf8'), /^model network \{$/m);
+});
+
+test("fann_run's clamp: a linear layer on unbounded inputs is imported with a warning that FANN clamps it, and FANN does", (t) => {
+  const net = randomNet(9, 1, [{ width: 1, activation: FANN_LINEAR, steepness: 1 }]);
+  net.weights[0][0] = [1000, 0];
+  const nn = path.join(dir, 'linear-clamp.nn');
+  writeFileSync(nn, fannText(net));
+  const r = readFannModel(nn);
+  t.truthy(r.model);
+  t.deepEqual(r.diagnostics.map((d) => [d.code, d.severity, d.message]), [['AXF025', 'warning', "layer 1 is linear and its inputs are unbounded: fann_run clamps its outputs at ±150.0 (neuron 2 first), the NPU does not, so outputs beyond that differ from FANN's"]]);
+  // What the warning says, shown by FANN itself: 1000·1 comes out as 150, and 0.1 as 100, unclamped.
+  t.deepEqual(runLibfann(nn, [[1], [0.1]]), [[150], [100]]);
+  // After a sigmoid layer the inputs are bounded: the same output layer, if it cannot reach the clamp, is not warned about.
+  const bounded = randomNet(10, 2, [{ width: 3, activation: FANN_SIGMOID, steepness: 0.5 }, { width: 1, activation: FANN_LINEAR, steepness: 0.5 }]);
+  const nn2 = path.join(dir, 'linear-bounded.nn');
+  writeFileSync(nn2, fannText(bounded));
+  t.deepEqual(readFannModel(nn2).diagnostics, []);
 });

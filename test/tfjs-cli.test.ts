@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
+import { mlp, removeFixtures, write } from '../examples/tfjs-fixtures.ts';
 import { runAxc } from './support/run-axc.ts';
 
 test('axc export, then axc import and axc compile of model.json, give the same program as the .axn', (t) => {
@@ -27,4 +28,14 @@ test('axc export, then axc import and axc compile of model.json, give the same p
   const a = disasm(join(dir, 'a.bin'));
   t.is(disasm(join(dir, 'b.bin')), a);
   t.is(disasm(join(dir, 'c.bin')), a);
+});
+
+test('--threshold and --safe-index on a model.json with no decision are usage errors, not silently ignored', (t) => {
+  const written = write(mlp());
+  t.teardown(removeFixtures);
+  for (const flag of [['--threshold', '0.7'], ['--safe-index', '0']]) {
+    const r = runAxc(['compile', written.file, '-o', join(written.dir, 'x.bin'), ...flag]);
+    t.is(r.status, 2, r.stderr);
+    t.regex(r.stderr, new RegExp(`^error: ${flag[0]} sets the decision of an imported AXNet; this model\\.json \\(one output\\) has no predictor and always runs on the NPU \\[AXU703\\]\\n$`));
+  }
 });

@@ -88,8 +88,26 @@ function checkConnections(f: FannFile, shape: Shape, ds: Diagnostic[]): boolean 
   return true;
 }
 
-/** One IR layer from FANN layer `layer` (≥ 1): its neurons' rows, the bias weight last, steepness folded in. */
-function toLayer(f: FannFile, shape: Shape, layer: number, connectionStart: number, name: string, ds: Diagnostic[]): ApproxLayer | null {
+/** fann_run clamps s·v to ±150/s before the function; the NPU does not. */
+const CLAMP = 150;
+
+/**
+ * Whether fann_run's clamp can change a float32 output of a neuron with this function and steepness: never
+ * for sigmoid and tanh when the function has already saturated (to 0 and 1, or ±1) at the clamp.
+ */
+function clampMatters(activation: 'linear' | 'sigmoid' | 'tanh', s: number): boolean {
+  const edge = CLAMP / s; // the clamped s·v
+  if (activation === 'sigmoid') return Math.fround(1 / (1 + Math.exp(2 * edge))) !== 0 || Math.fround(1 / (1 + Math.exp(-2 * edge))) !== 1;
+  if (activation === 'tanh') return Math.fround(Math.tanh(edge)) !== 1;
+  return true;
+}
+
+/**
+ * One IR layer from FANN layer `layer` (≥ 1): its neurons' rows, the bias weight last, steepness folded in.
+ * `inputBound` bounds |value| of the layer's inputs (1 after sigmoid or tanh), or is null when unknown: it
+ * decides whether fann_run's clamp can reach a neuron, and `outputBound` is the same for this layer's outputs.
+ */
+function toLayer(f: FannFile, shape: Shape, layer: number, connectionStart: number, name: string, inputBound: number | null, ds: Diagnostic[]): { layer: ApproxLayer; outputBound: number | null } | null {
   const inWidth = shape.sizes[layer - 1] - 1;
   const width = shape.sizes[layer] - 1;
   const firstNeuron = shape.first[layer];
@@ -105,6 +123,9 @@ function toLayer(f: FannFile, shape: Shape, layer: number, connectionStart: numb
   }
   const weights = new Float32Array(width * inWidth);
   const bias = new Float32Array(width);
+  const act = fn.mapping.activation as 'linear' | 'sigmoid' | 'tanh';
+  let outputBound: number | null = act === 'linear' ? 0 : 1;
+  let clamped = -1; // a linear neuron fann_run may clamp
   for (let j = 0; j < width; j++) {
     const i = firstNeuron + j;
     if (f.activation[i] !== code) {
@@ -121,10 +142,32 @@ function toLayer(f: FannFile, shape: Shape, layer: number, connectionStart: numb
     // or 1, as AxBench's networks have), otherwise within half an ulp of FANN's own s·v.
     const factor = fn.mapping.factor(Math.fround(s));
     const row = connectionStart + j * (inWidth + 1);
-    for (let c = 0; c < inWidth; c++) weights[j * inWidth + c] = Math.fround(Math.fround(f.weight[row + c]) * factor);
-    bias[j] = Math.fround(Math.fround(f.weight[row + inWidth]) * factor);
+    // The largest |s·v| the neuron can reach, when its inputs are bounded.
+    let reach = inputBound === null ? Infinity : Math.abs(f.weight[row + inWidth]);
+    for (let c = 0; c <= inWidth; c++) {
+      const w = Math.fround(Math.fround(f.weight[row + c]) * factor);
+      if (!Number.isFinite(w)) {
+        ds.push(diag(DIAG.fannFoldOverflow, f.locOf(f.connectionAt[row + c]), row + c, i, String(f.weight[row + c]), String(s)));
+        return null;
+      }
+      if (c < inWidth) {
+        weights[j * inWidth + c] = w;
+        if (inputBound !== null) reach += Math.abs(f.weight[row + c]) * inputBound;
+      } else bias[j] = w;
+    }
+    reach *= s;
+    if (reach > CLAMP / s && clampMatters(act, s)) {
+      if (act !== 'linear') {
+        ds.push(diag(DIAG.fannClampedSteepness, f.locOf(f.neuronAt[i]), i, fn.name, String(s), CLAMP / s));
+        return null;
+      }
+      if (clamped < 0) clamped = i;
+    }
+    if (act === 'linear') outputBound = outputBound === null || !Number.isFinite(reach) ? null : Math.max(outputBound, reach);
   }
-  return { name, inWidth, width, activation: fn.mapping.activation, weights, bias, control: null, loc: f.locOf(f.neuronAt[firstNeuron]) };
+  if (clamped >= 0) ds.push(diag(DIAG.fannLinearClamp, f.locOf(f.neuronAt[clamped]), layer, clamped, CLAMP / f.steepness[clamped]));
+  const l: ApproxLayer = { name, inWidth, width, activation: fn.mapping.activation, weights, bias, control: null, loc: f.locOf(f.neuronAt[firstNeuron]) };
+  return { layer: l, outputBound };
 }
 
 export function fannToModel(f: FannFile, name: string, sourceFile: string): { model: AxModel | null; diagnostics: Diagnostic[] } {
@@ -134,10 +177,13 @@ export function fannToModel(f: FannFile, name: string, sourceFile: string): { mo
   const layers: ApproxLayer[] = [];
   const last = shape.sizes.length - 1;
   let connection = 0;
+  let bound: number | null = null; // the network's inputs can be anything
   for (let layer = 1; layer <= last; layer++) {
-    const l = toLayer(f, shape, layer, connection, layer === last ? 'out' : `h${layer}`, ds);
-    if (!l) return { model: null, diagnostics: ds };
+    const built = toLayer(f, shape, layer, connection, layer === last ? 'out' : `h${layer}`, bound, ds);
+    if (!built) return { model: null, diagnostics: ds };
+    const l = built.layer;
     layers.push(l);
+    bound = built.outputBound;
     connection += l.width * (l.inWidth + 1);
   }
   const model: AxModel = {
