@@ -298,6 +298,7 @@ export const DIAG = {
   tfjsBadKerasHistory: entry('AXI803', (layer: string) => `layer ${quote(layer)} inbound_nodes[0]: a __keras_tensor__ has no valid keras_history [layerName, nodeIndex, tensorIndex]`),
   tfjsBadInboundNodes: entry('AXI803', (layer: string) => `layer ${quote(layer)} inbound_nodes[0]: expected a list of tensor references or { "args": [...] }`),
   tfjsUnknownBenchmark: entry('AXI803', (name: string) => `userDefinedMetadata.axc.benchmark: ${quote(name)} is not a known benchmark`),
+  tfjsBenchmarkWidth: entry('AXI803', (name: string, bin: number, bout: number, min: number, mout: number) => `userDefinedMetadata.axc.benchmark: ${quote(name)} maps ${bin} input${bin === 1 ? '' : 's'} to ${bout} output${bout === 1 ? '' : 's'}, but the model maps ${min} to ${mout}; its exact function computes the samples the model rejects`),
   tfjsWeightUnlocatable: entry('AXI803', (where: string, blocker: string, dtype: string, weight: string) => `${where}: weight ${quote(blocker)} has dtype ${quote(dtype)}, whose size axc cannot compute, so weight ${quote(weight)} after it cannot be located in the shards`),
   tfjsGroupWithoutShards: entry('AXI803', (group: number, bytes: number) => `weightsManifest[${group}].paths: the group lists no shard files but holds ${bytes} bytes of weights`),
   tfjsUnsupportedLayer: entry('AXI804', (layer: string, cls: string) => `layer ${quote(layer)} is a ${clip(cls)}; an AXNet model holds only Dense and Multiply layers (and its InputLayer)`),
@@ -409,6 +410,8 @@ export const DIAG = {
   onnxNoGraph: entry('AXO002', () => 'the ONNX model has no graph (ModelProto.graph is missing)'),
   // AXO003: operator sets
   onnxNoDefaultOpset: entry('AXO003', (imported: string) => `the model imports no opset of the default domain ai.onnx (opset_import: ${clip(imported)}); axc reads models made of standard ONNX operators`),
+  onnxOpsetVersion: entry('AXO003', (version: number, from: number, to: number) => `the model imports opset ${version} of the default domain ai.onnx; axc reads opsets ${from} to ${to}, the versions whose operator definitions it knows`),
+  onnxOpsetTwice: entry('AXO003', (imported: string) => `the model imports the default domain ai.onnx more than once (opset_import: ${clip(imported)}); a model imports each domain once, else the version of its operators is ambiguous`),
   onnxNodeDomain: entry('AXO003', (op: string, node: string, domain: string) => `${clip(op)} node ${quote(node)} is in domain ${quote(domain)}; axc reads operators of the default ONNX domain (ai.onnx) only`),
   // AXO004: the graph's inputs and outputs
   onnxInputCount: entry('AXO004', (count: number, names: string) => `not an AXNet model: the graph has ${count} inputs${names}; an AXNet model has exactly one input vector (initializers listed as graph inputs do not count)`),
@@ -422,6 +425,7 @@ export const DIAG = {
   onnxNodeOutputs: entry('AXO007', (op: string, node: string, outputs: number) => `${clip(op)} node ${quote(node)} has ${outputs} outputs; expected 1`),
   onnxUnknownAttribute: entry('AXO007', (op: string, node: string, attribute: string, known: string) => `${clip(op)} node ${quote(node)} has attribute ${quote(attribute)}, which axc does not read; ${known}`),
   onnxAttributeType: entry('AXO007', (op: string, node: string, attribute: string, type: string, expected: string) => `${clip(op)} node ${quote(node)} has attribute ${quote(attribute)} of type ${type}; expected ${expected}`),
+  onnxAttributeOpset: entry('AXO007', (op: string, node: string, attribute: string, opset: number, why: string) => `${clip(op)} node ${quote(node)} has attribute ${quote(attribute)}, which ${clip(op)} does not have at opset ${opset}: ${why}`),
   onnxGemmAttribute: entry('AXO007', (op: string, node: string, attribute: string, value: string) => `${clip(op)} node ${quote(node)} has ${attribute} = ${clip(value)}; an AXNet dense layer is Gemm(X, W, C) with transA = 0, alpha = 1 and beta = 1 (transB 0 or 1)`),
   onnxFlattenAxis: entry('AXO007', (op: string, node: string, axis: number) => `${clip(op)} node ${quote(node)} has axis = ${axis}; axc passes a Flatten through only with axis 1 (or -1), which leaves a [batch, N] tensor as it is`),
   onnxDropoutTraining: entry('AXO007', (op: string, node: string, why: string) => `${clip(op)} node ${quote(node)} ${why}; axc passes a Dropout through only in inference mode (no training_mode input, or a constant false one) with its mask output unused`),
@@ -480,7 +484,11 @@ export const DIAG = {
   onnxMetadataJson: entry('AXO025', (why: string) => `metadata_props 'axc' is not valid JSON: ${clip(why)}`),
   onnxMetadataField: entry('AXO025', (where: string, issue: string) => `metadata_props 'axc'${where}: ${clip(issue)}`),
   onnxUnknownBenchmark: entry('AXO025', (name: string) => `metadata_props 'axc' benchmark: ${quote(name)} is not a known benchmark`),
+  onnxBenchmarkWidth: entry('AXO025', (name: string, bin: number, bout: number, min: number, mout: number) => `metadata_props 'axc' benchmark: ${quote(name)} maps ${bin} input${bin === 1 ? '' : 's'} to ${bout} output${bout === 1 ? '' : 's'}, but the model maps ${min} to ${mout}; its exact function computes the samples the model rejects`),
   onnxInvalidModel: entry('AXO026', (why: string) => `imported model fails verification: ${why}`),
+  // AXO027: a layer larger than the NPU's instruction fields allow, refused before its weights are read
+  onnxLayerTooLarge: entry('AXO027', (tensor: string, op: string, node: string, dims: string, why: string) => `${tensor} of ${clip(op)} node ${quote(node)} has dims ${clip(dims)}: ${why}`),
+  onnxPredictorTooLarge: entry('AXO027', (heads: string, rows: number, inWidth: number, why: string) => `the predictor's output layer, stacked from ${clip(heads, 300)}, has ${rows} rows of ${inWidth} weights: ${why}`),
   // -- ONNX importer entries end here --
   // -- ONNX entries end here --
 } as const;

@@ -1,14 +1,14 @@
 // The ONNX importer's refusals: malformed or off-pattern .onnx files, one rule each, with the exact message
 // (code and words) readOnnxModel gives, never a throw; and through the CLI, one line and exit 1.
 
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { formatDiagnostic } from '../diagnostics/diagnostic.ts';
 import { readOnnxModel } from '../frontend/onnx/read-onnx.ts';
 import type { onnx } from '../frontend/onnx/onnx-schema.ts';
-import { buildAxNetOnnx, encodeModel, floatAttr, valueInfo, writeModel, type OnnxSpec } from './support/onnx-builder.ts';
+import { buildAxNetOnnx, encodeModel, floatAttr, intAttr, intsAttr, valueInfo, writeModel, type OnnxSpec } from './support/onnx-builder.ts';
 import { runAxcAsync } from './support/run-axc.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'axc-onnx-errors-'));
@@ -37,6 +37,43 @@ function widenPout(g: Graph, rows: number): void {
   const b = initNamed(g, 'pout.bias');
   b.dims = [rows];
   b.rawData = new Uint8Array(rows * 4);
+}
+
+/** BASE with its predictor output cut by Split (sizes as the second input, opset 13) rather than Slice. */
+const SPLIT: OnnxSpec = { ...BASE, predictor: { ...BASE.predictor!, cut: 'split-input' } };
+
+/** Gives initializer `name` new dims and no data (the dims alone must be refused: nothing is read). */
+function resize(g: Graph, name: string, dims: number[]): void {
+  const t = initNamed(g, name);
+  t.dims = dims;
+  t.rawData = new Uint8Array(0);
+}
+
+function int32Bytes(values: number[]): Uint8Array {
+  const out = new Uint8Array(values.length * 4);
+  values.forEach((v, i) => new DataView(out.buffer).setInt32(i * 4, v, true));
+  return out;
+}
+
+/** A plain MLP, one MatMul layer `out` (weight 'onnx::MatMul_out', [in, out]) on a 2-wide input. */
+const MATMUL_MLP: OnnxSpec = { seed: 1, inputWidth: 2, dense: 'matmul', approx: [{ width: 1, act: 'linear' }] };
+
+/** A gated AXNet with separate heads whose stacked predictor output is 8193 rows of 8192 weights, each head within
+ *  the limits: h1 (8192, gated by head c1 [8192, 8192]), out; p1 8192 wide; a sigmoid decision head dec [1, 8192]. */
+function stackedHeads(g: Graph): void {
+  const wide = 8192;
+  g.input[0] = valueInfo('input', ['batch', 3]);
+  for (const [name, dims] of [
+    ['p1.weight', [wide, 3]],
+    ['p1.bias', [wide]],
+    ['h1.weight', [wide, 3]],
+    ['h1.bias', [wide]],
+    ['c1.weight', [wide, wide]],
+    ['c1.bias', [wide]],
+    ['out.weight', [1, wide]],
+    ['dec.weight', [1, wide]],
+  ] as const)
+    resize(g, name, [...dims]);
 }
 
 function raw(file: string, bytes: Uint8Array | string): string {
@@ -233,8 +270,160 @@ const CASES: { rule: string; file: () => string; expected: string[] }[] = [
   },
   {
     rule: 'a layer wider than the NPU allows',
+    // Matched from the output back: out's fan-in is the first width found beyond the limit.
     file: () => variant('wide.onnx', () => {}, { seed: 1, inputWidth: 2, approx: [{ width: 70_000, act: 'relu' }, { width: 1, act: 'linear' }] }),
-    expected: ["error: imported model fails verification: layer 'h1' width is 70000; widths are integers in [1, 65535] [AXO026]"],
+    expected: ["error: initializer 'out.weight' of Gemm node '/out/Gemm' has dims [1, 70000]: a layer's width and fan-in are at most 65535 (the NPU's 16-bit length field) [AXO027]"],
+  },
+  // Opsets: the default domain once, at a version axc knows; each op's attributes and inputs as that opset defines them.
+  {
+    rule: 'an opset older than 7',
+    file: () => variant('opset6.onnx', (_, m) => (m.opsetImport![0].version = 6)),
+    expected: ['error: the model imports opset 6 of the default domain ai.onnx; axc reads opsets 7 to 21, the versions whose operator definitions it knows [AXO003]'],
+  },
+  {
+    rule: 'an opset newer than 21',
+    file: () => variant('opset22.onnx', (_, m) => (m.opsetImport![0].version = 22)),
+    expected: ['error: the model imports opset 22 of the default domain ai.onnx; axc reads opsets 7 to 21, the versions whose operator definitions it knows [AXO003]'],
+  },
+  {
+    rule: 'the default domain imported twice',
+    file: () => variant('opset2.onnx', (_, m) => m.opsetImport!.push({ domain: 'ai.onnx', version: 11 })),
+    expected: ["error: the model imports the default domain ai.onnx more than once (opset_import: '' version 13, 'ai.onnx' version 11); a model imports each domain once, else the version of its operators is ambiguous [AXO003]"],
+  },
+  {
+    rule: 'Slice bounds as attributes at opset 13',
+    file: () => variant('sliceattr.onnx', (g) => (nodeNamed(g, '/Slice_0').attribute = [intsAttr('starts', [0])])),
+    expected: ["error: Slice node '/Slice_0' has attribute 'starts', which Slice does not have at opset 13: from opset 10, Slice takes starts, ends, axes and steps as inputs [AXO007]"],
+  },
+  {
+    rule: 'Slice inputs before opset 10',
+    file: () => variant('slice9.onnx', (g) => nodeNamed(g, '/Slice_0').input!.push('input'), { ...BASE, opset: 9, predictor: { ...BASE.predictor!, cut: 'slice-attr' } }),
+    expected: ["error: Slice node '/Slice_0' has 2 inputs; expected 1 (before opset 10, Slice's starts, ends and axes are attributes) [AXO007]"],
+  },
+  {
+    rule: "a 'split' attribute at opset 13",
+    file: () => variant('splitattr.onnx', (g) => nodeNamed(g, '/Split').attribute!.push(intsAttr('split', [2, 2])), SPLIT),
+    expected: ["error: Split node '/Split' has attribute 'split', which Split does not have at opset 13: from opset 13, Split takes its sizes as its second input [AXO007]"],
+  },
+  {
+    rule: 'num_outputs before opset 18',
+    file: () => variant('numout17.onnx', () => {}, { ...BASE, opset: 17, predictor: { ...BASE.predictor!, cut: 'split-num' } }),
+    expected: ["error: Split node '/Split' has attribute 'num_outputs', which Split does not have at opset 17: Split has num_outputs from opset 18; before, it splits into as many equal parts as it has outputs [AXO007]"],
+  },
+  {
+    rule: 'a Split without sizes at opset 13 over a width its outputs do not divide',
+    file: () =>
+      variant('uneven13.onnx', (g) => {
+        widenPout(g, 5);
+        nodeNamed(g, '/Split').input!.pop();
+      }, SPLIT),
+    expected: ["error: Split node '/Split' has no split sizes and 2 outputs, but cuts a 5-wide tensor; without sizes, Split at opset 13 cuts equal parts, so the width must divide evenly (give the sizes as its second input) [AXO008]"],
+  },
+  {
+    rule: 'a Split without sizes at opset 11 over a width its outputs do not divide',
+    file: () =>
+      variant('uneven11.onnx', (g) => {
+        widenPout(g, 5);
+        nodeNamed(g, '/Split').attribute = [intAttr('axis', 1)];
+      }, { ...BASE, opset: 11, predictor: { ...BASE.predictor!, cut: 'split-attr' } }),
+    expected: ["error: Split node '/Split' has no split sizes and 2 outputs, but cuts a 5-wide tensor; without sizes, Split at opset 11 cuts equal parts, so the width must divide evenly (give the sizes as the 'split' attribute) [AXO008]"],
+  },
+  {
+    rule: 'a Split at opset 18 with neither sizes nor num_outputs',
+    file: () => variant('neither18.onnx', (g) => (nodeNamed(g, '/Split').attribute = [intAttr('axis', 1)]), { ...BASE, opset: 18, predictor: { ...BASE.predictor!, cut: 'split-num' } }),
+    expected: ["error: Split node '/Split' has neither a split sizes input nor num_outputs; from opset 18, Split is given one of them [AXO008]"],
+  },
+  {
+    rule: 'a Split at opset 18 with both sizes and num_outputs',
+    file: () => variant('both18.onnx', (g) => nodeNamed(g, '/Split').attribute!.push(intAttr('num_outputs', 2)), { ...SPLIT, opset: 18 }),
+    expected: ["error: Split node '/Split' has both split sizes and num_outputs = 2; ONNX's Split takes one or the other [AXO008]"],
+  },
+  {
+    rule: 'Split sizes of type INT32',
+    file: () =>
+      variant('split32.onnx', (g) => {
+        const t = initNamed(g, 'split_sizes');
+        t.dataType = 6;
+        t.rawData = int32Bytes([2, 2]);
+      }, SPLIT),
+    expected: ["error: initializer 'split_sizes' (the split sizes of Split node '/Split') has data type INT32; expected INT64 (ONNX gives Split its sizes as int64) [AXO010]"],
+  },
+  {
+    rule: 'Slice bounds of two integer types',
+    file: () =>
+      variant('slicemixed.onnx', (g) => {
+        const t = initNamed(g, 'slice1.ends');
+        t.dataType = 6;
+        t.rawData = int32Bytes([2 ** 31 - 1]);
+      }),
+    expected: ["error: initializer 'slice1.ends' (the ends of Slice node '/Slice_1') has data type INT32; expected INT64, the type of its starts (ONNX's Slice takes its starts, ends, axes and steps of one type) [AXO010]"],
+  },
+  {
+    rule: 'a Gemm without a bias before opset 11',
+    file: () => variant('gemm9.onnx', (g) => nodeNamed(g, '/h1/Gemm').input!.pop(), { ...BASE, opset: 9, predictor: { ...BASE.predictor!, cut: 'slice-attr' } }),
+    expected: ["error: Gemm node '/h1/Gemm' has 2 inputs; expected 3 (X, W and the bias C, which Gemm requires before opset 11) [AXO007]"],
+  },
+  {
+    rule: "Dropout's ratio as an attribute at opset 13",
+    file: () => variant('ratio.onnx', (g) => (g.node.find((n) => n.opType === 'Dropout')!.attribute = [floatAttr('ratio', 0.5)]), { ...BASE, passThrough: true }),
+    expected: ["error: Dropout node '/dropout/Dropout_0' has attribute 'ratio', which Dropout does not have at opset 13: from opset 12, Dropout takes its ratio as its second input [AXO007]"],
+  },
+  // Sizes: every width is checked against the NPU's limits before anything is allocated or read for it.
+  {
+    rule: 'a weight of dims [2, 1e12] without data',
+    file: () => variant('huge.onnx', (g) => resize(g, 'onnx::MatMul_out', [2, 1e12]), MATMUL_MLP),
+    expected: ["error: initializer 'onnx::MatMul_out' of MatMul node '/out/MatMul' has dims [2, 1000000000000]: a layer's width and fan-in are at most 65535 (the NPU's 16-bit length field) [AXO027]"],
+  },
+  {
+    rule: 'a weight of dims [2, 3e8] without data',
+    file: () => variant('huge2.onnx', (g) => resize(g, 'onnx::MatMul_out', [2, 3e8]), MATMUL_MLP),
+    expected: ["error: initializer 'onnx::MatMul_out' of MatMul node '/out/MatMul' has dims [2, 300000000]: a layer's width and fan-in are at most 65535 (the NPU's 16-bit length field) [AXO027]"],
+  },
+  {
+    rule: 'a weight matrix of more weights than a layer holds',
+    file: () => variant('square.onnx', (g) => resize(g, 'onnx::MatMul_out', [8193, 8193]), MATMUL_MLP),
+    expected: ["error: initializer 'onnx::MatMul_out' of MatMul node '/out/MatMul' has dims [8193, 8193]: that is 67125249 weights; a layer holds at most 67108864 (width × fan-in) [AXO027]"],
+  },
+  {
+    rule: 'separate heads each within the limits, stacked beyond them',
+    file: () => variant('stacked.onnx', stackedHeads, { seed: 1, inputWidth: 3, approx: [{ width: 2, act: 'relu', control: 'linear' }, { width: 1, act: 'linear' }], predictor: { hidden: [{ width: 3, act: 'relu' }], decision: 'sigmoid', cut: 'heads' } }),
+    expected: ["error: the predictor's output layer, stacked from Gemm node '/c1/Gemm', Gemm node '/dec/Gemm', has 8193 rows of 8192 weights: that is 67117056 weights; a layer holds at most 67108864 (width × fan-in) [AXO027]"],
+  },
+  {
+    rule: 'Slice bounds whose dims say 1e9 values, stored externally',
+    file: () =>
+      variant('bounds.onnx', (g) => {
+        const t = initNamed(g, 'slice1.starts');
+        Object.assign(t, { dims: [1e9], rawData: new Uint8Array(0), dataLocation: 1, externalData: [{ key: 'location', value: 'bounds.onnx.data' }] });
+      }, { ...BASE, store: 'external' }),
+    expected: ["error: initializer 'slice1.starts' has dims [1000000000]: that is 1000000000 values, more than the 65535 axc reads for the starts of Slice node '/Slice_1' [AXO012]"],
+  },
+  {
+    rule: 'external data that is a directory',
+    file: () => {
+      mkdirSync(join(dir, 'adir'));
+      return variant('adir.onnx', (g) => (initNamed(g, 'h1.weight').externalData![0].value = 'adir'), { ...BASE, store: 'external' });
+    },
+    expected: [`error: cannot read the external data of initializer 'h1.weight' from 'adir': it is not a regular file (looked for ${join(dir, 'adir')}) [AXO013]`],
+  },
+  {
+    rule: 'external data through a symbolic link that leaves the directory',
+    // m.onnx.data beside the model is a link to ../outside.data: inside as written, outside once resolved.
+    file: () => {
+      const sub = join(dir, 'linked');
+      mkdirSync(sub);
+      const { model, b } = buildAxNetOnnx({ ...BASE, store: 'external' }, 'm.onnx.data');
+      const path = writeModel(sub, 'm.onnx', model, b);
+      renameSync(join(sub, 'm.onnx.data'), join(dir, 'outside.data'));
+      symlinkSync('../outside.data', join(sub, 'm.onnx.data'));
+      return path;
+    },
+    expected: [`error: initializer 'h1.weight' is stored in external file 'm.onnx.data', which axc does not read: it resolves, through a symbolic link, to '${join(realpathSync(dir), 'outside.data')}', outside the model's directory [AXO013]`],
+  },
+  {
+    rule: "a metadata benchmark whose widths are not the model's",
+    file: () => variant('bench.onnx', () => {}, { seed: 1, inputWidth: 4, approx: [{ width: 3, act: 'relu' }, { width: 2, act: 'linear' }], metadata: { benchmark: 'sobel' } }),
+    expected: ["error: metadata_props 'axc' benchmark: 'sobel' maps 9 inputs to 1 output, but the model maps 4 to 2; its exact function computes the samples the model rejects [AXO025]"],
   },
 ];
 

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { readLayersModel } from '../frontend/layers-model/read-layers-model.ts';
 import { DIAG } from '../diagnostics/catalog.ts';
 import { formatDiagnostic } from '../diagnostics/diagnostic.ts';
-import { Json, axnet, dense, expectError, functional, inputLayer, layer, layerOf, layersOf, lineCol, manifestEntryAt, mlp, multiply, objectAt, removeFixtures, topo, weightOf, weightsFor, where, widthsOf, write, root } from './support/tfjs-fixtures.ts';
+import { Json, axnet, dense, expectError, functional, ok, inputLayer, layer, layerOf, layersOf, lineCol, manifestEntryAt, mlp, multiply, objectAt, removeFixtures, topo, weightOf, weightsFor, where, widthsOf, write, root } from './support/tfjs-fixtures.ts';
 
 test.after.always(removeFixtures);
 // ---------------------------------------------------------------------------------------------------------------
@@ -51,6 +51,18 @@ test('AXI803: a structural problem is reported at the offending JSON value', (t)
   const w2 = write(g);
   const d2 = expectError(t, w2, DIAG.tfjsMalformed.code, objectAt(w2.text, 'h2'));
   t.regex(d2.message, /^layer 'h2' config\.units: /);
+});
+
+test("AXI803: a metadata benchmark whose widths are not the model's, at the benchmark's value", (t) => {
+  // axnet() maps 2 inputs to 1 output: sobel (9 -> 1) does not fit it, bessel (2 -> 1) does.
+  const f = axnet();
+  f.json.userDefinedMetadata = { axc: { benchmark: 'sobel' } };
+  const w = write(f);
+  const d = expectError(t, w, DIAG.tfjsBenchmarkWidth.code, lineCol(w.text, w.text.indexOf('"sobel"')));
+  t.is(d.message, "userDefinedMetadata.axc.benchmark: 'sobel' maps 9 inputs to 1 output, but the model maps 2 to 1; its exact function computes the samples the model rejects");
+  const g = axnet();
+  g.json.userDefinedMetadata = { axc: { benchmark: 'bessel' } };
+  t.is(ok(t, write(g)).benchmark, 'bessel');
 });
 
 test('AXI804: an unsupported layer class names the layer', (t) => {

@@ -378,6 +378,12 @@ export function readLayersModel(path: string, opts: ReadLayersModelOptions = {})
   const { renames } = planned;
   const m = meta.data;
   const model: AxModel = { ...planned.model, quality: m.quality ?? null, ...(m.benchmark ? { benchmark: m.benchmark } : {}), ...(m.cpuCycles !== undefined ? { cpuCycles: m.cpuCycles } : {}) };
+  // The benchmark the metadata names computes the rejected samples: it must map the model's widths (as --benchmark must).
+  const bench = m.benchmark !== undefined ? findBenchmarkInfo(m.benchmark) : undefined;
+  if (bench && (bench.inputWidth !== model.inputWidth || bench.outputWidth !== model.outputWidth)) {
+    ds.push(diag(DIAG.tfjsBenchmarkWidth, at(['userDefinedMetadata', 'axc', 'benchmark']), bench.name, bench.inputWidth, bench.outputWidth, model.inputWidth, model.outputWidth));
+    return result();
+  }
   for (const v of verifyModel(model)) ds.push({ ...v, code: DIAG.tfjsInvalidModel.code, message: DIAG.tfjsInvalidModel.message(v.message.replace(/^invalid IR: /, '')) });
   if (hasErrors(ds)) return result();
   return { model, diagnostics: ds, renames, shards };

@@ -16,29 +16,95 @@ const PASS_OPS = new Set(['Identity', 'Flatten', 'Dropout', 'Constant']);
 
 /** AttributeProto.AttributeType names, for messages. */
 const ATTRIBUTE_TYPES = ['UNDEFINED', 'FLOAT', 'INT', 'STRING', 'TENSOR', 'GRAPH', 'FLOATS', 'INTS', 'STRINGS', 'TENSORS', 'GRAPHS', 'SPARSE_TENSOR', 'SPARSE_TENSORS', 'TYPE_PROTO', 'TYPE_PROTOS'];
+const A = { FLOAT: 1, INT: 2, TENSOR: 4, FLOATS: 6, INTS: 7 } as const;
 
-/** The attributes axc reads, by op, with their types. Any other attribute could change what the node computes
- *  (an old opset's `broadcast`, a misspelt `transB`): refused rather than ignored. */
-const ATTRIBUTES: Record<string, Record<string, number>> = {
-  Gemm: { alpha: 1, beta: 1, transA: 2, transB: 2 },
-  Softmax: { axis: 2 },
-  Slice: { starts: 7, ends: 7, axes: 7 },
-  Split: { axis: 2, split: 7, num_outputs: 2 },
-  Flatten: { axis: 2 },
-  Dropout: { ratio: 1, seed: 2, is_test: 2 },
-  Constant: { value: 4, value_float: 1, value_floats: 6, value_int: 2, value_ints: 7 },
+/** The default domain's versions axc reads: from opset 7 (Gemm, Add, Dropout lost their legacy attributes) to 21. */
+export const MIN_OPSET = 7;
+export const MAX_OPSET = 21;
+
+/** An attribute axc reads: its type, and the opsets [since, until) in which the operator has it, with what a
+ *  model at another opset does instead (for the message). */
+interface AttributeRule {
+  type: number;
+  since?: number;
+  until?: number;
+  otherwise?: string;
+}
+
+/** An operator's inputs at a given opset: at least `min`, at most `max`, and how the message words it. */
+interface Arity {
+  min: number;
+  max: number;
+  expected: string;
+}
+
+/**
+ * What the ONNX operator definitions allow, per op and opset, for the ops axc reads (opsets 7 to 21). An attribute
+ * axc does not read could change what the node computes (a misspelt `transB`), and one the op does not have at
+ * the model's opset makes the model invalid (onnxruntime refuses it): both are refused rather than ignored.
+ */
+const SCHEMA: Record<string, { attributes: Record<string, AttributeRule>; inputs: (opset: number) => Arity }> = {
+  Gemm: {
+    attributes: { alpha: { type: A.FLOAT }, beta: { type: A.FLOAT }, transA: { type: A.INT }, transB: { type: A.INT } },
+    inputs: (v) => (v >= 11 ? { min: 2, max: 3, expected: '2 or 3 (X, W and an optional bias C)' } : { min: 3, max: 3, expected: '3 (X, W and the bias C, which Gemm requires before opset 11)' }),
+  },
+  MatMul: { attributes: {}, inputs: () => ({ min: 2, max: 2, expected: '2 (X and W)' }) },
+  Add: { attributes: {}, inputs: () => ({ min: 2, max: 2, expected: '2 (the MatMul and the bias)' }) },
+  Mul: { attributes: {}, inputs: () => ({ min: 2, max: 2, expected: '2 (a hidden layer and its control)' }) },
+  Relu: { attributes: {}, inputs: () => ({ min: 1, max: 1, expected: '1' }) },
+  Sigmoid: { attributes: {}, inputs: () => ({ min: 1, max: 1, expected: '1' }) },
+  Tanh: { attributes: {}, inputs: () => ({ min: 1, max: 1, expected: '1' }) },
+  Softmax: { attributes: { axis: { type: A.INT } }, inputs: () => ({ min: 1, max: 1, expected: '1 (the logits)' }) },
+  Slice: {
+    attributes: Object.fromEntries(['starts', 'ends', 'axes'].map((a) => [a, { type: A.INTS, until: 10, otherwise: 'from opset 10, Slice takes starts, ends, axes and steps as inputs' }])),
+    inputs: (v) => (v >= 10 ? { min: 3, max: 5, expected: '3 to 5 (data, starts, ends, and optionally axes and steps)' } : { min: 1, max: 1, expected: "1 (before opset 10, Slice's starts, ends and axes are attributes)" }),
+  },
+  Split: {
+    attributes: {
+      axis: { type: A.INT },
+      split: { type: A.INTS, until: 13, otherwise: 'from opset 13, Split takes its sizes as its second input' },
+      num_outputs: { type: A.INT, since: 18, otherwise: 'Split has num_outputs from opset 18; before, it splits into as many equal parts as it has outputs' },
+    },
+    inputs: (v) => (v >= 13 ? { min: 1, max: 2, expected: '1 or 2 (the tensor, and optionally its split sizes)' } : { min: 1, max: 1, expected: "1 (before opset 13, Split's sizes are the 'split' attribute)" }),
+  },
+  Identity: { attributes: {}, inputs: () => ({ min: 1, max: 1, expected: '1' }) },
+  Flatten: { attributes: { axis: { type: A.INT } }, inputs: () => ({ min: 1, max: 1, expected: '1' }) },
+  Dropout: {
+    attributes: {
+      ratio: { type: A.FLOAT, until: 12, otherwise: 'from opset 12, Dropout takes its ratio as its second input' },
+      seed: { type: A.INT, since: 12, otherwise: 'Dropout has a seed from opset 12' },
+    },
+    inputs: (v) => (v >= 12 ? { min: 1, max: 3, expected: '1 to 3 (data, and optionally ratio and training_mode)' } : { min: 1, max: 1, expected: "1 (before opset 12, Dropout's ratio is an attribute and it has no training_mode)" }),
+  },
+  Constant: {
+    attributes: {
+      value: { type: A.TENSOR },
+      ...Object.fromEntries(
+        Object.entries({ value_float: A.FLOAT, value_floats: A.FLOATS, value_int: A.INT, value_ints: A.INTS }).map(([a, type]) => [a, { type, since: 12, otherwise: "Constant has the value_float(s) and value_int(s) forms from opset 12; before, its value is the 'value' tensor" }]),
+      ),
+    },
+    inputs: () => ({ min: 0, max: 0, expected: '0' }),
+  },
 };
 
-/** Refuses attributes axc does not read or of the wrong type, and a wrong number of outputs. */
-function checkNodeShape(n: OnnxNode, ds: Diagnostic[], file: string): void {
-  const known = ATTRIBUTES[n.op] ?? {};
+const hasAt = (r: AttributeRule, opset: number) => opset >= (r.since ?? 0) && opset < (r.until ?? Infinity);
+
+/** Refuses attributes axc does not read, of the wrong type or that the op does not have at `opset`, the wrong
+ *  number of inputs for the op at `opset` (or an omitted required one), and a wrong number of outputs. */
+function checkNodeShape(n: OnnxNode, opset: number, ds: Diagnostic[], file: string): void {
+  const schema = SCHEMA[n.op];
+  const known = Object.entries(schema.attributes);
+  const names = known.filter(([, r]) => hasAt(r, opset)).map(([a]) => a);
   for (const a of n.attrs.values()) {
     const name = a.name ?? '';
-    const want = known[name];
-    const names = Object.keys(known);
-    if (want === undefined) ds.push(diag(DIAG.onnxUnknownAttribute, file, n.op, n.name, name, names.length ? `the attributes of ${n.op} that axc reads are ${names.join(', ')}` : `axc reads ${n.op} nodes without attributes`));
-    else if (a.type !== want) ds.push(diag(DIAG.onnxAttributeType, file, n.op, n.name, name, ATTRIBUTE_TYPES[a.type ?? 0] ?? String(a.type), ATTRIBUTE_TYPES[want]));
+    const rule = Object.hasOwn(schema.attributes, name) ? schema.attributes[name] : undefined;
+    if (rule === undefined) ds.push(diag(DIAG.onnxUnknownAttribute, file, n.op, n.name, name, names.length ? `the attributes of ${n.op} that axc reads are ${names.join(', ')}` : `axc reads ${n.op} nodes without attributes`));
+    else if (!hasAt(rule, opset)) ds.push(diag(DIAG.onnxAttributeOpset, file, n.op, n.name, name, opset, rule.otherwise ?? ''));
+    else if (a.type !== rule.type) ds.push(diag(DIAG.onnxAttributeType, file, n.op, n.name, name, ATTRIBUTE_TYPES[a.type ?? 0] ?? String(a.type), ATTRIBUTE_TYPES[rule.type]));
   }
+  const arity = schema.inputs(opset);
+  const k = n.inputs.length;
+  if (k < arity.min || k > arity.max || n.inputs.slice(0, arity.min).some((t) => t === '')) ds.push(diag(DIAG.onnxNodeArity, file, n.op, n.name, k, arity.expected));
   const outs = n.outputs.length;
   if (n.op !== 'Split' && outs !== 1 && !(n.op === 'Dropout' && outs === 2)) ds.push(diag(DIAG.onnxNodeOutputs, file, n.op, n.name, outs));
 }
@@ -132,14 +198,26 @@ function toNode(p: onnx.INodeProto, index: number): OnnxNode {
   return { index, op: p.opType ?? '', name: p.name || `#${index}`, inputs, rawInputs: [...inputs], outputs: [...(p.output ?? [])], attrs, named: !!p.name };
 }
 
-/** The default domain's opset version, or null (reported) when the model imports none. */
+/** The default domain's opset version, or null (reported) when the model imports none, imports it twice, or
+ *  imports a version axc does not know (the operators' definitions differ between versions). */
 function defaultOpset(model: onnx.IModelProto, ds: Diagnostic[], file: string): number | null {
   const imports = model.opsetImport ?? [];
-  const def = imports.find((o) => (o.domain ?? '') === '' || o.domain === 'ai.onnx');
-  if (def) return int64ToNumber(def.version as Int64);
-  const listed = imports.map((o) => `${o.domain || '(default)'} ${int64ToNumber(o.version as Int64)}`).join(', ') || 'empty';
-  ds.push(diag(DIAG.onnxNoDefaultOpset, file, listed));
-  return null;
+  const listed = () => imports.map((o) => `${quote(o.domain ?? '')} version ${int64ToNumber(o.version as Int64)}`).join(', ') || 'empty';
+  const defs = imports.filter((o) => (o.domain ?? '') === '' || o.domain === 'ai.onnx');
+  if (defs.length === 0) {
+    ds.push(diag(DIAG.onnxNoDefaultOpset, file, listed()));
+    return null;
+  }
+  if (defs.length > 1) {
+    ds.push(diag(DIAG.onnxOpsetTwice, file, listed()));
+    return null;
+  }
+  const version = int64ToNumber(defs[0].version as Int64);
+  if (!(Number.isSafeInteger(version) && version >= MIN_OPSET && version <= MAX_OPSET)) {
+    ds.push(diag(DIAG.onnxOpsetVersion, file, version, MIN_OPSET, MAX_OPSET));
+    return null;
+  }
+  return version;
 }
 
 /** The one real graph input (a graph input that is also an initializer is a default value, not an input) and its width. */
@@ -192,15 +270,17 @@ export function buildOnnxGraph(model: onnx.IModelProto, file: string): { graph: 
   const done = () => ({ graph: null, diagnostics: ds });
   const g = model.graph!;
   const opset = defaultOpset(model, ds, file);
+  // What a node may hold depends on the opset: nothing is checked against an opset axc does not know.
+  if (opset === null) return done();
   const all = (g.node ?? []).map(toNode);
   for (const [i, p] of (g.node ?? []).entries()) {
     const n = all[i];
     const domain = p.domain ?? '';
     if (domain !== '' && domain !== 'ai.onnx') ds.push(diag(DIAG.onnxNodeDomain, file, n.op, n.name, domain));
     else if (!COMPUTE_OPS.has(n.op) && !PASS_OPS.has(n.op)) ds.push(diag(DIAG.onnxUnsupportedOp, file, n.op, n.name));
-    else checkNodeShape(n, ds, file);
+    else checkNodeShape(n, opset, ds, file);
   }
-  if (ds.length || opset === null) return done();
+  if (ds.length) return done();
   const constants = constantsOf(g, all, ds, file);
   if (ds.length) return done();
   const input = graphInput(g, constants, ds, file);
@@ -348,85 +428,103 @@ function elementCount(dims: readonly number[]): number | null {
   return n;
 }
 
+/** The integer types a tensor of integers may have: ONNX's Split sizes are int64; Slice's bounds int32 or int64. */
+export type IntTypes = 'int64' | 'int32-or-int64';
+
 /**
  * Reads constant tensors' numbers: raw_data (little-endian), the typed repeated fields, or external data in a
- * file beside the model. Problems are reported (each naming the tensor) and give null.
+ * file beside the model. Each read names the most values the tensor may hold, and a tensor whose dims say more is
+ * refused before anything is allocated or read: nothing here is sized by dims that were not bounded first.
+ * Problems are reported (each naming the tensor) and give null.
  */
 export class TensorValues {
   /** The external data files read, as resolved paths. */
   readonly externalFiles: string[] = [];
-  private readonly files = new Map<string, Buffer | string>();
-  private readonly short = new Set<string>();
+  /** Per resolved external file: its size, or why it is not read. */
+  private readonly files = new Map<string, ExternalFile>();
+  /** External files already reported (refused, unreadable or cut short): one message per file, for the first tensor. */
+  private readonly reported = new Set<string>();
 
   constructor(
     private readonly modelPath: string,
     private readonly ds: Diagnostic[],
   ) {}
 
-  /** A FLOAT tensor's values; `use` says what it is for, in messages ("the weights of Gemm node 'h1'"). */
-  floats(c: ConstTensor, use: string): Float32Array | null {
+  /** A FLOAT tensor's values, at most `max` of them; `use` says what it is for, in messages ("the weights of Gemm node 'h1'"). */
+  floats(c: ConstTensor, use: string, max: number): Float32Array | null {
     if (c.proto.dataType !== DATA_TYPE.FLOAT) {
       this.ds.push(diag(DIAG.onnxTensorType, this.modelPath, c.text, use, dataTypeName(c.proto.dataType), 'FLOAT (float32)'));
       return null;
     }
-    const bytes = this.bytes(c, 4);
+    const n = this.count(c, use, max);
+    if (n === null) return null;
+    const bytes = this.bytes(c, n, 4);
     if (bytes === undefined) return null;
     if (bytes) {
       const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      const out = new Float32Array(bytes.byteLength / 4);
-      for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
+      const out = new Float32Array(n);
+      for (let i = 0; i < n; i++) out[i] = view.getFloat32(i * 4, true);
       return out;
     }
     const data = c.proto.floatData ?? [];
-    return this.countMatches(c, data.length, 'float_data') ? Float32Array.from(data) : null;
+    return this.countMatches(c, n, data.length, 'float_data') ? Float32Array.from(data) : null;
   }
 
-  /** An INT64 or INT32 tensor's values (Slice bounds, Split sizes). */
-  ints(c: ConstTensor, use: string): number[] | null {
+  /** An integer tensor's values (Slice bounds, Split sizes), at most `max` of them, of the `types` allowed. */
+  ints(c: ConstTensor, use: string, types: IntTypes, max: number): { values: number[]; type: number } | null {
     const type = c.proto.dataType ?? 0;
-    if (type !== DATA_TYPE.INT64 && type !== DATA_TYPE.INT32) {
-      this.ds.push(diag(DIAG.onnxTensorType, this.modelPath, c.text, use, dataTypeName(type), 'INT64 (or INT32)'));
+    if (type !== DATA_TYPE.INT64 && (types === 'int64' || type !== DATA_TYPE.INT32)) {
+      this.ds.push(diag(DIAG.onnxTensorType, this.modelPath, c.text, use, dataTypeName(type), types === 'int64' ? 'INT64 (ONNX gives Split its sizes as int64)' : 'INT64 (or INT32)'));
       return null;
     }
+    const n = this.count(c, use, max);
+    if (n === null) return null;
     const size = ELEMENT_BYTES[type];
-    const bytes = this.bytes(c, size);
+    const bytes = this.bytes(c, n, size);
     if (bytes === undefined) return null;
     if (bytes) {
       const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      const out: number[] = [];
-      for (let i = 0; i < bytes.byteLength; i += size) out.push(size === 8 ? Number(view.getBigInt64(i, true)) : view.getInt32(i, true));
-      return out;
+      const values: number[] = [];
+      for (let i = 0; i < n; i++) values.push(size === 8 ? Number(view.getBigInt64(i * 8, true)) : view.getInt32(i * 4, true));
+      return { values, type };
     }
-    const data = type === DATA_TYPE.INT64 ? (c.proto.int64Data ?? []).map((v) => int64ToNumber(v as Int64)) : (c.proto.int32Data ?? []);
-    return this.countMatches(c, data.length, type === DATA_TYPE.INT64 ? 'int64_data' : 'int32_data') ? data : null;
+    const held = type === DATA_TYPE.INT64 ? (c.proto.int64Data ?? []) : (c.proto.int32Data ?? []);
+    if (!this.countMatches(c, n, held.length, type === DATA_TYPE.INT64 ? 'int64_data' : 'int32_data')) return null;
+    return { values: type === DATA_TYPE.INT64 ? held.map((v) => int64ToNumber(v as Int64)) : (held as number[]), type };
   }
 
-  private countMatches(c: ConstTensor, held: number, field: string): boolean {
+  /** The tensor's element count, or null (reported) when its dims are malformed or say more than `max` values. */
+  private count(c: ConstTensor, use: string, max: number): number | null {
     const n = elementCount(c.dims);
+    if (n === null) this.ds.push(diag(DIAG.onnxTensorSize, this.modelPath, c.text, dimsText(c.dims), 'a dimension is negative or too large'));
+    else if (n > max) this.ds.push(diag(DIAG.onnxTensorSize, this.modelPath, c.text, dimsText(c.dims), `that is ${n} values, more than the ${max} axc reads for ${use}`));
+    else return n;
+    return null;
+  }
+
+  private countMatches(c: ConstTensor, n: number, held: number, field: string): boolean {
     if (n === held) return true;
-    this.ds.push(diag(DIAG.onnxTensorSize, this.modelPath, c.text, dimsText(c.dims), n === null ? 'a dimension is negative or too large' : `that is ${n} value${n === 1 ? '' : 's'}, but ${field} holds ${held}`));
+    this.ds.push(diag(DIAG.onnxTensorSize, this.modelPath, c.text, dimsText(c.dims), `that is ${n} value${n === 1 ? '' : 's'}, but ${field} holds ${held}`));
     return false;
   }
 
-  /** The tensor's bytes when stored raw or externally, null when it uses the typed fields, undefined on a problem (reported). */
-  private bytes(c: ConstTensor, size: number): Uint8Array | null | undefined {
-    const n = elementCount(c.dims);
+  /** The tensor's `n` values' bytes when stored raw or externally, null when it uses the typed fields, undefined on a problem (reported). */
+  private bytes(c: ConstTensor, n: number, size: number): Uint8Array | null | undefined {
     const t = c.proto;
-    const raw = t.rawData && t.rawData.length > 0 ? t.rawData : null;
-    if (t.dataLocation !== EXTERNAL && !raw) return null;
-    if (n === null) {
-      this.ds.push(diag(DIAG.onnxTensorSize, this.modelPath, c.text, dimsText(c.dims), 'a dimension is negative or too large'));
-      return undefined;
-    }
     if (t.dataLocation === EXTERNAL) return this.external(c, n * size);
-    if (raw!.length !== n * size) {
-      this.ds.push(diag(DIAG.onnxTensorSize, this.modelPath, c.text, dimsText(c.dims), `that is ${n} value${n === 1 ? '' : 's'} (${n * size} bytes), but raw_data holds ${raw!.length} bytes`));
+    const raw = t.rawData && t.rawData.length > 0 ? t.rawData : null;
+    if (!raw) return null;
+    if (raw.length !== n * size) {
+      this.ds.push(diag(DIAG.onnxTensorSize, this.modelPath, c.text, dimsText(c.dims), `that is ${n} value${n === 1 ? '' : 's'} (${n * size} bytes), but raw_data holds ${raw.length} bytes`));
       return undefined;
     }
     return raw;
   }
 
-  /** `need` bytes of external data: `location` relative to the model's directory, never outside it. */
+  /**
+   * `need` bytes of external data: `location` relative to the model's directory, never outside it, neither as
+   * written nor once symbolic links are resolved; a regular file, of which only those bytes are read.
+   */
   private external(c: ConstTensor, need: number): Uint8Array | undefined {
     const fail = (d: Diagnostic) => (this.ds.push(d), undefined);
     const fields = new Map((c.proto.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
@@ -449,28 +547,66 @@ export class TensorValues {
       return fail(diag(DIAG.onnxExternalLocation, this.modelPath, c.text, location, "it is an absolute path; external data lies in files beside the model, named relative to the model's directory"));
     }
     const resolved = nodePath.resolve(dir, location);
-    const rel = nodePath.relative(dir, resolved);
-    if (rel === '' || rel.startsWith('..') || nodePath.isAbsolute(rel)) {
-      return fail(diag(DIAG.onnxExternalLocation, this.modelPath, c.text, location, "it lies outside the model's directory"));
+    if (!inside(dir, resolved)) return fail(diag(DIAG.onnxExternalLocation, this.modelPath, c.text, location, "it lies outside the model's directory"));
+    let file = this.files.get(resolved);
+    if (file === undefined) {
+      file = examine(dir, resolved);
+      this.files.set(resolved, file);
+      if ('size' in file) this.externalFiles.push(resolved);
     }
-    let data = this.files.get(resolved);
-    if (data === undefined) {
-      try {
-        data = fs.readFileSync(resolved);
-        this.externalFiles.push(resolved);
-      } catch (err) {
-        data = `${describeFsError(err)} (looked for ${resolved})`;
-      }
-      this.files.set(resolved, data);
-    }
-    if (typeof data === 'string') return fail(diag(DIAG.onnxExternalUnreadable, this.modelPath, c.text, location, data));
+    // One message per file: the tensors after the first one refused are refused for the same reason.
+    const once = (d: Diagnostic) => (this.reported.has(resolved) ? undefined : (this.reported.add(resolved), fail(d)));
+    if ('outside' in file) return once(diag(DIAG.onnxExternalLocation, this.modelPath, c.text, location, file.outside));
+    if ('unreadable' in file) return once(diag(DIAG.onnxExternalUnreadable, this.modelPath, c.text, location, file.unreadable));
+    const { size, real } = file;
     const start = offset ?? 0;
-    if (start + need > data.length) {
-      // One message per file: the tensors after the first one cut off are cut off for the same reason.
-      if (this.short.has(resolved)) return undefined;
-      this.short.add(resolved);
-      return fail(diag(DIAG.onnxExternalShort, this.modelPath, c.text, location, `it needs bytes ${start} to ${start + need}, but the file holds ${data.length} bytes`));
+    if (start + need > size) return once(diag(DIAG.onnxExternalShort, this.modelPath, c.text, location, `it needs bytes ${start} to ${start + need}, but the file holds ${size} bytes`));
+    const read = readAt(real, start, need);
+    if (typeof read === 'string') return fail(diag(DIAG.onnxExternalUnreadable, this.modelPath, c.text, location, `${read} (looked for ${resolved})`));
+    if (read.length < need) return fail(diag(DIAG.onnxExternalShort, this.modelPath, c.text, location, `it needs bytes ${start} to ${start + need}, but the file ended at byte ${start + read.length} while it was read`));
+    return read;
+  }
+}
+
+/** An external data file: its size, or why it is not read (outside the model's directory, or unreadable). */
+type ExternalFile = { size: number; real: string } | { outside: string } | { unreadable: string };
+
+/** What `resolved` (lexically inside `dir`) is: symbolic links are resolved, and a target outside the real
+ *  directory of the model is refused like a path that leaves it; only a regular file is read. */
+function examine(dir: string, resolved: string): ExternalFile {
+  const looked = `(looked for ${resolved})`;
+  try {
+    const real = fs.realpathSync(resolved);
+    if (!inside(fs.realpathSync(dir), real)) return { outside: `it resolves, through a symbolic link, to ${quote(real, 300)}, outside the model's directory` };
+    const st = fs.statSync(real);
+    return st.isFile() ? { size: st.size, real } : { unreadable: `it is not a regular file ${looked}` };
+  } catch (err) {
+    return { unreadable: `${describeFsError(err)} ${looked}` };
+  }
+}
+
+/** Whether `path` lies strictly inside directory `dir` (both absolute, compared as written). */
+function inside(dir: string, path: string): boolean {
+  const rel = nodePath.relative(dir, path);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${nodePath.sep}`) && !nodePath.isAbsolute(rel);
+}
+
+/** `length` bytes of `path` from `offset` (fewer if the file ends first), or why they cannot be read. */
+function readAt(path: string, offset: number, length: number): Uint8Array | string {
+  let fd: number | null = null;
+  try {
+    fd = fs.openSync(path, 'r');
+    const out = new Uint8Array(length);
+    let got = 0;
+    while (got < length) {
+      const k = fs.readSync(fd, out, got, length - got, offset + got);
+      if (k === 0) break;
+      got += k;
     }
-    return data.subarray(start, start + need);
+    return out.subarray(0, got);
+  } catch (err) {
+    return describeFsError(err);
+  } finally {
+    if (fd !== null) fs.closeSync(fd);
   }
 }

@@ -138,6 +138,12 @@ export function readOnnxModel(path: string, opts: ReadOnnxOptions = {}): ReadOnn
   const built = onnxPlanToModel(plan, values, ds, { threshold, safeIndex, sourceFile: path });
   if (!built.model || hasErrors(ds)) return result();
   const model: AxModel = { ...built.model, quality: meta.quality ?? null, ...(meta.benchmark ? { benchmark: meta.benchmark } : {}), ...(meta.cpuCycles !== undefined ? { cpuCycles: meta.cpuCycles } : {}) };
+  // The benchmark the metadata names computes the rejected samples: it must map the model's widths (as --benchmark must).
+  const bench = meta.benchmark !== undefined ? findBenchmarkInfo(meta.benchmark) : undefined;
+  if (bench && (bench.inputWidth !== model.inputWidth || bench.outputWidth !== model.outputWidth)) {
+    ds.push(diag(DIAG.onnxBenchmarkWidth, path, bench.name, bench.inputWidth, bench.outputWidth, model.inputWidth, model.outputWidth));
+    return result();
+  }
   for (const v of verifyModel(model)) ds.push({ ...diag(DIAG.onnxInvalidModel, path, v.message.replace(/^invalid IR: /, '')), severity: v.severity });
   if (hasErrors(ds)) return result();
   return { model, diagnostics: ds, renames: built.renames, externalFiles };

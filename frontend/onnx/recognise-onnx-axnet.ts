@@ -8,7 +8,9 @@ import { DIAG } from '../../diagnostics/catalog.ts';
 import { diag, type Diagnostic } from '../../diagnostics/diagnostic.ts';
 import { clip, quote } from '../../diagnostics/quote.ts';
 import { sanitiseName, uniqueNamer, type Rename } from '../layers-model/recognise-axnet.ts';
-import { attrFloat, attrInt, attrInts, dimsText, type ConstTensor, type OnnxGraph, type OnnxNode, type TensorValues } from './onnx-graph.ts';
+import { MAX_LAYER_WEIGHTS, MAX_LAYER_WIDTH } from '../../arch/limits.ts';
+import { attrFloat, attrInt, attrInts, dimsText, type ConstTensor, type IntTypes, type OnnxGraph, type OnnxNode, type TensorValues } from './onnx-graph.ts';
+import { dataTypeName } from './onnx-schema.ts';
 
 const ACTIVATION_OPS: Record<string, Activation> = { Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh' };
 const DENSE_OPS = new Set(['Gemm', 'MatMul', 'Add']);
@@ -75,6 +77,13 @@ export function layerName(d: DenseMatch): string {
   if (m) return m[1];
   if (d.main.named) return d.main.name;
   return w ?? d.main.name;
+}
+
+/** Why a `rows` × `cols` weight matrix is beyond what the NPU's instructions can address, or null when it is not. */
+function layerLimit(rows: number, cols: number, what: string): string | null {
+  if (rows > MAX_LAYER_WIDTH || cols > MAX_LAYER_WIDTH) return `${what} are at most ${MAX_LAYER_WIDTH} (the NPU's 16-bit length field)`;
+  if (rows * cols > MAX_LAYER_WEIGHTS) return `that is ${rows * cols} weights; a layer holds at most ${MAX_LAYER_WEIGHTS} (width × fan-in)`;
+  return null;
 }
 
 class Matcher {
@@ -157,10 +166,15 @@ class Matcher {
     return this.matMul(mm, t, mmA ? constB! : constA!, [mm, p]);
   }
 
+  /** A weight matrix of positive dims within the NPU's limits (checked here, before anything is read or allocated for it). */
   private weightRank(w: ConstTensor, n: OnnxNode, layout: string): boolean {
-    if (w.dims.length === 2 && w.dims.every((d) => Number.isSafeInteger(d) && d > 0)) return true;
-    this.ds.push(diag(DIAG.onnxWeightShape, this.file, w.text, n.op, n.name, dimsText(w.dims), layout, 'the weights of a dense layer are a matrix of positive dimensions'));
-    return false;
+    if (!(w.dims.length === 2 && w.dims.every((d) => Number.isSafeInteger(d) && d > 0))) {
+      this.ds.push(diag(DIAG.onnxWeightShape, this.file, w.text, n.op, n.name, dimsText(w.dims), layout, 'the weights of a dense layer are a matrix of positive dimensions'));
+      return false;
+    }
+    const why = layerLimit(w.dims[0], w.dims[1], "a layer's width and fan-in");
+    if (why) this.ds.push(diag(DIAG.onnxLayerTooLarge, this.file, w.text, n.op, n.name, dimsText(w.dims), why));
+    return !why;
   }
 
   private gemm(p: OnnxNode, t: string): DenseMatch | null {
@@ -230,10 +244,13 @@ class Matcher {
   }
 }
 
-/** Rows [from, to) that output `index` of a Slice or Split over a `width`-wide tensor selects, or null (reported). */
+/** Rows [from, to) that output `index` of a Slice or Split over a `width`-wide tensor selects, or null (reported).
+ *  The forms follow the model's opset (attributes and inputs the op does not have at it are refused in onnx-graph.ts). */
 function cutRows(m: Matcher, n: OnnxNode, index: number, width: number, values: TensorValues): [number, number] | null {
   const { g, file } = m;
-  const bound = (i: number, which: string): number[] | null | undefined => {
+  const { opset } = g;
+  // A constant integer input: null when it cannot be read (reported), undefined when it is not given.
+  const input = (i: number, which: string, types: IntTypes): { values: number[]; type: number; tensor: ConstTensor; which: string } | null | undefined => {
     const t = n.inputs[i];
     if (t === undefined || t === '') return undefined;
     const c = g.constants.get(t);
@@ -241,36 +258,57 @@ function cutRows(m: Matcher, n: OnnxNode, index: number, width: number, values: 
       m.ds.push(diag(DIAG.onnxSliceNotConstant, file, n.op, n.name, which, t));
       return null;
     }
-    return values.ints(c, `the ${which} of ${n.op} node ${quote(n.name)}`);
+    const r = values.ints(c, `the ${which} of ${n.op} node ${quote(n.name)}`, types, MAX_LAYER_WIDTH);
+    return r && { ...r, tensor: c, which };
   };
   const feature = (axis: number) => axis === 1 || axis === -1;
+  const refuseSplit = (why: string) => (m.ds.push(diag(DIAG.onnxSplitSizes, file, n.op, n.name, why)), null);
   if (n.op === 'Split') {
     const axis = attrInt(n, 'axis', 0);
     if (!feature(axis)) return m.ds.push(diag(DIAG.onnxSplitAxis, file, n.op, n.name, axis)), null;
     const k = n.outputs.length;
-    let sizes: number[] | null | undefined = g.opset >= 13 ? bound(1, 'split sizes') : (attrInts(n, 'split') ?? undefined);
-    if (sizes === null) return null;
-    if (sizes === undefined) {
-      const parts = g.opset >= 18 && n.attrs.has('num_outputs') ? attrInt(n, 'num_outputs', k) : k;
-      const chunk = Math.ceil(width / parts);
-      sizes = Array.from({ length: parts }, (_, i) => (i < parts - 1 ? chunk : width - chunk * (parts - 1)));
+    // The sizes: the second input from opset 13 (int64, as ONNX defines it), the 'split' attribute before.
+    const given = opset >= 13 ? input(1, 'split sizes', 'int64') : null;
+    if (given === null && opset >= 13) return null;
+    let sizes = opset >= 13 ? given?.values : (attrInts(n, 'split') ?? undefined);
+    const numOutputs = n.attrs.has('num_outputs') ? attrInt(n, 'num_outputs', 0) : null;
+    if (sizes !== undefined && numOutputs !== null) return refuseSplit(`has both split sizes and num_outputs = ${numOutputs}; ONNX's Split takes one or the other`);
+    if (sizes === undefined && opset >= 18) {
+      // Opset 18: num_outputs parts of ceil(width / num_outputs), the last one smaller.
+      if (numOutputs === null) return refuseSplit('has neither a split sizes input nor num_outputs; from opset 18, Split is given one of them');
+      if (numOutputs !== k) return refuseSplit(`has num_outputs = ${numOutputs} but ${k} output${k === 1 ? '' : 's'}; ONNX's Split has as many outputs as parts`);
+      const chunk = Math.ceil(width / k);
+      sizes = Array.from({ length: k }, (_, i) => (i < k - 1 ? chunk : width - chunk * (k - 1)));
+    } else if (sizes === undefined) {
+      // Before opset 18, equal parts, one per output: ONNX requires them exactly equal.
+      if (width % k !== 0) return refuseSplit(`has no split sizes and ${k} outputs, but cuts a ${width}-wide tensor; without sizes, Split at opset ${opset} cuts equal parts, so the width must divide evenly (give the sizes ${opset >= 13 ? 'as its second input' : "as the 'split' attribute"})`);
+      sizes = Array.from({ length: k }, () => width / k);
     }
     const sum = sizes.reduce((a, b) => a + b, 0);
     const why =
       sizes.length !== k ? `has ${k} outputs but ${sizes.length} split sizes [${sizes.join(', ')}]` : sum !== width || sizes.some((s) => s <= 0) ? `splits a ${width}-wide tensor into sizes [${sizes.join(', ')}]; the sizes are positive and add up to ${width}` : null;
-    if (why) return m.ds.push(diag(DIAG.onnxSplitSizes, file, n.op, n.name, why)), null;
+    if (why) return refuseSplit(why);
     const from = sizes.slice(0, index).reduce((a, b) => a + b, 0);
     return [from, from + sizes[index]];
   }
-  // Slice: bounds as inputs from opset 10, as attributes before.
+  // Slice: bounds as inputs from opset 10 (int32 or int64, all of one type), as attributes before.
   // null: a bound that cannot be read (reported); undefined: one not given.
-  const attr = (name: string) => attrInts(n, name) ?? undefined;
-  const starts = g.opset >= 10 ? bound(1, 'starts') : attr('starts');
-  const ends = g.opset >= 10 ? bound(2, 'ends') : attr('ends');
-  const axes = g.opset >= 10 ? bound(3, 'axes') : attr('axes');
-  const steps = g.opset >= 10 ? bound(4, 'steps') : undefined;
-  if (starts === null || ends === null || axes === null || steps === null) return null;
-  if (!starts || !ends) return m.ds.push(diag(DIAG.onnxNodeArity, file, n.op, n.name, n.inputs.length, g.opset >= 10 ? 'data, starts, ends and axes' : "the attributes 'starts', 'ends' and 'axes'")), null;
+  let starts: number[] | undefined, ends: number[] | undefined, axes: number[] | undefined, steps: number[] | undefined;
+  if (opset >= 10) {
+    const bounds = [input(1, 'starts', 'int32-or-int64'), input(2, 'ends', 'int32-or-int64'), input(3, 'axes', 'int32-or-int64'), input(4, 'steps', 'int32-or-int64')];
+    if (bounds.some((b) => b === null)) return null;
+    const read = bounds.filter((b) => !!b);
+    const other = read.find((b) => b.type !== read[0].type);
+    if (other) {
+      const use = `the ${other.which} of ${n.op} node ${quote(n.name)}`;
+      m.ds.push(diag(DIAG.onnxTensorType, file, other.tensor.text, use, dataTypeName(other.type), `${dataTypeName(read[0].type)}, the type of its ${read[0].which} (ONNX's Slice takes its starts, ends, axes and steps of one type)`));
+      return null;
+    }
+    [starts, ends, axes, steps] = bounds.map((b) => b?.values);
+  } else {
+    [starts, ends, axes] = ['starts', 'ends', 'axes'].map((a) => attrInts(n, a) ?? undefined);
+  }
+  if (!starts || !ends) return m.ds.push(diag(DIAG.onnxNodeArity, file, n.op, n.name, n.inputs.length, opset >= 10 ? 'data, starts, ends and axes' : "the attributes 'starts', 'ends' and 'axes'")), null;
   const axesOr = axes ?? starts.map((_, i) => i);
   if (starts.length !== 1 || ends.length !== 1 || axesOr.length !== 1 || !feature(axesOr[0])) {
     return m.ds.push(diag(DIAG.onnxSliceAxis, file, n.op, n.name, `[${axesOr.join(', ')}]${axes ? '' : ' (by default)'}${starts.length !== 1 || ends.length !== 1 ? ` with starts [${starts.join(', ')}] and ends [${ends.join(', ')}]` : ''}`)), null;
@@ -516,12 +554,14 @@ export interface OnnxBuildOptions {
   sourceFile: string;
 }
 
-/** A dense's weights as IR rows [units][inWidth] and its bias, or null (reported: wrong type, size, or not finite). */
+/** A dense's weights as IR rows [units][inWidth] and its bias, or null (reported: wrong type, size, or not finite).
+ *  Its dims were bounded by the matcher (weightRank, checkFanIn); nothing is allocated once a read has failed. */
 function readDense(d: DenseMatch, values: TensorValues, ds: Diagnostic[], file: string): { rows: Float32Array; bias: Float32Array } | null {
   const use = (what: string) => `the ${what} of ${d.main.op} node ${quote(d.main.name)}`;
-  const w = values.floats(d.weight, use('weights'));
-  const b = d.bias ? values.floats(d.bias, use('bias')) : new Float32Array(d.units);
-  if (!w || !b) return null;
+  const w = values.floats(d.weight, use('weights'), MAX_LAYER_WEIGHTS);
+  if (!w) return null;
+  const b = d.bias ? values.floats(d.bias, use('bias'), MAX_LAYER_WIDTH) : new Float32Array(d.units);
+  if (!b) return null;
   for (const [t, v, what] of [[d.weight, w, 'weights'], [d.bias, b, 'bias']] as const) {
     const bad = v.findIndex((x) => !Number.isFinite(x));
     if (t && bad >= 0) {
@@ -532,56 +572,64 @@ function readDense(d: DenseMatch, values: TensorValues, ds: Diagnostic[], file: 
   return { rows: d.rowsFirst ? w : kernelToRows(w, d.inWidth, d.units), bias: b };
 }
 
-/** The plan with its weights read, as the IR. Null (with diagnostics) when a weight cannot be read. */
+/** The plan with its weights read, as the IR. Null (with diagnostics) when the stacked predictor output is beyond
+ *  the NPU's limits or a weight cannot be read; both are found before the predictor output is allocated. */
 export function onnxPlanToModel(plan: OnnxAxNetPlan, values: TensorValues, ds: Diagnostic[], opts: OnnxBuildOptions): { model: AxModel | null; renames: Rename[] } {
   const file = opts.sourceFile;
   const renames: Rename[] = [];
-  const nameFor = uniqueNamer(renames);
+  const fail = () => ({ model: null, renames });
+  // The IR's one predictor output layer: the control rows in the order of the layers they gate, then the decision's
+  // logits. Separate heads are stacked, so each within the limits does not make their stack so.
+  const segmentRows = plan.approximator.flatMap((s) => (s.gate ? [s.gate.rows] : []));
+  const parts = plan.decision ? [...segmentRows, plan.decision.rows] : [];
+  const inWidth = plan.decision?.rows.dense.inWidth ?? 0;
+  const total = parts.reduce((n, r) => n + r.to - r.from, 0);
+  const tooLarge = plan.decision ? layerLimit(total, inWidth, "a layer's width and fan-in") : null;
+  if (tooLarge) {
+    const heads = [...new Set(parts.map((r) => r.dense))].map((d) => `${clip(d.main.op)} node ${quote(d.main.name)}`).join(', ');
+    ds.push(diag(DIAG.onnxPredictorTooLarge, file, heads, total, inWidth, tooLarge));
+    return fail();
+  }
+  // Every dense's weights, each read once; the model is built only when all could be.
+  const denses = [...plan.approximator.map((s) => s.layer.dense), ...plan.predictorHidden.map((l) => l.dense), ...parts.map((r) => r.dense)];
   const read = new Map<DenseMatch, { rows: Float32Array; bias: Float32Array } | null>();
-  const weightsOf = (d: DenseMatch) => {
-    if (!read.has(d)) read.set(d, readDense(d, values, ds, file));
-    return read.get(d)!;
-  };
-  const toLayer = (l: LayerMatch): DenseLayer | null => {
-    const w = weightsOf(l.dense);
-    return w && { name: nameFor(layerName(l.dense)), inWidth: l.dense.inWidth, width: l.dense.units, activation: l.activation, weights: w.rows, bias: w.bias };
+  for (const d of denses) if (!read.has(d)) read.set(d, readDense(d, values, ds, file));
+  if ([...read.values()].some((w) => w === null)) return fail();
+  const weightsOf = (d: DenseMatch) => read.get(d)!;
+
+  const nameFor = uniqueNamer(renames);
+  const toLayer = (l: LayerMatch): DenseLayer => {
+    const w = weightsOf(l.dense)!;
+    return { name: nameFor(layerName(l.dense)), inWidth: l.dense.inWidth, width: l.dense.units, activation: l.activation, weights: w.rows, bias: w.bias };
   };
   const approximator: ApproxLayer[] = [];
   const segments: ControlSegment[] = [];
-  const segmentRows: RowRange[] = [];
   plan.approximator.forEach((s, i) => {
     const l = toLayer(s.layer);
     let control: string | null = null;
     if (s.gate) {
       control = nameFor(s.gate.nameHint ?? `c${i + 1}`);
       segments.push({ name: control, width: s.gate.rows.to - s.gate.rows.from, activation: s.gate.activation });
-      segmentRows.push(s.gate.rows);
     }
-    if (l) approximator.push({ ...l, control });
+    approximator.push({ ...l, control });
   });
   const hidden = plan.predictorHidden.map(toLayer);
   let predictor: AxModel['predictor'] = null;
   if (plan.decision) {
     const dec = plan.decision;
     const split = plan.splitName ? nameFor(plan.splitName) : nameFor('pout', false);
-    // The IR's one output layer: the control rows in the order of the layers they gate, then the decision's logits.
-    const parts = [...segmentRows, dec.rows];
-    const inWidth = dec.rows.dense.inWidth;
-    const total = parts.reduce((n, r) => n + r.to - r.from, 0);
     const weights = new Float32Array(total * inWidth);
     const bias = new Float32Array(total);
     let row = 0;
     for (const r of parts) {
-      const w = weightsOf(r.dense);
-      if (!w) continue;
+      const w = weightsOf(r.dense)!;
       weights.set(w.rows.subarray(r.from * inWidth, r.to * inWidth), row * inWidth);
       bias.set(w.bias.subarray(r.from, r.to), row);
       row += r.to - r.from;
     }
     const decision: Decision = dec.kind === 'sigmoid' ? { kind: 'sigmoid', threshold: opts.threshold } : { kind: 'softmax', safeIndex: opts.safeIndex, threshold: opts.threshold };
-    predictor = { hidden: hidden.filter((h): h is DenseLayer => h !== null), output: { name: split, inWidth, segments, decision, weights, bias } };
+    predictor = { hidden, output: { name: split, inWidth, segments, decision, weights, bias } };
   }
-  if (ds.length) return { model: null, renames };
   const name = sanitiseName(plan.name);
   if (name !== plan.name) renames.unshift({ from: plan.name, to: name });
   const outputWidth = plan.approximator[plan.approximator.length - 1].layer.dense.units;
