@@ -1,6 +1,7 @@
 // npm run bench: the CLI's start-up time as a ratio to a bare `node -e 0`, simulator throughput (timed, and
 // functional only) as a ratio to a plain float32 forward pass of the same model, all measured in the same run,
-// the file -> CSV path's share of the in-memory rate, and the simulator's memory over 10k and 1M streamed samples.
+// tfjs predict (batch 1024) on the same models as the baseline of issue 16 (`ratio sim/tfjs`), the file -> CSV
+// path's share of the in-memory rate, and the simulator's memory over 10k and 1M streamed samples.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { compileTimeRows } from './compile-time.ts';
 import { batchCurveRows } from './batch-curve.ts';
 import { sweepSpeedupRows } from './sweep-speedup.ts';
 import { makeForwardPass } from './forward-pass.ts';
+import { TFJS_BATCH, tfjsPredictRate } from './tfjs-predict.ts';
 import { writeFileSync } from 'node:fs';
 
 const repo = new URL('..', import.meta.url).pathname;
@@ -43,7 +45,10 @@ function rate(xs: Float32Array[], repeats: number, fn: (x: Float32Array) => unkn
   return xs.length / best;
 }
 
-function throughput(name: string, n: number): string {
+/** `ratio sim/tfjs <model> <R>` lines, one per throughput row: the timed simulator over tfjs predict (issue 16). */
+const tfjsRatios: string[] = [];
+
+async function throughput(name: string, n: number): Promise<string> {
   const model = load(name);
   const bin = compileModel(model);
   const xs = inputs(n, model.inputWidth, 7);
@@ -56,8 +61,10 @@ function throughput(name: string, n: number): string {
   const base = rate(xs, 3, forward);
   const withTiming = rate(xs, 3, (x) => timed.runSample(x));
   const functionalOnly = rate(xs, 3, (x) => functional.runSample(x));
+  const tfjs = await tfjsPredictRate(model, xs, 3);
+  tfjsRatios.push(`ratio sim/tfjs ${name} ${(withTiming / tfjs.rate).toFixed(2)}`);
   const perSecond = (r: number) => Math.round(r).toLocaleString('en-US');
-  return `| ${name} | ${model.inputWidth} -> ${model.outputWidth} | ${n} | ${perSecond(base)} | ${perSecond(withTiming)} | ${(base / withTiming).toFixed(2)}x | ${perSecond(functionalOnly)} | ${(base / functionalOnly).toFixed(2)}x |`;
+  return `| ${name} | ${model.inputWidth} -> ${model.outputWidth} | ${n} | ${perSecond(base)} | ${perSecond(withTiming)} | ${(base / withTiming).toFixed(2)}x | ${perSecond(functionalOnly)} | ${(base / functionalOnly).toFixed(2)}x | ${perSecond(tfjs.rate)} (${tfjs.backend}) | ${(withTiming / tfjs.rate).toFixed(2)} |`;
 }
 
 /** Goals for the start-up of the built CLI (bin/axc.js running dist/), as multiples of `node -e 0`. */
@@ -221,7 +228,7 @@ lines.push(`Start-up of the built CLI (bin/axc.js running dist/), median wall ti
 lines.push('');
 lines.push('| command | median | ratio | goal |');
 lines.push('| --- | --- | --- | --- |');
-lines.push(...startup());
+lines.push(...(process.argv.includes('--throughput') ? [] : startup()));
 const sweepTable = () => [
   '',
   'A 64-cell `axc sweep` (sobel and jpeg × 4 tile counts × 4 PE counts × static/dynamic, 2,560-row inputs), nothing cached,',
@@ -241,14 +248,24 @@ if (process.argv.includes('--startup')) {
   console.log(lines.join('\n'));
   process.exit(0);
 }
+if (process.argv.includes('--throughput')) lines.splice(1); // npm run bench -- --throughput: the machine and the throughput table only
 lines.push('');
 lines.push('Throughput on the default NPU (static schedule), samples already in memory: the simulator with its timing and');
-lines.push('energy model, and functional only (no timing observer), each as a cost against a bare float32 forward pass:');
+lines.push('energy model, and functional only (no timing observer), each as a cost against a bare float32 forward pass,');
+lines.push(`and TensorFlow.js \`predict\` on the same model in batches of ${TFJS_BATCH} (from a filled Float32Array to the outputs read`);
+lines.push('back; best of three), with the timed simulator\'s rate over it (sim/tfjs; issue 16 aims at 1.0 or more):');
 lines.push('');
-lines.push('| model | network | samples | forward pass (samples/s) | timed (samples/s) | timed cost | functional (samples/s) | functional cost |');
-lines.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
-lines.push(throughput('sobel', 200_000));
-lines.push(throughput('jpeg', 20_000));
+lines.push('');
+lines.push('| model | network | samples | forward pass (samples/s) | timed (samples/s) | timed cost | functional (samples/s) | functional cost | tfjs predict (samples/s) | sim/tfjs |');
+lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+lines.push(await throughput('sobel', 200_000));
+lines.push(await throughput('jpeg', 20_000));
+lines.push('');
+lines.push(...tfjsRatios);
+if (process.argv.includes('--throughput')) {
+  console.log(lines.join('\n'));
+  process.exit(0);
+}
 lines.push('');
 lines.push('Compile work (in process, no start-up; best of three) for AXNets of about 10k, 100k and 1M parameters on the default NPU:');
 lines.push('');
