@@ -1,6 +1,7 @@
 // Entry point of the ONNX importer: a .onnx file (+ any external data beside it) -> AxModel. The protobuf is
 // decoded by onnx-proto (loaded on first use), the graph checked and folded (onnx-graph.ts), the AXNet pattern
-// matched (recognise-onnx-axnet.ts), the weights read, and the result verified like every imported model.
+// matched (recognise-onnx-axnet.ts), the weights read (tensor-values.ts, onnx-plan-to-model.ts), and the result
+// verified like every imported model.
 
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
@@ -13,9 +14,11 @@ import { describeFsError, diag, hasErrors, type Diagnostic } from '../../diagnos
 import { sniffFileKind, type FileKind } from '../file-kind.ts';
 import { AxcMetadataSchema } from '../layers-model/layers-model-schema.ts';
 import type { Rename } from '../layers-model/recognise-axnet.ts';
-import { buildOnnxGraph, TensorValues } from './onnx-graph.ts';
+import { buildOnnxGraph } from './onnx-graph.ts';
+import { TensorValues } from './tensor-values.ts';
 import { onnxProto, type onnx } from './onnx-schema.ts';
-import { onnxPlanToModel, recogniseOnnxAxNet } from './recognise-onnx-axnet.ts';
+import { recogniseOnnxAxNet } from './recognise-onnx-axnet.ts';
+import { onnxPlanToModel } from './onnx-plan-to-model.ts';
 
 export interface ReadOnnxOptions {
   /** The decision's threshold, in (0, 1); wins over the model's metadata, whose value wins over 0.5. */
