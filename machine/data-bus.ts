@@ -18,11 +18,11 @@ export class DataBus {
   lastBus = 0;
   lastStall = 0;
 
-  private readonly busFree: Float64Array;
+  readonly busFree: Float64Array;
   private readonly width: number;
   private readonly hostOnBus: boolean;
   /** The latest request so far. */
-  private lastRequest = 0;
+  lastRequest = 0;
 
   constructor(hw: Hardware) {
     this.cpuRequester = hw.tiles;

@@ -8,7 +8,7 @@ export class DramPipeline {
   private readonly burstWords: number;
   private readonly burstCycles: number;
   /** When DRAM finishes its latest fetch. */
-  private free = 0;
+  free = 0;
 
   constructor(hw: Hardware) {
     this.latency = hw.latency.dramLatencyCycles;

@@ -12,7 +12,7 @@ export class RunStats {
   /** Issue cycle of the current batch's first recv (-1 before the first sample and after close). */
   sampleStart = -1;
   /** Samples in the current batch so far. */
-  private inBatch = 0;
+  inBatch = 0;
   /** Histogram of per-sample cycles (a batch's first recv to the next batch's, the last batch to the end of the
    *  run, shared evenly among the batch's samples, the first few taking a cycle more, so that they sum to the
    *  batch's; a batch of one is its sample): a few
@@ -24,8 +24,8 @@ export class RunStats {
   peBusyCycles = 0;
   cpuEvaluations = 0;
 
-  private lastIssue = 0;
-  private lastStage = 0;
+  lastIssue = 0;
+  lastStage = 0;
 
   /** Charges the controller's time since the previous issue to that instruction's stage. */
   issue(t: number, stage: number): void {

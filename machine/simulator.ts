@@ -1,6 +1,7 @@
 // The simulator: loads a binary (decode once, verify against its hardware), then runs the instruction stream
 // batch by batch (a batch of one for most programs), telling the timing model it was handed (if any) of each instruction it executes. State
-// is fixed-size, so memory stays flat however many samples run.
+// is fixed-size, so memory stays flat however many samples run. With `fastPath`, the sample loop runs a block
+// of batches at a time (machine/block/) where the planner proves that exact; the per-sample path is the reference.
 
 import { DIAG } from '../diagnostics/catalog.ts';
 import { fail } from '../diagnostics/diagnostic.ts';
@@ -13,7 +14,10 @@ import { BLOCKED, DISPATCH, HALTED, type Executor } from './execute-ops.ts';
 import { DISPATCH_IN_FORMATS } from './execute-formats.ts';
 import { fp32Twin } from '../ir/numerics-plan.ts';
 import { Machine, type InvokeMode, type Words } from './machine.ts';
-import type { TimingModel } from './timing-model.ts';
+import type { TimingModel, TraceSink } from './timing-model.ts';
+import { BlockEngine, MAX_LANES } from './block/block-engine.ts';
+import { planBlocks } from './block/plan-blocks.ts';
+import { TimingReuse, type ReuseStats } from './block/timing-reuse.ts';
 import { TIMING_RULES } from './timing-rules.ts';
 
 export type { CpuCostSource } from './binary-cpu-cost.ts';
@@ -30,6 +34,17 @@ export interface SimulatorOptions {
   /** Run a binary outside fp32 as its fp32 twin: the same program on the model's unrounded weights, every
    *  grid float32 (`axc sim --shadow fp32`). */
   shadowFp32?: boolean;
+  /** Run the sample loop a block of batches at a time, with exact timing reuse (machine/block/), when the
+   *  planner proves that gives the reference path's results; results then come a block at a time. */
+  fastPath?: boolean;
+  /** Fast path only: time every lane in full and check each reused transition against it (tests). */
+  verifyTimingReuse?: boolean;
+  /** Fast path only: batches per block, a multiple of 4 (default: as many as fit, at most 256); tests use
+   *  small blocks so that short inputs span several. */
+  blockLanes?: number;
+  /** Trace into this sink the batches whose last sample's index lies in [from, to) (and the setup stage
+   *  when from is 0). */
+  trace?: { sink: TraceSink; from: number; to: number };
 }
 
 /** What one sample did. The arrays are views into machine state, valid until the next `push`, `end` or `runSample`. */
@@ -52,6 +67,55 @@ export interface SampleResult {
   ocm: Words;
   /** Instructions executed from the push that completed the sample's batch (its own, for a batch of one). */
   instructions: number;
+  /** The cycle the sample's batch started (its first recv issued); -1 without a timing model. */
+  start: number;
+}
+
+/** A result of the block engine, read from the block's registers when asked (nothing is copied per sample);
+ *  its input and H(x) are views into the block. */
+class BlockResult implements SampleResult {
+  private words: Float32Array | null = null;
+  constructor(
+    readonly x: Float32Array,
+    readonly y: Float32Array,
+    readonly slot: number,
+    private readonly engine: BlockEngine,
+    private readonly lane: number,
+    private readonly index: number,
+    private readonly machineOcm: Words,
+    private readonly starts: Float64Array,
+  ) {}
+  get p(): number {
+    return this.engine.p[this.index];
+  }
+  get score(): number {
+    return this.engine.score[this.index];
+  }
+  get predicted(): boolean {
+    return this.engine.predicted[this.index] === 1;
+  }
+  get invoked(): boolean {
+    return this.engine.invoked[this.index] === 1;
+  }
+  get fallback(): boolean {
+    return this.engine.fallback[this.index] === 1;
+  }
+  get instructions(): number {
+    return this.engine.executed[this.lane];
+  }
+  get start(): number {
+    return this.starts[this.lane];
+  }
+  /** The lane's on-chip memory, gathered when asked for: words the loop never touches are the machine's; words
+   *  it touches but this sample's path did not write hold an earlier sample's values. */
+  get ocm(): Float32Array {
+    const w = (this.words ??= new Float32Array(this.machineOcm.length));
+    for (let a = 0; a < w.length; a++) {
+      const v = this.engine.ocmWord(this.lane, a);
+      w[a] = Number.isNaN(v) && this.engine.plan.rows.ocm[a] < 0 ? this.machineOcm[a] : v;
+    }
+    return w;
+  }
 }
 
 export class Simulator {
@@ -66,8 +130,24 @@ export class Simulator {
   readonly cpuCyclesPerEvaluation: number;
   readonly cpuCostSource: CpuCostSource;
   /** results[0 .. ready): the samples the latest `push` or `end` completed, in the order they were pushed. */
-  readonly results: readonly SampleResult[];
+  results: readonly SampleResult[];
   ready = 0;
+  /** The block engine, when the fast path runs this binary; else why not (null: not asked for). */
+  readonly block: BlockEngine | null = null;
+  readonly fastPathOff: string | null = null;
+  /** Lanes replayed from a recorded timing transition and lanes timed in full (fast path with timing). */
+  get timingReuse(): ReuseStats | null {
+    return this.reuse?.stats ?? null;
+  }
+  private readonly reuse: TimingReuse | null = null;
+  private readonly blockOut: BlockResult[] = [];
+  /** Per lane of the block: the cycle its batch started. */
+  private readonly laneStarts = new Float64Array(MAX_LANES);
+  /** Samples waiting in the block's input. */
+  private buffered = 0;
+  /** Samples pushed so far (their indices choose what is traced). */
+  private pushed = 0;
+  private readonly traceWindow: { sink: TraceSink; from: number; to: number } | null;
   private readonly code: Uint32Array;
   private readonly dispatch: readonly Executor[];
   private readonly budget: number;
@@ -112,11 +192,54 @@ export class Simulator {
       y: m.y.subarray(s * outputWidth, (s + 1) * outputWidth),
       ocm: m.ocm,
       instructions: 0,
+      start: -1,
     }));
     this.out = new Array(batch);
     this.results = this.out;
+    this.traceWindow = opts.trace ?? null;
+    if (this.timing && this.traceWindow) this.timing.trace = this.traceWindow.from === 0 ? this.traceWindow.sink : null;
     this.run(); // the setup stage: runs until the first recv blocks
     this.sinceCollect = 0;
+    if (opts.fastPath && !this.halted) {
+      const plan = numerics ? 'the binary computes outside fp32' : planBlocks(this.code, m.hw, batch, m.pc);
+      if (typeof plan === 'string') this.fastPathOff = plan;
+      else {
+        const engine = new BlockEngine(plan, this.code, m.hw, dram as Float32Array, m.wb as Float32Array, { input: inputWidth, output: outputWidth }, m.invoke, opts.blockLanes);
+        this.block = engine;
+        if (this.timing) this.reuse = new TimingReuse(this.timing, m, this.code, plan, m.hw, { verify: opts.verifyTimingReuse });
+        for (let l = 0; l < engine.lanes; l++)
+          for (let s = 0; s < batch; s++) {
+            const i = l * batch + s;
+            this.blockOut.push(new BlockResult(engine.x.subarray(i * inputWidth, (i + 1) * inputWidth), engine.y.subarray(i * outputWidth, (i + 1) * outputWidth), s, engine, l, i, m.ocm, this.laneStarts));
+          }
+      }
+    }
+  }
+
+  /** Runs lanes [0, lanes) of the block on the samples buffered, times them, and makes their results current. */
+  private runBlock(lanes: number): void {
+    const e = this.block!;
+    const B = this.batch;
+    e.run(lanes);
+    const timing = this.timing;
+    const first = this.pushed - this.buffered;
+    const tw = this.traceWindow;
+    for (let l = 0; l < lanes; l++) {
+      const executed = e.executed[l];
+      this.machine.instructions += executed;
+      let start = -1;
+      if (timing) {
+        const last = first + l * B + B - 1;
+        const traced = tw !== null && last >= tw.from && last < tw.to;
+        if (tw !== null) timing.trace = traced ? tw.sink : null;
+        start = this.reuse!.timeLane(e.outcomes, l * e.plan.branches, e.outcomeCount[l], traced);
+      }
+      this.laneStarts[l] = start;
+    }
+    this.reuse?.flush();
+    this.results = this.blockOut;
+    this.ready = lanes * B;
+    this.buffered = 0;
   }
 
   /** Executes until `recv` blocks (for want of a sample, or with a batch to collect), or the program halts. */
@@ -173,6 +296,7 @@ export class Simulator {
       r.invoked = m.invoked[s] === 1;
       r.fallback = m.fallback[s] === 1;
       r.instructions = this.sinceCollect;
+      r.start = this.timing ? this.timing.sampleStart : -1;
       this.out[this.ready++] = r;
     }
     this.sinceCollect = 0;
@@ -181,6 +305,7 @@ export class Simulator {
 
   /** Ends the run for the timing model: the last sample's cycles and the tail of the run are counted. */
   close(): void {
+    this.reuse?.materialize();
     this.timing?.close();
   }
 
@@ -194,6 +319,26 @@ export class Simulator {
     if (x.length !== this.inputWidth) fail(DIAG.inputWidth, undefined, x.length, this.inputWidth);
     const m = this.machine;
     if (this.halted || this.ended) fail(DIAG.haltedBeforeSample, undefined, m.pc);
+    const e = this.block;
+    if (e !== null) {
+      e.x.set(x, this.buffered * this.inputWidth);
+      this.buffered++;
+      this.pushed++;
+      if (this.buffered < e.lanes * this.batch) return (this.ready = 0);
+      this.runBlock(e.lanes);
+      return this.ready;
+    }
+    return this.pushReference(x);
+  }
+
+  /** The reference path's push: the machine runs instruction by instruction as far as the sample lets it. */
+  private pushReference(x: Float32Array): number {
+    const m = this.machine;
+    const tw = this.traceWindow;
+    // The trace follows the sample being pushed: a batch runs on the push of its last sample.
+    if (this.timing && tw) this.timing.trace = this.pushed >= tw.from && this.pushed < tw.to ? tw.sink : null;
+    this.pushed++;
+    this.results = this.out;
     m.pending = x;
     this.advance();
     if (m.pending !== null) fail(DIAG.haltedBeforeSample, undefined, m.pc);
@@ -203,11 +348,49 @@ export class Simulator {
   /** No more samples: the machine finishes the batch in hand (short); returns how many results completed. */
   end(): number {
     if (this.ended) return (this.ready = 0);
+    const e = this.block;
+    if (e !== null && this.buffered > 0) return this.endBlock(e);
     this.ended = true;
     this.machine.inputEnded = true;
+    this.results = this.out;
     if (this.halted) return (this.ready = 0);
+    this.reuse?.materialize();
     this.advance();
     return this.ready;
+  }
+
+  /** The end of the input with samples buffered: whole batches run as a block, the short batch left (if any)
+   *  on the reference path, which takes over from the loop's start. */
+  private endBlock(e: BlockEngine): number {
+    const B = this.batch;
+    const lanes = Math.floor(this.buffered / B);
+    const rest = this.buffered - lanes * B;
+    const out: SampleResult[] = [];
+    if (lanes > 0) {
+      // The short batch's samples sit after the whole ones; keep them before runBlock resets the count.
+      const tail = e.x.slice(lanes * B * this.inputWidth, (lanes * B + rest) * this.inputWidth);
+      this.pushed -= rest;
+      this.buffered -= rest;
+      this.runBlock(lanes);
+      for (let i = 0; i < this.ready; i++) out.push(this.blockOut[i]);
+      this.pushed += rest;
+      e.x.set(tail, 0);
+    }
+    this.reuse?.materialize();
+    // The reference path sees the short batch's samples pushed one by one, then the end of the input.
+    const first = this.pushed - rest;
+    this.pushed = first;
+    for (let i = 0; i < rest; i++) {
+      const x = e.x.slice(i * this.inputWidth, (i + 1) * this.inputWidth);
+      const k = this.pushReference(x);
+      for (let j = 0; j < k; j++) out.push(this.out[j]);
+    }
+    this.buffered = 0;
+    (this as { block: BlockEngine | null }).block = null;
+    const k = this.end();
+    for (let j = 0; j < k; j++) out.push(this.out[j]);
+    this.results = out;
+    return (this.ready = out.length);
   }
 
   /** Runs every sample of `xs`, then ends the input; `each` is handed every result in input order, with its
@@ -225,6 +408,7 @@ export class Simulator {
   /** One sample through a program that takes one at a time (a batch of one): its result. */
   runSample(x: Float32Array): SampleResult {
     if (this.batch !== 1) throw new Error(`runSample: this program takes batches of ${this.batch}; use push and end`);
+    if (this.block !== null) throw new Error('runSample: the fast path returns results a block at a time; use push and end');
     if (this.push(x) !== 1) fail(DIAG.haltedBeforeSample, undefined, this.machine.pc);
     return this.results[0];
   }

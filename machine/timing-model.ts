@@ -46,10 +46,11 @@ export class TimingModel {
   /** Receives timing events while set; it may be changed between samples. */
   trace: TraceSink | null = null;
 
-  /** Earliest cycle the controller can issue the next instruction. */
-  private next = 0;
+  /** Earliest cycle the controller can issue the next instruction. (This and setupEnd are read and restored by
+   *  machine/block/timing-reuse.ts, as are the other parts' times.) */
+  next = 0;
   /** When the setup stage's last instruction completes; samples wait for it. */
-  private setupEnd = 0;
+  setupEnd = 0;
 
   /** Values of each role per 32-bit word, and each role's value as a fraction of a word (1 in fp32): transfers
    *  move packed words, and memory energy is counted in words' worth of bits. */

@@ -34,6 +34,9 @@ export interface RunOptions {
   exact?: ExactFunction;
   /** Run the binary (outside fp32) in fp32 beside its format, and report what the format changed. */
   shadowFp32?: boolean;
+  /** false: the per-sample reference path only (`axc sim --reference-path`); by default the sample loop runs a
+   *  block at a time where that is proved exact (machine/block/), with byte-identical results. */
+  fastPath?: boolean;
 }
 
 /** The CSV header: H(x) (or the CPU's exact output), P(x), invoked and, with a reference, err and safe. */
@@ -57,8 +60,8 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
   const tr = opts.trace;
   const invoke = opts.invoke ?? 'model';
   const timing = timingFor(binary);
-  timing.trace = tr && tr.from === 0 ? tr.sink : null;
-  const sim = new Simulator(binary, { invoke, timing });
+  const fastPath = opts.fastPath !== false;
+  const sim = new Simulator(binary, { invoke, timing, fastPath, trace: tr ? { sink: tr.sink, from: tr.from, to: tr.to } : undefined });
   const setupInstructions = sim.machine.instructions;
   // With a benchmark named, samples handed to the CPU carry its exact result; the caller looked the function up.
   // The Simulator has checked the benchmark is known and matches the program's widths (isa/check-binary.ts).
@@ -69,7 +72,7 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
   // A sample the controller sends to the CPU is still judged on the H(x) the approximator would have given.
   // A second machine that always invokes computes it, bit for bit the reference interpreter's H(x)
   // (test/differential.test.ts). It runs without a timing model: the run's cycles and energy are its own.
-  const shadow = ref && invoke !== 'all' ? new Simulator(binary, { invoke: 'all' }) : null;
+  const shadow = ref && invoke !== 'all' ? new Simulator(binary, { invoke: 'all', fastPath }) : null;
   // --shadow fp32: the same program in fp32 on the model's own weights, with its own invoke-all twin for quality.
   const inFp32 = opts.shadowFp32 && binary.numerics ? new Simulator(binary, { invoke, shadowFp32: true }) : null;
   const inFp32All = inFp32 && ref && invoke !== 'all' ? new Simulator(binary, { invoke: 'all', shadowFp32: true }) : null;
@@ -87,6 +90,8 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
   let nonFinite = 0;
   // Traced samples whose results are in, closed when the next batch's first recv fixes their end.
   let open: { index: number; start: number; path: 'npu' | 'cpu' }[] = [];
+  // The batch start of the samples in `open`.
+  let openStart = -1;
   const closeOpen = (end: number) => {
     for (const o of open) tr!.sink.sample(o.index, o.start, end, o.path);
     open = [];
@@ -94,14 +99,17 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
   /** The k results the latest push or end completed (a batch; one sample for most programs), in input order. */
   const settle = async (k: number): Promise<void> => {
     if (k === 0) return;
-    if (open.length) closeOpen(timing.sampleStart);
     const shadowReady = shadow ? (shadow.ready === k ? shadow.results : null) : null;
     const fp32Ready = inFp32 && inFp32.ready === k ? inFp32.results : null;
     const fp32AllReady = inFp32All && inFp32All.ready === k ? inFp32All.results : null;
     for (let i = 0; i < k; i++) {
       const r = sim.results[i];
       const x = r.x;
-      if (tr !== undefined && n >= tr.from && n < tr.to) open.push({ index: n, start: timing.sampleStart, path: r.invoked ? 'npu' : 'cpu' });
+      if (open.length && r.start !== openStart) closeOpen(r.start);
+      if (tr !== undefined && n >= tr.from && n < tr.to) {
+        open.push({ index: n, start: r.start, path: r.invoked ? 'npu' : 'cpu' });
+        openStart = r.start;
+      }
       n++;
       if (r.predicted) predicted++;
       // r.y is a view into machine state: scanned in place, nothing allocated per sample.
@@ -159,7 +167,6 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
   const it = Symbol.asyncIterator in samples ? samples[Symbol.asyncIterator]() : samples[Symbol.iterator]();
   const takeBuffered = (it as SampleGenerator)[TAKE_BUFFERED];
   let finished = false;
-  let pushed = 0;
   try {
     for (;;) {
       let x = takeBuffered ? takeBuffered() : null;
@@ -168,9 +175,6 @@ export async function runSimulation(binary: Binary, samples: AsyncIterable<Float
         if (next.done) break;
         x = next.value;
       }
-      // The trace follows the sample being pushed: a batch runs on the push of its last sample.
-      if (tr) timing.trace = pushed >= tr.from && pushed < tr.to ? tr.sink : null;
-      pushed++;
       shadow?.push(x);
       inFp32?.push(x);
       inFp32All?.push(x);

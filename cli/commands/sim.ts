@@ -44,6 +44,7 @@ export function simCommand(): Command {
     .option('--threshold <T>', THRESHOLD_HELP, parseThresholdOption)
     .option('--npu <hw.json>', 'refuse the binary unless it was compiled for this hardware')
     .addOption(new Option('--shadow <format>', "run the model in this format beside the binary's and report what the binary's format changed (the report's quantization section)").choices(['fp32']))
+    .option('--reference-path', 'run every sample instruction by instruction, the reference the fast block path is tested against (same results, slower)')
     .option('-q, --quiet', 'print no report table and no confirmation of the files written')
     .addHelpText('after', '\nExamples:\n  axc sim sobel.bin --input examples/sobel.x --output out.csv --report report.json --trace trace.json\n  axc sim sobel.bin --input train.x --reference train.y --report report.json');
   for (const o of referenceOptions(false)) cmd.addOption(o);
@@ -87,6 +88,7 @@ export function simCommand(): Command {
         reference: judge ? { rows: referenceRows(judge.source, bin.meta.outputWidth), quality: judge.quality } : undefined,
         exact: bin.meta.benchmark ? findBenchmark(bin.meta.benchmark) : undefined,
         shadowFp32: opts.shadow === 'fp32',
+        fastPath: !opts.referencePath,
       });
       await rows?.flush();
       progress?.stop();
@@ -124,4 +126,5 @@ interface SimCliOptions extends ReferenceCliOptions {
   npu?: string;
   quiet?: boolean;
   shadow?: 'fp32';
+  referencePath?: boolean;
 }

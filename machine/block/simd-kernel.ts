@@ -1,0 +1,407 @@
+// Float32 multiply-accumulate over many independent lanes (samples) at once: a WebAssembly SIMD kernel emitted
+// byte by byte here, with a plain-JS fallback, both bit-exactly ir/numerics.ts accumulateDot in every lane.
+
+export interface MacKernel {
+  /** Float32 view over the kernel's memory; re-read after `reserve` (growth replaces it). */
+  readonly f32: Float32Array;
+  /** 'wasm-simd' or 'js' (fallback when WebAssembly SIMD does not validate). */
+  readonly kind: 'wasm-simd' | 'js';
+  /** Ensures the memory holds at least `floats` float32 values (grows the wasm memory; the JS fallback reallocates, copying). */
+  reserve(floats: number): void;
+  /**
+   * For k < count, for lane l < lanes:
+   *   acc = from ? M[accOff + k*accStride + l] : +0
+   *   for j < len: acc = f32(acc + f32(M[wOff + k*wStride + j] * M[xOff + j*xStride + l]))
+   *   M[accOff + k*accStride + l] = acc
+   * All offsets/strides in float32 elements of the same memory M. lanes, accStride and xStride are multiples of 4;
+   * accOff and xOff are multiples of 4 (16-byte aligned); wOff is arbitrary. The accumulator rows must not
+   * overlap the weight rows or the inputs read (lanes are computed together, not one after another).
+   * Throws a RangeError for a misaligned or out-of-bounds call, before touching memory.
+   */
+  accumulateRows(count: number, accOff: number, accStride: number, wOff: number, wStride: number, xOff: number, xStride: number, len: number, lanes: number, from: 0 | 1): void;
+}
+
+const PAGE_BYTES = 65536;
+const PAGE_FLOATS = PAGE_BYTES / 4;
+
+// ---------------------------------------------------------------------------------------------------------
+// A tiny wasm encoder: just what one function over an imported memory needs.
+
+class Bytes {
+  readonly out: number[] = [];
+  byte(...bs: number[]): this {
+    for (const b of bs) this.out.push(b);
+    return this;
+  }
+  /** Unsigned LEB128 (values up to 2^32 - 1). */
+  u32(n: number): this {
+    do {
+      let b = n & 0x7f;
+      n = Math.floor(n / 128);
+      if (n !== 0) b |= 0x80;
+      this.out.push(b);
+    } while (n !== 0);
+    return this;
+  }
+  /** Signed LEB128 of an i32. */
+  s32(n: number): this {
+    n |= 0;
+    for (;;) {
+      const b = n & 0x7f;
+      n >>= 7;
+      if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+        this.out.push(b);
+        return this;
+      }
+      this.out.push(b | 0x80);
+    }
+  }
+  name(s: string): this {
+    const utf8 = new TextEncoder().encode(s);
+    this.u32(utf8.length);
+    for (const b of utf8) this.out.push(b);
+    return this;
+  }
+  /** A length-prefixed vector of already-encoded items. */
+  vec(items: Bytes[]): this {
+    this.u32(items.length);
+    for (const it of items) this.byte(...it.out);
+    return this;
+  }
+  section(id: number, body: Bytes): this {
+    this.byte(id).u32(body.out.length);
+    return this.byte(...body.out);
+  }
+}
+
+const T_I32 = 0x7f;
+const T_V128 = 0x7b;
+const BLOCK_VOID = 0x40;
+
+const OP = {
+  block: 0x02,
+  loop: 0x03,
+  if: 0x04,
+  else: 0x05,
+  end: 0x0b,
+  br: 0x0c,
+  brIf: 0x0d,
+  localGet: 0x20,
+  localSet: 0x21,
+  localTee: 0x22,
+  f32Load: 0x2a,
+  i32Const: 0x41,
+  i32Eqz: 0x45,
+  i32Ne: 0x47,
+  i32GtU: 0x4b,
+  i32Add: 0x6a,
+  i32Sub: 0x6b,
+  i32Mul: 0x6c,
+  simd: 0xfd,
+} as const;
+
+const SIMD = {
+  v128Load: 0x00,
+  v128Store: 0x0b,
+  v128Const: 0x0c,
+  f32x4Splat: 0x13,
+  f32x4Add: 0xe4,
+  f32x4Mul: 0xe6,
+} as const;
+
+/** Instruction emitter for a function body; labels are relative depths, as in the binary format. */
+class Code extends Bytes {
+  get(i: number): this {
+    return this.byte(OP.localGet).u32(i);
+  }
+  set(i: number): this {
+    return this.byte(OP.localSet).u32(i);
+  }
+  tee(i: number): this {
+    return this.byte(OP.localTee).u32(i);
+  }
+  i32(n: number): this {
+    return this.byte(OP.i32Const).s32(n);
+  }
+  simd(op: number): this {
+    return this.byte(OP.simd).u32(op);
+  }
+  /** memarg: log2 alignment hint, then a constant byte offset added to the address on the stack. */
+  mem(alignLog2: number, offset: number): this {
+    return this.u32(alignLog2).u32(offset);
+  }
+}
+
+// Locals of the exported function `mac`. Parameters (all i32, byte units except count and from):
+const P_COUNT = 0;
+const P_ACC = 1; //  address of row k's accumulators (advanced by accStride per k)
+const P_ACC_S = 2;
+const P_W = 3; //    address of row k's weights (advanced by wStride per k)
+const P_W_S = 4;
+const P_X = 5;
+const P_X_S = 6;
+const P_LEN_B = 7; // len * 4
+const P_LANES_B = 8; // lanes * 4
+const P_FROM = 9;
+const N_PARAMS = 10;
+// Declared locals:
+const L_LANE = 10; // byte offset of the current lane group within the row
+const L_ACC_P = 11; // row k's accumulators of this lane group
+const L_ACC_P2 = 12; // row k+1's, in a two-row pass
+const L_XP = 13;
+const L_WP = 14;
+const L_W_END = 15;
+const N_I32_LOCALS = 6;
+const L_S = 16; //   w[j] of row k in every lane; L_S + 1 the same for row k+1
+const L_X = 18; //   one input vector, shared by the two rows of a two-row pass
+const L_A0 = 19; //  the v128 accumulators: row r, vector i at L_A0 + r * MAX_V + i
+
+/**
+ * Vectors per pass, widest first, for passes over two rows (k, k+1) and over one (the last row of an odd
+ * count). A pass keeps its accumulators in locals across the whole j loop; w[j] is loaded once per j for all
+ * its vectors, and in a two-row pass each input vector is loaded once for both rows. The independent
+ * accumulators also let the adds of one j overlap instead of waiting on one dependency chain. Narrower passes
+ * take the lanes left over. The widths are what V8 keeps in x64's 16 xmm registers without spilling: it
+ * hoists a j's loads above its arithmetic, so 2 x 4 accumulators + 4 inputs + 2 splats just fit, while a
+ * one-row pass of 8 vectors spilled and ran at about 60% of the speed of the 4-vector one.
+ */
+const PASSES_2 = [4, 2, 1];
+const PASSES_1 = [4, 2, 1];
+const MAX_V = Math.max(...PASSES_2, ...PASSES_1);
+const acc = (r: number, i: number): number => L_A0 + r * MAX_V + i;
+
+/** One pass over lane groups of `v` vectors in `rows` rows, while a whole group still fits in the row. */
+function emitPass(c: Code, rows: 1 | 2, v: number): void {
+  const width = 16 * v;
+  const accP = [L_ACC_P, L_ACC_P2];
+  c.byte(OP.block, BLOCK_VOID); // label 1 inside the loop: pass done
+  c.byte(OP.loop, BLOCK_VOID); //  label 0: next lane group
+  c.get(L_LANE).i32(width).byte(OP.i32Add).get(P_LANES_B).byte(OP.i32GtU).byte(OP.brIf).u32(1);
+
+  c.get(P_ACC).get(L_LANE).byte(OP.i32Add).set(L_ACC_P);
+  if (rows === 2) c.get(L_ACC_P).get(P_ACC_S).byte(OP.i32Add).set(L_ACC_P2);
+  c.get(P_FROM).byte(OP.if, BLOCK_VOID);
+  for (let r = 0; r < rows; r++) for (let i = 0; i < v; i++) c.get(accP[r]).simd(SIMD.v128Load).mem(4, 16 * i).set(acc(r, i));
+  c.byte(OP.else);
+  // +0 in every lane, as accumulateDot starts: 0 + (-0) is +0, so a -0 start would differ in sign.
+  for (let r = 0; r < rows; r++) for (let i = 0; i < v; i++) c.simd(SIMD.v128Const).byte(...new Array<number>(16).fill(0)).set(acc(r, i));
+  c.byte(OP.end);
+
+  c.get(P_X).get(L_LANE).byte(OP.i32Add).set(L_XP);
+  c.get(P_W).tee(L_WP).get(P_LEN_B).byte(OP.i32Add).set(L_W_END);
+
+  c.byte(OP.block, BLOCK_VOID); // label 1 inside the j loop: no (more) j
+  c.get(P_LEN_B).byte(OP.i32Eqz).byte(OP.brIf).u32(0);
+  c.byte(OP.loop, BLOCK_VOID); //  label 0: next j, strictly ascending (the summation order is the result)
+  c.get(L_WP).byte(OP.f32Load).mem(2, 0).simd(SIMD.f32x4Splat).set(L_S);
+  if (rows === 2) c.get(L_WP).get(P_W_S).byte(OP.i32Add).byte(OP.f32Load).mem(2, 0).simd(SIMD.f32x4Splat).set(L_S + 1);
+  // Exactness: f32x4.mul rounds the product to float32 and f32x4.add rounds the sum, each IEEE per lane, in
+  // two separate instructions (wasm has no fusing) -- exactly f32(acc + f32(w * x)). Operands in the
+  // reference's order (w * x, acc + p), though only NaN payloads could tell.
+  for (let i = 0; i < v; i++) {
+    if (rows === 1) {
+      c.get(acc(0, i)).get(L_S).get(L_XP).simd(SIMD.v128Load).mem(4, 16 * i).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add).set(acc(0, i));
+    } else {
+      c.get(L_XP).simd(SIMD.v128Load).mem(4, 16 * i).set(L_X);
+      for (let r = 0; r < rows; r++) c.get(acc(r, i)).get(L_S + r).get(L_X).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add).set(acc(r, i));
+    }
+  }
+  c.get(L_XP).get(P_X_S).byte(OP.i32Add).set(L_XP);
+  c.get(L_WP).i32(4).byte(OP.i32Add).tee(L_WP).get(L_W_END).byte(OP.i32Ne).byte(OP.brIf).u32(0);
+  c.byte(OP.end); // loop j
+  c.byte(OP.end); // block
+
+  for (let r = 0; r < rows; r++) for (let i = 0; i < v; i++) c.get(accP[r]).get(acc(r, i)).simd(SIMD.v128Store).mem(4, 16 * i);
+  c.get(L_LANE).i32(width).byte(OP.i32Add).set(L_LANE);
+  c.byte(OP.br).u32(0);
+  c.byte(OP.end); // loop
+  c.byte(OP.end); // block
+}
+
+/** After the passes over `rows` rows: on to the next rows. */
+function emitAdvance(c: Code, rows: number): void {
+  c.get(P_ACC).get(P_ACC_S).i32(rows).byte(OP.i32Mul).byte(OP.i32Add).set(P_ACC);
+  c.get(P_W).get(P_W_S).i32(rows).byte(OP.i32Mul).byte(OP.i32Add).set(P_W);
+  c.get(P_COUNT).i32(rows).byte(OP.i32Sub).set(P_COUNT);
+}
+
+function buildModuleBytes(): Uint8Array<ArrayBuffer> {
+  const body = new Code();
+  body.u32(2).u32(N_I32_LOCALS).byte(T_I32).u32(L_A0 - L_S + 2 * MAX_V).byte(T_V128); // local declarations
+  body.byte(OP.block, BLOCK_VOID);
+  body.get(P_COUNT).byte(OP.i32Eqz).byte(OP.brIf).u32(0);
+  body.byte(OP.loop, BLOCK_VOID); // rows k, k+1 while two are left, then the last one
+  body.i32(0).set(L_LANE);
+  body.get(P_COUNT).i32(1).byte(OP.i32GtU).byte(OP.if, BLOCK_VOID);
+  for (const v of PASSES_2) emitPass(body, 2, v);
+  emitAdvance(body, 2);
+  body.byte(OP.else);
+  for (const v of PASSES_1) emitPass(body, 1, v);
+  emitAdvance(body, 1);
+  body.byte(OP.end);
+  body.get(P_COUNT).byte(OP.brIf).u32(0);
+  body.byte(OP.end).byte(OP.end).byte(OP.end); // loop, block, function
+
+  const funcType = new Bytes().byte(0x60).u32(N_PARAMS);
+  for (let i = 0; i < N_PARAMS; i++) funcType.byte(T_I32);
+  funcType.u32(0);
+  const memImport = new Bytes().name('env').name('memory').byte(0x02).byte(0x00).u32(1); // memory, min 1 page, no max
+  const funcExport = new Bytes().name('mac').byte(0x00).u32(0);
+  const codeEntry = new Bytes().u32(body.out.length).byte(...body.out);
+
+  const m = new Bytes().byte(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
+  m.section(1, new Bytes().vec([funcType]));
+  m.section(2, new Bytes().vec([memImport]));
+  m.section(3, new Bytes().u32(1).u32(0));
+  m.section(7, new Bytes().vec([funcExport]));
+  m.section(10, new Bytes().vec([codeEntry]));
+  return new Uint8Array(m.out);
+}
+
+/** The compiled module, or null where WebAssembly SIMD does not validate; built on first use. */
+let compiled: WebAssembly.Module | null | undefined;
+
+function simdModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    compiled = null;
+    if (typeof WebAssembly === 'object') {
+      const bytes = buildModuleBytes();
+      if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
+    }
+  }
+  return compiled;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+function check(name: string, v: number, multipleOf4: boolean): void {
+  if (!Number.isSafeInteger(v) || v < 0 || (multipleOf4 && v % 4 !== 0)) {
+    throw new RangeError(`accumulateRows: ${name} = ${v} must be a non-negative integer${multipleOf4 ? ' multiple of 4' : ''}`);
+  }
+}
+
+/** Validates a call against a memory of `capacity` floats (the same rules for both kinds). */
+function checkCall(capacity: number, count: number, accOff: number, accStride: number, wOff: number, wStride: number, xOff: number, xStride: number, len: number, lanes: number, from: number): void {
+  check('count', count, false);
+  check('accOff', accOff, true);
+  check('accStride', accStride, true);
+  check('wOff', wOff, false);
+  check('wStride', wStride, false);
+  check('xOff', xOff, true);
+  check('xStride', xStride, true);
+  check('len', len, false);
+  check('lanes', lanes, true);
+  if (from !== 0 && from !== 1) throw new RangeError(`accumulateRows: from = ${from} must be 0 or 1`);
+  if (count === 0 || lanes === 0) return;
+  const accEnd = accOff + (count - 1) * accStride + lanes;
+  const wEnd = len === 0 ? 0 : wOff + (count - 1) * wStride + len;
+  const xEnd = len === 0 ? 0 : xOff + (len - 1) * xStride + lanes;
+  if (accEnd > capacity || wEnd > capacity || xEnd > capacity) {
+    throw new RangeError(`accumulateRows: reaches float ${Math.max(accEnd, wEnd, xEnd)} of a memory of ${capacity}`);
+  }
+}
+
+function pagesFor(floats: number): number {
+  if (!Number.isSafeInteger(floats) || floats < 0) throw new RangeError(`reserve: ${floats} floats`);
+  return Math.max(1, Math.ceil(floats / PAGE_FLOATS));
+}
+
+type MacFn = (count: number, acc: number, accS: number, w: number, wS: number, x: number, xS: number, lenB: number, lanesB: number, from: number) => void;
+
+class WasmMacKernel implements MacKernel {
+  readonly kind = 'wasm-simd' as const;
+  private readonly memory: WebAssembly.Memory;
+  private readonly mac: MacFn;
+  private view: Float32Array;
+
+  constructor(module: WebAssembly.Module, initialFloats: number) {
+    this.memory = new WebAssembly.Memory({ initial: pagesFor(initialFloats) });
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
+    this.mac = instance.exports.mac as MacFn;
+    this.view = new Float32Array(this.memory.buffer);
+  }
+
+  get f32(): Float32Array {
+    return this.view;
+  }
+
+  reserve(floats: number): void {
+    const have = this.memory.buffer.byteLength / PAGE_BYTES;
+    const need = pagesFor(floats);
+    if (need > have) {
+      this.memory.grow(need - have);
+      this.view = new Float32Array(this.memory.buffer); // growth detached the old buffer
+    }
+  }
+
+  accumulateRows(count: number, accOff: number, accStride: number, wOff: number, wStride: number, xOff: number, xStride: number, len: number, lanes: number, from: 0 | 1): void {
+    checkCall(this.view.length, count, accOff, accStride, wOff, wStride, xOff, xStride, len, lanes, from);
+    // Byte addresses beyond 2^31 pass as negative i32s with the same bits; wasm reads them unsigned.
+    this.mac(count, accOff * 4, accStride * 4, wOff * 4, wStride * 4, xOff * 4, xStride * 4, len * 4, lanes * 4, from);
+  }
+}
+
+const f32 = Math.fround;
+
+class JsMacKernel implements MacKernel {
+  readonly kind = 'js' as const;
+  private view: Float32Array;
+
+  constructor(initialFloats: number) {
+    this.view = new Float32Array(pagesFor(initialFloats) * PAGE_FLOATS);
+  }
+
+  get f32(): Float32Array {
+    return this.view;
+  }
+
+  reserve(floats: number): void {
+    const need = pagesFor(floats) * PAGE_FLOATS;
+    if (need > this.view.length) {
+      const next = new Float32Array(need);
+      next.set(this.view);
+      this.view = next;
+    }
+  }
+
+  accumulateRows(count: number, accOff: number, accStride: number, wOff: number, wStride: number, xOff: number, xStride: number, len: number, lanes: number, from: 0 | 1): void {
+    const M = this.view;
+    checkCall(M.length, count, accOff, accStride, wOff, wStride, xOff, xStride, len, lanes, from);
+    // Four lanes at a time in locals, as the wasm kernel's vectors: each one's j loop is the reference's.
+    for (let k = 0; k < count; k++) {
+      const row = accOff + k * accStride;
+      const w = wOff + k * wStride;
+      for (let l = 0; l < lanes; l += 4) {
+        const at = row + l;
+        let a0 = 0;
+        let a1 = 0;
+        let a2 = 0;
+        let a3 = 0;
+        if (from !== 0) {
+          a0 = M[at];
+          a1 = M[at + 1];
+          a2 = M[at + 2];
+          a3 = M[at + 3];
+        }
+        for (let j = 0, x = xOff + l; j < len; j++, x += xStride) {
+          const wj = M[w + j];
+          a0 = f32(a0 + f32(wj * M[x]));
+          a1 = f32(a1 + f32(wj * M[x + 1]));
+          a2 = f32(a2 + f32(wj * M[x + 2]));
+          a3 = f32(a3 + f32(wj * M[x + 3]));
+        }
+        M[at] = a0;
+        M[at + 1] = a1;
+        M[at + 2] = a2;
+        M[at + 3] = a3;
+      }
+    }
+  }
+}
+
+/** A kernel over a fresh memory of at least `initialFloats` floats (zeroed): the wasm SIMD one unless it is
+ *  unavailable or `prefer` is 'js'. */
+export function createMacKernel(initialFloats: number, prefer: 'wasm-simd' | 'js' = 'wasm-simd'): MacKernel {
+  const module = prefer === 'wasm-simd' ? simdModule() : null;
+  return module ? new WasmMacKernel(module, initialFloats) : new JsMacKernel(initialFloats);
+}
