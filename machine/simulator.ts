@@ -16,7 +16,7 @@ import { fp32Twin } from '../ir/numerics-plan.ts';
 import { Machine, type InvokeMode, type Words } from './machine.ts';
 import type { TimingModel, TraceSink } from './timing-model.ts';
 import { BlockEngine, MAX_LANES } from './block/block-engine.ts';
-import { planBlocks } from './block/plan-blocks.ts';
+import { blockPlanFor } from './block/plan-blocks.ts';
 import { TimingReuse, type ReuseStats } from './block/timing-reuse.ts';
 import { TIMING_RULES } from './timing-rules.ts';
 
@@ -201,12 +201,12 @@ export class Simulator {
     this.run(); // the setup stage: runs until the first recv blocks
     this.sinceCollect = 0;
     if (opts.fastPath && !this.halted) {
-      const plan = numerics ? 'the binary computes outside fp32' : planBlocks(this.code, m.hw, batch, m.pc);
+      const plan = numerics ? 'the binary computes outside fp32' : blockPlanFor(binary, this.code, m.hw, batch, m.pc);
       if (typeof plan === 'string') this.fastPathOff = plan;
       else {
         const engine = new BlockEngine(plan, this.code, m.hw, dram as Float32Array, m.wb as Float32Array, { input: inputWidth, output: outputWidth }, m.invoke, opts.blockLanes);
         this.block = engine;
-        if (this.timing) this.reuse = new TimingReuse(this.timing, m, this.code, plan, m.hw, { verify: opts.verifyTimingReuse });
+        if (this.timing) this.reuse = new TimingReuse(this.timing, m, this.code, plan, { verify: opts.verifyTimingReuse });
         for (let l = 0; l < engine.lanes; l++)
           for (let s = 0; s < batch; s++) {
             const i = l * batch + s;

@@ -1,6 +1,7 @@
-// npm run bench: the CLI's start-up time as a ratio to a bare `node -e 0`, simulator throughput (timed, and
-// functional only) as a ratio to a plain float32 forward pass of the same model, all measured in the same run,
-// tfjs predict (batch 1024) on the same models as the baseline of issue 16 (`ratio sim/tfjs`), the file -> CSV
+// npm run bench: the CLI's start-up time as a ratio to a bare `node -e 0`, simulator throughput (the reference
+// path and the fast path, timed, and the fast path functional only) beside a plain float32 forward pass of the
+// same model, all measured in the same run, tfjs predict (batch 1024) on the same models as the baseline of
+// issue 16 (`ratio sim/tfjs`, the fast timed simulator over tfjs), the file -> CSV
 // path's share of the in-memory rate, and the simulator's memory over 10k and 1M streamed samples.
 
 import { spawnSync } from 'node:child_process';
@@ -48,23 +49,40 @@ function rate(xs: Float32Array[], repeats: number, fn: (x: Float32Array) => unkn
 /** `ratio sim/tfjs <model> <R>` lines, one per throughput row: the timed simulator over tfjs predict (issue 16). */
 const tfjsRatios: string[] = [];
 
+/** Best of `repeats` runs of a fresh simulator (setup included) streaming all xs, in samples per second. */
+function streamRate(xs: Float32Array[], repeats: number, run: () => Simulator): number {
+  let best = Infinity;
+  for (let r = 0; r < repeats; r++) {
+    const t0 = process.hrtime.bigint();
+    const sim = run();
+    let invoked = 0;
+    sim.runAll(xs, (res) => void (res.invoked && invoked++));
+    sim.close();
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  return xs.length / best;
+}
+
 async function throughput(name: string, n: number): Promise<string> {
   const model = load(name);
   const bin = compileModel(model);
   const xs = inputs(n, model.inputWidth, 7);
   const forward = makeForwardPass(model);
-  rate(xs.slice(0, 2000), 1, forward); // warm up both paths
-  const timed = new Simulator(bin, { timing: timingFor(bin) });
-  const functional = new Simulator(bin);
-  rate(xs.slice(0, 2000), 1, (x) => timed.runSample(x));
-  rate(xs.slice(0, 2000), 1, (x) => functional.runSample(x));
+  rate(xs.slice(0, 2000), 1, forward); // warm up every path
+  const reference = new Simulator(bin, { timing: timingFor(bin) });
+  rate(xs.slice(0, 2000), 1, (x) => reference.runSample(x));
+  const fastTimed = () => new Simulator(bin, { timing: timingFor(bin), fastPath: true });
+  const fastFunctional = () => new Simulator(bin, { fastPath: true });
+  streamRate(xs.slice(0, 20_000), 1, fastTimed);
+  streamRate(xs.slice(0, 20_000), 1, fastFunctional);
   const base = rate(xs, 3, forward);
-  const withTiming = rate(xs, 3, (x) => timed.runSample(x));
-  const functionalOnly = rate(xs, 3, (x) => functional.runSample(x));
+  const withTiming = rate(xs, 3, (x) => reference.runSample(x));
+  const fast = streamRate(xs, 3, fastTimed);
+  const functionalOnly = streamRate(xs, 3, fastFunctional);
   const tfjs = await tfjsPredictRate(model, xs, 3);
-  tfjsRatios.push(`ratio sim/tfjs ${name} ${(withTiming / tfjs.rate).toFixed(2)}`);
+  tfjsRatios.push(`ratio sim/tfjs ${name} ${(fast / tfjs.rate).toFixed(2)}`);
   const perSecond = (r: number) => Math.round(r).toLocaleString('en-US');
-  return `| ${name} | ${model.inputWidth} -> ${model.outputWidth} | ${n} | ${perSecond(base)} | ${perSecond(withTiming)} | ${(base / withTiming).toFixed(2)}x | ${perSecond(functionalOnly)} | ${(base / functionalOnly).toFixed(2)}x | ${perSecond(tfjs.rate)} (${tfjs.backend}) | ${(withTiming / tfjs.rate).toFixed(2)} |`;
+  return `| ${name} | ${model.inputWidth} -> ${model.outputWidth} | ${n.toLocaleString('en-US')} | ${perSecond(base)} | ${perSecond(withTiming)} | ${perSecond(fast)} | ${(fast / withTiming).toFixed(1)}x | ${perSecond(functionalOnly)} | ${perSecond(tfjs.rate)} (${tfjs.backend}) | ${(fast / tfjs.rate).toFixed(2)} |`;
 }
 
 /** Goals for the start-up of the built CLI (bin/axc.js running dist/), as multiples of `node -e 0`. */
@@ -250,16 +268,16 @@ if (process.argv.includes('--startup')) {
 }
 if (process.argv.includes('--throughput')) lines.splice(1); // npm run bench -- --throughput: the machine and the throughput table only
 lines.push('');
-lines.push('Throughput on the default NPU (static schedule), samples already in memory: the simulator with its timing and');
-lines.push('energy model, and functional only (no timing observer), each as a cost against a bare float32 forward pass,');
-lines.push(`and TensorFlow.js \`predict\` on the same model in batches of ${TFJS_BATCH} (from a filled Float32Array to the outputs read`);
-lines.push('back; best of three), with the timed simulator\'s rate over it (sim/tfjs; issue 16 aims at 1.0 or more):');
+lines.push('Throughput on the default NPU (static schedule), samples already in memory, best of three: a bare float32 forward');
+lines.push('pass; the simulator with its timing and energy model on the reference path (one sample at a time, instruction by');
+lines.push('instruction) and on the fast path (blocks of samples, timing reuse; `axc sim` runs it unless `--reference-path`),');
+lines.push('and the fast path functional only; TensorFlow.js `predict` on the same model in batches of ' + String(TFJS_BATCH) + ' (from a filled');
+lines.push('Float32Array to the outputs read back); and the fast timed simulator over tfjs (sim/tfjs; issue 16 asks for 1.0 or more):');
 lines.push('');
-lines.push('');
-lines.push('| model | network | samples | forward pass (samples/s) | timed (samples/s) | timed cost | functional (samples/s) | functional cost | tfjs predict (samples/s) | sim/tfjs |');
+lines.push('| model | network | samples | forward pass (samples/s) | reference path, timed | fast path, timed | fast/reference | fast path, functional | tfjs predict (samples/s) | sim/tfjs |');
 lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-lines.push(await throughput('sobel', 200_000));
-lines.push(await throughput('jpeg', 20_000));
+lines.push(await throughput('sobel', 500_000));
+lines.push(await throughput('jpeg', 100_000));
 lines.push('');
 lines.push(...tfjsRatios);
 if (process.argv.includes('--throughput')) {

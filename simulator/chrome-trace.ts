@@ -29,10 +29,16 @@ interface Unit {
   tids: number[];
   /** Per lane, the end cycle of its last event: events on a lane are disjoint and in order. */
   laneEnd: number[];
+  /** Where its events go. */
+  out: string[];
 }
 
 export class ChromeTrace implements TraceSink {
   private readonly events: string[] = [];
+  /** The samples track's events, kept apart and written after the units': the simulator's fast path reports a
+   *  block's samples after timing the block, the reference path each sample as it completes, and the file must
+   *  not depend on which ran. */
+  private readonly sampleEvents: string[] = [];
   private readonly usPerCycle: number;
   private readonly samples: Unit;
   private readonly controller: Unit;
@@ -52,7 +58,7 @@ export class ChromeTrace implements TraceSink {
   }
 
   private unit(name: string, tid: number, order: number): Unit {
-    const u: Unit = { name, sortIndex: order * LANES_PER_UNIT, tids: [], laneEnd: [] };
+    const u: Unit = { name, sortIndex: order * LANES_PER_UNIT, tids: [], laneEnd: [], out: order === 0 ? this.sampleEvents : this.events };
     this.openLane(u, tid);
     return u;
   }
@@ -62,8 +68,8 @@ export class ChromeTrace implements TraceSink {
     u.tids.push(tid);
     u.laneEnd.push(-Infinity);
     const name = lane === 0 ? u.name : `${u.name}, lane ${lane + 1}`;
-    this.events.push(JSON.stringify({ name: 'thread_name', ph: 'M', pid: PID, tid, args: { name } }));
-    this.events.push(JSON.stringify({ name: 'thread_sort_index', ph: 'M', pid: PID, tid, args: { sort_index: u.sortIndex + lane } }));
+    u.out.push(JSON.stringify({ name: 'thread_name', ph: 'M', pid: PID, tid, args: { name } }));
+    u.out.push(JSON.stringify({ name: 'thread_sort_index', ph: 'M', pid: PID, tid, args: { sort_index: u.sortIndex + lane } }));
   }
 
   /** The track for an event from `start` to `end` on unit `u`: its first lane that is free by `start`. */
@@ -78,11 +84,11 @@ export class ChromeTrace implements TraceSink {
   }
 
   private push(name: string, cat: string, u: Unit, start: number, end: number, args?: Record<string, number | string>): void {
-    if (this.events.length >= MAX_TRACE_EVENTS)
+    if (this.eventCount >= MAX_TRACE_EVENTS)
       fail(DIAG.traceTooLarge, undefined, MAX_TRACE_EVENTS);
     const e: Record<string, unknown> = { name, cat, ph: 'X', pid: PID, tid: this.track(u, start, end), ts: start * this.usPerCycle, dur: (end - start) * this.usPerCycle };
     e.args = { ...args, startCycle: start, endCycle: end };
-    this.events.push(JSON.stringify(e));
+    u.out.push(JSON.stringify(e));
   }
 
   event(name: string, kind: 'tile' | 'bus' | 'controller' | 'cpu', lane: number, start: number, end: number, stage: number, args?: Record<string, number | string>): void {
@@ -95,10 +101,10 @@ export class ChromeTrace implements TraceSink {
   }
 
   get eventCount(): number {
-    return this.events.length;
+    return this.events.length + this.sampleEvents.length;
   }
 
   toJSON(): string {
-    return `{"displayTimeUnit":"ns","traceEvents":[\n${this.events.join(',\n')}\n]}\n`;
+    return `{"displayTimeUnit":"ns","traceEvents":[\n${this.events.concat(this.sampleEvents).join(',\n')}\n]}\n`;
   }
 }

@@ -223,6 +223,8 @@ export class BlockEngine {
             this.outcomes[l * plan.branches + this.outcomeCount[l]++] = t;
             taken += t;
           }
+          // A branch to the next instruction moves every lane there, taken or not.
+          if (target === pc + 1) break;
           if (list === null && (taken === 0 || taken === n)) {
             to = taken ? target : -1;
             break;

@@ -25,14 +25,42 @@ export interface BlockPlan {
   readonly branches: number;
   /** Per pc of the loop, which sample of the batch its recv takes (the k-th recv on every path), else -1. */
   readonly recvOrder: Int32Array;
+  /** The PEs (tile × pesPerTile + pe) whose weights the loop touches: with the memory words above, every timing
+   *  resource the loop's instructions use (machine/block/timing-reuse.ts watches no others). */
+  readonly pes: Int32Array;
   /** Per pc of the loop, 1 when its writes to per-sample memory may land in every lane of the block, also
    *  lanes whose path does not pass it: no such lane reads those words afterwards without writing them first.
    *  The block then runs it over all lanes at once, without a mask. */
   readonly unmasked: Uint8Array;
 }
 
-/** Above this many instructions × per-sample words the unmasked analysis is skipped (everything masked). */
-const UNMASKED_ANALYSIS_LIMIT = 20_000_000;
+/** Beyond this many instructions in the loop, or instructions × per-sample words, the unmasked analysis (a
+ *  search per instruction) is skipped and every lane-dependent write is masked: slower, never wrong. */
+const UNMASKED_MAX_INSTRUCTIONS = 600;
+const UNMASKED_MAX_CELLS = 4_000_000;
+
+/** The PEs holding any of the marked weight-buffer words, in order. */
+function pesOf(wbMarks: Uint8Array, hw: Hardware): Int32Array {
+  const out: number[] = [];
+  for (let p = 0; p < wbMarks.length / hw.weightBufferWords; p++) {
+    const from = p * hw.weightBufferWords;
+    if (wbMarks.subarray(from, from + hw.weightBufferWords).includes(1)) out.push(p);
+  }
+  return Int32Array.from(out);
+}
+
+/** Plans already made, per binary: every simulator of a binary asks for the same one. */
+const plans = new WeakMap<object, Map<string, BlockPlan | string>>();
+
+/** planBlocks for `code`, decoded from `binary`, remembered per binary (and hardware, batch and start). */
+export function blockPlanFor(binary: object, code: Uint32Array, hw: Hardware, batch: number, start: number): BlockPlan | string {
+  let byArgs = plans.get(binary);
+  if (!byArgs) plans.set(binary, (byArgs = new Map()));
+  const key = `${JSON.stringify(hw)}|${batch}|${start}`;
+  let plan = byArgs.get(key);
+  if (plan === undefined) byArgs.set(key, (plan = planBlocks(code, hw, batch, start)));
+  return plan;
+}
 
 /** Successors of the instruction at pc, by the ISA table's flow. */
 function successors(flow: Flow, c: Uint32Array, at: number, targetSlot: number, pc: number): number[] {
@@ -190,7 +218,7 @@ export function planBlocks(code: Uint32Array, hw: Hardware, batch: number, start
   const unmasked = new Uint8Array(limit - start);
   const body: number[] = [];
   for (let pc = start; pc < limit; pc++) if (inBody[pc]) body.push(pc);
-  if (body.length * body.length <= UNMASKED_ANALYSIS_LIMIT && body.length * privateRows <= UNMASKED_ANALYSIS_LIMIT) {
+  if (body.length <= UNMASKED_MAX_INSTRUCTIONS && body.length * privateRows <= UNMASKED_MAX_CELLS) {
     // Per instruction, the per-sample words some path from it reads before writing (backward, in reverse
     // program order); the next sample reads none of this sample's words, so the loop's exits contribute none.
     const succs: number[][] = Array.from({ length: limit - start }, () => []);
@@ -242,5 +270,6 @@ export function planBlocks(code: Uint32Array, hw: Hardware, batch: number, start
     branches,
     recvOrder,
     unmasked,
+    pes: pesOf(touched.wb, hw),
   };
 }

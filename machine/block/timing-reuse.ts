@@ -13,8 +13,6 @@ import type { Machine } from '../machine.ts';
 import type { TimingModel } from '../timing-model.ts';
 import { TIMING_RULES } from '../timing-rules.ts';
 import type { BlockPlan } from './plan-blocks.ts';
-import type { Hardware } from '../../hardware/description.ts';
-import { OP_EFFECTS } from './op-effects.ts';
 
 const FLOW_NEXT = 0;
 const FLOW_RECV = 1;
@@ -76,7 +74,8 @@ export class TimingReuse {
   private readonly watched: Int32Array[];
   private readonly counterArrays: Float64Array[];
   private readonly before: Float64Array;
-  private readonly children: Int32Array;
+  /** The path trie: node k's children at 2k (not taken) and 2k + 1 (taken), -1 for none; grows by doubling. */
+  private children: Int32Array;
   /** Per pc of the loop: how control leaves it (FLOW_*), and its branch target. */
   private readonly flow: Uint8Array;
   private readonly target: Int32Array;
@@ -93,7 +92,7 @@ export class TimingReuse {
   private missesInARow = 0;
   private capturing = true;
 
-  constructor(tm: TimingModel, m: Machine, code: Uint32Array, plan: BlockPlan, hw: Hardware, opts: { verify?: boolean } = {}) {
+  constructor(tm: TimingModel, m: Machine, code: Uint32Array, plan: BlockPlan, opts: { verify?: boolean } = {}) {
     this.tm = tm;
     this.m = m;
     this.code = code;
@@ -101,21 +100,20 @@ export class TimingReuse {
     this.verify = opts.verify === true;
     const b = tm.board;
     this.arrays = [b.ocmReady, b.ocmReadDone, b.ibReady, b.ibReadDone, b.obReady, b.obReadDone, b.peFree, b.wbReady, b.portFree];
-    const listOf = (rows: Int32Array) => Int32Array.from(Array.from(rows).flatMap((r, i) => (r >= 0 ? [i] : [])));
-    const pes = new Set<number>();
-    for (let pc = plan.start; pc < plan.limit; pc++) {
-      const op = OP_BY_CODE[code[pc * DECODED_STRIDE]];
-      if (op) OP_EFFECTS[op.mnemonic as keyof typeof OP_EFFECTS](code, pc * DECODED_STRIDE, hw, (space, _w, from) => space === 'wb' && void pes.add(Math.floor(from / hw.weightBufferWords)));
-    }
+    const listOf = (rows: Int32Array) => {
+      const out: number[] = [];
+      for (let i = 0; i < rows.length; i++) if (rows[i] >= 0) out.push(i);
+      return Int32Array.from(out);
+    };
     const ocm = listOf(plan.rows.ocm);
     const ib = listOf(plan.rows.ib);
     const ob = listOf(plan.rows.ob);
-    const pe = Int32Array.from([...pes].sort((x, y) => x - y));
+    const pe = plan.pes;
     this.watched = [ocm, ocm, ib, ib, ob, ob, pe, pe, Int32Array.from(b.portFree.keys())];
     const bus = tm.bus;
     this.counterArrays = [tm.actions, tm.stats.stageCycles, bus.transactions, bus.words, bus.conflicts, bus.stallCycles];
     this.before = new Float64Array(this.counterArrays.reduce((s, a) => s + a.length, 0) + 2);
-    this.children = new Int32Array(2 * MAX_PATH_NODES).fill(-1);
+    this.children = new Int32Array(2 * 64).fill(-1);
     this.flow = new Uint8Array(plan.limit - plan.start);
     this.target = new Int32Array(plan.limit - plan.start);
     for (let pc = plan.start; pc < plan.limit; pc++) {
@@ -135,6 +133,11 @@ export class TimingReuse {
       let child = this.children[k];
       if (child < 0) {
         if (this.pathNodes >= MAX_PATH_NODES) return -1;
+        if (2 * this.pathNodes + 2 > this.children.length) {
+          const grown = new Int32Array(2 * this.children.length).fill(-1);
+          grown.set(this.children);
+          this.children = grown;
+        }
         child = this.children[k] = this.pathNodes++;
       }
       node = child;

@@ -43,6 +43,36 @@ function region(bin: Binary, name: string, slot: number, ocm: Words): Float32Arr
 /** How many control vectors and decision outputs were read back from on-chip memory (not lent to a later region). */
 const readBack = { checked: 0, lent: 0 };
 
+/** How many builds the fast path ran (rather than falling back to the reference path), of how many. */
+const fastPathRuns = { fast: 0, builds: 0 };
+
+/** Every result register and the timing summary of a timed run over `inputs`, as text: H(x) where it was sent. */
+function timedRun(bin: Binary, inputs: Float32Array[], invoke: 'model' | 'all', fast: boolean, verify = false): { rows: string[]; summary: string; off: string | null } {
+  const timing = timingFor(bin);
+  // Blocks of 4 batches, so a few dozen samples span several blocks and a short last one.
+  const sim = new Simulator(bin, { timing, invoke, fastPath: fast, verifyTimingReuse: verify, blockLanes: 4 });
+  const rows: string[] = [];
+  sim.runAll(inputs, (r) => rows.push([r.invoked ? bits(r.y).join(' ') : '-', f32Bits(r.p), r.score, r.predicted, r.invoked, r.fallback, r.instructions, r.start, r.slot].join(',')));
+  sim.close();
+  return { rows, summary: JSON.stringify(timing.summary(), (_k, v) => (v instanceof Map ? [...v] : v)) + ` instructions ${sim.machine.instructions}`, off: sim.fastPathOff };
+}
+
+/** The fast path (block execution, timing reuse, and timing reuse checked against full timing) gives what the
+ *  reference path gives: every register of every sample, and the whole timing summary. */
+function checkFastPath(bin: Binary, inputs: Float32Array[]): void {
+  for (const invoke of ['model', 'all'] as const) {
+    const reference = timedRun(bin, inputs, invoke, false);
+    const fast = timedRun(bin, inputs, invoke, true);
+    assert.deepEqual(fast.rows, reference.rows, `fast path results (${invoke}; ${fast.off ?? 'block engine'})`);
+    assert.equal(fast.summary, reference.summary, `fast path timing (${invoke})`);
+    if (invoke === 'model') assert.equal(timedRun(bin, inputs, invoke, true, true).summary, reference.summary, 'fast path timing, reuse verified');
+    if (invoke === 'model') {
+      fastPathRuns.builds++;
+      if (fast.off === null) fastPathRuns.fast++;
+    }
+  }
+}
+
 function checkAgainstInterpreter(model: AxModel, bin: Binary, inputs: Float32Array[], numerics?: ModelNumerics): void {
   const byModel = new Simulator(unpackBinary(packBinary(bin)));
   const forced = new Simulator(bin, { invoke: 'all' });
@@ -90,6 +120,7 @@ export function differentialProperty(t: ExecutionContext, datapath?: string | Re
   const DEFAULT = HardwareSchema.parse(datapath ? { datapath } : {});
   const SMALL: Hardware = HardwareSchema.parse({ ...SMALL_FIELDS, ...(datapath ? { datapath } : {}) });
   const before = { ...readBack };
+  const fastBefore = { ...fastPathRuns };
   const tally = { models: 0, static: 0, dynamic: 0, multiChunk: 0, single: 0, all: 0, sigmoid: 0, softmax: 0, none: 0, softmaxNotHalf: 0, samples: 0, invoked: 0 };
   fc.assert(
     fc.property(modelShapeArb, fc.nat(), (shape, inputSeed) => {
@@ -106,6 +137,10 @@ export function differentialProperty(t: ExecutionContext, datapath?: string | Re
       const numerics = plan ? instantiateNumerics(model, plan) : undefined;
       if (plan) for (const bin of builds) assert.deepEqual(unpackBinary(packBinary(bin)).numerics, plan, 'the binary records the plan');
       for (const bin of builds) checkAgainstInterpreter(model, bin, inputs, numerics);
+      // 41 samples: every input above, and more, so the fast path's blocks fill and part-fill.
+      const more = [...inputs, ...Array.from({ length: 34 }, () => randomInput(rng, model.inputWidth))];
+      // Outside fp32 the fast path falls back to the reference path by design: nothing to compare there.
+      if (!datapath) for (const bin of builds) checkFastPath(bin, more);
       const p = model.predictor;
       if (p && retarget) {
         // The binary retargeted to another threshold behaves as the model compiled with it.
@@ -134,7 +169,10 @@ export function differentialProperty(t: ExecutionContext, datapath?: string | Re
     }),
     { seed: 20261125, numRuns: runs },
   );
-  t.log(JSON.stringify({ datapath: datapath ?? 'fp32', ...tally, readBack: { checked: readBack.checked - before.checked, lent: readBack.lent - before.lent } }));
+  const fastRuns = { fast: fastPathRuns.fast - fastBefore.fast, builds: fastPathRuns.builds - fastBefore.builds };
+  t.log(JSON.stringify({ datapath: datapath ?? 'fp32', ...tally, readBack: { checked: readBack.checked - before.checked, lent: readBack.lent - before.lent }, fastPath: fastRuns }));
+  // In fp32 the block engine must carry a fair share of the builds (outside fp32 it falls back by design).
+  if (!datapath) t.true(fastRuns.fast >= fastRuns.builds / 2, `the fast path ran ${fastRuns.fast} of ${fastRuns.builds} builds`);
   t.is(tally.models, runs);
   // The generator must actually cover what the claim says it covers.
   for (const k of ['static', 'dynamic', 'multiChunk', 'single', 'all', 'sigmoid', 'softmax', 'none', 'softmaxNotHalf'] as const) t.true(tally[k] >= (10 * runs) / 250, `${k}: ${tally[k]}`);
