@@ -321,7 +321,11 @@ export class Simulator {
     if (this.halted || this.ended) fail(DIAG.haltedBeforeSample, undefined, m.pc);
     const e = this.block;
     if (e !== null) {
-      e.x.set(x, this.buffered * this.inputWidth);
+      // A loop, not set(): for a few words per sample it is the cheaper copy.
+      const into = e.x;
+      const w = this.inputWidth;
+      const at = this.buffered * w;
+      for (let j = 0; j < w; j++) into[at + j] = x[j];
       this.buffered++;
       this.pushed++;
       if (this.buffered < e.lanes * this.batch) return (this.ready = 0);
