@@ -11,6 +11,8 @@ const PID = 1;
 /** Thread ids of each unit's first track; a unit's extra lanes take ids from EXTRA_LANE_TID up. */
 const TID = { samples: 1, controller: 2, cpu: 3, bus: 10, tile: 100 } as const;
 const EXTRA_LANE_TID = 10_000;
+/** The samples track's extra lanes count apart, so their ids do not depend on when samples are reported. */
+const EXTRA_SAMPLE_LANE_TID = 5_000;
 /** Lanes of one unit sort together: unit order × this + lane. */
 const LANES_PER_UNIT = 1000;
 
@@ -46,6 +48,7 @@ export class ChromeTrace implements TraceSink {
   private readonly buses: Unit[] = [];
   private readonly tiles: Unit[] = [];
   private nextTid = EXTRA_LANE_TID;
+  private nextSampleTid = EXTRA_SAMPLE_LANE_TID;
 
   constructor(hw: Hardware, label: string) {
     this.usPerCycle = 1 / hw.clockMHz;
@@ -58,8 +61,10 @@ export class ChromeTrace implements TraceSink {
   }
 
   private unit(name: string, tid: number, order: number): Unit {
-    const u: Unit = { name, sortIndex: order * LANES_PER_UNIT, tids: [], laneEnd: [], out: order === 0 ? this.sampleEvents : this.events };
+    // The first lane's names go with every unit's, before any event; later lanes' go where the unit's events go.
+    const u: Unit = { name, sortIndex: order * LANES_PER_UNIT, tids: [], laneEnd: [], out: this.events };
     this.openLane(u, tid);
+    if (order === 0) u.out = this.sampleEvents;
     return u;
   }
 
@@ -77,7 +82,7 @@ export class ChromeTrace implements TraceSink {
     let lane = u.laneEnd.findIndex((laneEnd) => laneEnd <= start);
     if (lane < 0) {
       lane = u.tids.length;
-      this.openLane(u, this.nextTid++);
+      this.openLane(u, u.out === this.sampleEvents ? this.nextSampleTid++ : this.nextTid++);
     }
     u.laneEnd[lane] = end;
     return u.tids[lane];

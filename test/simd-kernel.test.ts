@@ -2,7 +2,7 @@
 // kind, against ir/numerics.ts accumulateDot bit for bit; the data is checked to tell plausible wrong orders apart.
 
 import test from 'ava';
-import { accumulateDot } from '../ir/numerics.ts';
+import { accumulateDot, ACT_LINEAR, ACT_RELU, addBias, applyActivationCode, gate } from '../ir/numerics.ts';
 import { createMacKernel, type MacKernel } from '../machine/block/simd-kernel.ts';
 
 const f32 = Math.fround;
@@ -251,5 +251,42 @@ for (const kind of KINDS) {
     k.accumulateRows(0, n + 100, 4, 0, 1, 8, 4, 1, 4, 0); // nothing to do reaches nothing
     k.accumulateRows(1, n - 4, 4, n + 100, 1, n + 100, 4, 0, 4, 1); // len 0 reads neither w nor x
     t.pass();
+  });
+}
+
+/** finishRows as ir/numerics.ts defines it: addBias, relu or linear, gate. */
+function finishReference(acc: number, bias: number, relu: boolean, c: number | null): number {
+  let h = addBias(acc, bias);
+  h = applyActivationCode(relu ? ACT_RELU : ACT_LINEAR, h);
+  return c === null ? h : gate(h, c);
+}
+
+for (const kind of KINDS) {
+  test(`${kind}: finishRows equals addBias, relu or linear, and gate bit for bit (in place and not)`, (t) => {
+    const r = rng(17);
+    let checked = 0;
+    for (const [count, lanes] of [[1, 4], [3, 12], [5, 256], [2, 20]] as const)
+      for (const relu of [0, 1] as const)
+        for (const gated of [0, 1] as const)
+          for (const inPlace of [false, true]) {
+            const stride = lanes + 4;
+            const k = createMacKernel(4 * count * stride + 64, kind);
+            const M = k.f32;
+            const acc = 0;
+            const out = inPlace ? acc : count * stride;
+            const ctl = 2 * count * stride;
+            const bias = 3 * count * stride + 1; // unaligned, as a weight-buffer word is
+            for (let i = 0; i < 3 * count * stride + 1 + 2 * count; i++) M[i] = value(r, true);
+            const before = M.slice();
+            k.finishRows(count, acc, stride, bias, 2, out, stride, ctl, stride, lanes, relu, gated);
+            for (let q = 0; q < count; q++)
+              for (let l = 0; l < lanes; l++) {
+                const want = f32(finishReference(before[acc + q * stride + l], before[bias + 2 * q], relu === 1, gated ? before[ctl + q * stride + l] : null));
+                const got = M[out + q * stride + l];
+                if (!(Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want)))) t.fail(`${kind} count ${count} lanes ${lanes} relu ${relu} gate ${gated}: row ${q} lane ${l}: ${got} vs ${want}`);
+                checked++;
+              }
+          }
+    t.true(checked > 5000);
   });
 }

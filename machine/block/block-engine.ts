@@ -33,23 +33,6 @@ const WHEN_NPU = SKIP_CONDITIONS.indexOf('npu');
 const K_OP: { [M in Mnemonic]: number } = { nop: 0, halt: 1, recv: 2, ldw: 3, ldi: 4, neu: 5, sto: 6, decs: 7, decm: 8, cpu: 9, send: 10, jmp: 11, mac: 12, fin: 13, skip: 14 };
 const KIND_BY_CODE = OP_BY_CODE.map((o) => (o ? K_OP[o.mnemonic as Mnemonic] : 1));
 
-const f32 = Math.fround;
-/** relu of f32(v): the same as ir/numerics.ts's activation on addBias's result. Storing into the Float32Array
- *  rounds once more, which changes nothing for a product or sum of two float32 values (computed exactly enough
- *  in float64 to round correctly): f[o] = x * y is gate(x, y), f[o] = x + b is addBias(x, b). */
-function relu(v: number): number {
-  const a = f32(v);
-  return a > 0 ? a : 0;
-}
-
-/** Bias, relu or linear, and gate over lanes [0, n): kept small and apart so that V8 optimizes it on its own. */
-function finishEveryLane(f: Float32Array, a: number, o: number, g: number, b: number, n: number, isRelu: boolean, ctl: boolean): void {
-  if (isRelu && ctl) for (let l = 0; l < n; l++) f[o + l] = relu(f[a + l] + b) * f[g + l];
-  else if (isRelu) for (let l = 0; l < n; l++) f[o + l] = relu(f[a + l] + b);
-  else if (ctl) for (let l = 0; l < n; l++) f[o + l] = f32(f[a + l] + b) * f[g + l];
-  else for (let l = 0; l < n; l++) f[o + l] = f[a + l] + b;
-}
-
 /** Floats of lane memory a block may take; the block's lane count is chosen to fit. */
 const BLOCK_FLOATS = 4 << 20;
 export const MAX_LANES = 256;
@@ -412,16 +395,19 @@ export class BlockEngine {
     const f = this.kernel.f32;
     const K = this.lanes;
     const wbw = this.hw.weightBufferWords;
+    // Every lane, relu or linear: the kernel finishes them all (lanes past cnt compute harmlessly).
+    if (list === null && (act === ACT_RELU || act === ACT_LINEAR)) {
+      const lanes = this.span(cnt);
+      this.kernel.finishRows(count, sums, K, bias, wbw, this.memBase + oRow * K, K, this.memBase + cRow * K, K, lanes, act === ACT_RELU ? 1 : 0, ctl ? 1 : 0);
+      return;
+    }
     for (let k = 0; k < count; k++) {
       const b = f[bias + k * wbw];
       const a = sums + k * K;
       const o = this.memBase + (oRow + k) * K;
       const g = this.memBase + (cRow + k) * K;
       // Every lane, relu or linear: the common case gets loops of its own, with nothing to decide per lane.
-      if (list === null && (act === ACT_RELU || act === ACT_LINEAR)) {
-        finishEveryLane(f, a, o, g, b, cnt, act === ACT_RELU, ctl !== 0);
-        continue;
-      }
+
       for (let i = 0; i < cnt; i++) {
         const l = list === null ? i : list[i];
         const v = addBias(f[a + l], b);

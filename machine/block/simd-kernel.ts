@@ -19,6 +19,16 @@ export interface MacKernel {
    * Throws a RangeError for a misaligned or out-of-bounds call, before touching memory.
    */
   accumulateRows(count: number, accOff: number, accStride: number, wOff: number, wStride: number, xOff: number, xStride: number, len: number, lanes: number, from: 0 | 1): void;
+  /**
+   * How a neuron ends, for relu and linear (ir/numerics.ts: addBias, the activation, gate), over lanes:
+   * for k < count, for lane l < lanes:
+   *   h = f32(M[accOff + k*accStride + l] + M[biasOff + k*biasStride])
+   *   if relu: h = h > 0 ? h : +0
+   *   if gate: h = f32(h * M[ctlOff + k*ctlStride + l])
+   *   M[outOff + k*outStride + l] = h
+   * accOff, outOff, ctlOff and their strides and lanes are multiples of 4; out may be acc (in place).
+   */
+  finishRows(count: number, accOff: number, accStride: number, biasOff: number, biasStride: number, outOff: number, outStride: number, ctlOff: number, ctlStride: number, lanes: number, relu: 0 | 1, gate: 0 | 1): void;
 }
 
 const PAGE_BYTES = 65536;
@@ -94,6 +104,7 @@ const OP = {
   i32Eqz: 0x45,
   i32Ne: 0x47,
   i32GtU: 0x4b,
+  i32GeU: 0x4f,
   i32Add: 0x6a,
   i32Sub: 0x6b,
   i32Mul: 0x6c,
@@ -107,6 +118,7 @@ const SIMD = {
   f32x4Splat: 0x13,
   f32x4Add: 0xe4,
   f32x4Mul: 0xe6,
+  f32x4Pmax: 0xeb,
 } as const;
 
 /** Instruction emitter for a function body; labels are relative depths, as in the binary format. */
@@ -225,6 +237,54 @@ function emitAdvance(c: Code, rows: number): void {
   c.get(P_COUNT).i32(rows).byte(OP.i32Sub).set(P_COUNT);
 }
 
+// The exported function `fin` (finishRows): parameters, all i32, byte units except count, relu and gate.
+const F_COUNT = 0;
+const F_ACC = 1;
+const F_ACC_S = 2;
+const F_BIAS = 3;
+const F_BIAS_S = 4;
+const F_OUT = 5;
+const F_OUT_S = 6;
+const F_CTL = 7;
+const F_CTL_S = 8;
+const F_LANES_B = 9;
+const F_RELU = 10;
+const F_GATE = 11;
+const F_PARAMS = 12;
+const F_LANE = 12;
+const F_B = 13; // the bias in every lane
+const F_V = 14;
+
+/** fin: per row, bias, relu as pmax(+0, h) (= h > 0 ? h : +0, also for NaN and -0), gate; each an IEEE
+ *  float32 operation per lane, as addBias, the relu and gate compute them. */
+function finishBody(): Code {
+  const c = new Code();
+  c.u32(2).u32(1).byte(T_I32).u32(2).byte(T_V128);
+  c.byte(OP.block, BLOCK_VOID);
+  c.get(F_COUNT).byte(OP.i32Eqz).byte(OP.brIf).u32(0);
+  c.byte(OP.loop, BLOCK_VOID); // rows
+  c.get(F_BIAS).byte(OP.f32Load).mem(2, 0).simd(SIMD.f32x4Splat).set(F_B);
+  c.i32(0).set(F_LANE);
+  c.byte(OP.block, BLOCK_VOID);
+  c.byte(OP.loop, BLOCK_VOID); // lane vectors
+  c.get(F_LANE).get(F_LANES_B).byte(OP.i32GeU).byte(OP.brIf).u32(1);
+  c.get(F_ACC).get(F_LANE).byte(OP.i32Add).simd(SIMD.v128Load).mem(4, 0).get(F_B).simd(SIMD.f32x4Add).set(F_V);
+  c.get(F_RELU).byte(OP.if, BLOCK_VOID);
+  c.simd(SIMD.v128Const).byte(...new Array<number>(16).fill(0)).get(F_V).simd(SIMD.f32x4Pmax).set(F_V);
+  c.byte(OP.end);
+  c.get(F_GATE).byte(OP.if, BLOCK_VOID);
+  c.get(F_V).get(F_CTL).get(F_LANE).byte(OP.i32Add).simd(SIMD.v128Load).mem(4, 0).simd(SIMD.f32x4Mul).set(F_V);
+  c.byte(OP.end);
+  c.get(F_OUT).get(F_LANE).byte(OP.i32Add).get(F_V).simd(SIMD.v128Store).mem(4, 0);
+  c.get(F_LANE).i32(16).byte(OP.i32Add).set(F_LANE);
+  c.byte(OP.br).u32(0);
+  c.byte(OP.end).byte(OP.end); // loop, block
+  for (const [at, stride] of [[F_ACC, F_ACC_S], [F_BIAS, F_BIAS_S], [F_OUT, F_OUT_S], [F_CTL, F_CTL_S]]) c.get(at).get(stride).byte(OP.i32Add).set(at);
+  c.get(F_COUNT).i32(1).byte(OP.i32Sub).tee(F_COUNT).byte(OP.brIf).u32(0);
+  c.byte(OP.end).byte(OP.end).byte(OP.end); // loop, block, function
+  return c;
+}
+
 function buildModuleBytes(): Uint8Array<ArrayBuffer> {
   const body = new Code();
   body.u32(2).u32(N_I32_LOCALS).byte(T_I32).u32(L_A0 - L_S + 2 * MAX_V).byte(T_V128); // local declarations
@@ -245,16 +305,22 @@ function buildModuleBytes(): Uint8Array<ArrayBuffer> {
   const funcType = new Bytes().byte(0x60).u32(N_PARAMS);
   for (let i = 0; i < N_PARAMS; i++) funcType.byte(T_I32);
   funcType.u32(0);
+  const finType = new Bytes().byte(0x60).u32(F_PARAMS);
+  for (let i = 0; i < F_PARAMS; i++) finType.byte(T_I32);
+  finType.u32(0);
+  const fin = finishBody();
   const memImport = new Bytes().name('env').name('memory').byte(0x02).byte(0x00).u32(1); // memory, min 1 page, no max
   const funcExport = new Bytes().name('mac').byte(0x00).u32(0);
+  const finExport = new Bytes().name('fin').byte(0x00).u32(1);
   const codeEntry = new Bytes().u32(body.out.length).byte(...body.out);
+  const finEntry = new Bytes().u32(fin.out.length).byte(...fin.out);
 
   const m = new Bytes().byte(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
-  m.section(1, new Bytes().vec([funcType]));
+  m.section(1, new Bytes().vec([funcType, finType]));
   m.section(2, new Bytes().vec([memImport]));
-  m.section(3, new Bytes().u32(1).u32(0));
-  m.section(7, new Bytes().vec([funcExport]));
-  m.section(10, new Bytes().vec([codeEntry]));
+  m.section(3, new Bytes().u32(2).u32(0).u32(1));
+  m.section(7, new Bytes().vec([funcExport, finExport]));
+  m.section(10, new Bytes().vec([codeEntry, finEntry]));
   return new Uint8Array(m.out);
 }
 
@@ -307,17 +373,32 @@ function pagesFor(floats: number): number {
 }
 
 type MacFn = (count: number, acc: number, accS: number, w: number, wS: number, x: number, xS: number, lenB: number, lanesB: number, from: number) => void;
+type FinFn = (count: number, acc: number, accS: number, bias: number, biasS: number, out: number, outS: number, ctl: number, ctlS: number, lanesB: number, relu: number, gate: number) => void;
+
+/** Validates a finishRows call against a memory of `capacity` floats. */
+function checkFinish(capacity: number, count: number, accOff: number, accStride: number, biasOff: number, biasStride: number, outOff: number, outStride: number, ctlOff: number, ctlStride: number, lanes: number, gate: number): void {
+  for (const [name, v] of [['accOff', accOff], ['accStride', accStride], ['outOff', outOff], ['outStride', outStride], ['ctlOff', ctlOff], ['ctlStride', ctlStride], ['lanes', lanes]] as const) check(name, v, true);
+  check('count', count, false);
+  check('biasOff', biasOff, false);
+  check('biasStride', biasStride, false);
+  if (count === 0 || lanes === 0) return;
+  const end = (off: number, stride: number, n: number) => off + (count - 1) * stride + n;
+  if (end(accOff, accStride, lanes) > capacity || end(outOff, outStride, lanes) > capacity || end(biasOff, biasStride, 1) > capacity || (gate && end(ctlOff, ctlStride, lanes) > capacity))
+    throw new RangeError(`finishRows: reaches past a memory of ${capacity}`);
+}
 
 class WasmMacKernel implements MacKernel {
   readonly kind = 'wasm-simd' as const;
   private readonly memory: WebAssembly.Memory;
   private readonly mac: MacFn;
+  private readonly fin: FinFn;
   private view: Float32Array;
 
   constructor(module: WebAssembly.Module, initialFloats: number) {
     this.memory = new WebAssembly.Memory({ initial: pagesFor(initialFloats) });
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.mac = instance.exports.mac as MacFn;
+    this.fin = instance.exports.fin as FinFn;
     this.view = new Float32Array(this.memory.buffer);
   }
 
@@ -338,6 +419,11 @@ class WasmMacKernel implements MacKernel {
     checkCall(this.view.length, count, accOff, accStride, wOff, wStride, xOff, xStride, len, lanes, from);
     // Byte addresses beyond 2^31 pass as negative i32s with the same bits; wasm reads them unsigned.
     this.mac(count, accOff * 4, accStride * 4, wOff * 4, wStride * 4, xOff * 4, xStride * 4, len * 4, lanes * 4, from);
+  }
+
+  finishRows(count: number, accOff: number, accStride: number, biasOff: number, biasStride: number, outOff: number, outStride: number, ctlOff: number, ctlStride: number, lanes: number, relu: 0 | 1, gate: 0 | 1): void {
+    checkFinish(this.view.length, count, accOff, accStride, biasOff, biasStride, outOff, outStride, ctlOff, ctlStride, lanes, gate);
+    this.fin(count, accOff * 4, accStride * 4, biasOff * 4, biasStride * 4, outOff * 4, outStride * 4, ctlOff * 4, ctlStride * 4, lanes * 4, relu, gate);
   }
 }
 
@@ -394,6 +480,20 @@ class JsMacKernel implements MacKernel {
         M[at + 1] = a1;
         M[at + 2] = a2;
         M[at + 3] = a3;
+      }
+    }
+  }
+
+  finishRows(count: number, accOff: number, accStride: number, biasOff: number, biasStride: number, outOff: number, outStride: number, ctlOff: number, ctlStride: number, lanes: number, relu: 0 | 1, gate: 0 | 1): void {
+    const M = this.view;
+    checkFinish(M.length, count, accOff, accStride, biasOff, biasStride, outOff, outStride, ctlOff, ctlStride, lanes, gate);
+    for (let k = 0; k < count; k++) {
+      const b = M[biasOff + k * biasStride];
+      for (let l = 0; l < lanes; l++) {
+        let h = f32(M[accOff + k * accStride + l] + b);
+        if (relu) h = h > 0 ? h : 0;
+        if (gate) h = f32(h * M[ctlOff + k * ctlStride + l]);
+        M[outOff + k * outStride + l] = h;
       }
     }
   }
