@@ -145,6 +145,8 @@ export class Simulator {
   private readonly laneStarts = new Float64Array(MAX_LANES);
   /** Samples waiting in the block's input. */
   private buffered = 0;
+  /** Results pushRows has handed over. */
+  private rowsDone = 0;
   /** Samples pushed so far (their indices choose what is traced). */
   private pushed = 0;
   private readonly traceWindow: { sink: TraceSink; from: number; to: number } | null;
@@ -407,6 +409,40 @@ export class Simulator {
     for (const x of xs) take(this.push(x));
     take(this.end());
     return n;
+  }
+
+  /** Pushes every row of `rows` (samples of the input width, one after another, as a batch for tfjs is laid
+   *  out), handing `each` every result that completes, with its index among the samples pushed so far by this
+   *  method; the input is not ended. On the fast path the rows go straight into the block. Returns the number
+   *  of results handed over. */
+  pushRows(rows: Float32Array, each: (r: SampleResult, index: number) => void): number {
+    const w = this.inputWidth;
+    if (rows.length % w !== 0) fail(DIAG.inputWidth, undefined, rows.length % w, w);
+    let done = 0;
+    const take = (k: number) => {
+      for (let i = 0; i < k; i++) each(this.results[i], this.rowsDone++);
+      done += k;
+    };
+    for (let at = 0; at < rows.length; ) {
+      const e = this.block;
+      if (e === null || this.halted || this.ended) {
+        take(this.push(rows.subarray(at, at + w)));
+        at += w;
+        continue;
+      }
+      // As many rows as the block has room for, copied in one go.
+      const room = (e.lanes * this.batch - this.buffered) * w;
+      const n = Math.min(room, rows.length - at);
+      e.x.set(rows.subarray(at, at + n), this.buffered * w);
+      this.buffered += n / w;
+      this.pushed += n / w;
+      at += n;
+      if (this.buffered === e.lanes * this.batch) {
+        this.runBlock(e.lanes);
+        take(this.ready);
+      } else this.ready = 0;
+    }
+    return done;
   }
 
   /** One sample through a program that takes one at a time (a batch of one): its result. */

@@ -19,7 +19,7 @@ import { compileTimeRows } from './compile-time.ts';
 import { batchCurveRows } from './batch-curve.ts';
 import { sweepSpeedupRows } from './sweep-speedup.ts';
 import { makeForwardPass } from './forward-pass.ts';
-import { TFJS_BATCH, tfjsPredictRate } from './tfjs-predict.ts';
+import { flatBatches, TFJS_BATCH, tfjsPredictRate } from './tfjs-predict.ts';
 import { writeFileSync } from 'node:fs';
 
 const repo = new URL('..', import.meta.url).pathname;
@@ -49,18 +49,24 @@ function rate(xs: Float32Array[], repeats: number, fn: (x: Float32Array) => unkn
 /** `ratio sim/tfjs <model> <R>` lines, one per throughput row: the timed simulator over tfjs predict (issue 16). */
 const tfjsRatios: string[] = [];
 
-/** Best of `repeats` runs of a fresh simulator (setup included) streaming all xs, in samples per second. */
-function streamRate(xs: Float32Array[], repeats: number, run: () => Simulator): number {
+/** Best of `repeats` runs of a fresh simulator (setup included) over the same batches of rows tfjs predicts
+ *  from (pushRows), every result looked at, in samples per second. */
+function streamRate(flat: Float32Array[], width: number, repeats: number, run: () => Simulator): number {
   let best = Infinity;
+  let samples = 0;
   for (let r = 0; r < repeats; r++) {
     const t0 = process.hrtime.bigint();
     const sim = run();
     let invoked = 0;
-    sim.runAll(xs, (res) => void (res.invoked && invoked++));
+    const each = (res: { invoked: boolean }) => void (res.invoked && invoked++);
+    for (const rows of flat) sim.pushRows(rows, each);
+    const k = sim.end();
+    for (let i = 0; i < k; i++) each(sim.results[i]);
     sim.close();
     best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9);
+    samples = flat.length * (flat[0]?.length ?? 0) / width;
   }
-  return xs.length / best;
+  return samples / best;
 }
 
 async function throughput(name: string, n: number): Promise<string> {
@@ -73,13 +79,15 @@ async function throughput(name: string, n: number): Promise<string> {
   rate(xs.slice(0, 2000), 1, (x) => reference.runSample(x));
   const fastTimed = () => new Simulator(bin, { timing: timingFor(bin), fastPath: true });
   const fastFunctional = () => new Simulator(bin, { fastPath: true });
-  streamRate(xs.slice(0, 20_000), 1, fastTimed);
-  streamRate(xs.slice(0, 20_000), 1, fastFunctional);
+  const flat = flatBatches(xs, model.inputWidth);
+  const w = model.inputWidth;
+  streamRate(flat.slice(0, 20), w, 1, fastTimed);
+  streamRate(flat.slice(0, 20), w, 1, fastFunctional);
   const base = rate(xs, 3, forward);
   const withTiming = rate(xs, 3, (x) => reference.runSample(x));
-  const fast = streamRate(xs, 3, fastTimed);
-  const functionalOnly = streamRate(xs, 3, fastFunctional);
-  const tfjs = await tfjsPredictRate(model, xs, 3);
+  const fast = streamRate(flat, w, 3, fastTimed);
+  const functionalOnly = streamRate(flat, w, 3, fastFunctional);
+  const tfjs = await tfjsPredictRate(model, flat, 3);
   tfjsRatios.push(`ratio sim/tfjs ${name} ${(fast / tfjs.rate).toFixed(2)}`);
   const perSecond = (r: number) => Math.round(r).toLocaleString('en-US');
   return `| ${name} | ${model.inputWidth} -> ${model.outputWidth} | ${n.toLocaleString('en-US')} | ${perSecond(base)} | ${perSecond(withTiming)} | ${perSecond(fast)} | ${(fast / withTiming).toFixed(1)}x | ${perSecond(functionalOnly)} | ${perSecond(tfjs.rate)} (${tfjs.backend}) | ${(fast / tfjs.rate).toFixed(2)} |`;
@@ -272,7 +280,8 @@ lines.push('Throughput on the default NPU (static schedule), samples already in 
 lines.push('pass; the simulator with its timing and energy model on the reference path (one sample at a time, instruction by');
 lines.push('instruction) and on the fast path (blocks of samples, timing reuse; `axc sim` runs it unless `--reference-path`),');
 lines.push('and the fast path functional only; TensorFlow.js `predict` on the same model in batches of ' + String(TFJS_BATCH) + ' (from a filled');
-lines.push('Float32Array to the outputs read back); and the fast timed simulator over tfjs (sim/tfjs; issue 16 asks for 1.0 or more):');
+lines.push('Float32Array to the outputs read back; the fast path reads the same arrays, `Simulator.pushRows`); and the fast timed');
+lines.push('simulator over tfjs (sim/tfjs; issue 16 asks for 1.0 or more):');
 lines.push('');
 lines.push('| model | network | samples | forward pass (samples/s) | reference path, timed | fast path, timed | fast/reference | fast path, functional | tfjs predict (samples/s) | sim/tfjs |');
 lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');

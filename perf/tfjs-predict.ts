@@ -8,18 +8,24 @@ import type { AxModel } from '../ir/model.ts';
 
 export const TFJS_BATCH = 1024;
 
-/** Best of `repeats` passes over `samples` (a whole number of batches), each batch predicted and read back. */
-export async function tfjsPredictRate(model: AxModel, samples: Float32Array[], repeats: number): Promise<{ rate: number; backend: string }> {
-  const { tf } = await loadTfjs();
-  const { tfModel, backend } = await buildLayersModel(model);
-  const width = model.inputWidth;
-  const batches = Math.floor(samples.length / TFJS_BATCH);
+/** The samples as whole batches of TFJS_BATCH rows, each one Float32Array (what tf.tensor2d takes); the
+ *  simulator's side of the comparison reads the same arrays. */
+export function flatBatches(samples: Float32Array[], width: number): Float32Array[] {
   const flat: Float32Array[] = [];
-  for (let b = 0; b < batches; b++) {
+  for (let b = 0; b < Math.floor(samples.length / TFJS_BATCH); b++) {
     const f = new Float32Array(TFJS_BATCH * width);
     for (let i = 0; i < TFJS_BATCH; i++) f.set(samples[b * TFJS_BATCH + i], i * width);
     flat.push(f);
   }
+  return flat;
+}
+
+/** Best of `repeats` passes over the batches, each predicted and read back. */
+export async function tfjsPredictRate(model: AxModel, flat: Float32Array[], repeats: number): Promise<{ rate: number; backend: string }> {
+  const { tf } = await loadTfjs();
+  const { tfModel, backend } = await buildLayersModel(model);
+  const width = model.inputWidth;
+  const batches = flat.length;
   const pass = () => {
     for (const f of flat) {
       const x = tf.tensor2d(f, [TFJS_BATCH, width]);

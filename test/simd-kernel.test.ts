@@ -290,3 +290,31 @@ for (const kind of KINDS) {
     t.true(checked > 5000);
   });
 }
+
+for (const kind of KINDS) {
+  test(`${kind}: copyStrided moves every word's bits, NaN payloads included, between sample-major and lane-minor layouts`, (t) => {
+    const r = rng(23);
+    for (const [lanes, len, laneStride, rowStride] of [[1, 1, 1, 4], [5, 9, 9, 8], [256, 64, 64, 256], [7, 3, 6, 12]] as const) {
+      const k = createMacKernel(2 * lanes * len + 4 * rowStride * len + 64, kind);
+      const U = new Uint32Array(k.f32.buffer, k.f32.byteOffset, k.f32.length);
+      const src = 3;
+      const dst = lanes * laneStride + 16;
+      for (let i = 0; i < U.length; i++) U[i] = (r() * 2 ** 32) >>> 0; // any bits: signalling NaNs, subnormals, -0
+      const before = U.slice();
+      // Sample-major in (lane l, word j at src + l*laneStride + j) to lane-minor rows (dst + j*rowStride + l).
+      k.copyStrided(dst, 1, rowStride, src, laneStride, 1, lanes, len);
+      let bad = 0;
+      for (let i = 0; i < U.length; i++) {
+        const rel = i - dst;
+        const j = Math.floor(rel / rowStride);
+        const l = rel - j * rowStride;
+        const inside = rel >= 0 && j < len && l < lanes;
+        const want = inside ? before[src + l * laneStride + j] : before[i];
+        if (U[i] !== want) bad++;
+      }
+      t.is(bad, 0, `lanes ${lanes} len ${len}`);
+    }
+    const small = createMacKernel(16, kind);
+    t.throws(() => small.copyStrided(0, 1, 4, small.f32.length - 8, 1, 4, 4, 4), { instanceOf: RangeError });
+  });
+}

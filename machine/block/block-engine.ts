@@ -34,8 +34,8 @@ const K_OP: { [M in Mnemonic]: number } = { nop: 0, halt: 1, recv: 2, ldw: 3, ld
 const KIND_BY_CODE = OP_BY_CODE.map((o) => (o ? K_OP[o.mnemonic as Mnemonic] : 1));
 
 /** Floats of lane memory a block may take; the block's lane count is chosen to fit. */
-const BLOCK_FLOATS = 4 << 20;
-export const MAX_LANES = 256;
+const BLOCK_FLOATS = 1 << 18;
+export const MAX_LANES = 1024;
 
 export class BlockEngine {
   readonly plan: BlockPlan;
@@ -69,6 +69,11 @@ export class BlockEngine {
   private readonly memBase: number;
   private readonly wbBase: number;
   private readonly accBase: number;
+  private readonly xBase: number;
+  private readonly yBase: number;
+  /** Per slot: its H(x) is sent by one send of the loop only, so that send may write every lane's y (a lane
+   *  that does not pass it sends nothing for the slot, and its y is not valid: not invoked). */
+  private readonly soleSend: Uint8Array;
   /** Per pc of the loop: lanes waiting there (out of lockstep), how many, the branch target, the decision's cut. */
   private readonly lists: Int32Array[];
   private readonly waiting: Int32Array;
@@ -101,12 +106,17 @@ export class BlockEngine {
     this.memBase = 0;
     this.accBase = rows * K;
     this.wbBase = this.accBase + maxCount * K;
-    this.kernel = createMacKernel(this.wbBase + wb.length);
+    const samplesInBlock = K * plan.batch;
+    // The block's inputs and outputs live in the kernel's memory too, so the transposes into and out of the lane
+    // rows run there (copyStrided); the memory never grows after this, so the views stay valid.
+    this.xBase = this.wbBase + wb.length;
+    this.yBase = this.xBase + samplesInBlock * widths.input;
+    this.kernel = createMacKernel(this.yBase + samplesInBlock * widths.output);
     this.kernel.f32.set(wb, this.wbBase);
     this.kernelKind = this.kernel.kind;
     const samples = K * plan.batch;
-    this.x = new Float32Array(samples * widths.input);
-    this.y = new Float32Array(samples * widths.output);
+    this.x = this.kernel.f32.subarray(this.xBase, this.xBase + samples * widths.input);
+    this.y = this.kernel.f32.subarray(this.yBase, this.yBase + samples * widths.output);
     this.p = new Float64Array(samples);
     this.score = new Float64Array(samples);
     this.predicted = new Uint8Array(samples);
@@ -117,6 +127,10 @@ export class BlockEngine {
     this.executed = new Int32Array(K);
     this.outcomes = new Uint8Array(K * Math.max(1, plan.branches));
     this.outcomeCount = new Int32Array(K);
+    this.soleSend = new Uint8Array(plan.batch);
+    const sends = new Int32Array(plan.batch);
+    for (let pc = plan.start; pc < plan.limit; pc++) if (KIND_BY_CODE[code[pc * DECODED_STRIDE]] === K_OP.send) sends[code[pc * DECODED_STRIDE + SEND.slot]]++;
+    for (let b = 0; b < plan.batch; b++) this.soleSend[b] = sends[b] === 1 ? 1 : 0;
     const span = plan.limit - plan.start;
     this.lists = Array.from({ length: span + 1 }, () => new Int32Array(K));
     this.waiting = new Int32Array(span + 1);
@@ -199,7 +213,7 @@ export class BlockEngine {
           this.finishNeurons(at, mem, memCnt);
           break;
         case K_OP.send:
-          this.send(at, list, cnt);
+          this.send(at, list, cnt, n);
           break;
         case K_OP.cpu: {
           const slot = code[at + CPU.slot];
@@ -282,8 +296,21 @@ export class BlockEngine {
     const w = this.inputWidth;
     const f = this.kernel.f32;
     const x = this.x;
+    if (list === null) {
+      this.kernel.copyStrided(row, 1, K, this.xBase + k * w, B * w, 1, cnt, len);
+      for (let l = 0, s = k; l < cnt; l++, s += B) {
+        this.present[s] = 1;
+        this.p[s] = 1;
+        this.score[s] = Infinity;
+        this.predicted[s] = 1;
+        this.npuPath[s] = 1;
+        this.invoked[s] = 0;
+        this.fallback[s] = 0;
+      }
+      return;
+    }
     for (let j0 = 0; j0 < cnt; j0++) {
-      const l = list === null ? j0 : list[j0];
+      const l = list[j0];
       const s = l * B + k;
       for (let j = 0; j < len; j++) f[row + j * K + l] = x[s * w + j];
       this.present[s] = 1;
@@ -418,7 +445,7 @@ export class BlockEngine {
     }
   }
 
-  private send(at: number, list: Int32Array | null, cnt: number): void {
+  private send(at: number, list: Int32Array | null, cnt: number, n: number): void {
     const c = this.code;
     const K = this.lanes;
     const B = this.batch;
@@ -427,6 +454,11 @@ export class BlockEngine {
     const row = this.memBase + this.plan.rows.ocm[c[at + SEND.ocm]] * K;
     const f = this.kernel.f32;
     const w = this.outputWidth;
+    if (list === null || this.soleSend[slot]) {
+      this.kernel.copyStrided(this.yBase + slot * w, B * w, 1, row, 1, K, n, len);
+      for (let i = 0; i < cnt; i++) this.invoked[(list === null ? i : list[i]) * B + slot] = 1;
+      return;
+    }
     for (let i = 0; i < cnt; i++) {
       const l = list === null ? i : list[i];
       const s = l * B + slot;

@@ -29,6 +29,9 @@ export interface MacKernel {
    * accOff, outOff, ctlOff and their strides and lanes are multiples of 4; out may be acc (in place).
    */
   finishRows(count: number, accOff: number, accStride: number, biasOff: number, biasStride: number, outOff: number, outStride: number, ctlOff: number, ctlStride: number, lanes: number, relu: 0 | 1, gate: 0 | 1): void;
+  /** For l < lanes, j < len: M[dst + l*dstLane + j*dstWord] = M[src + l*srcLane + j*srcWord], bits unchanged:
+   *  samples into lane-minor rows and back (a transpose). The two ranges must not overlap. */
+  copyStrided(dst: number, dstLane: number, dstWord: number, src: number, srcLane: number, srcWord: number, lanes: number, len: number): void;
 }
 
 const PAGE_BYTES = 65536;
@@ -100,6 +103,7 @@ const OP = {
   localSet: 0x21,
   localTee: 0x22,
   f32Load: 0x2a,
+  f32Store: 0x38,
   i32Const: 0x41,
   i32Eqz: 0x45,
   i32Ne: 0x47,
@@ -285,6 +289,42 @@ function finishBody(): Code {
   return c;
 }
 
+// The exported function `copy` (copyStrided): parameters, all i32, byte units except lanes and len.
+const C_DST = 0;
+const C_DST_LANE = 1;
+const C_DST_WORD = 2;
+const C_SRC = 3;
+const C_SRC_LANE = 4;
+const C_SRC_WORD = 5;
+const C_LANES = 6;
+const C_LEN = 7;
+const C_PARAMS = 8;
+const C_J = 8;
+const C_DP = 9;
+const C_SP = 10;
+
+/** copy: lane by lane, word by word; f32.load and f32.store move the bits as they are. */
+function copyBody(): Code {
+  const c = new Code();
+  c.u32(1).u32(3).byte(T_I32);
+  c.byte(OP.block, BLOCK_VOID);
+  c.get(C_LANES).byte(OP.i32Eqz).byte(OP.brIf).u32(0);
+  c.get(C_LEN).byte(OP.i32Eqz).byte(OP.brIf).u32(0);
+  c.byte(OP.loop, BLOCK_VOID); // lanes
+  c.get(C_DST).set(C_DP).get(C_SRC).set(C_SP).get(C_LEN).set(C_J);
+  c.byte(OP.loop, BLOCK_VOID); // words
+  c.get(C_DP).get(C_SP).byte(OP.f32Load).mem(2, 0).byte(OP.f32Store).mem(2, 0);
+  c.get(C_DP).get(C_DST_WORD).byte(OP.i32Add).set(C_DP);
+  c.get(C_SP).get(C_SRC_WORD).byte(OP.i32Add).set(C_SP);
+  c.get(C_J).i32(1).byte(OP.i32Sub).tee(C_J).byte(OP.brIf).u32(0);
+  c.byte(OP.end);
+  c.get(C_DST).get(C_DST_LANE).byte(OP.i32Add).set(C_DST);
+  c.get(C_SRC).get(C_SRC_LANE).byte(OP.i32Add).set(C_SRC);
+  c.get(C_LANES).i32(1).byte(OP.i32Sub).tee(C_LANES).byte(OP.brIf).u32(0);
+  c.byte(OP.end).byte(OP.end).byte(OP.end); // loop, block, function
+  return c;
+}
+
 function buildModuleBytes(): Uint8Array<ArrayBuffer> {
   const body = new Code();
   body.u32(2).u32(N_I32_LOCALS).byte(T_I32).u32(L_A0 - L_S + 2 * MAX_V).byte(T_V128); // local declarations
@@ -309,18 +349,24 @@ function buildModuleBytes(): Uint8Array<ArrayBuffer> {
   for (let i = 0; i < F_PARAMS; i++) finType.byte(T_I32);
   finType.u32(0);
   const fin = finishBody();
+  const copyType = new Bytes().byte(0x60).u32(C_PARAMS);
+  for (let i = 0; i < C_PARAMS; i++) copyType.byte(T_I32);
+  copyType.u32(0);
+  const copy = copyBody();
   const memImport = new Bytes().name('env').name('memory').byte(0x02).byte(0x00).u32(1); // memory, min 1 page, no max
   const funcExport = new Bytes().name('mac').byte(0x00).u32(0);
   const finExport = new Bytes().name('fin').byte(0x00).u32(1);
   const codeEntry = new Bytes().u32(body.out.length).byte(...body.out);
   const finEntry = new Bytes().u32(fin.out.length).byte(...fin.out);
+  const copyExport = new Bytes().name('copy').byte(0x00).u32(2);
+  const copyEntry = new Bytes().u32(copy.out.length).byte(...copy.out);
 
   const m = new Bytes().byte(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
-  m.section(1, new Bytes().vec([funcType, finType]));
+  m.section(1, new Bytes().vec([funcType, finType, copyType]));
   m.section(2, new Bytes().vec([memImport]));
-  m.section(3, new Bytes().u32(2).u32(0).u32(1));
-  m.section(7, new Bytes().vec([funcExport, finExport]));
-  m.section(10, new Bytes().vec([codeEntry, finEntry]));
+  m.section(3, new Bytes().u32(3).u32(0).u32(1).u32(2));
+  m.section(7, new Bytes().vec([funcExport, finExport, copyExport]));
+  m.section(10, new Bytes().vec([codeEntry, finEntry, copyEntry]));
   return new Uint8Array(m.out);
 }
 
@@ -375,6 +421,16 @@ function pagesFor(floats: number): number {
 type MacFn = (count: number, acc: number, accS: number, w: number, wS: number, x: number, xS: number, lenB: number, lanesB: number, from: number) => void;
 type FinFn = (count: number, acc: number, accS: number, bias: number, biasS: number, out: number, outS: number, ctl: number, ctlS: number, lanesB: number, relu: number, gate: number) => void;
 
+type CopyFn = (dst: number, dL: number, dW: number, src: number, sL: number, sW: number, lanes: number, len: number) => void;
+
+/** Validates a copyStrided call: every index it reaches lies in [0, capacity). */
+function checkCopy(capacity: number, dst: number, dstLane: number, dstWord: number, src: number, srcLane: number, srcWord: number, lanes: number, len: number): void {
+  for (const [name, v] of [['dst', dst], ['dstLane', dstLane], ['dstWord', dstWord], ['src', src], ['srcLane', srcLane], ['srcWord', srcWord], ['lanes', lanes], ['len', len]] as const) check(name, v, false);
+  if (lanes === 0 || len === 0) return;
+  const last = (at: number, lane: number, word: number) => at + (lanes - 1) * lane + (len - 1) * word;
+  if (last(dst, dstLane, dstWord) >= capacity || last(src, srcLane, srcWord) >= capacity) throw new RangeError(`copyStrided: reaches past a memory of ${capacity}`);
+}
+
 /** Validates a finishRows call against a memory of `capacity` floats. */
 function checkFinish(capacity: number, count: number, accOff: number, accStride: number, biasOff: number, biasStride: number, outOff: number, outStride: number, ctlOff: number, ctlStride: number, lanes: number, gate: number): void {
   for (const [name, v] of [['accOff', accOff], ['accStride', accStride], ['outOff', outOff], ['outStride', outStride], ['ctlOff', ctlOff], ['ctlStride', ctlStride], ['lanes', lanes]] as const) check(name, v, true);
@@ -392,6 +448,7 @@ class WasmMacKernel implements MacKernel {
   private readonly memory: WebAssembly.Memory;
   private readonly mac: MacFn;
   private readonly fin: FinFn;
+  private readonly copy: CopyFn;
   private view: Float32Array;
 
   constructor(module: WebAssembly.Module, initialFloats: number) {
@@ -399,6 +456,7 @@ class WasmMacKernel implements MacKernel {
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.mac = instance.exports.mac as MacFn;
     this.fin = instance.exports.fin as FinFn;
+    this.copy = instance.exports.copy as CopyFn;
     this.view = new Float32Array(this.memory.buffer);
   }
 
@@ -424,6 +482,11 @@ class WasmMacKernel implements MacKernel {
   finishRows(count: number, accOff: number, accStride: number, biasOff: number, biasStride: number, outOff: number, outStride: number, ctlOff: number, ctlStride: number, lanes: number, relu: 0 | 1, gate: 0 | 1): void {
     checkFinish(this.view.length, count, accOff, accStride, biasOff, biasStride, outOff, outStride, ctlOff, ctlStride, lanes, gate);
     this.fin(count, accOff * 4, accStride * 4, biasOff * 4, biasStride * 4, outOff * 4, outStride * 4, ctlOff * 4, ctlStride * 4, lanes * 4, relu, gate);
+  }
+
+  copyStrided(dst: number, dstLane: number, dstWord: number, src: number, srcLane: number, srcWord: number, lanes: number, len: number): void {
+    checkCopy(this.view.length, dst, dstLane, dstWord, src, srcLane, srcWord, lanes, len);
+    this.copy(dst * 4, dstLane * 4, dstWord * 4, src * 4, srcLane * 4, srcWord * 4, lanes, len);
   }
 }
 
@@ -496,6 +559,14 @@ class JsMacKernel implements MacKernel {
         M[outOff + k * outStride + l] = h;
       }
     }
+  }
+
+  copyStrided(dst: number, dstLane: number, dstWord: number, src: number, srcLane: number, srcWord: number, lanes: number, len: number): void {
+    const M = this.view;
+    checkCopy(M.length, dst, dstLane, dstWord, src, srcLane, srcWord, lanes, len);
+    // Through a Uint32Array, so the bits move as they are, NaN payloads included, as f32.load/f32.store move them.
+    const U = new Uint32Array(M.buffer, M.byteOffset, M.length);
+    for (let l = 0; l < lanes; l++) for (let j = 0; j < len; j++) U[dst + l * dstLane + j * dstWord] = U[src + l * srcLane + j * srcWord];
   }
 }
 
