@@ -234,7 +234,7 @@ export class Simulator {
         const last = first + l * B + B - 1;
         const traced = tw !== null && last >= tw.from && last < tw.to;
         if (tw !== null) timing.trace = traced ? tw.sink : null;
-        start = this.reuse!.timeLane(e.outcomes, l * e.plan.branches, e.outcomeCount[l], traced);
+        start = this.reuse!.timeLane(e.outcomes, l * e.plan.branches, e.outcomeCount[l], e.pathId[l], traced);
       }
       this.laneStarts[l] = start;
     }

@@ -9,6 +9,7 @@ import type { Hardware } from '../../hardware/description.ts';
 import { DECODED_STRIDE, OP_BY_CODE, SKIP_CONDITIONS, slotsOf, type Mnemonic } from '../../isa/table.ts';
 import type { InvokeMode } from '../machine.ts';
 import type { BlockPlan } from './plan-blocks.ts';
+import { PathTable } from './path-table.ts';
 import { createMacKernel, type MacKernel } from './simd-kernel.ts';
 
 
@@ -57,6 +58,9 @@ export class BlockEngine {
   readonly present: Uint8Array;
   /** Per lane: instructions its path executed, and its branches' outcomes (1 = taken) in path order. */
   readonly executed: Int32Array;
+  /** Per lane: its path's id in `paths` (-1 when the table is full). */
+  readonly pathId: Int32Array;
+  readonly paths: PathTable;
   readonly outcomes: Uint8Array;
   readonly outcomeCount: Int32Array;
   readonly kernelKind: string;
@@ -125,6 +129,8 @@ export class BlockEngine {
     this.fallback = new Uint8Array(samples);
     this.present = new Uint8Array(samples);
     this.executed = new Int32Array(K);
+    this.pathId = new Int32Array(K);
+    this.paths = new PathTable(code, plan);
     this.outcomes = new Uint8Array(K * Math.max(1, plan.branches));
     this.outcomeCount = new Int32Array(K);
     this.soleSend = new Uint8Array(plan.batch);
@@ -167,9 +173,7 @@ export class BlockEngine {
     const lists = this.lists;
     waiting.fill(0);
     this.present.fill(0, 0, n * this.batch);
-    this.executed.fill(0, 0, n);
     this.outcomeCount.fill(0, 0, n);
-    let shared = 0;
     // In lockstep every lane is at pc; otherwise lists[pc - start] holds the waiting[pc - start] lanes there.
     let lockstep = true;
     for (let pc = start; pc < plan.limit; pc++) {
@@ -182,8 +186,6 @@ export class BlockEngine {
         if (cnt === n) lockstep = true;
         else list = lists[i];
       }
-      if (list === null) shared++;
-      else for (let j = 0; j < cnt; j++) this.executed[list[j]]++;
       // Writes to per-sample memory that no lane elsewhere will read go to every lane: no list, no mask.
       const mem = list !== null && plan.unmasked[i] ? null : list;
       const memCnt = mem === null ? n : cnt;
@@ -283,7 +285,14 @@ export class BlockEngine {
       }
       waiting[d] += cnt;
     }
-    if (shared) for (let l = 0; l < n; l++) this.executed[l] += shared;
+    // Each lane's path: its id, and from that its length in instructions.
+    const paths = this.paths;
+    for (let l = 0; l < n; l++) {
+      const from = l * plan.branches;
+      const id = paths.idOf(this.outcomes, from, this.outcomeCount[l]);
+      this.pathId[l] = id;
+      this.executed[l] = paths.length(id, this.outcomes, from, this.outcomeCount[l]);
+    }
   }
 
   private recv(at: number, pc: number, list: Int32Array | null, cnt: number): void {

@@ -19,10 +19,9 @@ const FLOW_RECV = 1;
 const FLOW_JUMP = 2;
 const FLOW_BRANCH = 3;
 
-/** How many states, transitions and path-trie nodes are kept: memory stays flat whatever the run. */
+/** How many states and transitions are kept: memory stays flat whatever the run. */
 const MAX_STATES = 4096;
 const MAX_TRANSITIONS = 16384;
-const MAX_PATH_NODES = 1 << 16;
 /** After this many lanes in a row find no transition, capturing stops for the rest of the run. */
 const GIVE_UP_AFTER = 1024;
 
@@ -74,12 +73,9 @@ export class TimingReuse {
   private readonly watched: Int32Array[];
   private readonly counterArrays: Float64Array[];
   private readonly before: Float64Array;
-  /** The path trie: node k's children at 2k (not taken) and 2k + 1 (taken), -1 for none; grows by doubling. */
-  private children: Int32Array;
   /** Per pc of the loop: how control leaves it (FLOW_*), and its branch target. */
   private readonly flow: Uint8Array;
   private readonly target: Int32Array;
-  private pathNodes = 1;
   private readonly states = new Map<string, State>();
   private transitions = 0;
   /** Transitions with replays not yet counted. */
@@ -113,7 +109,6 @@ export class TimingReuse {
     const bus = tm.bus;
     this.counterArrays = [tm.actions, tm.stats.stageCycles, bus.transactions, bus.words, bus.conflicts, bus.stallCycles];
     this.before = new Float64Array(this.counterArrays.reduce((s, a) => s + a.length, 0) + 2);
-    this.children = new Int32Array(2 * 64).fill(-1);
     this.flow = new Uint8Array(plan.limit - plan.start);
     this.target = new Int32Array(plan.limit - plan.start);
     for (let pc = plan.start; pc < plan.limit; pc++) {
@@ -125,32 +120,12 @@ export class TimingReuse {
     }
   }
 
-  /** The path id of a lane's branch outcomes, or -1 when the trie is full. */
-  private pathOf(outcomes: Uint8Array, from: number, n: number): number {
-    let node = 0;
-    for (let i = 0; i < n; i++) {
-      const k = 2 * node + outcomes[from + i];
-      let child = this.children[k];
-      if (child < 0) {
-        if (this.pathNodes >= MAX_PATH_NODES) return -1;
-        if (2 * this.pathNodes + 2 > this.children.length) {
-          const grown = new Int32Array(2 * this.children.length).fill(-1);
-          grown.set(this.children);
-          this.children = grown;
-        }
-        child = this.children[k] = this.pathNodes++;
-      }
-      node = child;
-    }
-    return node;
-  }
-
   /**
    * Times one lane: the loop from its start along the path its branch outcomes give, every recv taking a
    * sample. Returns the cycle its batch started. `traced` lanes are always timed in full (the trace sees them).
    */
-  timeLane(outcomes: Uint8Array, from: number, n: number, traced: boolean): number {
-    const path = this.state !== null && this.capturing ? this.pathOf(outcomes, from, n) : -1;
+  timeLane(outcomes: Uint8Array, from: number, n: number, pathId: number, traced: boolean): number {
+    const path = this.state !== null && this.capturing ? pathId : -1;
     const known = path >= 0 ? this.state!.out[path] : undefined;
     if (known !== undefined && !traced && !this.verify) {
       this.replay(known);
