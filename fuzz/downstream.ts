@@ -12,6 +12,7 @@ import { disassemble } from '../isa/disassemble.ts';
 import { runSimulation } from '../simulator/run-simulation.ts';
 import { Simulator } from '../machine/simulator.ts';
 import { timingFor } from '../machine/timing-model.ts';
+import { fastPathDifference } from '../machine/block/fast-path-check.ts';
 import type { AxcVerdict, Probe } from './outcome.ts';
 
 /** A few deterministic samples of the program's input width, values in [0, 1). */
@@ -50,6 +51,14 @@ export async function exerciseBinary(probe: Probe, binary: Binary, onVerifyError
   const judge = (e: AxcError) => (e.diagnostics.some((d) => d.code === DIAG.runawayProgram.code /* AXS603, every simulation fault */) ? 'sim-fault' : onVerifyError);
   await probe.stage('verify', judge, () => new Simulator(binary, { maxInstructionsPerSample: PROBE_BUDGET, timing: timingFor(binary) }).close());
   await probe.stage('simulate', 'sim-fault', () => simulate(binary, () => fewSamples(binary.meta.inputWidth)));
+  // The fast path must give the reference path's results and timing: a difference is a crash (a finding).
+  await probe.stage('fast-path', 'sim-fault', () => {
+    const samples = [...fewSamples(binary.meta.inputWidth, 11)];
+    for (const invoke of ['model', 'all'] as const) {
+      const { difference } = fastPathDifference(binary, samples, invoke);
+      if (difference !== null) throw new Error(`the fast path differs from the reference path (${invoke}): ${difference}`);
+    }
+  });
 }
 
 /** A model its reader accepted: compiling may refuse it cleanly; what compiles must pack, load and run. */
