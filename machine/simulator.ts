@@ -208,7 +208,7 @@ export class Simulator {
       else {
         const engine = new BlockEngine(plan, this.code, m.hw, dram as Float32Array, m.wb as Float32Array, { input: inputWidth, output: outputWidth }, m.invoke, opts.blockLanes);
         this.block = engine;
-        if (this.timing) this.reuse = new TimingReuse(this.timing, m, this.code, plan, { verify: opts.verifyTimingReuse });
+        if (this.timing) this.reuse = new TimingReuse(this.timing, m, this.code, plan, engine.paths, { verify: opts.verifyTimingReuse });
         for (let l = 0; l < engine.lanes; l++)
           for (let s = 0; s < batch; s++) {
             const i = l * batch + s;

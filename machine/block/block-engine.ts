@@ -307,29 +307,26 @@ export class BlockEngine {
     const x = this.x;
     if (list === null) {
       this.kernel.copyStrided(row, 1, K, this.xBase + k * w, B * w, 1, cnt, len);
-      for (let l = 0, s = k; l < cnt; l++, s += B) {
-        this.present[s] = 1;
-        this.p[s] = 1;
-        this.score[s] = Infinity;
-        this.predicted[s] = 1;
-        this.npuPath[s] = 1;
-        this.invoked[s] = 0;
-        this.fallback[s] = 0;
-      }
+      for (let l = 0, s = k; l < cnt; l++, s += B) this.startSample(s);
       return;
     }
     for (let j0 = 0; j0 < cnt; j0++) {
       const l = list[j0];
       const s = l * B + k;
       for (let j = 0; j < len; j++) f[row + j * K + l] = x[s * w + j];
-      this.present[s] = 1;
-      this.p[s] = 1;
-      this.score[s] = Infinity;
-      this.predicted[s] = 1;
-      this.npuPath[s] = 1;
-      this.invoked[s] = 0;
-      this.fallback[s] = 0;
+      this.startSample(s);
     }
+  }
+
+  /** Sample s is received: its registers start as Machine.startSample starts a slot's (no decision yet: NPU). */
+  private startSample(s: number): void {
+    this.present[s] = 1;
+    this.p[s] = 1;
+    this.score[s] = Infinity;
+    this.predicted[s] = 1;
+    this.npuPath[s] = 1;
+    this.invoked[s] = 0;
+    this.fallback[s] = 0;
   }
 
   private loadWeights(at: number): void {

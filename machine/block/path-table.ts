@@ -5,6 +5,10 @@
 import { DECODED_STRIDE, FIRST_OPERAND_SLOT, OP_BY_CODE } from '../../isa/table.ts';
 import type { BlockPlan } from './plan-blocks.ts';
 
+export const FLOW_NEXT = 0;
+export const FLOW_JUMP = 1;
+export const FLOW_BRANCH = 2;
+
 /** How many trie nodes are kept: memory stays flat whatever the run; later paths have no id (-1). */
 const MAX_PATH_NODES = 1 << 16;
 
@@ -15,9 +19,10 @@ export class PathTable {
   private lengths = new Int32Array(64).fill(-1);
   private nodes = 1;
   private readonly start: number;
-  /** Per pc of the loop: 0 next, 1 jump, 2 branch; and the target of a jump or branch. */
-  private readonly flow: Uint8Array;
-  private readonly target: Int32Array;
+  /** Per pc of the loop (less the loop's start): FLOW_NEXT, FLOW_JUMP or FLOW_BRANCH; and the target of a jump
+   *  or branch. Timing reuse walks paths by them too. */
+  readonly flow: Uint8Array;
+  readonly target: Int32Array;
 
   constructor(code: Uint32Array, plan: BlockPlan) {
     this.start = plan.start;
@@ -28,7 +33,7 @@ export class PathTable {
       if (!op) continue;
       const label = op.layout.findIndex((fd) => fd.kind === 'label');
       if (label >= 0) this.target[pc - plan.start] = code[pc * DECODED_STRIDE + FIRST_OPERAND_SLOT + label];
-      this.flow[pc - plan.start] = op.flow === 'jump' ? 1 : op.flow === 'branch' ? 2 : 0;
+      this.flow[pc - plan.start] = op.flow === 'jump' ? FLOW_JUMP : op.flow === 'branch' ? FLOW_BRANCH : FLOW_NEXT;
     }
   }
 
@@ -61,7 +66,7 @@ export class PathTable {
     do {
       const f = this.flow[pc - this.start];
       count++;
-      pc = f === 1 ? this.target[pc - this.start] : f === 2 && i < n && outcomes[from + i++] ? this.target[pc - this.start] : pc + 1;
+      pc = f === FLOW_JUMP ? this.target[pc - this.start] : f === FLOW_BRANCH && i < n && outcomes[from + i++] ? this.target[pc - this.start] : pc + 1;
     } while (pc !== this.start);
     if (id >= 0) {
       if (id >= this.lengths.length) {

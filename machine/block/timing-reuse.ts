@@ -8,16 +8,13 @@
 // as "before". The exceptions are kept exactly: the last issue (stage cycles are differences from it), the
 // batch's start (histogram values are differences from it), and which idle bus the arbiter picks first.
 
-import { DECODED_STRIDE, FIRST_OPERAND_SLOT, OP_BY_CODE } from '../../isa/table.ts';
+import { DECODED_STRIDE, opcodeOf } from '../../isa/table.ts';
+import { FLOW_BRANCH, FLOW_JUMP, type PathTable } from './path-table.ts';
 import type { Machine } from '../machine.ts';
 import type { TimingModel } from '../timing-model.ts';
 import { TIMING_RULES } from '../timing-rules.ts';
 import type { BlockPlan } from './plan-blocks.ts';
 
-const FLOW_NEXT = 0;
-const FLOW_RECV = 1;
-const FLOW_JUMP = 2;
-const FLOW_BRANCH = 3;
 
 /** How many states and transitions are kept: memory stays flat whatever the run. */
 const MAX_STATES = 4096;
@@ -73,9 +70,9 @@ export class TimingReuse {
   private readonly watched: Int32Array[];
   private readonly counterArrays: Float64Array[];
   private readonly before: Float64Array;
-  /** Per pc of the loop: how control leaves it (FLOW_*), and its branch target. */
-  private readonly flow: Uint8Array;
-  private readonly target: Int32Array;
+  /** How control leaves each pc of the loop (the block engine's path table), and the recv opcode. */
+  private readonly paths: PathTable;
+  private readonly recvOpcode: number;
   private readonly states = new Map<string, State>();
   private transitions = 0;
   /** Transitions with replays not yet counted. */
@@ -88,7 +85,7 @@ export class TimingReuse {
   private missesInARow = 0;
   private capturing = true;
 
-  constructor(tm: TimingModel, m: Machine, code: Uint32Array, plan: BlockPlan, opts: { verify?: boolean } = {}) {
+  constructor(tm: TimingModel, m: Machine, code: Uint32Array, plan: BlockPlan, paths: PathTable, opts: { verify?: boolean } = {}) {
     this.tm = tm;
     this.m = m;
     this.code = code;
@@ -109,15 +106,8 @@ export class TimingReuse {
     const bus = tm.bus;
     this.counterArrays = [tm.actions, tm.stats.stageCycles, bus.transactions, bus.words, bus.conflicts, bus.stallCycles];
     this.before = new Float64Array(this.counterArrays.reduce((s, a) => s + a.length, 0) + 2);
-    this.flow = new Uint8Array(plan.limit - plan.start);
-    this.target = new Int32Array(plan.limit - plan.start);
-    for (let pc = plan.start; pc < plan.limit; pc++) {
-      const op = OP_BY_CODE[code[pc * DECODED_STRIDE]];
-      if (!op) continue;
-      const label = op.layout.findIndex((fd) => fd.kind === 'label');
-      if (label >= 0) this.target[pc - plan.start] = code[pc * DECODED_STRIDE + FIRST_OPERAND_SLOT + label];
-      this.flow[pc - plan.start] = op.mnemonic === 'recv' ? FLOW_RECV : op.flow === 'jump' ? FLOW_JUMP : op.flow === 'branch' ? FLOW_BRANCH : FLOW_NEXT;
-    }
+    this.paths = paths;
+    this.recvOpcode = opcodeOf('recv');
   }
 
   /**
@@ -165,17 +155,18 @@ export class TimingReuse {
     let i = 0;
     let samples = 0;
     let batchStart = -1;
+    const { flow, target } = this.paths;
     for (;;) {
       const at = pc * DECODED_STRIDE;
-      const flow = this.flow[pc - start];
-      if (flow === FLOW_RECV) {
+      const f = flow[pc - start];
+      if (code[at] === this.recvOpcode) {
         m.received = true;
         samples++;
       }
       TIMING_RULES[code[at]](tm, code, at, m);
       if (pc === start) batchStart = tm.stats.sampleStart;
-      if (flow === FLOW_JUMP) pc = this.target[pc - start];
-      else if (flow === FLOW_BRANCH) pc = i < n && outcomes[from + i++] ? this.target[pc - start] : pc + 1;
+      if (f === FLOW_JUMP) pc = target[pc - start];
+      else if (f === FLOW_BRANCH) pc = i < n && outcomes[from + i++] ? target[pc - start] : pc + 1;
       else pc++;
       if (pc === start) break;
     }
