@@ -108,9 +108,8 @@ test('sobel and jpeg on real AxBench inputs, static and dynamic schedules, judge
       const bin = unpackBinary(packBinary(compileModel(model!, { schedule, ...(schedule === 'dynamic' ? { batch: 4 } : {}) })));
       const off = new Simulator(bin, { fastPath: true }).fastPathOff;
       t.log(`${bench} ${schedule}: ${off ?? 'block engine'}`);
-      // sobel runs on the block engine in both schedules; jpeg's dynamic loop reuses output-buffer words across
-      // its batch in a way the planner cannot prove independent, and falls back (still compared here).
-      if (bench === 'sobel') t.is(off, null);
+      // Both run on the block engine in both schedules (a fallback would make the comparison trivial).
+      t.is(off, null);
       const report = JSON.parse(await assertSameInProcess(t, bin, path.join(data, 'train.x'), `${bench} ${schedule}`, { reference: path.join(data, 'train.y') }));
       t.true(report.samples > 1800, `${bench}: all AxBench rows ran`);
     }

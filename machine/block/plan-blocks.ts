@@ -5,6 +5,7 @@
 import type { Hardware } from '../../hardware/description.ts';
 import { DECODED_STRIDE, OP_BY_CODE, SKIP_CONDITIONS, slotsOf, type Flow } from '../../isa/table.ts';
 import { OP_EFFECTS, type Space } from './op-effects.ts';
+import { alongEdge, decidedSlot, edgeLiteral, forgetSlot, join, NEVER, readable, TRUE, written as afterWrite } from './guarded-writes.ts';
 
 const RECV = slotsOf('recv');
 const SKIP = slotsOf('skip');
@@ -152,9 +153,18 @@ export function planBlocks(code: Uint32Array, hw: Hardware, batch: number, start
   const writers: number[][] = Array.from({ length: wb.count }, () => []);
 
   // Dataflow in program order (a topological order of the acyclic body). Per instruction: which per-sample
-  // words every path to it has written (1/0), and per touched weight word which ldw reaches it (-1: none
-  // on any path, -2: different ones, or one on some paths only).
-  const written: (Uint8Array | null)[] = new Array(n).fill(null);
+  // words the paths to it have written, under which slot decisions (guarded-writes.ts), and per touched
+  // weight word which ldw reaches it (-1: none on any path, -2: different ones, or one on some paths only).
+  const written: (Int32Array | null)[] = new Array(n).fill(null);
+  const reachOut = new Int32Array(n).fill(TRUE);
+  /** The branch literal of the edge from p to q (TRUE for a jump, a fall-through, or both edges to q). */
+  const literalOf = (p: number, q: number) => {
+    const op = opAt(p)!;
+    if (op.flow !== 'branch' || neverTaken(p)) return TRUE;
+    const target = code[p * DECODED_STRIDE + 2 + op.layout.findIndex((fd) => fd.kind === 'label')];
+    if (target === p + 1) return TRUE;
+    return edgeLiteral(op.mnemonic, code, p * DECODED_STRIDE, q === target);
+  };
   const reaching: (Int32Array | null)[] = new Array(n).fill(null);
   const pending = new Int32Array(n); // successors still to take an instruction's sets; freed at zero
   for (let pc = start; pc < limit; pc++) if (inBody[pc]) for (const p of preds[pc]) pending[p]++;
@@ -162,22 +172,26 @@ export function planBlocks(code: Uint32Array, hw: Hardware, batch: number, start
   const recvsBefore = new Int32Array(n).fill(-1);
   for (let pc = start; pc < limit; pc++) {
     if (!inBody[pc]) continue;
-    let w: Uint8Array;
+    let w: Int32Array;
     let r: Int32Array;
     let recvs: number;
+    let reach: number;
     if (pc === start) {
-      w = new Uint8Array(privateRows);
+      w = new Int32Array(privateRows).fill(NEVER);
       r = new Int32Array(wb.count).fill(-1);
       recvs = 0;
+      reach = TRUE;
     } else {
       const ps = preds[pc];
-      w = written[ps[0]]!.slice();
+      w = new Int32Array(privateRows);
+      reach = join(
+        ps.map((p) => ({ r: alongEdge(reachOut[p], literalOf(p, pc)), w: written[p]! })),
+        w,
+      );
       r = reaching[ps[0]]!.slice();
       recvs = recvsBefore[ps[0]];
       for (let i = 1; i < ps.length; i++) {
-        const pw = written[ps[i]]!;
         const pr = reaching[ps[i]]!;
-        for (let j = 0; j < w.length; j++) w[j] &= pw[j];
         for (let j = 0; j < r.length; j++) if (r[j] !== pr[j]) r[j] = -2;
         if (recvsBefore[ps[i]] !== recvs) return `pc ${pc} is reached after different numbers of recvs`;
       }
@@ -204,12 +218,15 @@ export function planBlocks(code: Uint32Array, hw: Hardware, batch: number, start
           }
         } else {
           const k = rowOf[space][j];
-          if (write) w[k] = 1;
-          else if (!w[k]) return void (problem = `pc ${pc} reads ${space} word ${j} before the sample has written it`);
+          if (write) w[k] = afterWrite(reach, w[k]);
+          else if (!readable(reach, w[k])) return void (problem = `pc ${pc} reads ${space} word ${j} before the sample has written it`);
         }
       }
     });
     if (problem) return problem;
+    const decided = decidedSlot(op.mnemonic, code, pc * DECODED_STRIDE);
+    if (decided >= 0) reach = forgetSlot(reach, w, decided);
+    reachOut[pc] = reach;
     written[pc] = w;
     reaching[pc] = r;
     recvsBefore[pc] = recvs;

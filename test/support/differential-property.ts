@@ -51,7 +51,8 @@ const fastPathRuns = { fast: 0, builds: 0 };
  *  reference path gives: every register of every sample, and the whole timing summary. */
 function checkFastPath(bin: Binary, inputs: Float32Array[]): void {
   for (const invoke of ['model', 'all'] as const) {
-    const { difference, ran } = fastPathDifference(bin, inputs, invoke);
+    // Reuse checked transition by transition once per build (the model path); --invoke all compares the results.
+    const { difference, ran } = fastPathDifference(bin, inputs, invoke, invoke === 'model');
     assert.equal(difference, null, `fast path (${invoke})`);
     if (invoke === 'model') {
       fastPathRuns.builds++;
@@ -158,8 +159,8 @@ export function differentialProperty(t: ExecutionContext, datapath?: string | Re
   );
   const fastRuns = { fast: fastPathRuns.fast - fastBefore.fast, builds: fastPathRuns.builds - fastBefore.builds };
   t.log(JSON.stringify({ datapath: datapath ?? 'fp32', ...tally, readBack: { checked: readBack.checked - before.checked, lent: readBack.lent - before.lent }, fastPath: fastRuns }));
-  // In fp32 the block engine must carry a fair share of the builds (outside fp32 it falls back by design).
-  if (!datapath) t.true(fastRuns.fast >= fastRuns.builds / 2, `the fast path ran ${fastRuns.fast} of ${fastRuns.builds} builds`);
+  // In fp32 the block engine must carry most builds (92% at this seed; outside fp32 it falls back by design).
+  if (!datapath) t.true(fastRuns.fast >= 0.8 * fastRuns.builds, `the fast path ran ${fastRuns.fast} of ${fastRuns.builds} builds`);
   t.is(tally.models, runs);
   // The generator must actually cover what the claim says it covers.
   for (const k of ['static', 'dynamic', 'multiChunk', 'single', 'all', 'sigmoid', 'softmax', 'none', 'softmaxNotHalf'] as const) t.true(tally[k] >= (10 * runs) / 250, `${k}: ${tally[k]}`);
