@@ -17,6 +17,7 @@ import { referenceRows } from '../simulator/reference-rows.ts';
 import { runSimulation } from '../simulator/run-simulation.ts';
 import { Simulator } from '../machine/simulator.ts';
 import { timingFor } from '../machine/timing-model.ts';
+import { fastPathDifference } from '../machine/block/fast-path-check.ts';
 import { axbenchFolder } from './support/axbench-data.ts';
 import { repoRoot, runAxc } from './support/run-axc.ts';
 
@@ -183,4 +184,59 @@ test('timing reuse: a program whose timing state never repeats gives exact resul
   const b = unpackBinary(readFileSync(path.join(dir, 'loop-true.bin')));
   const hist = JSON.parse(simulate(b, inputs, false).summary).sampleCycles as [number, number][];
   t.true(hist.length > 1, 'the samples take different numbers of cycles');
+});
+
+// A batch of two whose slot-0 work is split over two `skip cpu, s0` guards: the word the first guarded
+// region writes, the second reads. The planner proves it (the same decision guards both); with the second
+// guard turned the other way the read would see an earlier sample's word, and the planner refuses.
+const GUARDED = (secondGuard: 'cpu' | 'npu') => `.model guards
+.data d0 0.5, -0.25, 0.125
+.stage setup
+    ldw  t0, p0, 1, @0, d0, 3
+.stage predict
+sample:
+    recv m0, 2
+    recv m2, 2, s1
+.stage decide
+    decs m0, 0.5, s0done
+s0done:
+    decs m2, 0.5, s1done, s1
+s1done:
+.stage approximate
+    skip cpu, s0, p1
+    ldi  t0, @0, m0, 2
+p1:
+    skip ${secondGuard}, s0, p2
+    neu  t0, p0, 1, @0, 2, @0, linear, 0, @0, @0
+    sto  t0, @0, m4, 1
+    send m4, 1
+p2:
+    skip npu, s0, p3
+    cpu
+p3:
+    skip cpu, s1, p4
+    send m2, 1, s1
+p4:
+    skip npu, s1, p5
+    cpu  s1
+p5:
+    jmp  sample
+`;
+
+test('the planner proves a word written and read under the same slot guard, and refuses it under opposite guards', (t) => {
+  const dir = tempDir(t);
+  const inputs = Array.from({ length: 45 }, (_, i) => Float32Array.of(((i * 37) % 100) / 100, ((i * 61) % 100) / 100));
+  for (const guard of ['cpu', 'npu'] as const) {
+    const src = path.join(dir, `guards-${guard}.s`);
+    const bin = path.join(dir, `guards-${guard}.bin`);
+    writeFileSync(src, GUARDED(guard));
+    const asm = runAxc(['asm', src, '-o', bin, '-q']);
+    t.is(asm.status, 0, asm.stderr);
+    const b = unpackBinary(readFileSync(bin));
+    const off = new Simulator(b, { fastPath: true }).fastPathOff;
+    if (guard === 'cpu') {
+      t.is(off, null, 'the same guard: proved');
+      for (const invoke of ['model', 'all'] as const) t.is(fastPathDifference(b, inputs, invoke).difference, null);
+    } else t.regex(off ?? '', /reads ib word 0 before the sample has written it/, 'opposite guards: refused');
+  }
 });
