@@ -208,7 +208,7 @@ export class Simulator {
       else {
         const engine = new BlockEngine(plan, this.code, m.hw, dram as Float32Array, m.wb as Float32Array, { input: inputWidth, output: outputWidth }, m.invoke, opts.blockLanes);
         this.block = engine;
-        if (this.timing) this.reuse = new TimingReuse(this.timing, m, this.code, plan, engine.paths, { verify: opts.verifyTimingReuse });
+        if (this.timing) this.reuse = new TimingReuse(this.timing, m, this.code, plan, engine.paths, { verify: opts.verifyTimingReuse, trace: this.traceWindow });
         for (let l = 0; l < engine.lanes; l++)
           for (let s = 0; s < batch; s++) {
             const i = l * batch + s;
@@ -225,17 +225,11 @@ export class Simulator {
     e.run(lanes);
     const timing = this.timing;
     const first = this.pushed - this.buffered;
-    const tw = this.traceWindow;
     for (let l = 0; l < lanes; l++) {
       const executed = e.executed[l];
       this.machine.instructions += executed;
       let start = -1;
-      if (timing) {
-        const last = first + l * B + B - 1;
-        const traced = tw !== null && last >= tw.from && last < tw.to;
-        if (tw !== null) timing.trace = traced ? tw.sink : null;
-        start = this.reuse!.timeLane(e.outcomes, l * e.plan.branches, e.outcomeCount[l], e.pathId[l], traced);
-      }
+      if (timing) start = this.reuse!.timeLane(e.outcomes, l * e.plan.branches, e.outcomeCount[l], e.pathId[l], first + l * B);
       this.laneStarts[l] = start;
     }
     this.reuse?.flush();
@@ -372,23 +366,22 @@ export class Simulator {
     const lanes = Math.floor(this.buffered / B);
     const rest = this.buffered - lanes * B;
     const out: SampleResult[] = [];
+    // The short batch's samples sit after the whole ones: copied out first, since the whole ones' results are
+    // views into the block's input and must keep theirs.
+    const w = this.inputWidth;
+    const tail = e.x.slice(lanes * B * w, (lanes * B + rest) * w);
     if (lanes > 0) {
-      // The short batch's samples sit after the whole ones; keep them before runBlock resets the count.
-      const tail = e.x.slice(lanes * B * this.inputWidth, (lanes * B + rest) * this.inputWidth);
       this.pushed -= rest;
       this.buffered -= rest;
       this.runBlock(lanes);
       for (let i = 0; i < this.ready; i++) out.push(this.blockOut[i]);
       this.pushed += rest;
-      e.x.set(tail, 0);
     }
     this.reuse?.materialize();
     // The reference path sees the short batch's samples pushed one by one, then the end of the input.
-    const first = this.pushed - rest;
-    this.pushed = first;
+    this.pushed -= rest;
     for (let i = 0; i < rest; i++) {
-      const x = e.x.slice(i * this.inputWidth, (i + 1) * this.inputWidth);
-      const k = this.pushReference(x);
+      const k = this.pushReference(tail.subarray(i * w, (i + 1) * w));
       for (let j = 0; j < k; j++) out.push(this.out[j]);
     }
     this.buffered = 0;

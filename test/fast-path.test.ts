@@ -11,6 +11,8 @@ import { compileModel } from '../compiler/pipeline.ts';
 import { findBenchmark } from '../benchmarks/registry.ts';
 import { loadModelFile } from '../frontend/parse-model.ts';
 import { packBinary, unpackBinary, type Binary } from '../isa/container.ts';
+import { assemble } from '../isa/assemble.ts';
+import { parseHardware } from '../hardware/load-hardware.ts';
 import { ChromeTrace } from '../simulator/chrome-trace.ts';
 import { readSamples } from '../simulator/read-samples.ts';
 import { referenceRows } from '../simulator/reference-rows.ts';
@@ -200,6 +202,7 @@ sample:
 .stage decide
     decs m0, 0.5, s0done
 s0done:
+    skip absent, s1, s1done
     decs m2, 0.5, s1done, s1
 s1done:
 .stage approximate
@@ -239,4 +242,72 @@ test('the planner proves a word written and read under the same slot guard, and 
       for (const invoke of ['model', 'all'] as const) t.is(fastPathDifference(b, inputs, invoke).difference, null);
     } else t.regex(off ?? '', /reads ib word 0 before the sample has written it/, 'opposite guards: refused');
   }
+});
+
+// Found by review, each a program the fast path once got wrong; now refused or timed right.
+const REVIEWED = {
+  // A decision of slot 1 before slot 1's recv, whose recv then resets the slot: the guard after it says
+  // nothing about the earlier branch, so the input-buffer word may be an earlier sample's.
+  decisionBeforeRecv: `.model ex
+.data d0 1.0, 0.0
+.stage setup
+    ldw  t0, p0, 1, @0, d0, 2
+.stage predict
+sample:
+    recv m0, 1
+    decs m0, 0.5, skipw, s1
+    ldi  t0, @5, m0, 1
+skipw:
+    recv m1, 1, s1
+    skip cpu, s1, done
+    neu  t0, p0, 1, @5, 1, @0, linear, 0, @0, @0
+    sto  t0, @0, m2, 1
+    send m2, 1, s1
+done:
+    jmp sample
+`,
+  // Unguarded sends: in the input's short last batch, slot 1 is absent and its send reads the previous
+  // batch's word, which only the reference path's machine holds.
+  shortBatchReadsStale: `.model ex
+.stage predict
+sample:
+    recv m0, 1
+    recv m1, 1, s1
+    send m0, 1
+    send m1, 1, s1
+    jmp  sample
+`,
+  // A mac of no words touches no weight word but still occupies its PE: timing reuse must watch that PE.
+  emptyMac: `.model ex
+.stage predict
+sample:
+    recv m0, 1
+    ldi  t0, @0, m0, 1
+.stage decide
+    decs m0, 0.5, pathB
+.stage approximate
+    mac  t0, p0, 1, @0, 0, @0, 0, @0
+    jmp  join
+pathB:
+    nop
+    nop
+join:
+.stage output
+    mac  t0, p1, 1, @0, 0, @0, 0, @0
+    jmp  sample
+`,
+};
+
+test('review findings: a decision before its slot is received, and a short batch reading stale words, are refused; an empty mac is timed right', (t) => {
+  const build = (src: string, hw?: ReturnType<typeof parseHardware>) => unpackBinary(packBinary(assemble(src, 'x.s', hw)));
+  const inputs = (n: number) => Array.from({ length: n }, (_, i) => Float32Array.of(((i * 7919) % 1000) / 1000));
+  const decision = build(REVIEWED.decisionBeforeRecv);
+  t.regex(new Simulator(decision, { fastPath: true }).fastPathOff ?? '', /reads ib word 5 before the sample has written it/);
+  const stale = build(REVIEWED.shortBatchReadsStale);
+  t.regex(new Simulator(stale, { fastPath: true }).fastPathOff ?? '', /in a batch of 1/);
+  for (const b of [decision, stale]) t.is(fastPathDifference(b, inputs(41), 'model').difference, null);
+  const empty = build(REVIEWED.emptyMac, parseHardware(JSON.stringify({ latency: { bufferCycles: 60 } }), 'hw.json'));
+  const run = fastPathDifference(empty, inputs(200), 'model');
+  t.true(run.ran);
+  t.is(run.difference, null);
 });

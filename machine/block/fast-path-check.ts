@@ -1,5 +1,5 @@
 // The fast path held to the reference path on one binary and input: every result register of every sample
-// (H(x) where it was sent) and the whole timing summary, with timing reuse both replayed and checked against
+// (its input as reported, H(x) where it was sent) and the whole timing summary, with timing reuse both replayed and checked against
 // full timing. The differential tests and the fuzzer's downstream stage share it.
 
 import type { Binary } from '../../isa/container.ts';
@@ -19,7 +19,7 @@ function timedRun(bin: Binary, inputs: readonly Float32Array[], invoke: InvokeMo
   const sim = new Simulator(bin, { timing, invoke, fastPath: fast, verifyTimingReuse: verify, blockLanes: 4 });
   const rows: string[] = [];
   const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length)).join(' ');
-  sim.runAll(inputs, (r) => rows.push([r.invoked ? bits(r.y) : '-', bits(Float32Array.of(r.p)), r.score, r.predicted, r.invoked, r.fallback, r.instructions, r.start, r.slot].join(',')));
+  sim.runAll(inputs, (r) => rows.push([bits(r.x), r.invoked ? bits(r.y) : '-', bits(Float32Array.of(r.p)), r.score, r.predicted, r.invoked, r.fallback, r.instructions, r.start, r.slot].join(',')));
   sim.close();
   const summary = JSON.stringify(timing.summary(), (_k, v) => (v instanceof Map ? [...v] : v)) + ` instructions ${sim.machine.instructions}`;
   return { rows, summary, off: sim.fastPathOff };

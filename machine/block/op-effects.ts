@@ -6,8 +6,10 @@ import { slotsOf, type Mnemonic } from '../../isa/table.ts';
 import type { Hardware } from '../../hardware/description.ts';
 
 /** The memories an op may touch: on-chip memory, and each tile's input, output and weight buffers (flattened
- *  as the machine flattens them: [tile][word], weights [tile][pe][word]). DRAM is read-only and not listed. */
-export type Space = 'ocm' | 'ib' | 'ob' | 'wb';
+ *  as the machine flattens them: [tile][word], weights [tile][pe][word]); and 'pe', the PEs (tile × pesPerTile +
+ *  pe) it occupies, which hold no data but are a timing resource (a `mac` of no words still takes its PEs).
+ *  DRAM is read-only and not listed. */
+export type Space = 'ocm' | 'ib' | 'ob' | 'wb' | 'pe';
 
 /** Visited once per contiguous range an op touches, reads before writes. */
 export type EffectVisitor = (space: Space, write: boolean, start: number, n: number) => void;
@@ -26,9 +28,11 @@ const SEND = slotsOf('send');
 const MAC = slotsOf('mac');
 const FIN = slotsOf('fin');
 
-/** Rows of `n` words in `count` consecutive PEs' weight buffers, from word `wbuf`. */
+/** Rows of `n` words in `count` consecutive PEs' weight buffers, from word `wbuf`; and those PEs. */
 function weightRows(c: Uint32Array, at: number, hw: Hardware, tileSlot: number, peSlot: number, count: number, wbuf: number, n: number, write: boolean, visit: EffectVisitor): void {
-  const base = (c[at + tileSlot] * hw.pesPerTile + c[at + peSlot]) * hw.weightBufferWords + wbuf;
+  const pe = c[at + tileSlot] * hw.pesPerTile + c[at + peSlot];
+  visit('pe', write, pe, count);
+  const base = pe * hw.weightBufferWords + wbuf;
   for (let k = 0; k < count; k++) visit('wb', write, base + k * hw.weightBufferWords, n);
 }
 

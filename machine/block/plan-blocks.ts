@@ -5,11 +5,16 @@
 import type { Hardware } from '../../hardware/description.ts';
 import { DECODED_STRIDE, OP_BY_CODE, SKIP_CONDITIONS, slotsOf, type Flow } from '../../isa/table.ts';
 import { OP_EFFECTS, type Space } from './op-effects.ts';
-import { alongEdge, decidedSlot, edgeLiteral, forgetSlot, join, NEVER, readable, TRUE, written as afterWrite } from './guarded-writes.ts';
+import { alongEdge, decidedSlot, edgeLiteral, forgetSlot, INFEASIBLE, join, NEVER, readable, TRUE, written as afterWrite } from './guarded-writes.ts';
 
 const RECV = slotsOf('recv');
 const SKIP = slotsOf('skip');
 const WHEN_ABSENT = SKIP_CONDITIONS.indexOf('absent');
+const WHEN_NONE = SKIP_CONDITIONS.indexOf('none');
+/** Work (short batches × instructions × per-sample words) the short-batch proofs may take. */
+const SHORT_BATCH_BUDGET = 3_000_000;
+/** An edge no path of the batch takes. */
+const NO_EDGE = -4;
 
 export interface BlockPlan {
   /** The sample loop's first instruction: the recv of slot 0 where every batch starts. */
@@ -19,9 +24,9 @@ export interface BlockPlan {
   readonly batch: number;
   /** Per word of each per-sample memory, its row in a lane's compact copy, or -1 when the loop never touches it;
    *  a contiguous range the loop touches maps to contiguous rows. */
-  readonly rows: { readonly [S in Exclude<Space, 'wb'>]: Int32Array };
+  readonly rows: { readonly [S in Exclude<Space, 'wb' | 'pe'>]: Int32Array };
   /** Rows of each memory: ocm rows come first in a lane's memory, then ib, then ob. */
-  readonly rowCount: { readonly [S in Exclude<Space, 'wb'>]: number };
+  readonly rowCount: { readonly [S in Exclude<Space, 'wb' | 'pe'>]: number };
   /** Branch instructions in the loop: no path takes more. */
   readonly branches: number;
   /** Per pc of the loop, which sample of the batch its recv takes (the k-th recv on every path), else -1. */
@@ -39,16 +44,6 @@ export interface BlockPlan {
  *  search per instruction) is skipped and every lane-dependent write is masked: slower, never wrong. */
 const UNMASKED_MAX_INSTRUCTIONS = 600;
 const UNMASKED_MAX_CELLS = 4_000_000;
-
-/** The PEs holding any of the marked weight-buffer words, in order. */
-function pesOf(wbMarks: Uint8Array, hw: Hardware): Int32Array {
-  const out: number[] = [];
-  for (let p = 0; p < wbMarks.length / hw.weightBufferWords; p++) {
-    const from = p * hw.weightBufferWords;
-    if (wbMarks.subarray(from, from + hw.weightBufferWords).includes(1)) out.push(p);
-  }
-  return Int32Array.from(out);
-}
 
 /** Plans already made, per binary: every simulator of a binary asks for the same one. */
 const plans = new WeakMap<object, Map<string, BlockPlan | string>>();
@@ -86,12 +81,6 @@ export function planBlocks(code: Uint32Array, hw: Hardware, batch: number, start
   const first = opAt(start);
   if (first?.mnemonic !== 'recv' || code[start * DECODED_STRIDE + RECV.slot] !== 0) return `the program does not wait for samples at a recv of slot 0 (pc ${start})`;
 
-  // The slots the recvs at the loop's head fill before anything branches: in a whole batch they are present, so
-  // a `skip absent` of one never branches (only the reference path runs a short batch).
-  const received = new Set<number>();
-  for (let pc = start; pc < n && opAt(pc)?.mnemonic === 'recv'; pc++) received.add(code[pc * DECODED_STRIDE + RECV.slot]);
-  const neverTaken = (pc: number) => opAt(pc)?.mnemonic === 'skip' && code[pc * DECODED_STRIDE + SKIP.when] === WHEN_ABSENT && received.has(code[pc * DECODED_STRIDE + SKIP.slot]);
-
   // The loop body: what is reachable from start without coming back to it.
   const inBody = new Uint8Array(n);
   const preds: number[][] = Array.from({ length: n }, () => []);
@@ -109,7 +98,7 @@ export function planBlocks(code: Uint32Array, hw: Hardware, batch: number, start
     if (op.mnemonic === 'recv' && pc !== start && code[at + RECV.slot] === 0) return `pc ${pc} starts a second batch inside the sample loop`;
     if (op.flow === 'branch') branches++;
     const target = op.layout.findIndex((fd) => fd.kind === 'label');
-    for (const s of neverTaken(pc) ? [pc + 1] : successors(op.flow ?? 'next', code, at, target + 2, pc)) {
+    for (const s of successors(op.flow ?? 'next', code, at, target + 2, pc)) {
       if (s === start) {
         exits.push(pc);
         continue;
@@ -127,7 +116,7 @@ export function planBlocks(code: Uint32Array, hw: Hardware, batch: number, start
 
   // Which memory words the loop touches, and which weight-buffer words it writes.
   const sizes = { ocm: hw.onChipMemoryWords, ib: hw.tiles * hw.inputBufferWords, ob: hw.tiles * hw.outputBufferWords, wb: hw.tiles * hw.pesPerTile * hw.weightBufferWords };
-  const touched = { ocm: new Uint8Array(sizes.ocm), ib: new Uint8Array(sizes.ib), ob: new Uint8Array(sizes.ob), wb: new Uint8Array(sizes.wb) };
+  const touched = { ocm: new Uint8Array(sizes.ocm), ib: new Uint8Array(sizes.ib), ob: new Uint8Array(sizes.ob), wb: new Uint8Array(sizes.wb), pe: new Uint8Array(hw.tiles * hw.pesPerTile) };
   const wbWritten = new Uint8Array(sizes.wb);
   const effects = (pc: number, visit: (space: Space, write: boolean, from: number, len: number) => void) => OP_EFFECTS[opAt(pc)!.mnemonic as keyof typeof OP_EFFECTS](code, pc * DECODED_STRIDE, hw, visit);
   for (let pc = start; pc < limit; pc++) {
@@ -155,83 +144,125 @@ export function planBlocks(code: Uint32Array, hw: Hardware, batch: number, start
   // Dataflow in program order (a topological order of the acyclic body). Per instruction: which per-sample
   // words the paths to it have written, under which slot decisions (guarded-writes.ts), and per touched
   // weight word which ldw reaches it (-1: none on any path, -2: different ones, or one on some paths only).
-  const written: (Int32Array | null)[] = new Array(n).fill(null);
-  const reachOut = new Int32Array(n).fill(TRUE);
-  /** The branch literal of the edge from p to q (TRUE for a jump, a fall-through, or both edges to q). */
-  const literalOf = (p: number, q: number) => {
-    const op = opAt(p)!;
-    if (op.flow !== 'branch' || neverTaken(p)) return TRUE;
-    const target = code[p * DECODED_STRIDE + 2 + op.layout.findIndex((fd) => fd.kind === 'label')];
-    if (target === p + 1) return TRUE;
-    return edgeLiteral(op.mnemonic, code, p * DECODED_STRIDE, q === target);
-  };
+  // It runs for a whole batch (the block engine's lanes), then for each short one (the last batch of an input,
+  // which the reference path runs from the machine state the block never updated): there recvs of the absent
+  // slots write nothing, and every skip of an absent slot branches. Neither may read an unwritten word.
   const reaching: (Int32Array | null)[] = new Array(n).fill(null);
-  const pending = new Int32Array(n); // successors still to take an instruction's sets; freed at zero
-  for (let pc = start; pc < limit; pc++) if (inBody[pc]) for (const p of preds[pc]) pending[p]++;
   const recvOrder = new Int32Array(limit - start).fill(-1);
+  /** Recvs executed up to and including each instruction (the same on every path, checked). */
   const recvsBefore = new Int32Array(n).fill(-1);
-  for (let pc = start; pc < limit; pc++) {
-    if (!inBody[pc]) continue;
-    let w: Int32Array;
-    let r: Int32Array;
-    let recvs: number;
-    let reach: number;
-    if (pc === start) {
-      w = new Int32Array(privateRows).fill(NEVER);
-      r = new Int32Array(wb.count).fill(-1);
-      recvs = 0;
-      reach = TRUE;
-    } else {
-      const ps = preds[pc];
-      w = new Int32Array(privateRows);
-      reach = join(
-        ps.map((p) => ({ r: alongEdge(reachOut[p], literalOf(p, pc)), w: written[p]! })),
-        w,
-      );
-      r = reaching[ps[0]]!.slice();
-      recvs = recvsBefore[ps[0]];
-      for (let i = 1; i < ps.length; i++) {
-        const pr = reaching[ps[i]]!;
-        for (let j = 0; j < r.length; j++) if (r[j] !== pr[j]) r[j] = -2;
-        if (recvsBefore[ps[i]] !== recvs) return `pc ${pc} is reached after different numbers of recvs`;
-      }
-      for (const p of ps) if (--pending[p] === 0) (written[p] = null), (reaching[p] = null);
-    }
-    const op = opAt(pc)!;
-    if (op.mnemonic === 'recv') {
-      if (code[pc * DECODED_STRIDE + RECV.slot] !== recvs) return `pc ${pc} receives slot ${code[pc * DECODED_STRIDE + RECV.slot]} as the batch's sample ${recvs}`;
-      recvOrder[pc - start] = recvs++;
-    }
-    let problem = '';
-    effects(pc, (space, write, from, len) => {
-      if (problem) return;
-      for (let j = from; j < from + len; j++) {
-        if (space === 'wb') {
-          const k = wb.rows[j];
-          if (write) {
-            r[k] = pc;
-            if (writers[k][writers[k].length - 1] !== pc) writers[k].push(pc);
-          } else {
-            const d = r[k];
-            if (d === -2 || (d === -1 && wbWritten[j])) return void (problem = `pc ${pc} reads weight-buffer word ${j}, which holds different weights on different paths of the sample loop`);
-            if (d >= 0 && writers[k].some((x) => x > d && x < pc)) return void (problem = `pc ${pc} reads weight-buffer word ${j} after another path's ldw overwrote it`);
+  const labelOf = (p: number) => code[p * DECODED_STRIDE + 2 + opAt(p)!.layout.findIndex((fd) => fd.kind === 'label')];
+  /** The edge from p to q with `present` samples in the batch: INFEASIBLE, or the literal it implies (TRUE
+   *  for a jump, a fall-through, both edges to q, or a branch that tells nothing). */
+  const edgeOf = (p: number, q: number, present: number) => {
+    const op = opAt(p)!;
+    if (op.flow !== 'branch') return TRUE;
+    const target = labelOf(p);
+    if (target === p + 1) return TRUE;
+    const at = p * DECODED_STRIDE;
+    const taken = q === target;
+    const slot = op.mnemonic === 'skip' ? code[at + SKIP.slot] : (decidedSlot(op.mnemonic, code, at) as number);
+    const isPresent = slot < present && slot < recvsBefore[p];
+    if (op.mnemonic === 'skip') {
+      const when = code[at + SKIP.when];
+      if (when === WHEN_NONE) return TRUE;
+      // Every skip of an absent slot branches; `skip absent` of a present one never does.
+      if (!isPresent) return taken ? TRUE : NO_EDGE;
+      if (when === WHEN_ABSENT) return taken ? NO_EDGE : TRUE;
+    } else if (!isPresent) return TRUE;
+    return edgeLiteral(op.mnemonic, code, at, taken);
+  };
+  const analyse = (present: number): string | null => {
+    const full = present === batch;
+    const written: (Int32Array | null)[] = new Array(n).fill(null);
+    const reachOut = new Int32Array(n).fill(TRUE);
+    const pending = new Int32Array(n); // successors still to take an instruction's facts; freed at zero
+    for (let pc = start; pc < limit; pc++) if (inBody[pc]) for (const p of preds[pc]) pending[p]++;
+    for (let pc = start; pc < limit; pc++) {
+      if (!inBody[pc]) continue;
+      let w: Int32Array;
+      let r: Int32Array | null = null;
+      let recvs = 0;
+      let reach: number;
+      if (pc === start) {
+        w = new Int32Array(privateRows).fill(NEVER);
+        if (full) r = new Int32Array(wb.count).fill(-1);
+        reach = TRUE;
+      } else {
+        const ps = preds[pc];
+        w = new Int32Array(privateRows);
+        reach = join(
+          ps.map((p) => {
+            const e = edgeOf(p, pc, present);
+            return { r: e === NO_EDGE ? INFEASIBLE : alongEdge(reachOut[p], e), w: written[p]! };
+          }),
+          w,
+        );
+        if (full) {
+          r = reaching[ps[0]]!.slice();
+          recvs = recvsBefore[ps[0]];
+          for (let i = 1; i < ps.length; i++) {
+            const pr = reaching[ps[i]]!;
+            for (let j = 0; j < r.length; j++) if (r[j] !== pr[j]) r[j] = -2;
+            if (recvsBefore[ps[i]] !== recvs) return `pc ${pc} is reached after different numbers of recvs`;
           }
-        } else {
-          const k = rowOf[space][j];
-          if (write) w[k] = afterWrite(reach, w[k]);
-          else if (!readable(reach, w[k])) return void (problem = `pc ${pc} reads ${space} word ${j} before the sample has written it`);
         }
+        for (const p of ps) if (--pending[p] === 0) (written[p] = null), full && (reaching[p] = null);
       }
-    });
-    if (problem) return problem;
-    const decided = decidedSlot(op.mnemonic, code, pc * DECODED_STRIDE);
-    if (decided >= 0) reach = forgetSlot(reach, w, decided);
-    reachOut[pc] = reach;
-    written[pc] = w;
-    reaching[pc] = r;
-    recvsBefore[pc] = recvs;
-  }
+      const op = opAt(pc)!;
+      const isRecv = op.mnemonic === 'recv';
+      const slot = isRecv ? code[pc * DECODED_STRIDE + RECV.slot] : -1;
+      if (full && isRecv) {
+        if (slot !== recvs) return `pc ${pc} receives slot ${slot} as the batch's sample ${recvs}`;
+        recvOrder[pc - start] = recvs++;
+      }
+      let problem = '';
+      // A recv that finds the input ended writes nothing.
+      if (!(isRecv && slot >= present))
+        effects(pc, (space, write, from, len) => {
+          if (problem || space === 'pe') return;
+          for (let j = from; j < from + len; j++) {
+            if (space === 'wb') {
+              if (!full) continue;
+              const k = wb.rows[j];
+              if (write) {
+                r![k] = pc;
+                if (writers[k][writers[k].length - 1] !== pc) writers[k].push(pc);
+              } else {
+                const d = r![k];
+                if (d === -2 || (d === -1 && wbWritten[j])) return void (problem = `pc ${pc} reads weight-buffer word ${j}, which holds different weights on different paths of the sample loop`);
+                if (d >= 0 && writers[k].some((x) => x > d && x < pc)) return void (problem = `pc ${pc} reads weight-buffer word ${j} after another path's ldw overwrote it`);
+              }
+            } else {
+              const k = rowOf[space][j];
+              if (write) w[k] = afterWrite(reach, w[k]);
+              else if (!readable(reach, w[k])) return void (problem = `pc ${pc} reads ${space} word ${j} before the sample has written it${full ? '' : ` (in a batch of ${present})`}`);
+            }
+          }
+        });
+      if (problem) return problem;
+      // A decision, or a recv, of a slot changes what its earlier decision said.
+      const changed = isRecv ? slot : decidedSlot(op.mnemonic, code, pc * DECODED_STRIDE);
+      if (changed >= 0) reach = forgetSlot(reach, w, changed);
+      reachOut[pc] = reach;
+      written[pc] = w;
+      if (full) {
+        reaching[pc] = r;
+        recvsBefore[pc] = recvs;
+      }
+    }
+    return null;
+  };
+  const wholeBatch = analyse(batch);
+  if (wholeBatch !== null) return wholeBatch;
   for (const e of exits) if (recvsBefore[e] !== batch) return `a path of the sample loop takes ${recvsBefore[e]} samples, not the batch's ${batch}`;
+  // Each short batch is one more pass; beyond this much work the planner declines rather than guess.
+  const bodySize = Array.from(inBody.subarray(start, limit)).reduce((a, b) => a + b, 0);
+  if ((batch - 1) * bodySize * Math.max(1, privateRows) > SHORT_BATCH_BUDGET) return `proving the ${batch - 1} short batches would take too long (batch ${batch}, ${bodySize} instructions)`;
+  for (let present = 1; present < batch; present++) {
+    const short = analyse(present);
+    if (short !== null) return short;
+  }
   const unmasked = new Uint8Array(limit - start);
   const body: number[] = [];
   for (let pc = start; pc < limit; pc++) if (inBody[pc]) body.push(pc);
@@ -243,7 +274,7 @@ export function planBlocks(code: Uint32Array, hw: Hardware, batch: number, start
     const live: Uint8Array[] = new Array(limit - start);
     const reads = (pc: number, into: Uint8Array, write: boolean, value: number) =>
       effects(pc, (space, w, from, len) => {
-        if (space === 'wb' || w !== write) return;
+        if (space === 'wb' || space === 'pe' || w !== write) return;
         for (let j = from; j < from + len; j++) into[rowOf[space][j]] = value;
       });
     for (let i = body.length - 1; i >= 0; i--) {
@@ -263,7 +294,7 @@ export function planBlocks(code: Uint32Array, hw: Hardware, batch: number, start
     for (const pc of body) {
       const writes: number[] = [];
       effects(pc, (space, w, from, len) => {
-        if (space !== 'wb' && w) for (let j = from; j < from + len; j++) writes.push(rowOf[space][j]);
+        if (space !== 'wb' && space !== 'pe' && w) for (let j = from; j < from + len; j++) writes.push(rowOf[space][j]);
       });
       if (writes.length === 0) continue;
       seen.fill(0);
@@ -287,6 +318,6 @@ export function planBlocks(code: Uint32Array, hw: Hardware, batch: number, start
     branches,
     recvOrder,
     unmasked,
-    pes: pesOf(touched.wb, hw),
+    pes: Int32Array.from(Array.from(touched.pe.keys()).filter((p) => touched.pe[p])),
   };
 }

@@ -11,7 +11,14 @@
 import { DECODED_STRIDE, opcodeOf } from '../../isa/table.ts';
 import { FLOW_BRANCH, FLOW_JUMP, type PathTable } from './path-table.ts';
 import type { Machine } from '../machine.ts';
-import type { TimingModel } from '../timing-model.ts';
+import type { TimingModel, TraceSink } from '../timing-model.ts';
+
+/** Samples [from, to) go to the sink. */
+export interface TraceWindow {
+  sink: TraceSink;
+  from: number;
+  to: number;
+}
 import { TIMING_RULES } from '../timing-rules.ts';
 import type { BlockPlan } from './plan-blocks.ts';
 
@@ -73,6 +80,8 @@ export class TimingReuse {
   /** How control leaves each pc of the loop (the block engine's path table), and the recv opcode. */
   private readonly paths: PathTable;
   private readonly recvOpcode: number;
+  /** Which samples' instructions the trace sink sees (the Simulator's `trace` option). */
+  private readonly traceWindow: TraceWindow | null;
   private readonly states = new Map<string, State>();
   private transitions = 0;
   /** Transitions with replays not yet counted. */
@@ -85,7 +94,8 @@ export class TimingReuse {
   private missesInARow = 0;
   private capturing = true;
 
-  constructor(tm: TimingModel, m: Machine, code: Uint32Array, plan: BlockPlan, paths: PathTable, opts: { verify?: boolean } = {}) {
+  constructor(tm: TimingModel, m: Machine, code: Uint32Array, plan: BlockPlan, paths: PathTable, opts: { verify?: boolean; trace?: TraceWindow | null } = {}) {
+    this.traceWindow = opts.trace ?? null;
     this.tm = tm;
     this.m = m;
     this.code = code;
@@ -112,9 +122,13 @@ export class TimingReuse {
 
   /**
    * Times one lane: the loop from its start along the path its branch outcomes give, every recv taking a
-   * sample. Returns the cycle its batch started. `traced` lanes are always timed in full (the trace sees them).
+   * sample; `firstSample` is the index of its first sample in the run. Returns the cycle its batch started.
+   * A lane with a sample in the trace window is always timed in full, each instruction traced as the reference
+   * path traces it: by the sample whose recv it follows (the one being pushed when it would run there).
    */
-  timeLane(outcomes: Uint8Array, from: number, n: number, pathId: number, traced: boolean): number {
+  timeLane(outcomes: Uint8Array, from: number, n: number, pathId: number, firstSample: number): number {
+    const tw = this.traceWindow;
+    const traced = tw !== null && firstSample < tw.to && firstSample + this.plan.batch > tw.from;
     const path = this.state !== null && this.capturing ? pathId : -1;
     const known = path >= 0 ? this.state!.out[path] : undefined;
     if (known !== undefined && !traced && !this.verify) {
@@ -125,7 +139,7 @@ export class TimingReuse {
     const from0 = this.state;
     const base = this.tm.next;
     this.snapshotCounts();
-    const { samples, batchStart } = this.walk(outcomes, from, n);
+    const { samples, batchStart } = this.walk(outcomes, from, n, traced ? firstSample : -1);
     this.stats.timed++;
     if (this.capturing && this.tm.stats.sampleStart >= 0) {
       const t = this.record(base, samples, batchStart);
@@ -146,7 +160,7 @@ export class TimingReuse {
   }
 
   /** The timing rules along the lane's path. */
-  private walk(outcomes: Uint8Array, from: number, n: number): { samples: number; batchStart: number } {
+  private walk(outcomes: Uint8Array, from: number, n: number, tracedFrom: number): { samples: number; batchStart: number } {
     const code = this.code;
     const tm = this.tm;
     const m = this.m;
@@ -161,6 +175,10 @@ export class TimingReuse {
       const f = flow[pc - start];
       if (code[at] === this.recvOpcode) {
         m.received = true;
+        if (tracedFrom >= 0) {
+          const k = tracedFrom + samples;
+          tm.trace = k >= this.traceWindow!.from && k < this.traceWindow!.to ? this.traceWindow!.sink : null;
+        }
         samples++;
       }
       TIMING_RULES[code[at]](tm, code, at, m);
@@ -170,6 +188,7 @@ export class TimingReuse {
       else pc++;
       if (pc === start) break;
     }
+    if (tracedFrom >= 0) tm.trace = null;
     return { samples, batchStart };
   }
 
