@@ -1,12 +1,13 @@
-// Which per-sample words a path has written, knowing which slot decisions the path took: batched programs
-// guard each slot's work with `skip cpu|npu, sK`, again and again, and a word written under one guard is read
-// under the same guard later. A plain must-write analysis sees the impossible path that skips the write and
-// takes the read; these facts carry one literal "slot K went to the NPU (or to the CPU)" to rule it out.
+// Which per-sample words a path has written, knowing which slot states the path went through: batched programs
+// guard each slot's work with `skip absent|cpu|npu, sK`, again and again, and a word written under one guard is
+// read under the same guard later. A plain must-write analysis sees the impossible path that skips the write
+// and takes the read; these facts carry one literal "slot K is in one of these states" to rule it out.
 //
+// A received slot is in one of three states: absent (the input ended before it filled), present and sent to the
+// CPU, present and sent to the NPU. A literal is a slot and a proper subset of those states, 8K + mask.
 // A reach condition R (per instruction) is TRUE, a literal, or INFEASIBLE. A word's fact W is ALWAYS (written
 // on every path here), NEVER (not known to be), or a literal L (written on every path here where L holds).
-// Literals are 2K + 1 for "slot K goes to the NPU" and 2K for "to the CPU". Keeping one literal where two
-// would be exact only weakens a fact, never makes it wrong.
+// Keeping one literal where two would be exact only weakens a fact, never makes it wrong.
 
 import { SKIP_CONDITIONS, slotsOf } from '../../isa/table.ts';
 
@@ -15,97 +16,161 @@ export const INFEASIBLE = -3;
 export const ALWAYS = -1;
 export const NEVER = -2;
 
+/** The states a received slot can be in, as mask bits. */
+const ABSENT = 1;
+const CPU = 2;
+const NPU = 4;
+const PRESENT = CPU | NPU;
+const ANY = ABSENT | PRESENT;
+
 const SKIP = slotsOf('skip');
 const DECS = slotsOf('decs');
 const DECM = slotsOf('decm');
-const WHEN_CPU = SKIP_CONDITIONS.indexOf('cpu');
-const WHEN_NPU = SKIP_CONDITIONS.indexOf('npu');
+/** Per skip condition, the states in which it branches. */
+const SKIP_TAKEN: Record<(typeof SKIP_CONDITIONS)[number], number> = { absent: ABSENT, cpu: ABSENT | CPU, npu: ABSENT | NPU, none: ANY };
+const WHEN_NONE = SKIP_CONDITIONS.indexOf('none');
 
-/** The literal the taken (or the fall-through) edge of a branch implies, TRUE when none: `skip cpu, sK` is
- *  taken when slot K goes to the CPU (its sample is present: the block engine runs whole batches only),
- *  `skip npu` the other way, a decision of slot K when it sends the sample to the CPU. */
-export function edgeLiteral(mnemonic: string, c: Uint32Array, at: number, taken: boolean): number {
-  let slot = -1;
-  let cpuWhenTaken = true;
-  if (mnemonic === 'skip') {
-    const when = c[at + SKIP.when];
-    if (when !== WHEN_CPU && when !== WHEN_NPU) return TRUE;
-    slot = c[at + SKIP.slot];
-    cpuWhenTaken = when === WHEN_CPU;
-  } else if (mnemonic === 'decs') slot = c[at + DECS.slot];
-  else if (mnemonic === 'decm') slot = c[at + DECM.slot];
-  else return TRUE;
-  const npu = taken !== cpuWhenTaken;
-  return 2 * slot + (npu ? 1 : 0);
+const slotOf = (lit: number) => lit >> 3;
+const maskOf = (lit: number) => lit & 7;
+
+/** The operations on facts for one batch shape: per slot, the states it can be in once received (`maybeAbsent`:
+ *  the input may have ended before it, as in a short last batch; otherwise its sample is present). */
+export function slotFacts(slots: number, maybeAbsent: (slot: number) => boolean) {
+  const universe = Uint8Array.from({ length: slots }, (_, s) => (maybeAbsent(s) ? ANY : PRESENT));
+  /** The condition "slot is in one of `mask`'s states". */
+  const literal = (slot: number, mask: number): number => {
+    const m = mask & universe[slot];
+    return m === 0 ? INFEASIBLE : m === universe[slot] ? TRUE : slot * 8 + m;
+  };
+  /** A fact "written where the slot is in one of `mask`'s states". */
+  const fact = (slot: number, mask: number): number => {
+    const m = mask & universe[slot];
+    return m === 0 ? NEVER : m === universe[slot] ? ALWAYS : slot * 8 + m;
+  };
+
+  /** Whether, arriving along an edge (r, w), a word is written wherever `lit` holds (TRUE: wherever the edge
+   *  is taken at all). */
+  const coveredBy = (r: number, w: number, lit: number): boolean => {
+    if (w === ALWAYS) return true;
+    if (r >= 0 && lit >= 0 && slotOf(r) === slotOf(lit) && (maskOf(r) & maskOf(lit)) === 0) return true;
+    if (w < 0) return false;
+    let m = universe[slotOf(w)];
+    if (r >= 0 && slotOf(r) === slotOf(w)) m &= maskOf(r);
+    if (lit >= 0 && slotOf(lit) === slotOf(w)) m &= maskOf(lit);
+    return (m & ~maskOf(w)) === 0;
+  };
+
+  return {
+    /** The condition the taken (or the fall-through) edge of a received slot's branch implies: INFEASIBLE, a
+     *  literal, or TRUE when none. A decision leaves an absent slot absent. */
+    edgeLiteral(mnemonic: string, c: Uint32Array, at: number, taken: boolean): number {
+      if (mnemonic === 'skip') {
+        const when = c[at + SKIP.when];
+        if (when === WHEN_NONE) return TRUE;
+        const states = SKIP_TAKEN[SKIP_CONDITIONS[when]];
+        return literal(c[at + SKIP.slot], taken ? states : ANY & ~states);
+      }
+      const slot = decidedSlot(mnemonic, c, at);
+      return slot < 0 ? TRUE : literal(slot, taken ? ABSENT | CPU : ABSENT | NPU);
+    },
+
+    /** The condition a received slot's recv wrote under: its sample is present. */
+    present: (slot: number): number => literal(slot, PRESENT),
+
+    /** R along an edge whose branch implies `lit`. Of two literals on different slots, the edge's is kept. */
+    alongEdge(r: number, lit: number): number {
+      if (r === INFEASIBLE || lit === INFEASIBLE) return INFEASIBLE;
+      if (lit === TRUE) return r;
+      if (r === TRUE || slotOf(r) !== slotOf(lit)) return lit;
+      return literal(slotOf(lit), maskOf(r) & maskOf(lit));
+    },
+
+    /** At a recv of `slot` (a new sample: every fact about it lapses), or at a decision of it (`decision`:
+     *  whether it is absent still holds; which way it goes no longer does). Updates W in place, returns R. */
+    forgetSlot(r: number, w: Int32Array, slot: number, decision: boolean): number {
+      for (let j = 0; j < w.length; j++) {
+        if (w[j] < 0 || slotOf(w[j]) !== slot) continue;
+        const m = maskOf(w[j]);
+        w[j] = decision ? fact(slot, (m & ABSENT) | ((m & PRESENT) === PRESENT ? PRESENT : 0)) : NEVER;
+      }
+      if (r < 0 || slotOf(r) !== slot) return r;
+      const m = maskOf(r);
+      return decision ? literal(slot, (m & ABSENT) | (m & PRESENT ? PRESENT : 0)) : TRUE;
+    },
+
+    /** Whether a read of a word with fact w is safe where r holds. */
+    readable(r: number, w: number): boolean {
+      if (r === INFEASIBLE || w === ALWAYS) return true;
+      return w >= 0 && r >= 0 && slotOf(r) === slotOf(w) && (maskOf(r) & ~maskOf(w)) === 0;
+    },
+
+    /** A word's fact after a write where r holds. */
+    written(r: number, w: number): number {
+      if (r === TRUE || w === ALWAYS) return ALWAYS;
+      if (r === INFEASIBLE) return w;
+      if (w >= 0 && slotOf(w) === slotOf(r)) return fact(slotOf(r), maskOf(w) | maskOf(r));
+      return r;
+    },
+
+    /** The facts at a join of edges (r, w): R, and W into `out`, which may be one of the edges' W. Plain
+     *  loops: the planner runs this per instruction and word. */
+    join(edges: readonly { r: number; w: Int32Array }[], out: Int32Array): number {
+      const live = edges.filter((e) => e.r !== INFEASIBLE);
+      if (live.length === 0) {
+        out.fill(ALWAYS);
+        return INFEASIBLE;
+      }
+      if (live.length === 1) {
+        if (out !== live[0].w) out.set(live[0].w);
+        return live[0].r;
+      }
+      // The edges' conditions: when all are literals of one slot, their union is the join's.
+      const slot0 = live[0].r >= 0 ? slotOf(live[0].r) : -1;
+      let union = 0;
+      for (const e of live) union = union >= 0 && e.r >= 0 && slotOf(e.r) === slot0 ? union | maskOf(e.r) : -1;
+      const r = union < 0 ? TRUE : literal(slot0, union);
+      // Most words are the same on every edge: the fact stands, and is ALWAYS where every edge's condition
+      // implies it (all NEVER can only give facts no path here satisfies). One tight scan: the planner joins
+      // thousands of times over thousands of words. Each word's inputs are read before its result is written,
+      // so `out` may be one of the edges' arrays.
+      const base = live[0].w;
+      const others = live.slice(1).map((e) => e.w);
+      for (let j = 0; j < out.length; j++) {
+        const w0 = base[j];
+        let same = 0;
+        while (same < others.length && others[same][j] === w0) same++;
+        if (same === others.length) {
+          out[j] = union > 0 && w0 >= 0 && slotOf(w0) === slot0 && (union & ~maskOf(w0)) === 0 ? ALWAYS : w0;
+          continue;
+        }
+        let all = true;
+        for (let k = 0; k < live.length && all; k++) all = coveredBy(live[k].r, live[k].w[j], TRUE);
+        let v = all ? ALWAYS : NEVER;
+        // Of the slots the edges mention, the first with states in which every edge has written the word: the
+        // union of those states (a word written in each of two states is written in either). The edges' own
+        // conditions come first: they are the newest, what the guarded code after the join reads under.
+        for (let c = 0; c < 2 * live.length && v === NEVER; c++) {
+          const e = live[c % live.length];
+          const lit = c < live.length ? e.r : e.w[j];
+          if (lit < 0) continue;
+          const slot = slotOf(lit);
+          let mask = 0;
+          for (let state = ABSENT; state <= NPU; state <<= 1) {
+            if (!(universe[slot] & state)) continue;
+            let ok = true;
+            for (let k = 0; k < live.length && ok; k++) ok = coveredBy(live[k].r, live[k].w[j], slot * 8 + state);
+            if (ok) mask |= state;
+          }
+          v = fact(slot, mask);
+        }
+        out[j] = v;
+      }
+      return r;
+    },
+  };
 }
 
-/** The slot a decision decides (its literals change meaning there), else -1. */
+/** The slot a decision decides (its CPU/NPU literals change meaning there), else -1. */
 export function decidedSlot(mnemonic: string, c: Uint32Array, at: number): number {
   return mnemonic === 'decs' ? c[at + DECS.slot] : mnemonic === 'decm' ? c[at + DECM.slot] : -1;
-}
-
-/** R along an edge whose branch implies `lit`. */
-export function alongEdge(r: number, lit: number): number {
-  if (r === INFEASIBLE || lit === TRUE || r === lit) return r === INFEASIBLE ? r : lit === TRUE ? r : lit;
-  if (r === TRUE) return lit;
-  if (r >> 1 === lit >> 1) return INFEASIBLE; // the same slot, the other way
-  return lit;
-}
-
-/** After a decision of `slot`: what was known of its earlier value no longer holds. */
-export function forgetSlot(r: number, w: Int32Array, slot: number): number {
-  for (let j = 0; j < w.length; j++) if (w[j] >= 0 && w[j] >> 1 === slot) w[j] = NEVER;
-  return r >= 0 && r >> 1 === slot ? TRUE : r;
-}
-
-/** Whether a read of a word with fact w is safe where r holds. */
-export function readable(r: number, w: number): boolean {
-  return r === INFEASIBLE || w === ALWAYS || (w >= 0 && w === r);
-}
-
-/** A word's fact after a write where r holds. */
-export function written(r: number, w: number): number {
-  return r === TRUE || w === ALWAYS ? ALWAYS : r === INFEASIBLE ? w : r;
-}
-
-/** Whether, arriving along an edge (r, w), a word is written wherever `lit` holds (ALWAYS: wherever it is
- *  reached at all). */
-function coveredBy(r: number, w: number, lit: number): boolean {
-  if (w === ALWAYS || (w >= 0 && w === r)) return true;
-  return lit !== ALWAYS && (w === lit || r === (lit ^ 1));
-}
-
-/** The facts at a join of edges (r, w): R, and W into `out`. Plain loops: the planner runs this per
- *  instruction and word. */
-export function join(edges: readonly { r: number; w: Int32Array }[], out: Int32Array): number {
-  const live = edges.filter((e) => e.r !== INFEASIBLE);
-  if (live.length === 0) {
-    out.fill(ALWAYS);
-    return INFEASIBLE;
-  }
-  if (live.length === 1) {
-    out.set(live[0].w);
-    return live[0].r;
-  }
-  let r = live[0].r;
-  for (const e of live) if (e.r !== r) r = TRUE;
-  for (let j = 0; j < out.length; j++) {
-    let all = true;
-    for (let k = 0; k < live.length && all; k++) all = coveredBy(live[k].r, live[k].w[j], ALWAYS);
-    if (all) {
-      out[j] = ALWAYS;
-      continue;
-    }
-    out[j] = NEVER;
-    // A literal that covers every edge, among those the edges mention.
-    for (let c = 0; c < 2 * live.length && out[j] === NEVER; c++) {
-      const e = live[c >> 1];
-      const lit = c & 1 ? e.r : e.w[j];
-      if (lit < 0) continue;
-      let ok = true;
-      for (let k = 0; k < live.length && ok; k++) ok = coveredBy(live[k].r, live[k].w[j], lit);
-      if (ok) out[j] = lit;
-    }
-  }
-  return r;
 }

@@ -5,16 +5,11 @@
 import type { Hardware } from '../../hardware/description.ts';
 import { DECODED_STRIDE, OP_BY_CODE, SKIP_CONDITIONS, slotsOf, type Flow } from '../../isa/table.ts';
 import { OP_EFFECTS, type Space } from './op-effects.ts';
-import { alongEdge, decidedSlot, edgeLiteral, forgetSlot, INFEASIBLE, join, NEVER, readable, TRUE, written as afterWrite } from './guarded-writes.ts';
+import { decidedSlot, INFEASIBLE, NEVER, slotFacts, TRUE } from './guarded-writes.ts';
 
 const RECV = slotsOf('recv');
 const SKIP = slotsOf('skip');
-const WHEN_ABSENT = SKIP_CONDITIONS.indexOf('absent');
 const WHEN_NONE = SKIP_CONDITIONS.indexOf('none');
-/** Work (short batches × instructions × per-sample words) the short-batch proofs may take. */
-const SHORT_BATCH_BUDGET = 3_000_000;
-/** An edge no path of the batch takes. */
-const NO_EDGE = -4;
 
 export interface BlockPlan {
   /** The sample loop's first instruction: the recv of slot 0 where every batch starts. */
@@ -142,38 +137,36 @@ export function planBlocks(code: Uint32Array, hw: Hardware, batch: number, start
   const writers: number[][] = Array.from({ length: wb.count }, () => []);
 
   // Dataflow in program order (a topological order of the acyclic body). Per instruction: which per-sample
-  // words the paths to it have written, under which slot decisions (guarded-writes.ts), and per touched
-  // weight word which ldw reaches it (-1: none on any path, -2: different ones, or one on some paths only).
-  // It runs for a whole batch (the block engine's lanes), then for each short one (the last batch of an input,
-  // which the reference path runs from the machine state the block never updated): there recvs of the absent
-  // slots write nothing, and every skip of an absent slot branches. Neither may read an unwritten word.
+  // words the paths to it have written, under which slot states (guarded-writes.ts), and per touched weight
+  // word which ldw reaches it (-1: none on any path, -2: different ones, or one on some paths only).
+  // It runs for a whole batch (the block engine's lanes), then once for every short one (the last batch of an
+  // input, which the reference path runs from the machine state the block never updated): there any slot but
+  // the first may be absent, its recv writes nothing and every skip of it branches. Neither may read an
+  // unwritten word. Weight reads need no second pass: every path of the loop, short or not, passes the ldw
+  // that reaches a read.
   const reaching: (Int32Array | null)[] = new Array(n).fill(null);
   const recvOrder = new Int32Array(limit - start).fill(-1);
   /** Recvs executed up to and including each instruction (the same on every path, checked). */
   const recvsBefore = new Int32Array(n).fill(-1);
   const labelOf = (p: number) => code[p * DECODED_STRIDE + 2 + opAt(p)!.layout.findIndex((fd) => fd.kind === 'label')];
-  /** The edge from p to q with `present` samples in the batch: INFEASIBLE, or the literal it implies (TRUE
-   *  for a jump, a fall-through, both edges to q, or a branch that tells nothing). */
-  const edgeOf = (p: number, q: number, present: number) => {
-    const op = opAt(p)!;
-    if (op.flow !== 'branch') return TRUE;
-    const target = labelOf(p);
-    if (target === p + 1) return TRUE;
-    const at = p * DECODED_STRIDE;
-    const taken = q === target;
-    const slot = op.mnemonic === 'skip' ? code[at + SKIP.slot] : (decidedSlot(op.mnemonic, code, at) as number);
-    const isPresent = slot < present && slot < recvsBefore[p];
-    if (op.mnemonic === 'skip') {
-      const when = code[at + SKIP.when];
-      if (when === WHEN_NONE) return TRUE;
-      // Every skip of an absent slot branches; `skip absent` of a present one never does.
-      if (!isPresent) return taken ? TRUE : NO_EDGE;
-      if (when === WHEN_ABSENT) return taken ? NO_EDGE : TRUE;
-    } else if (!isPresent) return TRUE;
-    return edgeLiteral(op.mnemonic, code, at, taken);
-  };
-  const analyse = (present: number): string | null => {
-    const full = present === batch;
+  const analyse = (full: boolean): string | null => {
+    const facts = slotFacts(batch, (slot) => !full && slot > 0);
+    /** The edge from p to q: INFEASIBLE, or the condition it implies (TRUE for a jump, a fall-through, both
+     *  edges to q, or a branch that tells nothing). */
+    const edgeOf = (p: number, q: number) => {
+      const op = opAt(p)!;
+      if (op.flow !== 'branch') return TRUE;
+      const target = labelOf(p);
+      if (target === p + 1) return TRUE;
+      const at = p * DECODED_STRIDE;
+      const taken = q === target;
+      const isSkip = op.mnemonic === 'skip';
+      if (isSkip && code[at + SKIP.when] === WHEN_NONE) return TRUE;
+      const slot = isSkip ? code[at + SKIP.slot] : decidedSlot(op.mnemonic, code, at);
+      // A slot not received yet in this batch is absent: every skip of it branches, a decision tells nothing.
+      if (slot >= recvsBefore[p]) return isSkip ? (taken ? TRUE : INFEASIBLE) : TRUE;
+      return facts.edgeLiteral(op.mnemonic, code, at, taken);
+    };
     const written: (Int32Array | null)[] = new Array(n).fill(null);
     const reachOut = new Int32Array(n).fill(TRUE);
     const pending = new Int32Array(n); // successors still to take an instruction's facts; freed at zero
@@ -190,16 +183,15 @@ export function planBlocks(code: Uint32Array, hw: Hardware, batch: number, start
         reach = TRUE;
       } else {
         const ps = preds[pc];
-        w = new Int32Array(privateRows);
-        reach = join(
-          ps.map((p) => {
-            const e = edgeOf(p, pc, present);
-            return { r: e === NO_EDGE ? INFEASIBLE : alongEdge(reachOut[p], e), w: written[p]! };
-          }),
+        // A predecessor this is the last successor of hands over its arrays rather than have them copied.
+        const last = ps.find((p) => pending[p] === 1);
+        w = last === undefined ? new Int32Array(privateRows) : written[last]!;
+        reach = facts.join(
+          ps.map((p) => ({ r: facts.alongEdge(reachOut[p], edgeOf(p, pc)), w: written[p]! })),
           w,
         );
         if (full) {
-          r = reaching[ps[0]]!.slice();
+          r = pending[ps[0]] === 1 ? reaching[ps[0]]! : reaching[ps[0]]!.slice();
           recvs = recvsBefore[ps[0]];
           for (let i = 1; i < ps.length; i++) {
             const pr = reaching[ps[i]]!;
@@ -217,33 +209,35 @@ export function planBlocks(code: Uint32Array, hw: Hardware, batch: number, start
         recvOrder[pc - start] = recvs++;
       }
       let problem = '';
-      // A recv that finds the input ended writes nothing.
-      if (!(isRecv && slot >= present))
-        effects(pc, (space, write, from, len) => {
-          if (problem || space === 'pe') return;
-          for (let j = from; j < from + len; j++) {
-            if (space === 'wb') {
-              if (!full) continue;
-              const k = wb.rows[j];
-              if (write) {
-                r![k] = pc;
-                if (writers[k][writers[k].length - 1] !== pc) writers[k].push(pc);
-              } else {
-                const d = r![k];
-                if (d === -2 || (d === -1 && wbWritten[j])) return void (problem = `pc ${pc} reads weight-buffer word ${j}, which holds different weights on different paths of the sample loop`);
-                if (d >= 0 && writers[k].some((x) => x > d && x < pc)) return void (problem = `pc ${pc} reads weight-buffer word ${j} after another path's ldw overwrote it`);
-              }
+      // A recv starts a new sample in its slot: what was known of the slot lapses, and its writes hold where
+      // the sample is present (a recv that finds the input ended writes nothing).
+      if (isRecv) reach = facts.forgetSlot(reach, w, slot, false);
+      const writeWhere = isRecv ? facts.alongEdge(reach, facts.present(slot)) : reach;
+      effects(pc, (space, write, from, len) => {
+        if (problem || space === 'pe') return;
+        for (let j = from; j < from + len; j++) {
+          if (space === 'wb') {
+            if (!full) continue;
+            const k = wb.rows[j];
+            if (write) {
+              r![k] = pc;
+              if (writers[k][writers[k].length - 1] !== pc) writers[k].push(pc);
             } else {
-              const k = rowOf[space][j];
-              if (write) w[k] = afterWrite(reach, w[k]);
-              else if (!readable(reach, w[k])) return void (problem = `pc ${pc} reads ${space} word ${j} before the sample has written it${full ? '' : ` (in a batch of ${present})`}`);
+              const d = r![k];
+              if (d === -2 || (d === -1 && wbWritten[j])) return void (problem = `pc ${pc} reads weight-buffer word ${j}, which holds different weights on different paths of the sample loop`);
+              if (d >= 0 && writers[k].some((x) => x > d && x < pc)) return void (problem = `pc ${pc} reads weight-buffer word ${j} after another path's ldw overwrote it`);
             }
+          } else {
+            const k = rowOf[space][j];
+            if (write) w[k] = facts.written(writeWhere, w[k]);
+            else if (!facts.readable(reach, w[k])) return void (problem = `pc ${pc} reads ${space} word ${j} before the sample has written it${full ? '' : ' (in a short last batch)'}`);
           }
-        });
+        }
+      });
       if (problem) return problem;
-      // A decision, or a recv, of a slot changes what its earlier decision said.
-      const changed = isRecv ? slot : decidedSlot(op.mnemonic, code, pc * DECODED_STRIDE);
-      if (changed >= 0) reach = forgetSlot(reach, w, changed);
+      // A decision of a slot changes which way it goes.
+      const decided = decidedSlot(op.mnemonic, code, pc * DECODED_STRIDE);
+      if (decided >= 0) reach = facts.forgetSlot(reach, w, decided, true);
       reachOut[pc] = reach;
       written[pc] = w;
       if (full) {
@@ -253,15 +247,12 @@ export function planBlocks(code: Uint32Array, hw: Hardware, batch: number, start
     }
     return null;
   };
-  const wholeBatch = analyse(batch);
+  const wholeBatch = analyse(true);
   if (wholeBatch !== null) return wholeBatch;
   for (const e of exits) if (recvsBefore[e] !== batch) return `a path of the sample loop takes ${recvsBefore[e]} samples, not the batch's ${batch}`;
-  // Each short batch is one more pass; beyond this much work the planner declines rather than guess.
-  const bodySize = Array.from(inBody.subarray(start, limit)).reduce((a, b) => a + b, 0);
-  if ((batch - 1) * bodySize * Math.max(1, privateRows) > SHORT_BATCH_BUDGET) return `proving the ${batch - 1} short batches would take too long (batch ${batch}, ${bodySize} instructions)`;
-  for (let present = 1; present < batch; present++) {
-    const short = analyse(present);
-    if (short !== null) return short;
+  if (batch > 1) {
+    const shortBatch = analyse(false);
+    if (shortBatch !== null) return shortBatch;
   }
   const unmasked = new Uint8Array(limit - start);
   const body: number[] = [];
