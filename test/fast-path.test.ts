@@ -283,6 +283,60 @@ test('the short-batch proof covers every short batch at once: a result made and 
   for (const b of [same, other]) for (const n of [300, 301, 302]) t.is(fastPathDifference(b, inputs(n), 'model').difference, null, `${n} samples`);
 });
 
+// A batch of two whose whole NPU stage is jumped over by `skip none` when neither sample goes to the NPU, as
+// the dynamic schedule does. Slot 0's result is sent under `skip cpu, s0`: on the jump, slot 0 went to the CPU,
+// so the send is not reached there, and the planner proves it. Sent under `skip absent, s0` instead, the send
+// would read a word no NPU work wrote, and the planner refuses.
+const SKIP_NONE = (sendGuard: 'cpu' | 'absent') => `.model stage
+.data d0 0.5
+.stage setup
+    ldw  t0, p0, 1, @0, d0, 1
+.stage predict
+sample:
+    recv m0, 1
+    recv m1, 1, s1
+.stage decide
+    decs m0, 0.5, s0done
+s0done:
+    skip absent, s1, s1done
+    decs m1, 0.5, s1done, s1
+s1done:
+.stage approximate
+    skip none, s0, output
+    skip cpu, s0, s0npu
+    ldi  t0, @0, m0, 1
+    neu  t0, p0, 1, @0, 1, @0, linear, 0, @0, @0
+    sto  t0, @0, m2, 1
+s0npu:
+    skip cpu, s1, output
+    ldi  t0, @0, m1, 1
+    neu  t0, p0, 1, @0, 1, @0, linear, 0, @0, @0
+    sto  t0, @0, m3, 1
+output:
+    skip ${sendGuard}, s0, sent0
+    send m2, 1
+sent0:
+    skip npu, s0, cpu0
+    cpu
+cpu0:
+    skip cpu, s1, sent1
+    send m3, 1, s1
+sent1:
+    skip npu, s1, cpu1
+    cpu  s1
+cpu1:
+    jmp  sample
+`;
+
+test('the planner follows `skip none` over a whole NPU stage: no slot went to the NPU there', (t) => {
+  const build = (src: string) => unpackBinary(packBinary(assemble(src, 'x.s')));
+  const inputs = (n: number) => Array.from({ length: n }, (_, i) => Float32Array.of(((i * 7919) % 1000) / 1000));
+  const proved = build(SKIP_NONE('cpu'));
+  t.is(new Simulator(proved, { fastPath: true }).fastPathOff, null);
+  t.regex(new Simulator(build(SKIP_NONE('absent')), { fastPath: true }).fastPathOff ?? '', /reads ocm word 2 before the sample has written it/);
+  for (const invoke of ['model', 'all'] as const) for (const n of [400, 401]) t.is(fastPathDifference(proved, inputs(n), invoke).difference, null, `${invoke}, ${n} samples`);
+});
+
 // Found by review, each a program the fast path once got wrong; now refused or timed right.
 const REVIEWED = {
   // A decision of slot 1 before slot 1's recv, whose recv then resets the slot: the guard after it says

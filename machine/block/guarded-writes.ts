@@ -5,14 +5,16 @@
 //
 // A received slot is in one of three states: absent (the input ended before it filled), present and sent to the
 // CPU, present and sent to the NPU. A literal is a slot and a proper subset of those states, 8K + mask.
-// A reach condition R (per instruction) is TRUE, a literal, or INFEASIBLE. A word's fact W is ALWAYS (written
-// on every path here), NEVER (not known to be), or a literal L (written on every path here where L holds).
-// Keeping one literal where two would be exact only weakens a fact, never makes it wrong.
+// A reach condition R (per instruction) is TRUE, a literal, NO_NPU (no slot goes to the NPU: the taken edge of
+// `skip none`, which jumps over a whole stage's NPU work), or INFEASIBLE. A word's fact W is ALWAYS (written on
+// every path here), NEVER (not known to be), or a literal L (written on every path here where L holds).
+// Keeping one condition where two would be exact only weakens a fact, never makes it wrong.
 
 import { SKIP_CONDITIONS, slotsOf } from '../../isa/table.ts';
 
 export const TRUE = -1;
 export const INFEASIBLE = -3;
+export const NO_NPU = -4;
 export const ALWAYS = -1;
 export const NEVER = -2;
 
@@ -48,14 +50,17 @@ export function slotFacts(slots: number, maybeAbsent: (slot: number) => boolean)
     return m === 0 ? NEVER : m === universe[slot] ? ALWAYS : slot * 8 + m;
   };
 
+  /** The states R allows `slot` to be in. */
+  const statesUnder = (r: number, slot: number): number =>
+    universe[slot] & (r === NO_NPU ? ANY & ~NPU : r >= 0 && slotOf(r) === slot ? maskOf(r) : ANY);
+
   /** Whether, arriving along an edge (r, w), a word is written wherever `lit` holds (TRUE: wherever the edge
    *  is taken at all). */
   const coveredBy = (r: number, w: number, lit: number): boolean => {
     if (w === ALWAYS) return true;
-    if (r >= 0 && lit >= 0 && slotOf(r) === slotOf(lit) && (maskOf(r) & maskOf(lit)) === 0) return true;
+    if (lit >= 0 && (statesUnder(r, slotOf(lit)) & maskOf(lit)) === 0) return true;
     if (w < 0) return false;
-    let m = universe[slotOf(w)];
-    if (r >= 0 && slotOf(r) === slotOf(w)) m &= maskOf(r);
+    let m = statesUnder(r, slotOf(w));
     if (lit >= 0 && slotOf(lit) === slotOf(w)) m &= maskOf(lit);
     return (m & ~maskOf(w)) === 0;
   };
@@ -66,7 +71,7 @@ export function slotFacts(slots: number, maybeAbsent: (slot: number) => boolean)
     edgeLiteral(mnemonic: string, c: Uint32Array, at: number, taken: boolean): number {
       if (mnemonic === 'skip') {
         const when = c[at + SKIP.when];
-        if (when === WHEN_NONE) return TRUE;
+        if (when === WHEN_NONE) return taken ? NO_NPU : TRUE;
         const states = SKIP_TAKEN[SKIP_CONDITIONS[when]];
         return literal(c[at + SKIP.slot], taken ? states : ANY & ~states);
       }
@@ -81,8 +86,10 @@ export function slotFacts(slots: number, maybeAbsent: (slot: number) => boolean)
     alongEdge(r: number, lit: number): number {
       if (r === INFEASIBLE || lit === INFEASIBLE) return INFEASIBLE;
       if (lit === TRUE) return r;
-      if (r === TRUE || slotOf(r) !== slotOf(lit)) return lit;
-      return literal(slotOf(lit), maskOf(r) & maskOf(lit));
+      // Of a slot literal and NO_NPU, NO_NPU is kept: the code a `skip none` jumps to is what reads under it.
+      if (lit === NO_NPU) return r >= 0 && (statesUnder(NO_NPU, slotOf(r)) & maskOf(r)) === 0 ? INFEASIBLE : lit;
+      if (r === TRUE || (r >= 0 && slotOf(r) !== slotOf(lit))) return lit;
+      return literal(slotOf(lit), statesUnder(r, slotOf(lit)) & maskOf(lit));
     },
 
     /** At a recv of `slot` (a new sample: every fact about it lapses), or at a decision of it (`decision`:
@@ -93,6 +100,8 @@ export function slotFacts(slots: number, maybeAbsent: (slot: number) => boolean)
         const m = maskOf(w[j]);
         w[j] = decision ? fact(slot, (m & ABSENT) | ((m & PRESENT) === PRESENT ? PRESENT : 0)) : NEVER;
       }
+      // A recv starts its sample on the NPU path, and a decision may send it there.
+      if (r === NO_NPU) return TRUE;
       if (r < 0 || slotOf(r) !== slot) return r;
       const m = maskOf(r);
       return decision ? literal(slot, (m & ABSENT) | (m & PRESENT ? PRESENT : 0)) : TRUE;
@@ -101,13 +110,14 @@ export function slotFacts(slots: number, maybeAbsent: (slot: number) => boolean)
     /** Whether a read of a word with fact w is safe where r holds. */
     readable(r: number, w: number): boolean {
       if (r === INFEASIBLE || w === ALWAYS) return true;
-      return w >= 0 && r >= 0 && slotOf(r) === slotOf(w) && (maskOf(r) & ~maskOf(w)) === 0;
+      return w >= 0 && (statesUnder(r, slotOf(w)) & ~maskOf(w)) === 0;
     },
 
     /** A word's fact after a write where r holds. */
     written(r: number, w: number): number {
       if (r === TRUE || w === ALWAYS) return ALWAYS;
-      if (r === INFEASIBLE) return w;
+      // No literal says "no slot goes to the NPU": such a write adds nothing the facts can hold.
+      if (r === INFEASIBLE || r === NO_NPU) return w;
       if (w >= 0 && slotOf(w) === slotOf(r)) return fact(slotOf(r), maskOf(w) | maskOf(r));
       return r;
     },
@@ -128,7 +138,7 @@ export function slotFacts(slots: number, maybeAbsent: (slot: number) => boolean)
       const slot0 = live[0].r >= 0 ? slotOf(live[0].r) : -1;
       let union = 0;
       for (const e of live) union = union >= 0 && e.r >= 0 && slotOf(e.r) === slot0 ? union | maskOf(e.r) : -1;
-      const r = union < 0 ? TRUE : literal(slot0, union);
+      const r = live.every((e) => e.r === NO_NPU) ? NO_NPU : union < 0 ? TRUE : literal(slot0, union);
       // Most words are the same on every edge: the fact stands, and is ALWAYS where every edge's condition
       // implies it (all NEVER can only give facts no path here satisfies). One tight scan: the planner joins
       // thousands of times over thousands of words. Each word's inputs are read before its result is written,

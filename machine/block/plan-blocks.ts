@@ -161,7 +161,8 @@ export function planBlocks(code: Uint32Array, hw: Hardware, batch: number, start
       const at = p * DECODED_STRIDE;
       const taken = q === target;
       const isSkip = op.mnemonic === 'skip';
-      if (isSkip && code[at + SKIP.when] === WHEN_NONE) return TRUE;
+      // `skip none` tests the whole batch, not its slot operand.
+      if (isSkip && code[at + SKIP.when] === WHEN_NONE) return facts.edgeLiteral(op.mnemonic, code, at, taken);
       const slot = isSkip ? code[at + SKIP.slot] : decidedSlot(op.mnemonic, code, at);
       // A slot not received yet in this batch is absent: every skip of it branches, a decision tells nothing.
       if (slot >= recvsBefore[p]) return isSkip ? (taken ? TRUE : INFEASIBLE) : TRUE;
