@@ -337,6 +337,41 @@ test('the planner follows `skip none` over a whole NPU stage: no slot went to th
   for (const invoke of ['model', 'all'] as const) for (const n of [400, 401]) t.is(fastPathDifference(proved, inputs(n), invoke).difference, null, `${invoke}, ${n} samples`);
 });
 
+// A word written under `skip npu, s0` before slot 0's decision (never, in fact: a new sample starts on the
+// NPU path) and read on the CPU path after it, by a second decision. The decision ends what the guard said,
+// so the planner refuses; were it to keep the fact, the read would see an earlier batch's word.
+const DECIDED_AGAIN = `.model decided
+.data d0 0.5
+.stage setup
+    ldw  t0, p0, 1, @0, d0, 1
+.stage predict
+sample:
+    recv m0, 1
+    skip npu, s0, early
+    ldi  t0, @0, m0, 1
+    neu  t0, p0, 1, @0, 1, @0, linear, 0, @0, @0
+    sto  t0, @0, m2, 1
+early:
+    decs m0, 0.5, cpu0
+    ldi  t0, @0, m0, 1
+    neu  t0, p0, 1, @0, 1, @0, linear, 0, @0, @0
+    sto  t0, @0, m2, 1
+    send m2, 1
+    jmp  sample
+cpu0:
+    decs m2, 0.5, again
+again:
+    cpu
+    jmp  sample
+`;
+
+test('a decision ends what an earlier guard said of its slot', (t) => {
+  const bin = unpackBinary(packBinary(assemble(DECIDED_AGAIN, 'x.s')));
+  t.regex(new Simulator(bin, { fastPath: true }).fastPathOff ?? '', /pc 12 reads ocm word 2 before the sample has written it/);
+  const inputs = Array.from({ length: 100 }, (_, i) => Float32Array.of(((i * 7919) % 1000) / 1000));
+  t.is(fastPathDifference(bin, inputs, 'model').difference, null);
+});
+
 // Found by review, each a program the fast path once got wrong; now refused or timed right.
 const REVIEWED = {
   // A decision of slot 1 before slot 1's recv, whose recv then resets the slot: the guard after it says
