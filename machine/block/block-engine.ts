@@ -249,8 +249,7 @@ export class BlockEngine {
           // loop's start, where lanes are done).
           lockstep = false;
           const a = lists[i + 1];
-          // A target the planner found no lane can take (a skip of a slot every whole batch holds) may lie past it.
-          const b = target === start || tIdx >= lists.length ? null : lists[tIdx];
+          const b = target === start ? null : lists[tIdx];
           let na = waiting[i + 1];
           let nb = b === null ? 0 : waiting[tIdx];
           for (let j = 0; j < cnt; j++) {

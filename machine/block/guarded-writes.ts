@@ -8,7 +8,9 @@
 // A reach condition R (per instruction) is TRUE, a literal, NO_NPU (no slot goes to the NPU: the taken edge of
 // `skip none`, which jumps over a whole stage's NPU work), or INFEASIBLE. A word's fact W is ALWAYS (written on
 // every path here), NEVER (not known to be), or a literal L (written on every path here where L holds).
-// Keeping one condition where two would be exact only weakens a fact, never makes it wrong.
+// Keeping one condition where two would be exact only weakens a fact, never makes it wrong. Literals only ever
+// name slots already received in the batch (the planner gives none before a slot's recv, and forgets them at
+// it), which NO_NPU and `readable` rely on.
 
 import { SKIP_CONDITIONS, slotsOf } from '../../isa/table.ts';
 
@@ -66,8 +68,8 @@ export function slotFacts(slots: number, maybeAbsent: (slot: number) => boolean)
   };
 
   return {
-    /** The condition the taken (or the fall-through) edge of a received slot's branch implies: INFEASIBLE, a
-     *  literal, or TRUE when none. A decision leaves an absent slot absent. */
+    /** The condition the taken (or the fall-through) edge of a received slot's branch, or of `skip none`,
+     *  implies: INFEASIBLE, a literal, NO_NPU, or TRUE when none. A decision leaves an absent slot absent. */
     edgeLiteral(mnemonic: string, c: Uint32Array, at: number, taken: boolean): number {
       if (mnemonic === 'skip') {
         const when = c[at + SKIP.when];

@@ -150,6 +150,8 @@ export function planBlocks(code: Uint32Array, hw: Hardware, batch: number, start
   const recvsBefore = new Int32Array(n).fill(-1);
   const labelOf = (p: number) => code[p * DECODED_STRIDE + 2 + opAt(p)!.layout.findIndex((fd) => fd.kind === 'label')];
   const analyse = (full: boolean): string | null => {
+    // The short pass reads which slots each instruction has received, which only the full pass records.
+    if (!full && recvsBefore[start] < 0) throw new Error('planBlocks: the short-batch pass runs after the full one');
     const facts = slotFacts(batch, (slot) => !full && slot > 0);
     /** The edge from p to q: INFEASIBLE, or the condition it implies (TRUE for a jump, a fall-through, both
      *  edges to q, or a branch that tells nothing). */
