@@ -244,17 +244,24 @@ test('the planner proves a word written and read under the same slot guard, and 
   }
 });
 
-// A batch of three, pipelined as the dynamic schedule is: slot 1's result is made under one `skip absent, s1`
-// guard and stored under a second, with slot 2's guard in between. In the input's short last batch slot 1 or 2
-// may be absent; the planner proves the read safe in every such batch at once. Made under slot 2's guard
-// instead, the read in a batch of two would see the previous batch's word, and the planner refuses.
-const PIPELINED = (writeGuard: 's1' | 's2') => `.model pipelined
+/** Assembles a hand-written program. */
+const build = (src: string, hw?: ReturnType<typeof parseHardware>) => unpackBinary(packBinary(assemble(src, 'x.s', hw)));
+/** n one-word samples spread over [0, 1). */
+const inputs = (n: number) => Array.from({ length: n }, (_, i) => Float32Array.of(((i * 7919) % 1000) / 1000));
+/** A program's head: one weight, 0.5, loaded once; then the sample loop's label. */
+const oneWeightLoop = (name: string) => `.model ${name}
 .data d0 0.5
 .stage setup
     ldw  t0, p0, 1, @0, d0, 1
 .stage predict
 sample:
-    recv m0, 1
+`;
+
+// A batch of three, pipelined as the dynamic schedule is: slot 1's result is made under one `skip absent, s1`
+// guard and stored under a second, with slot 2's guard in between. In the input's short last batch slot 1 or 2
+// may be absent; the planner proves the read safe in every such batch at once. Made under slot 2's guard
+// instead, the read in a batch of two would see the previous batch's word, and the planner refuses.
+const PIPELINED = (writeGuard: 's1' | 's2') => `${oneWeightLoop('pipelined')}    recv m0, 1
     recv m1, 1, s1
     recv m2, 1, s2
     skip absent, ${writeGuard}, made
@@ -273,8 +280,6 @@ stored:
 `;
 
 test('the short-batch proof covers every short batch at once: a result made and stored under the same absent-slot guard is proved, under another slot\'s guard refused', (t) => {
-  const build = (src: string) => unpackBinary(packBinary(assemble(src, 'x.s')));
-  const inputs = (n: number) => Array.from({ length: n }, (_, i) => Float32Array.of(((i * 7919) % 1000) / 1000));
   const same = build(PIPELINED('s1'));
   t.is(new Simulator(same, { fastPath: true }).fastPathOff, null, 'the same guard: proved');
   const other = build(PIPELINED('s2'));
@@ -287,13 +292,7 @@ test('the short-batch proof covers every short batch at once: a result made and 
 // the dynamic schedule does. Slot 0's result is sent under `skip cpu, s0`: on the jump, slot 0 went to the CPU,
 // so the send is not reached there, and the planner proves it. Sent under `skip absent, s0` instead, the send
 // would read a word no NPU work wrote, and the planner refuses.
-const SKIP_NONE = (sendGuard: 'cpu' | 'absent') => `.model stage
-.data d0 0.5
-.stage setup
-    ldw  t0, p0, 1, @0, d0, 1
-.stage predict
-sample:
-    recv m0, 1
+const SKIP_NONE = (sendGuard: 'cpu' | 'absent') => `${oneWeightLoop('stage')}    recv m0, 1
     recv m1, 1, s1
 .stage decide
     decs m0, 0.5, s0done
@@ -329,8 +328,6 @@ cpu1:
 `;
 
 test('the planner follows `skip none` over a whole NPU stage: no slot went to the NPU there', (t) => {
-  const build = (src: string) => unpackBinary(packBinary(assemble(src, 'x.s')));
-  const inputs = (n: number) => Array.from({ length: n }, (_, i) => Float32Array.of(((i * 7919) % 1000) / 1000));
   const proved = build(SKIP_NONE('cpu'));
   t.is(new Simulator(proved, { fastPath: true }).fastPathOff, null);
   t.regex(new Simulator(build(SKIP_NONE('absent')), { fastPath: true }).fastPathOff ?? '', /reads ocm word 2 before the sample has written it/);
@@ -340,13 +337,7 @@ test('the planner follows `skip none` over a whole NPU stage: no slot went to th
 // A word written under `skip npu, s0` before slot 0's decision (never, in fact: a new sample starts on the
 // NPU path) and read on the CPU path after it, by a second decision. The decision ends what the guard said,
 // so the planner refuses; were it to keep the fact, the read would see an earlier batch's word.
-const DECIDED_AGAIN = `.model decided
-.data d0 0.5
-.stage setup
-    ldw  t0, p0, 1, @0, d0, 1
-.stage predict
-sample:
-    recv m0, 1
+const DECIDED_AGAIN = `${oneWeightLoop('decided')}    recv m0, 1
     skip npu, s0, early
     ldi  t0, @0, m0, 1
     neu  t0, p0, 1, @0, 1, @0, linear, 0, @0, @0
@@ -366,10 +357,9 @@ again:
 `;
 
 test('a decision ends what an earlier guard said of its slot', (t) => {
-  const bin = unpackBinary(packBinary(assemble(DECIDED_AGAIN, 'x.s')));
+  const bin = build(DECIDED_AGAIN);
   t.regex(new Simulator(bin, { fastPath: true }).fastPathOff ?? '', /pc 12 reads ocm word 2 before the sample has written it/);
-  const inputs = Array.from({ length: 100 }, (_, i) => Float32Array.of(((i * 7919) % 1000) / 1000));
-  t.is(fastPathDifference(bin, inputs, 'model').difference, null);
+  t.is(fastPathDifference(bin, inputs(100), 'model').difference, null);
 });
 
 // Found by review, each a program the fast path once got wrong; now refused or timed right.
@@ -427,8 +417,6 @@ join:
 };
 
 test('review findings: a decision before its slot is received, and a short batch reading stale words, are refused; an empty mac is timed right', (t) => {
-  const build = (src: string, hw?: ReturnType<typeof parseHardware>) => unpackBinary(packBinary(assemble(src, 'x.s', hw)));
-  const inputs = (n: number) => Array.from({ length: n }, (_, i) => Float32Array.of(((i * 7919) % 1000) / 1000));
   const decision = build(REVIEWED.decisionBeforeRecv);
   t.regex(new Simulator(decision, { fastPath: true }).fastPathOff ?? '', /reads ib word 5 before the sample has written it/);
   const stale = build(REVIEWED.shortBatchReadsStale);
