@@ -14,10 +14,10 @@ import { BLOCKED, DISPATCH, HALTED, type Executor } from './execute-ops.ts';
 import { DISPATCH_IN_FORMATS } from './execute-formats.ts';
 import { fp32Twin } from '../ir/numerics-plan.ts';
 import { Machine, type InvokeMode, type Words } from './machine.ts';
-import type { TimingModel, TraceSink } from './timing-model.ts';
+import type { TimingModel } from './timing-model.ts';
 import { BlockEngine, MAX_LANES } from './block/block-engine.ts';
 import { blockPlanFor } from './block/plan-blocks.ts';
-import { TimingReuse, type ReuseStats } from './block/timing-reuse.ts';
+import { TimingReuse, type ReuseStats, type TraceWindow } from './block/timing-reuse.ts';
 import { TIMING_RULES } from './timing-rules.ts';
 
 export type { CpuCostSource } from './binary-cpu-cost.ts';
@@ -42,9 +42,9 @@ export interface SimulatorOptions {
   /** Fast path only: batches per block, a multiple of 4 (default: as many as fit, at most 256); tests use
    *  small blocks so that short inputs span several. */
   blockLanes?: number;
-  /** Trace into this sink the batches whose last sample's index lies in [from, to) (and the setup stage
-   *  when from is 0). */
-  trace?: { sink: TraceSink; from: number; to: number };
+  /** Trace into this sink the instructions that run while samples [from, to) are pushed, each from the recv
+   *  that waits for it (and the setup stage when from is 0). */
+  trace?: TraceWindow;
 }
 
 /** What one sample did. The arrays are views into machine state, valid until the next `push`, `end` or `runSample`. */
@@ -149,7 +149,7 @@ export class Simulator {
   private rowsDone = 0;
   /** Samples pushed so far (their indices choose what is traced). */
   private pushed = 0;
-  private readonly traceWindow: { sink: TraceSink; from: number; to: number } | null;
+  private readonly traceWindow: TraceWindow | null;
   private readonly code: Uint32Array;
   private readonly dispatch: readonly Executor[];
   private readonly budget: number;

@@ -16,7 +16,7 @@ import { SKIP_CONDITIONS, slotsOf } from '../../isa/table.ts';
 
 export const TRUE = -1;
 export const INFEASIBLE = -3;
-export const NO_NPU = -4;
+const NO_NPU = -4;
 export const ALWAYS = -1;
 export const NEVER = -2;
 
@@ -118,7 +118,8 @@ export function slotFacts(slots: number, maybeAbsent: (slot: number) => boolean)
     /** A word's fact after a write where r holds. */
     written(r: number, w: number): number {
       if (r === TRUE || w === ALWAYS) return ALWAYS;
-      // No literal says "no slot goes to the NPU": such a write adds nothing the facts can hold.
+      // Recorded as nothing: no literal says "no slot goes to the NPU". (ALWAYS would be sound here, as after any
+      // write where the reach is feasible, the recv's conditional write aside; the literals keep it narrower.)
       if (r === INFEASIBLE || r === NO_NPU) return w;
       if (w >= 0 && slotOf(w) === slotOf(r)) return fact(slotOf(r), maskOf(w) | maskOf(r));
       return r;

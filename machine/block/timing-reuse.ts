@@ -12,6 +12,8 @@ import { DECODED_STRIDE, opcodeOf } from '../../isa/table.ts';
 import { FLOW_BRANCH, FLOW_JUMP, type PathTable } from './path-table.ts';
 import type { Machine } from '../machine.ts';
 import type { TimingModel, TraceSink } from '../timing-model.ts';
+import { TIMING_RULES } from '../timing-rules.ts';
+import type { BlockPlan } from './plan-blocks.ts';
 
 /** Samples [from, to) go to the sink. */
 export interface TraceWindow {
@@ -19,8 +21,6 @@ export interface TraceWindow {
   from: number;
   to: number;
 }
-import { TIMING_RULES } from '../timing-rules.ts';
-import type { BlockPlan } from './plan-blocks.ts';
 
 
 /** How many states and transitions are kept: memory stays flat whatever the run. */
@@ -170,14 +170,16 @@ export class TimingReuse {
     let samples = 0;
     let batchStart = -1;
     const { flow, target } = this.paths;
+    // Untraced lanes (tracedFrom -1) leave the sink alone.
+    const tw = tracedFrom >= 0 ? this.traceWindow : null;
     for (;;) {
       const at = pc * DECODED_STRIDE;
       const f = flow[pc - start];
       if (code[at] === this.recvOpcode) {
         m.received = true;
-        if (tracedFrom >= 0) {
+        if (tw !== null) {
           const k = tracedFrom + samples;
-          tm.trace = k >= this.traceWindow!.from && k < this.traceWindow!.to ? this.traceWindow!.sink : null;
+          tm.trace = k >= tw.from && k < tw.to ? tw.sink : null;
         }
         samples++;
       }
@@ -188,7 +190,7 @@ export class TimingReuse {
       else pc++;
       if (pc === start) break;
     }
-    if (tracedFrom >= 0) tm.trace = null;
+    if (tw !== null) tm.trace = null;
     return { samples, batchStart };
   }
 
