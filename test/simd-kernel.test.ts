@@ -294,27 +294,67 @@ for (const kind of KINDS) {
 for (const kind of KINDS) {
   test(`${kind}: copyStrided moves every word's bits, NaN payloads included, between sample-major and lane-minor layouts`, (t) => {
     const r = rng(23);
-    for (const [lanes, len, laneStride, rowStride] of [[1, 1, 1, 4], [5, 9, 9, 8], [256, 64, 64, 256], [7, 3, 6, 12]] as const) {
-      const k = createMacKernel(2 * lanes * len + 4 * rowStride * len + 64, kind);
+    for (const [lanes, len, laneStride, rowStride] of [[1, 1, 1, 4], [5, 9, 9, 8], [256, 64, 64, 256], [7, 3, 6, 12], [13, 10, 11, 16], [8, 4, 4, 8], [4, 6, 7, 5], [500, 64, 128, 500]] as const) {
+      const k = createMacKernel(3 * lanes * laneStride + 4 * rowStride * len + 64, kind);
       const U = new Uint32Array(k.f32.buffer, k.f32.byteOffset, k.f32.length);
       const src = 3;
       const dst = lanes * laneStride + 16;
       for (let i = 0; i < U.length; i++) U[i] = (r() * 2 ** 32) >>> 0; // any bits: signalling NaNs, subnormals, -0
       const before = U.slice();
+      /** Words that differ from what a copy into `at` leaves: lane l's word j (from the source sample) where
+       *  `at` maps (l, j), every other word as it was in `was`. */
+      const wrongWords = (at: (l: number, j: number) => number, was: Uint32Array) => {
+        const want = was.slice();
+        for (let l = 0; l < lanes; l++) for (let j = 0; j < len; j++) want[at(l, j)] = before[src + l * laneStride + j];
+        let bad = 0;
+        for (let i = 0; i < U.length; i++) if (U[i] !== want[i]) bad++;
+        return bad;
+      };
       // Sample-major in (lane l, word j at src + l*laneStride + j) to lane-minor rows (dst + j*rowStride + l).
       k.copyStrided(dst, 1, rowStride, src, laneStride, 1, lanes, len);
-      let bad = 0;
-      for (let i = 0; i < U.length; i++) {
-        const rel = i - dst;
-        const j = Math.floor(rel / rowStride);
-        const l = rel - j * rowStride;
-        const inside = rel >= 0 && j < len && l < lanes;
-        const want = inside ? before[src + l * laneStride + j] : before[i];
-        if (U[i] !== want) bad++;
-      }
-      t.is(bad, 0, `lanes ${lanes} len ${len}`);
+      t.is(wrongWords((l, j) => dst + j * rowStride + l, before), 0, `lanes ${lanes} len ${len}`);
+      // And back: the rows just written into a sample-major area after them.
+      const back = dst + len * rowStride + 8;
+      const rowsNow = U.slice();
+      k.copyStrided(back, laneStride, 1, dst, 1, rowStride, lanes, len);
+      t.is(wrongWords((l, j) => back + l * laneStride + j, rowsNow), 0, `back: lanes ${lanes} len ${len}`);
     }
     const small = createMacKernel(16, kind);
     t.throws(() => small.copyStrided(0, 1, 4, small.f32.length - 8, 1, 4, 4, 4), { instanceOf: RangeError });
+  });
+}
+
+for (const kind of KINDS) {
+  test(`${kind}: neuronRows equals accumulateDot, then addBias, relu or linear, and gate, bit for bit, and writes nothing else`, (t) => {
+    let checked = 0;
+    SHAPES.forEach((s, i) => {
+      if (s.from === 1 || s.wStride === 0) return;
+      for (const relu of [0, 1] as const)
+        for (const gated of [0, 1] as const) {
+          const r = rng(1000 + 4 * i + 2 * relu + gated);
+          // The last row's bias, the word after its weights, lies in the gap layout leaves before the inputs.
+          const L = layout(s, r);
+          const ctlOff = Math.ceil(L.end / 4) * 4;
+          const end = ctlOff + Math.max(0, s.count - 1) * s.accStride + s.lanes + 8;
+          const k = createMacKernel(end, kind);
+          const M = k.f32;
+          for (let a = 0; a < end; a++) M[a] = value(r, s.specials);
+          const before = M.slice(0, end);
+          k.neuronRows(s.count, L.accOff, s.accStride, L.wOff, s.wStride, L.xOff, s.xStride, s.len, s.lanes, relu, gated, ctlOff);
+          const want = before.slice();
+          const col = new Float32Array(s.len);
+          for (let q = 0; q < s.count; q++)
+            for (let l = 0; l < s.lanes; l++) {
+              for (let j = 0; j < s.len; j++) col[j] = before[L.xOff + j * s.xStride + l];
+              const sum = accumulateDot(0, before, L.wOff + q * s.wStride, col, 0, s.len);
+              const bias = before[L.wOff + q * s.wStride + s.len];
+              want[L.accOff + q * s.accStride + l] = finishReference(sum, bias, relu === 1, gated ? before[ctlOff + q * s.accStride + l] : null);
+              checked++;
+            }
+          const bad = mismatches(M.slice(0, end), want, end);
+          if (bad.length) t.fail(`${kind} shape ${i} (count ${s.count} len ${s.len} lanes ${s.lanes}) relu ${relu} gate ${gated}: ${bad.length} words differ, first at ${bad[0]}`);
+        }
+    });
+    t.true(checked > 20_000, `${checked} outputs checked`);
   });
 }

@@ -374,11 +374,17 @@ export class BlockEngine {
     const len = c[at + NEU.len];
     const wOff = this.wbBase + (tile * hw.pesPerTile + c[at + NEU.pe]) * hw.weightBufferWords + c[at + NEU.wbuf];
     const xRow = len > 0 ? plan.rows.ib[tile * hw.inputBufferWords + c[at + NEU.ibuf]] : 0;
-    this.kernel.accumulateRows(count, this.accBase, K, wOff, hw.weightBufferWords, this.memBase + xRow * K, K, len, this.span(n), 0);
     const ctl = c[at + NEU.ctl];
     const cRow = ctl ? plan.rows.ib[tile * hw.inputBufferWords + c[at + NEU.cbuf]] : 0;
     const oRow = plan.rows.ob[tile * hw.outputBufferWords + c[at + NEU.obuf]];
-    this.finishRows(count, c[at + NEU.act], ctl, wOff + len, this.accBase, cRow, oRow, list, cnt);
+    const act = c[at + NEU.act];
+    // Every lane, relu or linear: one kernel call sums and ends the neurons, the sums never stored.
+    if (list === null && (act === ACT_RELU || act === ACT_LINEAR)) {
+      this.kernel.neuronRows(count, this.memBase + oRow * K, K, wOff, hw.weightBufferWords, this.memBase + xRow * K, K, len, this.span(n), act === ACT_RELU ? 1 : 0, ctl ? 1 : 0, this.memBase + cRow * K);
+      return;
+    }
+    this.kernel.accumulateRows(count, this.accBase, K, wOff, hw.weightBufferWords, this.memBase + xRow * K, K, len, this.span(n), 0);
+    this.finishRows(count, act, ctl, wOff + len, this.accBase, cRow, oRow, list, cnt);
   }
 
   private multiplyAccumulate(at: number, n: number, list: Int32Array | null, cnt: number): void {

@@ -29,6 +29,17 @@ export interface MacKernel {
    * accOff, outOff, ctlOff and their strides and lanes are multiples of 4; out may be acc (in place).
    */
   finishRows(count: number, accOff: number, accStride: number, biasOff: number, biasStride: number, outOff: number, outStride: number, ctlOff: number, ctlStride: number, lanes: number, relu: 0 | 1, gate: 0 | 1): void;
+  /**
+   * A neuron per row, for relu and linear: accumulateRows from +0, each row's sums then ended as finishRows
+   * ends them, without storing the sums: for k < count, for lane l < lanes:
+   *   acc = the dot product of row k's len weights (from wOff + k*wStride) with lane l's inputs, as accumulateRows
+   *   h = f32(acc + M[wOff + k*wStride + len])          (the bias: the word after the row's weights)
+   *   if relu: h = h > 0 ? h : +0
+   *   if gate: h = f32(h * M[ctlOff + k*outStride + l])  (the control rows, as far apart as the outputs)
+   *   M[outOff + k*outStride + l] = h
+   * Alignment as accumulateRows's (ctlOff too); the output rows must not overlap the weights or the inputs.
+   */
+  neuronRows(count: number, outOff: number, outStride: number, wOff: number, wStride: number, xOff: number, xStride: number, len: number, lanes: number, relu: 0 | 1, gate: 0 | 1, ctlOff: number): void;
   /** For l < lanes, j < len: M[dst + l*dstLane + j*dstWord] = M[src + l*srcLane + j*srcWord], bits unchanged:
    *  samples into lane-minor rows and back (a transpose). The two ranges must not overlap. */
   copyStrided(dst: number, dstLane: number, dstWord: number, src: number, srcLane: number, srcWord: number, lanes: number, len: number): void;
@@ -123,6 +134,7 @@ const SIMD = {
   f32x4Add: 0xe4,
   f32x4Mul: 0xe6,
   f32x4Pmax: 0xeb,
+  i8x16Shuffle: 0x0d,
 } as const;
 
 /** Instruction emitter for a function body; labels are relative depths, as in the binary format. */
@@ -159,6 +171,7 @@ const P_X_S = 6;
 const P_LEN_B = 7; // len * 4
 const P_LANES_B = 8; // lanes * 4
 const P_FROM = 9;
+const P_CTL = 9; //   in the neu functions (no from: they start at +0): row k's gates, rows as far apart as the outputs'
 const N_PARAMS = 10;
 // Declared locals:
 const L_LANE = 10; // byte offset of the current lane group within the row
@@ -187,7 +200,13 @@ const MAX_V = Math.max(...PASSES_2, ...PASSES_1);
 const acc = (r: number, i: number): number => L_A0 + r * MAX_V + i;
 
 /** One pass over lane groups of `v` vectors in `rows` rows, while a whole group still fits in the row. */
-function emitPass(c: Code, rows: 1 | 2, v: number): void {
+/** How a pass ends: its sums stored (`mac`), or finished as a neuron (the `neu` functions: bias, relu, gate). */
+interface PassEnd {
+  relu: boolean;
+  gate: boolean;
+}
+
+function emitPass(c: Code, rows: 1 | 2, v: number, finish: PassEnd | null): void {
   const width = 16 * v;
   const accP = [L_ACC_P, L_ACC_P2];
   c.byte(OP.block, BLOCK_VOID); // label 1 inside the loop: pass done
@@ -196,12 +215,18 @@ function emitPass(c: Code, rows: 1 | 2, v: number): void {
 
   c.get(P_ACC).get(L_LANE).byte(OP.i32Add).set(L_ACC_P);
   if (rows === 2) c.get(L_ACC_P).get(P_ACC_S).byte(OP.i32Add).set(L_ACC_P2);
-  c.get(P_FROM).byte(OP.if, BLOCK_VOID);
-  for (let r = 0; r < rows; r++) for (let i = 0; i < v; i++) c.get(accP[r]).simd(SIMD.v128Load).mem(4, 16 * i).set(acc(r, i));
-  c.byte(OP.else);
   // +0 in every lane, as accumulateDot starts: 0 + (-0) is +0, so a -0 start would differ in sign.
-  for (let r = 0; r < rows; r++) for (let i = 0; i < v; i++) c.simd(SIMD.v128Const).byte(...new Array<number>(16).fill(0)).set(acc(r, i));
-  c.byte(OP.end);
+  const zero = () => {
+    for (let r = 0; r < rows; r++) for (let i = 0; i < v; i++) c.simd(SIMD.v128Const).byte(...new Array<number>(16).fill(0)).set(acc(r, i));
+  };
+  if (finish) zero();
+  else {
+    c.get(P_FROM).byte(OP.if, BLOCK_VOID);
+    for (let r = 0; r < rows; r++) for (let i = 0; i < v; i++) c.get(accP[r]).simd(SIMD.v128Load).mem(4, 16 * i).set(acc(r, i));
+    c.byte(OP.else);
+    zero();
+    c.byte(OP.end);
+  }
 
   c.get(P_X).get(L_LANE).byte(OP.i32Add).set(L_XP);
   c.get(P_W).tee(L_WP).get(P_LEN_B).byte(OP.i32Add).set(L_W_END);
@@ -227,7 +252,25 @@ function emitPass(c: Code, rows: 1 | 2, v: number): void {
   c.byte(OP.end); // loop j
   c.byte(OP.end); // block
 
-  for (let r = 0; r < rows; r++) for (let i = 0; i < v; i++) c.get(accP[r]).get(acc(r, i)).simd(SIMD.v128Store).mem(4, 16 * i);
+  if (finish) {
+    // As finishRows: h = f32(sum + bias), relu as pmax(+0, h), gate h * c; row r's bias is the word after its
+    // weights (at L_W_END, the j loop's end, plus r rows), its gate in the control row at the same offset.
+    for (let r = 0; r < rows; r++) {
+      c.get(L_W_END);
+      if (r === 1) c.get(P_W_S).byte(OP.i32Add);
+      c.byte(OP.f32Load).mem(2, 0).simd(SIMD.f32x4Splat).set(L_S);
+      for (let i = 0; i < v; i++) {
+        c.get(accP[r]).get(acc(r, i)).get(L_S).simd(SIMD.f32x4Add);
+        if (finish.relu) c.set(L_X).simd(SIMD.v128Const).byte(...new Array<number>(16).fill(0)).get(L_X).simd(SIMD.f32x4Pmax);
+        if (finish.gate) {
+          c.get(P_CTL).get(L_LANE).byte(OP.i32Add);
+          if (r === 1) c.get(P_ACC_S).byte(OP.i32Add);
+          c.simd(SIMD.v128Load).mem(4, 16 * i).simd(SIMD.f32x4Mul);
+        }
+        c.simd(SIMD.v128Store).mem(4, 16 * i);
+      }
+    }
+  } else for (let r = 0; r < rows; r++) for (let i = 0; i < v; i++) c.get(accP[r]).get(acc(r, i)).simd(SIMD.v128Store).mem(4, 16 * i);
   c.get(L_LANE).i32(width).byte(OP.i32Add).set(L_LANE);
   c.byte(OP.br).u32(0);
   c.byte(OP.end); // loop
@@ -235,8 +278,9 @@ function emitPass(c: Code, rows: 1 | 2, v: number): void {
 }
 
 /** After the passes over `rows` rows: on to the next rows. */
-function emitAdvance(c: Code, rows: number): void {
+function emitAdvance(c: Code, rows: number, finish: PassEnd | null): void {
   c.get(P_ACC).get(P_ACC_S).i32(rows).byte(OP.i32Mul).byte(OP.i32Add).set(P_ACC);
+  if (finish?.gate) c.get(P_CTL).get(P_ACC_S).i32(rows).byte(OP.i32Mul).byte(OP.i32Add).set(P_CTL);
   c.get(P_W).get(P_W_S).i32(rows).byte(OP.i32Mul).byte(OP.i32Add).set(P_W);
   c.get(P_COUNT).i32(rows).byte(OP.i32Sub).set(P_COUNT);
 }
@@ -325,7 +369,77 @@ function copyBody(): Code {
   return c;
 }
 
-function buildModuleBytes(): Uint8Array<ArrayBuffer> {
+// The exported function `tr` (the bulk of copyStrided between a sample-major and a lane-minor layout):
+// parameters, all i32, byte units except rows and cols (multiples of 4, the caller's bulk).
+const T_DST = 0;
+const T_DST_ROW = 1;
+const T_SRC = 2;
+const T_SRC_ROW = 3;
+const T_ROWS = 4;
+const T_COLS = 5;
+const T_PARAMS = 6;
+const T_C = 6;
+const T_SP = 7;
+const T_DP = 8;
+const T_A = 9; //   4 v128 loaded rows, then 4 v128 half-shuffled (T_A + 4 ..)
+
+/** Float lane indices (0-3 the first operand's, 4-7 the second's) as i8x16.shuffle's 16 byte indices. */
+function shuffleBytes(lanes: readonly number[]): number[] {
+  return lanes.flatMap((f) => [4 * f, 4 * f + 1, 4 * f + 2, 4 * f + 3]);
+}
+
+/** tr: A[r][c] at src + r*srcRow + 4c to B[c][r] at dst + c*dstRow + 4r, a 4 x 4 tile at a time: four v128
+ *  loads, two rounds of i8x16.shuffle (bits move unchanged), four v128 stores. */
+function transposeBody(): Code {
+  const c = new Code();
+  c.u32(2).u32(3).byte(T_I32).u32(8).byte(T_V128);
+  const row = (base: number, stride: number, i: number) => {
+    c.get(base);
+    for (let k = 0; k < i; k++) c.get(stride).byte(OP.i32Add);
+  };
+  c.byte(OP.block, BLOCK_VOID);
+  c.get(T_ROWS).byte(OP.i32Eqz).byte(OP.brIf).u32(0);
+  c.get(T_COLS).byte(OP.i32Eqz).byte(OP.brIf).u32(0);
+  c.byte(OP.loop, BLOCK_VOID); // 4 rows of A at a time
+  c.get(T_SRC).set(T_SP).get(T_DST).set(T_DP).get(T_COLS).set(T_C);
+  c.byte(OP.loop, BLOCK_VOID); // 4 columns of A at a time
+  for (let i = 0; i < 4; i++) {
+    row(T_SP, T_SRC_ROW, i);
+    c.simd(SIMD.v128Load).mem(0, 0).set(T_A + i);
+  }
+  // Round 1 interleaves rows (0, 1) and (2, 3); round 2 takes each column's four values into one vector.
+  const round = [
+    [T_A + 4, T_A + 0, T_A + 1, [0, 4, 1, 5]],
+    [T_A + 5, T_A + 0, T_A + 1, [2, 6, 3, 7]],
+    [T_A + 6, T_A + 2, T_A + 3, [0, 4, 1, 5]],
+    [T_A + 7, T_A + 2, T_A + 3, [2, 6, 3, 7]],
+  ] as const;
+  for (const [to, a, b, lanes] of round) c.get(a).get(b).simd(SIMD.i8x16Shuffle).byte(...shuffleBytes(lanes)).set(to);
+  const columns = [
+    [T_A + 4, T_A + 6, [0, 1, 4, 5]],
+    [T_A + 4, T_A + 6, [2, 3, 6, 7]],
+    [T_A + 5, T_A + 7, [0, 1, 4, 5]],
+    [T_A + 5, T_A + 7, [2, 3, 6, 7]],
+  ] as const;
+  columns.forEach(([a, b, lanes], i) => {
+    row(T_DP, T_DST_ROW, i);
+    c.get(a).get(b).simd(SIMD.i8x16Shuffle).byte(...shuffleBytes(lanes)).simd(SIMD.v128Store).mem(0, 0);
+  });
+  c.get(T_SP).i32(16).byte(OP.i32Add).set(T_SP);
+  row(T_DP, T_DST_ROW, 4);
+  c.set(T_DP);
+  c.get(T_C).i32(4).byte(OP.i32Sub).tee(T_C).byte(OP.brIf).u32(0);
+  c.byte(OP.end);
+  row(T_SRC, T_SRC_ROW, 4);
+  c.set(T_SRC);
+  c.get(T_DST).i32(16).byte(OP.i32Add).set(T_DST);
+  c.get(T_ROWS).i32(4).byte(OP.i32Sub).tee(T_ROWS).byte(OP.brIf).u32(0);
+  c.byte(OP.end).byte(OP.end).byte(OP.end); // loop, block, function
+  return c;
+}
+
+/** `mac` (finish null), or a `neu` function: the same passes, ending each one as the neuron ends. */
+function multiplyBody(finish: PassEnd | null): Code {
   const body = new Code();
   body.u32(2).u32(N_I32_LOCALS).byte(T_I32).u32(L_A0 - L_S + 2 * MAX_V).byte(T_V128); // local declarations
   body.byte(OP.block, BLOCK_VOID);
@@ -333,14 +447,27 @@ function buildModuleBytes(): Uint8Array<ArrayBuffer> {
   body.byte(OP.loop, BLOCK_VOID); // rows k, k+1 while two are left, then the last one
   body.i32(0).set(L_LANE);
   body.get(P_COUNT).i32(1).byte(OP.i32GtU).byte(OP.if, BLOCK_VOID);
-  for (const v of PASSES_2) emitPass(body, 2, v);
-  emitAdvance(body, 2);
+  for (const v of PASSES_2) emitPass(body, 2, v, finish);
+  emitAdvance(body, 2, finish);
   body.byte(OP.else);
-  for (const v of PASSES_1) emitPass(body, 1, v);
-  emitAdvance(body, 1);
+  for (const v of PASSES_1) emitPass(body, 1, v, finish);
+  emitAdvance(body, 1, finish);
   body.byte(OP.end);
   body.get(P_COUNT).byte(OP.brIf).u32(0);
   body.byte(OP.end).byte(OP.end).byte(OP.end); // loop, block, function
+  return body;
+}
+
+/** The neu functions' export names, by relu and gate. */
+const NEU_VARIANTS = [
+  { name: 'neu', relu: false, gate: false },
+  { name: 'neuRelu', relu: true, gate: false },
+  { name: 'neuGate', relu: false, gate: true },
+  { name: 'neuReluGate', relu: true, gate: true },
+] as const;
+
+function buildModuleBytes(): Uint8Array<ArrayBuffer> {
+  const body = multiplyBody(null);
 
   const funcType = new Bytes().byte(0x60).u32(N_PARAMS);
   for (let i = 0; i < N_PARAMS; i++) funcType.byte(T_I32);
@@ -353,6 +480,10 @@ function buildModuleBytes(): Uint8Array<ArrayBuffer> {
   for (let i = 0; i < C_PARAMS; i++) copyType.byte(T_I32);
   copyType.u32(0);
   const copy = copyBody();
+  const trType = new Bytes().byte(0x60).u32(T_PARAMS);
+  for (let i = 0; i < T_PARAMS; i++) trType.byte(T_I32);
+  trType.u32(0);
+  const tr = transposeBody();
   const memImport = new Bytes().name('env').name('memory').byte(0x02).byte(0x00).u32(1); // memory, min 1 page, no max
   const funcExport = new Bytes().name('mac').byte(0x00).u32(0);
   const finExport = new Bytes().name('fin').byte(0x00).u32(1);
@@ -360,13 +491,24 @@ function buildModuleBytes(): Uint8Array<ArrayBuffer> {
   const finEntry = new Bytes().u32(fin.out.length).byte(...fin.out);
   const copyExport = new Bytes().name('copy').byte(0x00).u32(2);
   const copyEntry = new Bytes().u32(copy.out.length).byte(...copy.out);
+  const trExport = new Bytes().name('tr').byte(0x00).u32(3);
+  const trEntry = new Bytes().u32(tr.out.length).byte(...tr.out);
 
   const m = new Bytes().byte(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
-  m.section(1, new Bytes().vec([funcType, finType, copyType]));
+  // The neu functions take mac's type (their from is the control rows' address), as functions 4 onwards.
+  const neuExports = NEU_VARIANTS.map((v, i) => new Bytes().name(v.name).byte(0x00).u32(4 + i));
+  const neuEntries = NEU_VARIANTS.map((v) => {
+    const b = multiplyBody(v);
+    return new Bytes().u32(b.out.length).byte(...b.out);
+  });
+  const functions = new Bytes().u32(4 + NEU_VARIANTS.length).u32(0).u32(1).u32(2).u32(3);
+  for (let i = 0; i < NEU_VARIANTS.length; i++) functions.u32(0);
+
+  m.section(1, new Bytes().vec([funcType, finType, copyType, trType]));
   m.section(2, new Bytes().vec([memImport]));
-  m.section(3, new Bytes().u32(3).u32(0).u32(1).u32(2));
-  m.section(7, new Bytes().vec([funcExport, finExport, copyExport]));
-  m.section(10, new Bytes().vec([codeEntry, finEntry, copyEntry]));
+  m.section(3, functions);
+  m.section(7, new Bytes().vec([funcExport, finExport, copyExport, trExport, ...neuExports]));
+  m.section(10, new Bytes().vec([codeEntry, finEntry, copyEntry, trEntry, ...neuEntries]));
   return new Uint8Array(m.out);
 }
 
@@ -422,6 +564,7 @@ type MacFn = (count: number, acc: number, accS: number, w: number, wS: number, x
 type FinFn = (count: number, acc: number, accS: number, bias: number, biasS: number, out: number, outS: number, ctl: number, ctlS: number, lanesB: number, relu: number, gate: number) => void;
 
 type CopyFn = (dst: number, dL: number, dW: number, src: number, sL: number, sW: number, lanes: number, len: number) => void;
+type TransposeFn = (dst: number, dstRow: number, src: number, srcRow: number, rows: number, cols: number) => void;
 
 /** Validates a copyStrided call: every index it reaches lies in [0, capacity). */
 function checkCopy(capacity: number, dst: number, dstLane: number, dstWord: number, src: number, srcLane: number, srcWord: number, lanes: number, len: number): void {
@@ -429,6 +572,15 @@ function checkCopy(capacity: number, dst: number, dstLane: number, dstWord: numb
   if (lanes === 0 || len === 0) return;
   const last = (at: number, lane: number, word: number) => at + (lanes - 1) * lane + (len - 1) * word;
   if (last(dst, dstLane, dstWord) >= capacity || last(src, srcLane, srcWord) >= capacity) throw new RangeError(`copyStrided: reaches past a memory of ${capacity}`);
+}
+
+/** Validates a neuronRows call: accumulateRows's rules, and the biases and gates it reads in range. */
+function checkNeuron(capacity: number, count: number, outOff: number, outStride: number, wOff: number, wStride: number, xOff: number, xStride: number, len: number, lanes: number, gate: number, ctlOff: number): void {
+  checkCall(capacity, count, outOff, outStride, wOff, wStride, xOff, xStride, len, lanes, 0);
+  check('ctlOff', ctlOff, true);
+  if (count === 0 || lanes === 0) return;
+  const end = Math.max(wOff + (count - 1) * wStride + len + 1, gate ? ctlOff + (count - 1) * outStride + lanes : 0);
+  if (end > capacity) throw new RangeError(`neuronRows: reaches float ${end} of a memory of ${capacity}`);
 }
 
 /** Validates a finishRows call against a memory of `capacity` floats. */
@@ -449,6 +601,9 @@ class WasmMacKernel implements MacKernel {
   private readonly mac: MacFn;
   private readonly fin: FinFn;
   private readonly copy: CopyFn;
+  private readonly tr: TransposeFn;
+  /** The neu functions, indexed relu + 2 * gate. */
+  private readonly neu: MacFn[];
   private view: Float32Array;
 
   constructor(module: WebAssembly.Module, initialFloats: number) {
@@ -457,6 +612,8 @@ class WasmMacKernel implements MacKernel {
     this.mac = instance.exports.mac as MacFn;
     this.fin = instance.exports.fin as FinFn;
     this.copy = instance.exports.copy as CopyFn;
+    this.tr = instance.exports.tr as TransposeFn;
+    this.neu = NEU_VARIANTS.map((v) => instance.exports[v.name] as MacFn);
     this.view = new Float32Array(this.memory.buffer);
   }
 
@@ -479,6 +636,11 @@ class WasmMacKernel implements MacKernel {
     this.mac(count, accOff * 4, accStride * 4, wOff * 4, wStride * 4, xOff * 4, xStride * 4, len * 4, lanes * 4, from);
   }
 
+  neuronRows(count: number, outOff: number, outStride: number, wOff: number, wStride: number, xOff: number, xStride: number, len: number, lanes: number, relu: 0 | 1, gate: 0 | 1, ctlOff: number): void {
+    checkNeuron(this.view.length, count, outOff, outStride, wOff, wStride, xOff, xStride, len, lanes, gate, ctlOff);
+    this.neu[relu + 2 * gate](count, outOff * 4, outStride * 4, wOff * 4, wStride * 4, xOff * 4, xStride * 4, len * 4, lanes * 4, ctlOff * 4);
+  }
+
   finishRows(count: number, accOff: number, accStride: number, biasOff: number, biasStride: number, outOff: number, outStride: number, ctlOff: number, ctlStride: number, lanes: number, relu: 0 | 1, gate: 0 | 1): void {
     checkFinish(this.view.length, count, accOff, accStride, biasOff, biasStride, outOff, outStride, ctlOff, ctlStride, lanes, gate);
     this.fin(count, accOff * 4, accStride * 4, biasOff * 4, biasStride * 4, outOff * 4, outStride * 4, ctlOff * 4, ctlStride * 4, lanes * 4, relu, gate);
@@ -486,6 +648,23 @@ class WasmMacKernel implements MacKernel {
 
   copyStrided(dst: number, dstLane: number, dstWord: number, src: number, srcLane: number, srcWord: number, lanes: number, len: number): void {
     checkCopy(this.view.length, dst, dstLane, dstWord, src, srcLane, srcWord, lanes, len);
+    // A transpose (unit stride along the words on one side, along the lanes on the other) goes to `tr` in 4 x 4
+    // tiles; its ragged edges, and every other layout, to the word-by-word `copy`. tr's rows run across the
+    // source's unit stride: a lane's words (samples into rows) or a row's lanes (rows back into samples).
+    const lanesFirst = srcWord === 1 && dstLane === 1;
+    if (lanesFirst || (dstWord === 1 && srcLane === 1)) {
+      const rows = lanesFirst ? lanes : len;
+      const cols = lanesFirst ? len : lanes;
+      const r4 = rows & ~3;
+      const c4 = cols & ~3;
+      this.tr(dst * 4, (lanesFirst ? dstWord : dstLane) * 4, src * 4, (lanesFirst ? srcLane : srcWord) * 4, r4, c4);
+      // What the tiles left: lanes [l4, lanes) for every word, then words [j4, len) for lanes [0, l4).
+      const l4 = lanesFirst ? r4 : c4;
+      const j4 = lanesFirst ? c4 : r4;
+      this.copy((dst + l4 * dstLane) * 4, dstLane * 4, dstWord * 4, (src + l4 * srcLane) * 4, srcLane * 4, srcWord * 4, lanes - l4, len);
+      this.copy((dst + j4 * dstWord) * 4, dstLane * 4, dstWord * 4, (src + j4 * srcWord) * 4, srcLane * 4, srcWord * 4, l4, len - j4);
+      return;
+    }
     this.copy(dst * 4, dstLane * 4, dstWord * 4, src * 4, srcLane * 4, srcWord * 4, lanes, len);
   }
 }
@@ -544,6 +723,16 @@ class JsMacKernel implements MacKernel {
         M[at + 2] = a2;
         M[at + 3] = a3;
       }
+    }
+  }
+
+  neuronRows(count: number, outOff: number, outStride: number, wOff: number, wStride: number, xOff: number, xStride: number, len: number, lanes: number, relu: 0 | 1, gate: 0 | 1, ctlOff: number): void {
+    checkNeuron(this.view.length, count, outOff, outStride, wOff, wStride, xOff, xStride, len, lanes, gate, ctlOff);
+    // Sums and ends row by row: the output rows overlap neither the weights nor the inputs, so finishing a row
+    // in place changes nothing a later row reads.
+    for (let k = 0; k < count; k++) {
+      this.accumulateRows(1, outOff + k * outStride, outStride, wOff + k * wStride, wStride, xOff, xStride, len, lanes, 0);
+      this.finishRows(1, outOff + k * outStride, outStride, wOff + k * wStride + len, wStride, outOff + k * outStride, outStride, ctlOff + k * outStride, outStride, lanes, relu, gate);
     }
   }
 
