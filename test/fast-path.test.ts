@@ -427,3 +427,76 @@ test('review findings: a decision before its slot is received, and a short batch
   t.true(run.ran);
   t.is(run.difference, null);
 });
+
+// Copy forwarding (machine/block/forward-copies.ts): a neu reads the input-buffer word an ldi copied from m0.
+// With nothing between, it reads m0's row and the ldi is skipped. With m0 overwritten in between, the buffer
+// holds the old value and must be read as such. And where the CPU path overwrites m0 after the copy, that
+// write must stay masked to the CPU lanes: the NPU lanes read m0's row in the copy's place. Copies of
+// different words that meet at a join are not forwarded.
+const FORWARD = (between: string) => `${oneWeightLoop('forward')}    recv m0, 1
+    ldi  t0, @0, m0, 1
+${between}    neu  t0, p0, 1, @0, 1, @0, linear, 0, @0, @0
+    sto  t0, @0, m1, 1
+    send m1, 1
+    jmp  sample
+`;
+/** Writes m0 with t1's neuron of m0 (no weights loaded there: 0, not m0). */
+const OVERWRITE_M0 = `    ldi  t1, @0, m0, 1
+    neu  t1, p0, 1, @0, 1, @0, linear, 0, @0, @0
+    sto  t1, @0, m0, 1
+`;
+const FORWARD_PAST_CPU_PATH = `${oneWeightLoop('forward-masked')}    recv m0, 1
+    ldi  t0, @0, m0, 1
+    decs m0, 0.5, cpuw
+    jmp  npu
+cpuw:
+${OVERWRITE_M0}    cpu
+    jmp  sample
+npu:
+    neu  t0, p0, 1, @0, 1, @0, linear, 0, @0, @0
+    sto  t0, @0, m1, 1
+    send m1, 1
+    jmp  sample
+`;
+
+// Two paths copy different words (m0, and m1 = 0.5 m0) into the same buffer word, which the join reads.
+const FORWARD_JOINED = `${oneWeightLoop('forward-joined')}    recv m0, 1
+    ldi  t0, @1, m0, 1
+    neu  t0, p0, 1, @1, 1, @0, linear, 0, @0, @1
+    sto  t0, @1, m1, 1
+    decs m0, 0.5, other
+    ldi  t0, @0, m0, 1
+    jmp  joined
+other:
+    ldi  t0, @0, m1, 1
+joined:
+    neu  t0, p0, 1, @0, 1, @0, linear, 0, @0, @0
+    sto  t0, @0, m2, 1
+    send m2, 1
+    jmp  sample
+`;
+
+test('copy forwarding: a read takes the on-chip row its buffer word was copied from, unless that word was overwritten; the copy is skipped; a write on another path stays masked; different copies joined stay copies', (t) => {
+  const planOf = (bin: Binary) => new Simulator(bin, { fastPath: true }).block!.plan;
+  const plain = build(FORWARD(''));
+  const p = planOf(plain);
+  // pc 2 is the ldi, pc 3 the neu (after the setup ldw and the recv).
+  t.is(p.copies.inputFrom[3 - p.start]?.get(0), 0, 'the neu reads m0 in place of ib word 0');
+  t.is(p.copies.skipped[2 - p.start], 1, 'the ldi is skipped');
+  const overwritten = build(FORWARD(OVERWRITE_M0));
+  const q = planOf(overwritten);
+  // pc 6 is t0's neu, after t1's ldi, neu and sto.
+  t.is(q.copies.inputFrom[6 - q.start] ?? null, null, 'm0 was overwritten: the neu reads the buffer');
+  t.is(q.copies.skipped[2 - q.start], 0, 'so the copy stays');
+  const masked = build(FORWARD_PAST_CPU_PATH);
+  const r = planOf(masked);
+  // pc 7 is the CPU path's sto to m0, pc 10 the NPU path's neu.
+  t.is(r.copies.inputFrom[10 - r.start]?.get(0), 0, 'the NPU path reads m0 in place of the copy');
+  t.is(r.unmasked[7 - r.start], 0, "the CPU path's write of m0 stays masked");
+  const joined = build(FORWARD_JOINED);
+  const j = planOf(joined);
+  // pcs 6 and 8 are the two paths' ldis, pc 9 the neu where they join.
+  t.is(j.copies.inputFrom[9 - j.start] ?? null, null, 'copies of different words join: the neu reads the buffer');
+  t.deepEqual([j.copies.skipped[6 - j.start], j.copies.skipped[8 - j.start]], [0, 0]);
+  for (const b of [plain, overwritten, masked, joined]) for (const invoke of ['model', 'all'] as const) t.is(fastPathDifference(b, inputs(203), invoke).difference, null);
+});

@@ -200,19 +200,20 @@ export class BlockEngine {
           this.loadWeights(at);
           break;
         case K_OP.ldi:
+          if (plan.copies.skipped[i]) break;
           this.copyRows(plan.rows.ocm[code[at + LDI.ocm]], plan.rows.ib[code[at + LDI.tile] * this.hw.inputBufferWords + code[at + LDI.ibuf]], code[at + LDI.len], n, mem, memCnt);
           break;
         case K_OP.sto:
           this.copyRows(plan.rows.ob[code[at + STO.tile] * this.hw.outputBufferWords + code[at + STO.obuf]], plan.rows.ocm[code[at + STO.ocm]], code[at + STO.len], n, mem, memCnt);
           break;
         case K_OP.neu:
-          this.neuron(at, n, mem, memCnt);
+          this.neuron(at, i, n, mem, memCnt);
           break;
         case K_OP.mac:
-          this.multiplyAccumulate(at, n, mem, memCnt);
+          this.multiplyAccumulate(at, i, n, mem, memCnt);
           break;
         case K_OP.fin:
-          this.finishNeurons(at, mem, memCnt);
+          this.finishNeurons(at, i, mem, memCnt);
           break;
         case K_OP.send:
           this.send(at, list, cnt, n);
@@ -364,7 +365,16 @@ export class BlockEngine {
     return (n + 3) & ~3;
   }
 
-  private neuron(at: number, n: number, list: Int32Array | null, cnt: number): void {
+  /** The first row of the input-buffer range from tile word `word` as the instruction at loop index i reads it:
+   *  the on-chip rows it was copied from where the planner forwards the copy, else the buffer's own. */
+  private inputRow(i: number, tile: number, word: number): number {
+    const rows = this.plan.rows;
+    const w = tile * this.hw.inputBufferWords + word;
+    const from = this.plan.copies.inputFrom[i]?.get(w);
+    return from === undefined ? rows.ib[w] : rows.ocm[from];
+  }
+
+  private neuron(at: number, i: number, n: number, list: Int32Array | null, cnt: number): void {
     const c = this.code;
     const hw = this.hw;
     const plan = this.plan;
@@ -373,9 +383,9 @@ export class BlockEngine {
     const count = c[at + NEU.count];
     const len = c[at + NEU.len];
     const wOff = this.wbBase + (tile * hw.pesPerTile + c[at + NEU.pe]) * hw.weightBufferWords + c[at + NEU.wbuf];
-    const xRow = len > 0 ? plan.rows.ib[tile * hw.inputBufferWords + c[at + NEU.ibuf]] : 0;
+    const xRow = len > 0 ? this.inputRow(i, tile, c[at + NEU.ibuf]) : 0;
     const ctl = c[at + NEU.ctl];
-    const cRow = ctl ? plan.rows.ib[tile * hw.inputBufferWords + c[at + NEU.cbuf]] : 0;
+    const cRow = ctl ? this.inputRow(i, tile, c[at + NEU.cbuf]) : 0;
     const oRow = plan.rows.ob[tile * hw.outputBufferWords + c[at + NEU.obuf]];
     const act = c[at + NEU.act];
     // Every lane, relu or linear: one kernel call sums and ends the neurons, the sums never stored.
@@ -387,7 +397,7 @@ export class BlockEngine {
     this.finishRows(count, act, ctl, wOff + len, this.accBase, cRow, oRow, list, cnt);
   }
 
-  private multiplyAccumulate(at: number, n: number, list: Int32Array | null, cnt: number): void {
+  private multiplyAccumulate(at: number, i: number, n: number, list: Int32Array | null, cnt: number): void {
     const c = this.code;
     const hw = this.hw;
     const plan = this.plan;
@@ -398,7 +408,7 @@ export class BlockEngine {
     const len = c[at + MAC.len];
     const from = c[at + MAC.from] ? 1 : 0;
     const wOff = this.wbBase + (tile * hw.pesPerTile + c[at + MAC.pe]) * hw.weightBufferWords + c[at + MAC.wbuf];
-    const xRow = len > 0 ? plan.rows.ib[tile * hw.inputBufferWords + c[at + MAC.ibuf]] : 0;
+    const xRow = len > 0 ? this.inputRow(i, tile, c[at + MAC.ibuf]) : 0;
     const oBase = this.memBase + plan.rows.ob[tile * hw.outputBufferWords + c[at + MAC.obuf]] * K;
     if (list === null) {
       this.kernel.accumulateRows(count, oBase, K, wOff, hw.weightBufferWords, this.memBase + xRow * K, K, len, this.span(n), from);
@@ -414,7 +424,7 @@ export class BlockEngine {
       }
   }
 
-  private finishNeurons(at: number, list: Int32Array | null, cnt: number): void {
+  private finishNeurons(at: number, i: number, list: Int32Array | null, cnt: number): void {
     const c = this.code;
     const hw = this.hw;
     const plan = this.plan;
@@ -422,7 +432,7 @@ export class BlockEngine {
     const count = c[at + FIN.count];
     const ctl = c[at + FIN.ctl];
     const bias = this.wbBase + (tile * hw.pesPerTile + c[at + FIN.pe]) * hw.weightBufferWords + c[at + FIN.wbuf];
-    const cRow = ctl ? plan.rows.ib[tile * hw.inputBufferWords + c[at + FIN.cbuf]] : 0;
+    const cRow = ctl ? this.inputRow(i, tile, c[at + FIN.cbuf]) : 0;
     const oRow = plan.rows.ob[tile * hw.outputBufferWords + c[at + FIN.obuf]];
     this.finishRows(count, c[at + FIN.act], ctl, bias, this.memBase + oRow * this.lanes, cRow, oRow, list, cnt);
   }

@@ -6,6 +6,7 @@ import type { Hardware } from '../../hardware/description.ts';
 import { DECODED_STRIDE, OP_BY_CODE, SKIP_CONDITIONS, slotsOf, type Flow } from '../../isa/table.ts';
 import { OP_EFFECTS, type Space } from './op-effects.ts';
 import { decidedSlot, INFEASIBLE, NEVER, slotFacts, TRUE } from './guarded-writes.ts';
+import { effectsAsRun, forwardCopies, type ForwardedCopies } from './forward-copies.ts';
 
 const RECV = slotsOf('recv');
 const SKIP = slotsOf('skip');
@@ -33,10 +34,13 @@ export interface BlockPlan {
    *  lanes whose path does not pass it: no such lane reads those words afterwards without writing them first.
    *  The block then runs it over all lanes at once, without a mask. */
   readonly unmasked: Uint8Array;
+  /** Input-buffer reads taken from the on-chip rows they were copied from, and ldis skipped (forward-copies.ts). */
+  readonly copies: ForwardedCopies;
 }
 
 /** Beyond this many instructions in the loop, or instructions × per-sample words, the unmasked analysis (a
- *  search per instruction) is skipped and every lane-dependent write is masked: slower, never wrong. */
+ *  search per instruction) and copy forwarding are skipped: every lane-dependent write is masked and every ldi
+ *  copies; slower, never wrong. */
 const UNMASKED_MAX_INSTRUCTIONS = 600;
 const UNMASKED_MAX_CELLS = 4_000_000;
 
@@ -260,14 +264,20 @@ export function planBlocks(code: Uint32Array, hw: Hardware, batch: number, start
   const unmasked = new Uint8Array(limit - start);
   const body: number[] = [];
   for (let pc = start; pc < limit; pc++) if (inBody[pc]) body.push(pc);
-  if (body.length <= UNMASKED_MAX_INSTRUCTIONS && body.length * privateRows <= UNMASKED_MAX_CELLS) {
+  const small = body.length <= UNMASKED_MAX_INSTRUCTIONS && body.length * privateRows <= UNMASKED_MAX_CELLS;
+  const copies: ForwardedCopies = small
+    ? forwardCopies({ start, limit, body, preds, isLdi: (pc) => opAt(pc)!.mnemonic === 'ldi', effects, ocmRows: ocm.rows, inputRows: ib.rows, inputRowBase: ocm.count, inputRowCount: ib.count })
+    : { inputFrom: new Array(limit - start).fill(null), skipped: new Uint8Array(limit - start) };
+  // From here on, the instructions as the engine runs them: forwarded reads read on-chip words, skipped ldis nothing.
+  const asRun = effectsAsRun(effects, copies, start);
+  if (small) {
     // Per instruction, the per-sample words some path from it reads before writing (backward, in reverse
     // program order); the next sample reads none of this sample's words, so the loop's exits contribute none.
     const succs: number[][] = Array.from({ length: limit - start }, () => []);
     for (const pc of body) for (const p of preds[pc]) succs[p - start].push(pc);
     const live: Uint8Array[] = new Array(limit - start);
     const reads = (pc: number, into: Uint8Array, write: boolean, value: number) =>
-      effects(pc, (space, w, from, len) => {
+      asRun(pc, (space, w, from, len) => {
         if (space === 'wb' || space === 'pe' || w !== write) return;
         for (let j = from; j < from + len; j++) into[rowOf[space][j]] = value;
       });
@@ -287,7 +297,7 @@ export function planBlocks(code: Uint32Array, hw: Hardware, batch: number, start
     const seen = new Uint8Array(limit - start);
     for (const pc of body) {
       const writes: number[] = [];
-      effects(pc, (space, w, from, len) => {
+      asRun(pc, (space, w, from, len) => {
         if (space !== 'wb' && space !== 'pe' && w) for (let j = from; j < from + len; j++) writes.push(rowOf[space][j]);
       });
       if (writes.length === 0) continue;
@@ -312,6 +322,7 @@ export function planBlocks(code: Uint32Array, hw: Hardware, batch: number, start
     branches,
     recvOrder,
     unmasked,
+    copies,
     pes: Int32Array.from(Array.from(touched.pe.keys()).filter((p) => touched.pe[p])),
   };
 }
