@@ -233,13 +233,7 @@ export class BlockEngine {
         case K_OP.skip: {
           const target = this.targets[i];
           const tIdx = target - start;
-          let taken = 0;
-          for (let j = 0; j < cnt; j++) {
-            const l = list === null ? j : list[j];
-            const t = kind === K_OP.skip ? this.skips(at, l) : this.decide(at, i, kind, l);
-            this.outcomes[l * plan.branches + this.outcomeCount[l]++] = t;
-            taken += t;
-          }
+          const taken = kind === K_OP.skip ? this.skipLanes(at, list, cnt) : this.decideLanes(at, i, kind, list, cnt);
           // A branch to the next instruction moves every lane there, taken or not.
           if (target === pc + 1) break;
           if (list === null && (taken === 0 || taken === n)) {
@@ -488,48 +482,81 @@ export class BlockEngine {
     }
   }
 
-  /** A decision for lane l: records it for the slot; returns 1 when the branch is taken (the CPU path). */
-  private decide(at: number, i: number, kind: number, l: number): number {
+  /** The decision for each lane here: records it for its slot, and the lane's outcome (1: the branch is taken,
+   *  the CPU path); returns how many took it. The operands' rows are looked up once for all lanes. */
+  private decideLanes(at: number, i: number, kind: number, list: Int32Array | null, cnt: number): number {
     const c = this.code;
     const K = this.lanes;
+    const B = this.batch;
     const f = this.kernel.f32;
-    let p: number;
-    let score: number;
-    let predicted: boolean;
-    let slot: number;
-    if (kind === K_OP.decs) {
-      p = f[this.memBase + this.plan.rows.ocm[c[at + DECS.ocm]] * K + l];
-      score = p;
-      predicted = decisionInvokes(p, this.cuts[i]);
-      slot = c[at + DECS.slot];
-    } else {
+    const rows = this.plan.rows.ocm;
+    const branches = this.plan.branches;
+    const cut = this.cuts[i];
+    const sigmoid = kind === K_OP.decs;
+    const slot = sigmoid ? c[at + DECS.slot] : c[at + DECM.slot];
+    // sigmoid: P(x) in the first row; softmax: the safe and the other logit.
+    let first: number;
+    let second = 0;
+    if (sigmoid) first = this.memBase + rows[c[at + DECS.ocm]] * K;
+    else {
       const base = c[at + DECM.ocm];
       const safeIndex = c[at + DECM.safe];
-      const safe = f[this.memBase + this.plan.rows.ocm[base + safeIndex] * K + l];
-      const other = f[this.memBase + this.plan.rows.ocm[base + 1 - safeIndex] * K + l];
-      score = softmaxMargin(safe, other);
-      predicted = decisionInvokes(score, this.cuts[i]);
-      p = softmaxSafeProbability(safe, other);
-      slot = c[at + DECM.slot];
+      first = this.memBase + rows[base + safeIndex] * K;
+      second = this.memBase + rows[base + 1 - safeIndex] * K;
     }
-    const s = l * this.batch + slot;
-    this.p[s] = p;
-    this.score[s] = score;
-    this.predicted[s] = predicted ? 1 : 0;
-    const npu = this.invoke === 'model' ? predicted : this.invoke === 'all';
-    this.npuPath[s] = npu ? 1 : 0;
-    return npu ? 0 : 1;
+    const invokeModel = this.invoke === 'model';
+    const invokeAll = this.invoke === 'all';
+    let taken = 0;
+    for (let j = 0; j < cnt; j++) {
+      const l = list === null ? j : list[j];
+      let p: number;
+      let score: number;
+      if (sigmoid) p = score = f[first + l];
+      else {
+        const safe = f[first + l];
+        const other = f[second + l];
+        score = softmaxMargin(safe, other);
+        p = softmaxSafeProbability(safe, other);
+      }
+      const predicted = decisionInvokes(score, cut);
+      const s = l * B + slot;
+      this.p[s] = p;
+      this.score[s] = score;
+      this.predicted[s] = predicted ? 1 : 0;
+      const npu = invokeModel ? predicted : invokeAll;
+      this.npuPath[s] = npu ? 1 : 0;
+      const t = npu ? 0 : 1;
+      this.outcomes[l * branches + this.outcomeCount[l]++] = t;
+      taken += t;
+    }
+    return taken;
   }
 
-  private skips(at: number, l: number): number {
+  /** The skip for each lane here: its outcome (1: taken), recorded; returns how many took it. */
+  private skipLanes(at: number, list: Int32Array | null, cnt: number): number {
     const c = this.code;
     const when = c[at + SKIP.when];
     const B = this.batch;
-    const s = l * B + c[at + SKIP.slot];
-    if (when === WHEN_ABSENT) return this.present[s] === 0 ? 1 : 0;
-    if (when === WHEN_CPU) return this.present[s] === 0 || this.npuPath[s] === 0 ? 1 : 0;
-    if (when === WHEN_NPU) return this.present[s] === 0 || this.npuPath[s] === 1 ? 1 : 0;
-    for (let k = 0; k < B; k++) if (this.present[l * B + k] === 1 && this.npuPath[l * B + k] === 1) return 0;
-    return 1;
+    const slot = c[at + SKIP.slot];
+    const present = this.present;
+    const npuPath = this.npuPath;
+    const branches = this.plan.branches;
+    let taken = 0;
+    for (let j = 0; j < cnt; j++) {
+      const l = list === null ? j : list[j];
+      const s = l * B + slot;
+      let t: number;
+      if (when === WHEN_ABSENT) t = present[s] === 0 ? 1 : 0;
+      else if (when === WHEN_CPU) t = present[s] === 0 || npuPath[s] === 0 ? 1 : 0;
+      else if (when === WHEN_NPU) t = present[s] === 0 || npuPath[s] === 1 ? 1 : 0;
+      else {
+        // none: taken when no slot of the batch is present and on the NPU path.
+        t = 1;
+        for (let k = 0; k < B; k++) if (present[l * B + k] === 1 && npuPath[l * B + k] === 1) t = 0;
+      }
+      this.outcomes[l * branches + this.outcomeCount[l]++] = t;
+      taken += t;
+    }
+    return taken;
   }
 }
