@@ -206,7 +206,7 @@ export class Simulator {
       const plan = numerics ? 'the binary computes outside fp32' : blockPlanFor(binary, this.code, m.hw, batch, m.pc);
       if (typeof plan === 'string') this.fastPathOff = plan;
       else {
-        const engine = new BlockEngine(plan, this.code, m.hw, dram as Float32Array, m.wb as Float32Array, { input: inputWidth, output: outputWidth }, m.invoke, { lanes: opts.blockLanes });
+        const engine = new BlockEngine(plan, this.code, m.hw, dram as Float32Array, m.wb as Float32Array, { input: inputWidth, output: outputWidth }, m.invoke, opts.blockLanes);
         this.block = engine;
         if (this.timing) this.reuse = new TimingReuse(this.timing, m, this.code, plan, engine.paths, { verify: opts.verifyTimingReuse, trace: this.traceWindow });
         for (let l = 0; l < engine.lanes; l++)

@@ -10,7 +10,7 @@ import { DECODED_STRIDE, OP_BY_CODE, SKIP_CONDITIONS, slotsOf, type Mnemonic } f
 import type { InvokeMode } from '../machine.ts';
 import type { BlockPlan } from './plan-blocks.ts';
 import { PathTable } from './path-table.ts';
-import { createMacKernel, createSharedKernel, kernelOverMemory, type MacKernel } from './simd-kernel.ts';
+import { createMacKernel, type MacKernel } from './simd-kernel.ts';
 
 
 const RECV = slotsOf('recv');
@@ -37,71 +37,6 @@ const KIND_BY_CODE = OP_BY_CODE.map((o) => (o ? K_OP[o.mnemonic as Mnemonic] : 1
 /** Floats of lane memory a block may take; the block's lane count is chosen to fit. */
 const BLOCK_FLOATS = 1 << 18;
 export const MAX_LANES = 1024;
-
-/** What a helper thread needs to run a window of a shared block's lanes: [from, lanes). */
-export interface BlockWindow {
-  memory: WebAssembly.Memory;
-  laneBuffer: ArrayBufferLike;
-  lanes: number;
-  from: number;
-}
-
-/** Where a block keeps what, in floats of the kernel's memory: per lane, the rows of its memories; scratch sums;
- *  the weight buffers; the block's inputs and outputs (so the transposes into and out of the rows run there);
- *  a helper thread's own weight buffers. The memory never grows after this, so the views stay valid. */
-function blockLayout(plan: BlockPlan, code: Uint32Array, widths: { input: number; output: number }, wbLength: number, lanes?: number) {
-  const rows = plan.rowCount.ocm + plan.rowCount.ib + plan.rowCount.ob;
-  let maxCount = 1;
-  for (let pc = plan.start; pc < plan.limit; pc++) {
-    const at = pc * DECODED_STRIDE;
-    const k = KIND_BY_CODE[code[at]];
-    if (k === K_OP.neu) maxCount = Math.max(maxCount, code[at + NEU.count]);
-    if (k === K_OP.mac) maxCount = Math.max(maxCount, code[at + MAC.count]);
-  }
-  const perLane = rows + maxCount + plan.batch * (widths.input + widths.output);
-  const K = lanes ?? Math.max(4, Math.min(MAX_LANES, Math.floor(BLOCK_FLOATS / perLane / 4) * 4));
-  const accBase = rows * K;
-  const wbBase = accBase + maxCount * K;
-  const xBase = wbBase + wbLength;
-  const yBase = xBase + K * plan.batch * widths.input;
-  const helperWbBase = yBase + K * plan.batch * widths.output;
-  return { lanes: K, accBase, wbBase, xBase, yBase, helperWbBase, floats: helperWbBase + wbLength };
-}
-
-/** A block's per-lane arrays: their element type, and whether they hold one element per sample (lane × batch
- *  + slot), per lane, or per lane and branch. */
-const LANE_ARRAYS = {
-  p: [Float64Array, 'sample'],
-  score: [Float64Array, 'sample'],
-  executed: [Int32Array, 'lane'],
-  pathId: [Int32Array, 'lane'],
-  outcomeCount: [Int32Array, 'lane'],
-  predicted: [Uint8Array, 'sample'],
-  npuPath: [Uint8Array, 'sample'],
-  invoked: [Uint8Array, 'sample'],
-  fallback: [Uint8Array, 'sample'],
-  present: [Uint8Array, 'sample'],
-  outcomes: [Uint8Array, 'branch'],
-} as const;
-type LaneArrays = { [K in keyof typeof LANE_ARRAYS]: InstanceType<(typeof LANE_ARRAYS)[K][0]> };
-
-/** The per-lane arrays over one buffer (null: a fresh one, shared when asked), from lane `from` on: a helper
- *  thread's window sees its lanes from 0, over the owner's buffer. Returns the arrays and the buffer. */
-function laneArrays(buffer: ArrayBufferLike | null, shared: boolean, lanes: number, batch: number, branches: number, from: number): { arrays: LaneArrays; buffer: ArrayBufferLike } {
-  const per = { sample: batch, lane: 1, branch: Math.max(1, branches) } as const;
-  const offsets: number[] = [];
-  let bytes = 0;
-  for (const [type, unit] of Object.values(LANE_ARRAYS)) {
-    offsets.push(bytes);
-    bytes = Math.ceil((bytes + type.BYTES_PER_ELEMENT * lanes * per[unit]) / 8) * 8;
-  }
-  const buf = buffer ?? (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
-  type View = new (b: ArrayBufferLike, offset: number, n: number) => { subarray(begin: number): unknown };
-  const arrays = Object.fromEntries(
-    Object.entries(LANE_ARRAYS).map(([name, [type, unit]], i) => [name, new (type as View)(buf, offsets[i], lanes * per[unit]).subarray(from * per[unit])]),
-  ) as LaneArrays;
-  return { arrays, buffer: buf };
-}
 
 export class BlockEngine {
   readonly plan: BlockPlan;
@@ -130,10 +65,6 @@ export class BlockEngine {
   readonly outcomeCount: Int32Array;
   readonly kernelKind: string;
 
-  /** The shared memory and per-lane arrays a helper thread's window engine takes (null: not shared). */
-  readonly sharedMemory: WebAssembly.Memory | null;
-  readonly laneBuffer: ArrayBufferLike;
-
   private readonly code: Uint32Array;
   private readonly hw: Hardware;
   private readonly dram: Float32Array;
@@ -153,11 +84,8 @@ export class BlockEngine {
   private readonly targets: Int32Array;
   private readonly cuts: Float64Array;
 
-  /** `wb` is the machine's weight buffers once the setup stage has run. `options.lanes`: lanes per block (else as
-   *  many as fit); `options.shared`: the block's memory and per-lane arrays are shared, so that a helper thread
-   *  can run a window of its lanes (`window`); `options.window`: this engine is such a helper's, over lanes
-   *  [window.from, lanes) of another engine's shared block, with weight buffers of its own. */
-  constructor(plan: BlockPlan, code: Uint32Array, hw: Hardware, dram: Float32Array, wb: Float32Array, widths: { input: number; output: number }, invoke: InvokeMode, options: { lanes?: number; shared?: boolean; window?: BlockWindow } = {}) {
+  /** `wb` is the machine's weight buffers once the setup stage has run. */
+  constructor(plan: BlockPlan, code: Uint32Array, hw: Hardware, dram: Float32Array, wb: Float32Array, widths: { input: number; output: number }, invoke: InvokeMode, lanes?: number) {
     this.plan = plan;
     this.code = code;
     this.hw = hw;
@@ -166,47 +94,45 @@ export class BlockEngine {
     this.batch = plan.batch;
     this.inputWidth = widths.input;
     this.outputWidth = widths.output;
-    const window = options.window;
-    const lanes = window?.lanes ?? options.lanes;
+    const rows = plan.rowCount.ocm + plan.rowCount.ib + plan.rowCount.ob;
+    let maxCount = 1;
+    for (let pc = plan.start; pc < plan.limit; pc++) {
+      const at = pc * DECODED_STRIDE;
+      const k = KIND_BY_CODE[code[at]];
+      if (k === K_OP.neu) maxCount = Math.max(maxCount, code[at + NEU.count]);
+      if (k === K_OP.mac) maxCount = Math.max(maxCount, code[at + MAC.count]);
+    }
+    const perLane = rows + maxCount + plan.batch * (widths.input + widths.output);
+    const fit = Math.max(4, Math.min(MAX_LANES, Math.floor(BLOCK_FLOATS / perLane / 4) * 4));
     if (lanes !== undefined && (lanes % 4 !== 0 || lanes < 4 || lanes > MAX_LANES)) throw new RangeError(`block lanes: ${lanes} is not a multiple of 4 in [4, ${MAX_LANES}]`);
-    const L = blockLayout(plan, code, widths, wb.length, lanes);
-    this.lanes = L.lanes;
-    const K = L.lanes;
-    const B = plan.batch;
-    // A window's lane 0 is the block's lane `from`: every lane-indexed address and array starts there.
-    const from = window?.from ?? 0;
-    if (from % 4 !== 0 || from < 0 || from >= K) throw new RangeError(`block window: lane ${from} is not a multiple of 4 in [0, ${K})`);
-    this.memBase = from;
-    this.accBase = L.accBase + from;
-    this.xBase = L.xBase + from * B * widths.input;
-    this.yBase = L.yBase + from * B * widths.output;
-    // The helper's weight buffers are its own: an ldw in the loop may rewrite them while the other thread, at
-    // another instruction, still reads the words it loaded.
-    this.wbBase = window ? L.helperWbBase : L.wbBase;
-    const shared = window !== undefined || options.shared === true;
-    const kernel = window ? kernelOverMemory(window.memory) : shared ? createSharedKernel(L.floats) : createMacKernel(L.floats);
-    if (!kernel) throw new Error('block engine: a shared block needs WebAssembly SIMD with shared memory');
-    this.kernel = kernel;
+    this.lanes = lanes ?? fit;
+    const K = this.lanes;
+    this.memBase = 0;
+    this.accBase = rows * K;
+    this.wbBase = this.accBase + maxCount * K;
+    const samplesInBlock = K * plan.batch;
+    // The block's inputs and outputs live in the kernel's memory too, so the transposes into and out of the lane
+    // rows run there (copyStrided); the memory never grows after this, so the views stay valid.
+    this.xBase = this.wbBase + wb.length;
+    this.yBase = this.xBase + samplesInBlock * widths.input;
+    this.kernel = createMacKernel(this.yBase + samplesInBlock * widths.output);
     this.kernel.f32.set(wb, this.wbBase);
     this.kernelKind = this.kernel.kind;
-    this.sharedMemory = shared ? kernel.memory : null;
-    const { arrays, buffer } = laneArrays(window?.laneBuffer ?? null, shared, K, B, plan.branches, from);
-    this.laneBuffer = buffer;
-    const samples = (K - from) * B;
+    const samples = K * plan.batch;
     this.x = this.kernel.f32.subarray(this.xBase, this.xBase + samples * widths.input);
     this.y = this.kernel.f32.subarray(this.yBase, this.yBase + samples * widths.output);
-    this.p = arrays.p;
-    this.score = arrays.score;
-    this.predicted = arrays.predicted;
-    this.npuPath = arrays.npuPath;
-    this.invoked = arrays.invoked;
-    this.fallback = arrays.fallback;
-    this.present = arrays.present;
-    this.executed = arrays.executed;
-    this.pathId = arrays.pathId;
-    this.outcomes = arrays.outcomes;
-    this.outcomeCount = arrays.outcomeCount;
+    this.p = new Float64Array(samples);
+    this.score = new Float64Array(samples);
+    this.predicted = new Uint8Array(samples);
+    this.npuPath = new Uint8Array(samples);
+    this.invoked = new Uint8Array(samples);
+    this.fallback = new Uint8Array(samples);
+    this.present = new Uint8Array(samples);
+    this.executed = new Int32Array(K);
+    this.pathId = new Int32Array(K);
     this.paths = new PathTable(code, plan);
+    this.outcomes = new Uint8Array(K * Math.max(1, plan.branches));
+    this.outcomeCount = new Int32Array(K);
     this.soleSend = new Uint8Array(plan.batch);
     const sends = new Int32Array(plan.batch);
     for (let pc = plan.start; pc < plan.limit; pc++) if (KIND_BY_CODE[code[pc * DECODED_STRIDE]] === K_OP.send) sends[code[pc * DECODED_STRIDE + SEND.slot]]++;
@@ -238,15 +164,8 @@ export class BlockEngine {
     return r < 0 ? NaN : this.kernel.f32[this.memBase + r * this.lanes + lane];
   }
 
-  /** Runs lanes [0, n) from the loop's start until each comes back to it, and names their paths. Inputs are in `x`. */
+  /** Runs lanes [0, n) from the loop's start until each comes back to it. Inputs are in `x`. */
   run(n: number): void {
-    this.execute(n);
-    this.namePaths(n);
-  }
-
-  /** Runs lanes [0, n) from the loop's start until each comes back to it (their outcomes recorded, paths not
-   *  named: a helper thread's window runs this, the owner names every lane's path). */
-  execute(n: number): void {
     const plan = this.plan;
     const start = plan.start;
     const code = this.code;
@@ -360,11 +279,7 @@ export class BlockEngine {
       }
       waiting[d] += cnt;
     }
-  }
-
-  /** Each of lanes [0, n): its path's id, and from that its length in instructions. */
-  namePaths(n: number): void {
-    const plan = this.plan;
+    // Each lane's path: its id, and from that its length in instructions.
     const paths = this.paths;
     for (let l = 0; l < n; l++) {
       const from = l * plan.branches;

@@ -4,8 +4,6 @@
 export interface MacKernel {
   /** Float32 view over the kernel's memory; re-read after `reserve` (growth replaces it). */
   readonly f32: Float32Array;
-  /** The wasm memory the kernel runs on (null for the JS kernel). */
-  readonly memory: WebAssembly.Memory | null;
   /** 'wasm-simd' or 'js' (fallback when WebAssembly SIMD does not validate). */
   readonly kind: 'wasm-simd' | 'js';
   /** Ensures the memory holds at least `floats` float32 values (grows the wasm memory; the JS fallback reallocates, copying). */
@@ -468,9 +466,7 @@ const NEU_VARIANTS = [
   { name: 'neuReluGate', relu: true, gate: true },
 ] as const;
 
-/** The module's bytes; `shared`: it imports a shared memory (limits flag 3: shared, with a maximum), which
- *  threads can each instantiate it over. */
-function buildModuleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
+function buildModuleBytes(): Uint8Array<ArrayBuffer> {
   const body = multiplyBody(null);
 
   const funcType = new Bytes().byte(0x60).u32(N_PARAMS);
@@ -488,9 +484,7 @@ function buildModuleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
   for (let i = 0; i < T_PARAMS; i++) trType.byte(T_I32);
   trType.u32(0);
   const tr = transposeBody();
-  const memImport = new Bytes().name('env').name('memory').byte(0x02); // memory, min 1 page, no max (or 2^16 pages, shared)
-  if (shared) memImport.byte(0x03).u32(1).u32(MAX_PAGES);
-  else memImport.byte(0x00).u32(1);
+  const memImport = new Bytes().name('env').name('memory').byte(0x02).byte(0x00).u32(1); // memory, min 1 page, no max
   const funcExport = new Bytes().name('mac').byte(0x00).u32(0);
   const finExport = new Bytes().name('fin').byte(0x00).u32(1);
   const codeEntry = new Bytes().u32(body.out.length).byte(...body.out);
@@ -518,23 +512,18 @@ function buildModuleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
   return new Uint8Array(m.out);
 }
 
-/** Pages of a 32-bit wasm memory at most. */
-const MAX_PAGES = 65536;
+/** The compiled module, or null where WebAssembly SIMD does not validate; built on first use. */
+let compiled: WebAssembly.Module | null | undefined;
 
-/** The compiled modules (over a private memory, over a shared one), or null where WebAssembly SIMD (or shared
- *  memory) does not validate; built on first use. */
-const compiled: { private?: WebAssembly.Module | null; shared?: WebAssembly.Module | null } = {};
-
-function simdModule(shared: boolean): WebAssembly.Module | null {
-  const key = shared ? 'shared' : 'private';
-  if (compiled[key] === undefined) {
-    compiled[key] = null;
+function simdModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    compiled = null;
     if (typeof WebAssembly === 'object') {
-      const bytes = buildModuleBytes(shared);
-      if (WebAssembly.validate(bytes)) compiled[key] = new WebAssembly.Module(bytes);
+      const bytes = buildModuleBytes();
+      if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
     }
   }
-  return compiled[key];
+  return compiled;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -608,7 +597,7 @@ function checkFinish(capacity: number, count: number, accOff: number, accStride:
 
 class WasmMacKernel implements MacKernel {
   readonly kind = 'wasm-simd' as const;
-  readonly memory: WebAssembly.Memory;
+  private readonly memory: WebAssembly.Memory;
   private readonly mac: MacFn;
   private readonly fin: FinFn;
   private readonly copy: CopyFn;
@@ -617,8 +606,8 @@ class WasmMacKernel implements MacKernel {
   private readonly neu: MacFn[];
   private view: Float32Array;
 
-  constructor(module: WebAssembly.Module, initialFloats: number, memory?: WebAssembly.Memory) {
-    this.memory = memory ?? new WebAssembly.Memory({ initial: pagesFor(initialFloats) });
+  constructor(module: WebAssembly.Module, initialFloats: number) {
+    this.memory = new WebAssembly.Memory({ initial: pagesFor(initialFloats) });
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.mac = instance.exports.mac as MacFn;
     this.fin = instance.exports.fin as FinFn;
@@ -684,7 +673,6 @@ const f32 = Math.fround;
 
 class JsMacKernel implements MacKernel {
   readonly kind = 'js' as const;
-  readonly memory = null;
   private view: Float32Array;
 
   constructor(initialFloats: number) {
@@ -774,22 +762,6 @@ class JsMacKernel implements MacKernel {
 /** A kernel over a fresh memory of at least `initialFloats` floats (zeroed): the wasm SIMD one unless it is
  *  unavailable or `prefer` is 'js'. */
 export function createMacKernel(initialFloats: number, prefer: 'wasm-simd' | 'js' = 'wasm-simd'): MacKernel {
-  const module = prefer === 'wasm-simd' ? simdModule(false) : null;
+  const module = prefer === 'wasm-simd' ? simdModule() : null;
   return module ? new WasmMacKernel(module, initialFloats) : new JsMacKernel(initialFloats);
-}
-
-/** A wasm SIMD kernel over a shared memory of `floats` floats that cannot grow, which another thread can take
- *  (`kernelOverMemory`) to run on at the same time; null where wasm SIMD or shared memory is unavailable. */
-export function createSharedKernel(floats: number): MacKernel | null {
-  const module = simdModule(true);
-  if (!module) return null;
-  const pages = pagesFor(floats);
-  return new WasmMacKernel(module, floats, new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }));
-}
-
-/** A wasm SIMD kernel over a shared memory made by createSharedKernel (in this thread or another). */
-export function kernelOverMemory(memory: WebAssembly.Memory): MacKernel {
-  const module = simdModule(true);
-  if (!module) throw new Error('kernelOverMemory: WebAssembly SIMD with shared memory does not validate here');
-  return new WasmMacKernel(module, memory.buffer.byteLength / 4, memory);
 }
