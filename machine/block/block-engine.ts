@@ -280,13 +280,7 @@ export class BlockEngine {
       waiting[d] += cnt;
     }
     // Each lane's path: its id, and from that its length in instructions.
-    const paths = this.paths;
-    for (let l = 0; l < n; l++) {
-      const from = l * plan.branches;
-      const id = paths.idOf(this.outcomes, from, this.outcomeCount[l]);
-      this.pathId[l] = id;
-      this.executed[l] = paths.length(id, this.outcomes, from, this.outcomeCount[l]);
-    }
+    this.paths.nameLanes(this.outcomes, this.outcomeCount, plan.branches, n, this.pathId, this.executed);
   }
 
   private recv(at: number, pc: number, list: Int32Array | null, cnt: number): void {

@@ -37,6 +37,30 @@ export class PathTable {
     }
   }
 
+  /** Each of lanes [0, n) (its outcomes from lane × branches, `counts` of them): its path's id into `pathId`
+   *  and its length into `executed`. Paths met before are looked up in one walk; new ones go through idOf. */
+  nameLanes(outcomes: Uint8Array, counts: Int32Array, branches: number, n: number, pathId: Int32Array, executed: Int32Array): void {
+    let children = this.children;
+    let lengths = this.lengths;
+    for (let l = 0; l < n; l++) {
+      const from = l * branches;
+      const count = counts[l];
+      let node = 0;
+      for (let i = 0; i < count && node >= 0; i++) node = children[2 * node + outcomes[from + i]];
+      if (node >= 0 && node < lengths.length && lengths[node] >= 0) {
+        pathId[l] = node;
+        executed[l] = lengths[node];
+        continue;
+      }
+      const id = this.idOf(outcomes, from, count);
+      pathId[l] = id;
+      executed[l] = this.length(id, outcomes, from, count);
+      // The first time a path is met, the trie and the lengths may have grown into new arrays.
+      children = this.children;
+      lengths = this.lengths;
+    }
+  }
+
   /** The id of the path with these outcomes, or -1 when the trie is full. */
   idOf(outcomes: Uint8Array, from: number, n: number): number {
     let node = 0;
