@@ -37,7 +37,9 @@ export async function tfjsPredictRate(model: AxModel, flat: Float32Array[], repe
       x.dispose();
     }
   };
-  pass(); // warm up: kernels compiled, buffers allocated
+  // Warm up: kernels compiled (and tiered up), buffers allocated.
+  pass();
+  pass();
   let best = Infinity;
   for (let r = 0; r < repeats; r++) {
     const t0 = process.hrtime.bigint();
