@@ -46,10 +46,10 @@ function rate(xs: Float32Array[], repeats: number, fn: (x: Float32Array) => unkn
   return xs.length / best;
 }
 
-/** Passes of tfjs predict over the samples, after two to warm up, of which the best counts: its rate varies
- *  several-fold from pass to pass in one process (0.4M to 2.3M jpeg samples/s seen), so the ratio is taken
- *  against its best of more passes than the simulator's three. */
-const TFJS_REPEATS = 5;
+/** Passes over the samples of the two sides the ratio compares, the fast path and tfjs predict (after two to
+ *  warm up), of which each side's best counts: tfjs's rate varies several-fold from pass to pass in one process
+ *  (0.4M to 2.3M jpeg samples/s seen), and the machine's own noise comes in spells. */
+const RATIO_REPEATS = 5;
 
 /** `ratio sim/tfjs <model> <R>` lines, one per throughput row: the timed simulator over tfjs predict (issue 16). */
 const tfjsRatios: string[] = [];
@@ -91,9 +91,9 @@ async function throughput(name: string, n: number): Promise<string> {
   streamRate(flat, w, 1, fastFunctional);
   const base = rate(xs, 3, forward);
   const withTiming = rate(xs, 3, (x) => reference.runSample(x));
-  const fast = streamRate(flat, w, 3, fastTimed);
-  const functionalOnly = streamRate(flat, w, 3, fastFunctional);
-  const tfjs = await tfjsPredictRate(model, flat, TFJS_REPEATS);
+  const fast = streamRate(flat, w, RATIO_REPEATS, fastTimed);
+  const functionalOnly = streamRate(flat, w, RATIO_REPEATS, fastFunctional);
+  const tfjs = await tfjsPredictRate(model, flat, RATIO_REPEATS);
   tfjsRatios.push(`ratio sim/tfjs ${name} ${(fast / tfjs.rate).toFixed(2)}`);
   const perSecond = (r: number) => Math.round(r).toLocaleString('en-US');
   return `| ${name} | ${model.inputWidth} -> ${model.outputWidth} | ${n.toLocaleString('en-US')} | ${perSecond(base)} | ${perSecond(withTiming)} | ${perSecond(fast)} | ${(fast / withTiming).toFixed(1)}x | ${perSecond(functionalOnly)} | ${perSecond(tfjs.rate)} (${tfjs.backend}) | ${(fast / tfjs.rate).toFixed(2)} |`;
@@ -282,13 +282,13 @@ if (process.argv.includes('--startup')) {
 }
 if (process.argv.includes('--throughput')) lines.splice(1); // npm run bench -- --throughput: the machine and the throughput table only
 lines.push('');
-lines.push('Throughput on the default NPU (static schedule), samples already in memory, best of three: a bare float32 forward');
-lines.push('pass; the simulator with its timing and energy model on the reference path (one sample at a time, instruction by');
-lines.push('instruction) and on the fast path (blocks of samples, timing reuse; `axc sim` runs it unless `--reference-path`),');
-lines.push('and the fast path functional only; TensorFlow.js `predict` on the same model in batches of ' + String(TFJS_BATCH) + ' (from a filled');
-lines.push('Float32Array to the outputs read back; the fast path reads the same arrays, `Simulator.pushRows`; best of ' + String(TFJS_REPEATS) + ' passes after');
-lines.push('two to warm up, as its rate varies widely from pass to pass); and the fast timed');
-lines.push('simulator over tfjs (sim/tfjs; issue 16 asks for 1.0 or more):');
+lines.push('Throughput on the default NPU (static schedule), samples already in memory: a bare float32 forward');
+lines.push('pass and the simulator with its timing and energy model on the reference path (one sample at a time, instruction');
+lines.push('by instruction), best of three; the fast path (blocks of samples, timing reuse; `axc sim` runs it unless');
+lines.push('`--reference-path`), timed and functional only, and TensorFlow.js `predict` on the same model in batches of ' + String(TFJS_BATCH));
+lines.push('(from a filled Float32Array to the outputs read back; the fast path reads the same arrays, `Simulator.pushRows`),');
+lines.push('best of ' + String(RATIO_REPEATS) + ' each (tfjs after two warm-up passes; its rate varies widely from pass to pass); and the');
+lines.push('fast timed simulator over tfjs (sim/tfjs; issue 16 asks for 1.0 or more):');
 lines.push('');
 lines.push('| model | network | samples | forward pass (samples/s) | reference path, timed | fast path, timed | fast/reference | fast path, functional | tfjs predict (samples/s) | sim/tfjs |');
 lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
