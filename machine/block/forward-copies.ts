@@ -23,6 +23,8 @@ export interface LoopBody {
   /** The loop's instructions in program order (a topological order: the body branches only forward). */
   body: readonly number[];
   preds: readonly (readonly number[])[];
+  /** Per pc of the loop (from its start), its successors inside the loop. */
+  succs: readonly (readonly number[])[];
   isLdi: (pc: number) => boolean;
   effects: EffectsOf;
   /** Per word of on-chip memory and of the input buffers (all tiles'), its row as the plan lays them out (-1:
@@ -82,8 +84,7 @@ export function forwardCopies(loop: LoopBody): ForwardedCopies {
   }
 
   // Backward: input-buffer words live (read through the buffer before written) after each instruction.
-  const succs: number[][] = Array.from({ length: span }, () => []);
-  for (const pc of body) for (const p of preds[pc]) succs[p - start].push(pc);
+  const succs = loop.succs;
   const liveIn: Uint8Array[] = new Array(span);
   const skipped = new Uint8Array(span);
   for (let i = body.length - 1; i >= 0; i--) {

@@ -265,16 +265,16 @@ export function planBlocks(code: Uint32Array, hw: Hardware, batch: number, start
   const body: number[] = [];
   for (let pc = start; pc < limit; pc++) if (inBody[pc]) body.push(pc);
   const small = body.length <= UNMASKED_MAX_INSTRUCTIONS && body.length * privateRows <= UNMASKED_MAX_CELLS;
+  const succs: number[][] = Array.from({ length: limit - start }, () => []);
+  for (const pc of body) for (const p of preds[pc]) succs[p - start].push(pc);
   const copies: ForwardedCopies = small
-    ? forwardCopies({ start, limit, body, preds, isLdi: (pc) => opAt(pc)!.mnemonic === 'ldi', effects, ocmRows: ocm.rows, inputRows: ib.rows, inputRowBase: ocm.count, inputRowCount: ib.count })
+    ? forwardCopies({ start, limit, body, preds, succs, isLdi: (pc) => opAt(pc)!.mnemonic === 'ldi', effects, ocmRows: ocm.rows, inputRows: ib.rows, inputRowBase: ocm.count, inputRowCount: ib.count })
     : { inputFrom: new Array(limit - start).fill(null), skipped: new Uint8Array(limit - start) };
   // From here on, the instructions as the engine runs them: forwarded reads read on-chip words, skipped ldis nothing.
   const asRun = effectsAsRun(effects, copies, start);
   if (small) {
     // Per instruction, the per-sample words some path from it reads before writing (backward, in reverse
     // program order); the next sample reads none of this sample's words, so the loop's exits contribute none.
-    const succs: number[][] = Array.from({ length: limit - start }, () => []);
-    for (const pc of body) for (const p of preds[pc]) succs[p - start].push(pc);
     const live: Uint8Array[] = new Array(limit - start);
     const reads = (pc: number, into: Uint8Array, write: boolean, value: number) =>
       asRun(pc, (space, w, from, len) => {
